@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hardware events to userspace: one UCPHONE_CMD_EVENT message per event,
+ * multicast on the "events" group of every network namespace, so the
+ * daemon hears the phone's keys wherever it runs.
+ */
+#include <linux/atomic.h>
+#include <linux/module.h>
+
+#include "core.h"
+
+/* Gives each event a number, so a listener can tell that it missed some. */
+static atomic_t ucphone_event_seq = ATOMIC_INIT(0);
+
+static int ucphone_event_fill_type(struct sk_buff *skb,
+				   const struct ucphone_event *event)
+{
+	switch (event->type) {
+	case UCPHONE_EVENT_KEY:
+		if (nla_put_u32(skb, UCPHONE_EVENT_A_KEY_CODE, event->key.code) ||
+		    nla_put_u32(skb, UCPHONE_EVENT_A_KEY_VALUE, event->key.value))
+			return -EMSGSIZE;
+		return 0;
+	case UCPHONE_EVENT_HOOK:
+		return nla_put_u32(skb, UCPHONE_EVENT_A_HOOK, event->hook);
+	case UCPHONE_EVENT_RESET_BUTTON:
+		if (nla_put_u32(skb, UCPHONE_EVENT_A_RESET_KIND, event->reset.kind) ||
+		    nla_put_u32(skb, UCPHONE_EVENT_A_RESET_HOLD_MS,
+				event->reset.hold_ms))
+			return -EMSGSIZE;
+		if (event->reset.at_power_on &&
+		    nla_put_flag(skb, UCPHONE_EVENT_A_RESET_AT_POWER_ON))
+			return -EMSGSIZE;
+		return 0;
+	case UCPHONE_EVENT_AUDIO_ROUTE:
+		return nla_put_u32(skb, UCPHONE_EVENT_A_AUDIO_ROUTE,
+				   event->audio_route);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int ucphone_event_multicast(struct ucphone_binding *binding,
+				   const struct ucphone_event *event)
+{
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &ucphone_genl_family, 0,
+			  UCPHONE_CMD_EVENT);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err_free;
+	}
+	nest = nla_nest_start(skb, UCPHONE_A_EVENT);
+	if (!nest ||
+	    nla_put_u32(skb, UCPHONE_EVENT_A_TYPE, event->type) ||
+	    nla_put_u32(skb, UCPHONE_EVENT_A_SEQ,
+			atomic_inc_return(&ucphone_event_seq)) ||
+	    nla_put_u64_64bit(skb, UCPHONE_EVENT_A_TIMESTAMP,
+			      ktime_to_ns(event->timestamp),
+			      UCPHONE_EVENT_A_PAD) ||
+	    nla_put_string(skb, UCPHONE_EVENT_A_DRIVER,
+			   ucphone_binding_driver(binding)) ||
+	    nla_put_string(skb, UCPHONE_EVENT_A_DEVICE,
+			   ucphone_binding_device(binding))) {
+		ret = -EMSGSIZE;
+		goto err_free;
+	}
+	if (event->type == UCPHONE_EVENT_DRIVER_BOUND ||
+	    event->type == UCPHONE_EVENT_DRIVER_UNBOUND)
+		ret = nla_put_u32(skb, UCPHONE_EVENT_A_DRIVER_KIND,
+				  ucphone_binding_kind(binding));
+	else
+		ret = ucphone_event_fill_type(skb, event);
+	if (ret)
+		goto err_free;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+
+	ret = genlmsg_multicast_allns(&ucphone_genl_family, skb, 0, 0);
+	/* Nobody listening is not a failure: the phone still works. */
+	return ret == -ESRCH ? 0 : ret;
+
+err_free:
+	nlmsg_free(skb);
+	return ret;
+}
+
+/**
+ * ucphone_event_send - tell userspace about a hardware event
+ * @binding: the sender's binding
+ * @event: what happened; bound/unbound events are the core's own
+ *
+ * Return: 0, or a negative errno (-EINVAL for a bad event, -ENOMEM,
+ * -ENOBUFS when a listener's socket is full).
+ */
+int ucphone_event_send(struct ucphone_binding *binding,
+		       const struct ucphone_event *event)
+{
+	if (IS_ERR_OR_NULL(binding) || !event ||
+	    event->type == UCPHONE_EVENT_DRIVER_BOUND ||
+	    event->type == UCPHONE_EVENT_DRIVER_UNBOUND)
+		return -EINVAL;
+	return ucphone_event_multicast(binding, event);
+}
+EXPORT_SYMBOL_GPL(ucphone_event_send);
+
+void ucphone_event_binding(struct ucphone_binding *binding, bool bound)
+{
+	struct ucphone_event event = {
+		.type = bound ? UCPHONE_EVENT_DRIVER_BOUND :
+				UCPHONE_EVENT_DRIVER_UNBOUND,
+		.timestamp = ktime_get_boottime(),
+	};
+
+	ucphone_event_multicast(binding, &event);
+}

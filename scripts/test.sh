@@ -1,0 +1,106 @@
+#!/bin/bash
+# Sets up a fresh Debian 12 machine and runs every ucphone test:
+# kernel style, userspace unit tests (plain and under ASan/UBSan), daemon
+# integration, kernel kselftests inside the QEMU VM, and the real-server
+# testbed. Ends with one line "N passed, N failed, N skipped" and exits
+# non-zero when anything failed.
+#
+#   scripts/test.sh            everything
+#   scripts/test.sh unit vm    only the named stages (see STAGES below)
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+logs=$repo/build/test-logs
+passed=0 failed=0 skipped=0
+failed_names=()
+
+STAGES=(setup style unit asan vm testbed)
+
+say() { printf '\n=== %s\n' "$*"; }
+
+# Adds a TAP log's verdicts to the totals; a stage that printed no verdict
+# but failed counts as one failure.
+count_tap() {
+	local stage=$1 log=$2 rc=$3 p f s
+	p=$(grep -cE '^ok [0-9]+' "$log" | head -1)
+	s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$log" | head -1)
+	f=$(grep -cE '^not ok [0-9]+' "$log" | head -1)
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $stage exited $rc without a failing test: see $log"
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	[ "$f" -gt 0 ] && failed_names+=("$stage")
+	printf '%s: %d passed, %d failed, %d skipped (%s)\n' "$stage" "$p" "$f" "$s" "$log"
+}
+
+# Runs a stage command, keeping its whole output in a log and showing the
+# verdict lines as they come.
+run_stage() {
+	local stage=$1 log=$logs/$1.log rc start
+	shift
+	say "$stage"
+	start=$(date +%s)
+	"$@" >"$log" 2>&1
+	rc=$?
+	grep -E '^(not )?ok [0-9]+' "$log" | sed 's/^/  /'
+	[ "$rc" -ne 0 ] && tail -n 30 "$log" | sed 's/^/  | /'
+	count_tap "$stage" "$log" "$rc"
+	echo "$stage took $(($(date +%s) - start)) s"
+}
+
+stage_setup() {
+	scripts/install-deps.sh &&
+	scripts/extract-linux-source.sh &&
+	make modules test-modules &&
+	make userspace &&
+	echo "ok 1 - build: kernel modules and userspace"
+}
+
+stage_style() { scripts/check-kernel-style.sh; }
+
+# Unit tests and the daemon's integration test (degraded: no module on the host).
+stage_unit() { tests/run-meson-tests.sh build; }
+
+stage_asan() {
+	[ -f build-asan/build.ninja ] ||
+		meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-asan && tests/run-meson-tests.sh build-asan
+}
+
+stage_vm() { tests/vm/run-kselftests.sh; }
+
+stage_testbed() {
+	local rc
+	tests/testbed/up.sh && tests/testbed/smoke.sh
+	rc=$?
+	tests/testbed/down.sh
+	return $rc
+}
+
+main() {
+	local stages=("$@") stage t0
+	[ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
+	mkdir -p "$logs"
+	t0=$(date +%s)
+	for stage in "${stages[@]}"; do
+		if ! declare -F "stage_$stage" >/dev/null; then
+			echo "unknown stage '$stage' (stages: ${STAGES[*]})" >&2
+			exit 2
+		fi
+		run_stage "$stage" "stage_$stage"
+		# Nothing else can run without a build.
+		if [ "$stage" = setup ] && [ "$failed" -gt 0 ]; then
+			break
+		fi
+	done
+	echo
+	echo "total time $(($(date +%s) - t0)) s"
+	[ ${#failed_names[@]} -gt 0 ] && echo "failing stages: ${failed_names[*]}"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
+
+main "$@"

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucphone.ko, seen from userspace: the module loads on demand, answers
+ * GET_INFO, refuses malformed, oversize and unprivileged requests with an
+ * error (never a warning), multicasts events, and unloads cleanly while
+ * busy. Runs as root inside the test VM (tests/vm/run.sh).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/input-event-codes.h>
+#include <linux/ucphone.h>
+
+#include "kselftest_harness.h"
+#include "nltest.h"
+
+#define EMIT_PATH "/sys/kernel/debug/ucphone-test-source/emit"
+#define NOBODY 65534
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	status = system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static bool module_loaded(const char *name)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return stat(path, &st) == 0;
+}
+
+static int emit(const char *line)
+{
+	int fd = open(EMIT_PATH, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, line, strlen(line));
+	close(fd);
+	return n == (ssize_t)strlen(line) ? 0 : -errno;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* The next event of @type, skipping others; NULL on timeout. */
+static const struct nlattr *wait_event(int fd, struct nlt_reply *reply,
+				       uint32_t type)
+{
+	const struct nlattr *event;
+
+	while (nlt_recv_event(fd, reply, 3000) == 0) {
+		event = nlt_msg_attr(reply, UCPHONE_A_EVENT);
+		if (nlt_cmd(reply) == UCPHONE_CMD_EVENT && event &&
+		    nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_TYPE)) == type)
+			return event;
+	}
+	return NULL;
+}
+
+/* Finds the GET_INFO entry of @driver, or NULL. */
+static const struct nlattr *find_driver(const struct nlt_reply *info,
+					const char *driver)
+{
+	const struct nlattr *drivers = nlt_msg_attr(info, UCPHONE_A_DRIVERS);
+	const struct nlattr *entry;
+
+	if (!drivers)
+		return NULL;
+	nlt_for_each_nested(entry, drivers) {
+		if (!strcmp(nlt_str(nlt_nest_attr(entry, UCPHONE_DRIVER_A_NAME)),
+			    driver))
+			return entry;
+	}
+	return NULL;
+}
+
+/* A well-formed SRTP_NEW for the tests of what comes before the handler. */
+static void put_srtp_new(struct nlt_msg *msg, uint16_t family)
+{
+	static const uint8_t key[16], salt[14];
+	size_t nest;
+
+	nlt_init(msg, family, UCPHONE_CMD_SRTP_NEW, 0);
+	nest = nlt_nest_start(msg, UCPHONE_A_SRTP);
+	nlt_put_u32(msg, UCPHONE_SRTP_A_FD, 0);
+	nlt_put_u32(msg, UCPHONE_SRTP_A_DIRECTION, UCPHONE_SRTP_DIR_TX);
+	nlt_put_u32(msg, UCPHONE_SRTP_A_SUITE, UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80);
+	nlt_put(msg, UCPHONE_SRTP_A_MASTER_KEY, key, sizeof(key));
+	nlt_put(msg, UCPHONE_SRTP_A_MASTER_SALT, salt, sizeof(salt));
+	nlt_nest_end(msg, nest);
+}
+
+TEST(family_lookup_loads_module)
+{
+	uint16_t id;
+	int fd;
+
+	sh("rmmod ucphone_test_source 2>/dev/null; rmmod ucphone 2>/dev/null");
+	ASSERT_FALSE(module_loaded("ucphone"));
+	fd = nlt_open();
+	ASSERT_LE(0, fd);
+	/* The controller asks modprobe for net-pf-16-proto-16-family-ucphone. */
+	ASSERT_EQ(0, nlt_resolve(fd, UCPHONE_GENL_NAME, &id, NULL, NULL));
+	EXPECT_TRUE(module_loaded("ucphone"));
+	close(fd);
+}
+
+TEST(module_unloads_and_reloads)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, sh("modprobe ucphone"));
+		ASSERT_TRUE(module_loaded("ucphone"));
+		ASSERT_EQ(0, sh("modprobe -r ucphone"));
+		ASSERT_FALSE(module_loaded("ucphone"));
+	}
+	ASSERT_EQ(0, sh("modprobe ucphone"));
+}
+
+FIXTURE(core) {
+	int fd;
+	uint16_t family;
+	uint32_t events;
+	struct nlt_reply *reply;
+	struct nlt_msg msg;
+};
+
+FIXTURE_SETUP(core)
+{
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	ASSERT_EQ(0, sh("modprobe ucphone"));
+	self->fd = nlt_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, nlt_resolve(self->fd, UCPHONE_GENL_NAME, &self->family,
+				 UCPHONE_MCGRP_EVENTS, &self->events));
+	self->reply = calloc(1, sizeof(*self->reply));
+	ASSERT_NE(NULL, self->reply);
+}
+
+FIXTURE_TEARDOWN(core)
+{
+	sh("rmmod ucphone_test_source 2>/dev/null");
+	free(self->reply);
+	close(self->fd);
+}
+
+TEST_F(core, get_info_round_trip)
+{
+	struct utsname uts;
+
+	nlt_init(&self->msg, self->family, UCPHONE_CMD_GET_INFO, 0);
+	ASSERT_EQ(0, nlt_request(self->fd, &self->msg, self->reply));
+	ASSERT_EQ(UCPHONE_CMD_GET_INFO, nlt_cmd(self->reply));
+	EXPECT_EQ(UCPHONE_GENL_VERSION,
+		  nlt_u32(nlt_msg_attr(self->reply, UCPHONE_A_VERSION)));
+	ASSERT_EQ(0, uname(&uts));
+	EXPECT_STREQ(uts.release,
+		     nlt_str(nlt_msg_attr(self->reply, UCPHONE_A_KERNEL_RELEASE)));
+	EXPECT_NE(NULL, nlt_msg_attr(self->reply, UCPHONE_A_DRIVERS));
+}
+
+TEST_F(core, get_info_lists_bound_drivers)
+{
+	const struct nlattr *entry;
+
+	ASSERT_EQ(0, sh("modprobe ucphone-test-source"));
+	nlt_init(&self->msg, self->family, UCPHONE_CMD_GET_INFO, 0);
+	ASSERT_EQ(0, nlt_request(self->fd, &self->msg, self->reply));
+	entry = find_driver(self->reply, "ucphone-test-source");
+	ASSERT_NE(NULL, entry);
+	EXPECT_STREQ("test-source0",
+		     nlt_str(nlt_nest_attr(entry, UCPHONE_DRIVER_A_DEVICE)));
+	EXPECT_EQ(UCPHONE_DRIVER_KIND_TEST,
+		  nlt_u32(nlt_nest_attr(entry, UCPHONE_DRIVER_A_KIND)));
+
+	ASSERT_EQ(0, sh("rmmod ucphone_test_source"));
+	ASSERT_EQ(0, nlt_request(self->fd, &self->msg, self->reply));
+	EXPECT_EQ(NULL, find_driver(self->reply, "ucphone-test-source"));
+}
+
+TEST_F(core, get_info_refuses_attributes)
+{
+	nlt_init(&self->msg, self->family, UCPHONE_CMD_GET_INFO, 0);
+	nlt_put_u32(&self->msg, UCPHONE_A_VERSION, 1);
+	EXPECT_EQ(-EINVAL, nlt_request(self->fd, &self->msg, self->reply));
+}
+
+TEST_F(core, truncated_attribute_refused)
+{
+	struct nlattr liar = { .nla_len = 200, .nla_type = UCPHONE_A_SRTP };
+	uint32_t payload = 0;
+
+	put_srtp_new(&self->msg, self->family);
+	nlt_put_raw(&self->msg, &liar, sizeof(liar));
+	nlt_put_raw(&self->msg, &payload, sizeof(payload));
+	EXPECT_EQ(-EINVAL, nlt_request(self->fd, &self->msg, self->reply));
+}
+
+TEST_F(core, unknown_commands_refused)
+{
+	nlt_init(&self->msg, self->family, 200, 0);
+	EXPECT_EQ(-EOPNOTSUPP, nlt_request(self->fd, &self->msg, self->reply));
+	/* Events flow from the kernel only. */
+	nlt_init(&self->msg, self->family, UCPHONE_CMD_EVENT, 0);
+	EXPECT_EQ(-EOPNOTSUPP, nlt_request(self->fd, &self->msg, self->reply));
+}
+
+TEST_F(core, oversize_key_refused)
+{
+	uint8_t big[64] = { 0 };
+	size_t nest;
+
+	nlt_init(&self->msg, self->family, UCPHONE_CMD_SRTP_NEW, 0);
+	nest = nlt_nest_start(&self->msg, UCPHONE_A_SRTP);
+	nlt_put(&self->msg, UCPHONE_SRTP_A_MASTER_KEY, big, sizeof(big));
+	nlt_nest_end(&self->msg, nest);
+	EXPECT_EQ(-ERANGE, nlt_request(self->fd, &self->msg, self->reply));
+	EXPECT_NE(0, self->reply->extack[0]);
+}
+
+TEST_F(core, out_of_range_values_refused)
+{
+	static const struct { uint16_t type; uint32_t value; int error; } bad[] = {
+		{ UCPHONE_SRTP_A_WINDOW, 100000, -ERANGE },
+		{ UCPHONE_SRTP_A_WINDOW, 8, -ERANGE },
+		{ UCPHONE_SRTP_A_SUITE, 99, -ERANGE },
+		{ UCPHONE_SRTP_A_DIRECTION, 0, -ERANGE },
+		{ UCPHONE_SRTP_A_FLAGS, 0x80, -EINVAL },
+		{ 200, 1, -EINVAL },			/* unknown attribute */
+	};
+	unsigned int i;
+	size_t nest;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		nlt_init(&self->msg, self->family, UCPHONE_CMD_SRTP_NEW, 0);
+		nest = nlt_nest_start(&self->msg, UCPHONE_A_SRTP);
+		nlt_put_u32(&self->msg, bad[i].type, bad[i].value);
+		nlt_nest_end(&self->msg, nest);
+		EXPECT_EQ(bad[i].error,
+			  nlt_request(self->fd, &self->msg, self->reply))
+			TH_LOG("attribute %u value %u", bad[i].type, bad[i].value);
+	}
+}
+
+TEST_F(core, wrong_attribute_length_refused)
+{
+	uint16_t short_value = 1;
+	size_t nest;
+
+	nlt_init(&self->msg, self->family, UCPHONE_CMD_SRTP_DEL, 0);
+	nest = nlt_nest_start(&self->msg, UCPHONE_A_SRTP);
+	nlt_put(&self->msg, UCPHONE_SRTP_A_ID, &short_value, sizeof(short_value));
+	nlt_nest_end(&self->msg, nest);
+	EXPECT_EQ(-EINVAL, nlt_request(self->fd, &self->msg, self->reply));
+}
+
+TEST_F(core, srtp_without_offload_module_says_so)
+{
+	if (module_loaded("ucphone_srtp"))
+		SKIP(return, "ucphone-srtp is loaded");
+	put_srtp_new(&self->msg, self->family);
+	EXPECT_EQ(-EOPNOTSUPP, nlt_request(self->fd, &self->msg, self->reply));
+	EXPECT_NE(NULL, strstr(self->reply->extack, "ucphone-srtp"));
+}
+
+TEST_F(core, unprivileged_state_change_refused)
+{
+	pid_t child = fork();
+	int status;
+
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct nlt_reply *reply = calloc(1, sizeof(*reply));
+		struct nlt_msg *msg = calloc(1, sizeof(*msg));
+		uint16_t family;
+		uint32_t group;
+		int fd;
+
+		/* Leaving uid 0 drops every capability, CAP_NET_ADMIN too. */
+		if (!reply || !msg || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		fd = nlt_open();
+		if (fd < 0 || nlt_resolve(fd, UCPHONE_GENL_NAME, &family, NULL, NULL))
+			_exit(11);
+		put_srtp_new(msg, family);
+		if (nlt_request(fd, msg, reply) != -EPERM)
+			_exit(12);
+		nlt_init(msg, family, UCPHONE_CMD_SRTP_DEL, 0);
+		if (nlt_request(fd, msg, reply) != -EPERM)
+			_exit(13);
+		/* Reading is allowed. */
+		nlt_init(msg, family, UCPHONE_CMD_GET_INFO, 0);
+		if (nlt_request(fd, msg, reply) != 0)
+			_exit(14);
+		/* Listening to key presses is not: they carry PINs. */
+		if (nlt_resolve(fd, UCPHONE_GENL_NAME, &family,
+				UCPHONE_MCGRP_EVENTS, &group) ||
+		    nlt_subscribe(fd, group) != -EPERM)
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(core, events_reach_subscriber)
+{
+	const struct nlattr *event;
+	uint32_t seq;
+	uint64_t before, after, ts;
+
+	ASSERT_EQ(0, nlt_subscribe(self->fd, self->events));
+	ASSERT_EQ(0, sh("modprobe ucphone-test-source"));
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_DRIVER_BOUND);
+	ASSERT_NE(NULL, event);
+	EXPECT_STREQ("ucphone-test-source",
+		     nlt_str(nlt_nest_attr(event, UCPHONE_EVENT_A_DRIVER)));
+	EXPECT_EQ(UCPHONE_DRIVER_KIND_TEST,
+		  nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_DRIVER_KIND)));
+	seq = nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_SEQ));
+
+	before = boottime_ns();
+	ASSERT_EQ(0, emit("key 2 1"));
+	after = boottime_ns();
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_KEY);
+	ASSERT_NE(NULL, event);
+	EXPECT_EQ(KEY_1, nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_KEY_CODE)));
+	EXPECT_EQ(1, nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_KEY_VALUE)));
+	EXPECT_EQ(seq + 1, nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_SEQ)));
+	ts = nlt_u64(nlt_nest_attr(event, UCPHONE_EVENT_A_TIMESTAMP));
+	EXPECT_LE(before, ts);
+	EXPECT_GE(after, ts);
+
+	ASSERT_EQ(0, emit("hook off"));
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_HOOK);
+	ASSERT_NE(NULL, event);
+	EXPECT_EQ(UCPHONE_HOOK_OFF, nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_HOOK)));
+
+	ASSERT_EQ(0, emit("reset hard 5200 power-on"));
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_RESET_BUTTON);
+	ASSERT_NE(NULL, event);
+	EXPECT_EQ(UCPHONE_RESET_HARD,
+		  nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_RESET_KIND)));
+	EXPECT_EQ(5200, nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_RESET_HOLD_MS)));
+	EXPECT_NE(NULL, nlt_nest_attr(event, UCPHONE_EVENT_A_RESET_AT_POWER_ON));
+
+	ASSERT_EQ(0, emit("route speaker"));
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_AUDIO_ROUTE);
+	ASSERT_NE(NULL, event);
+	EXPECT_EQ(UCPHONE_AUDIO_ROUTE_SPEAKER,
+		  nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_AUDIO_ROUTE)));
+
+	ASSERT_EQ(0, sh("rmmod ucphone_test_source"));
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_DRIVER_UNBOUND);
+	ASSERT_NE(NULL, event);
+	EXPECT_STREQ("test-source0",
+		     nlt_str(nlt_nest_attr(event, UCPHONE_EVENT_A_DEVICE)));
+}
+
+TEST_F(core, overrun_shows_as_error_and_sequence_gap)
+{
+	int small = 1024, overruns = 0, events = 0;
+	uint32_t last = 0, seq;
+	bool gap = false;
+	const struct nlattr *event;
+
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_RCVBUF, &small,
+				sizeof(small)));
+	ASSERT_EQ(0, nlt_subscribe(self->fd, self->events));
+	ASSERT_EQ(0, sh("modprobe ucphone-test-source"));
+	ASSERT_EQ(0, emit("burst 500"));
+	for (;;) {
+		int ret = nlt_recv_event(self->fd, self->reply, 500);
+
+		if (ret == -ENOBUFS) {
+			overruns++;
+			continue;
+		}
+		if (ret)
+			break;
+		event = nlt_msg_attr(self->reply, UCPHONE_A_EVENT);
+		seq = nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_SEQ));
+		if (last && seq != last + 1)
+			gap = true;
+		last = seq;
+		events++;
+	}
+	/* The next event after the overrun shows how many were lost. */
+	ASSERT_EQ(0, emit("key 3 1"));
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_KEY);
+	ASSERT_NE(NULL, event);
+	seq = nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_SEQ));
+	if (seq != last + 1)
+		gap = true;
+	TH_LOG("%d of 501 events received, %d overruns, last seq %u",
+	       events + 1, overruns, seq);
+	EXPECT_LT(0, overruns);
+	EXPECT_TRUE(gap);
+}
+
+/* GET_INFO and family lookups from two processes while modules come and go. */
+TEST(unload_under_load)
+{
+	pid_t hammers[2];
+	unsigned int i;
+	int status;
+
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	for (i = 0; i < ARRAY_SIZE(hammers); i++) {
+		hammers[i] = fork();
+		ASSERT_LE(0, hammers[i]);
+		if (hammers[i] == 0) {
+			struct nlt_reply *reply = calloc(1, sizeof(*reply));
+			struct nlt_msg *msg = calloc(1, sizeof(*msg));
+			int fd = nlt_open();
+			uint32_t group;
+			uint16_t id;
+
+			if (!reply || !msg || fd < 0)
+				_exit(1);
+			for (;;) {
+				if (nlt_resolve(fd, UCPHONE_GENL_NAME, &id,
+						UCPHONE_MCGRP_EVENTS, &group))
+					continue;
+				nlt_subscribe(fd, group);
+				nlt_init(msg, id, UCPHONE_CMD_GET_INFO, 0);
+				nlt_request(fd, msg, reply);
+			}
+		}
+	}
+	for (i = 0; i < 15; i++) {
+		sh("modprobe ucphone-test-source");
+		emit("burst 50");
+		sh("rmmod ucphone_test_source");
+		/* May be busy for a moment: a lookup is loading it again. */
+		sh("rmmod ucphone 2>/dev/null");
+	}
+	for (i = 0; i < ARRAY_SIZE(hammers); i++) {
+		kill(hammers[i], SIGKILL);
+		ASSERT_EQ(hammers[i], waitpid(hammers[i], &status, 0));
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	}
+	ASSERT_EQ(0, sh("modprobe ucphone"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ucphonectl: talks to ucphoned over its control socket.
+ *
+ * Exit codes: 0 ok, 1 the daemon returned an error, 2 usage error,
+ * 3 cannot reach the daemon (or it answered nonsense).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <linux/ucphone.h>
+
+#include "config.h"
+#include "control_proto.h"
+#include "format.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_DAEMON_ERROR = 1,
+	EXIT_USAGE = 2,
+	EXIT_UNREACHABLE = 3,
+};
+
+/* How long a request may wait for its reply. */
+#define REPLY_TIMEOUT_SEC 10
+
+struct ctl {
+	const char *path;
+	bool json;
+	int fd;
+	char *buf;		/* CONTROL_MESSAGE_MAX + 1 */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ucphonectl [--control PATH] [--json] COMMAND\n"
+		"Talk to ucphoned, the desk phone's control daemon.\n"
+		"\n"
+		"Commands:\n"
+		"  info      the daemon, the kernel side and their counters\n"
+		"  events    print kernel events as they happen, until ^C\n"
+		"  help      print this help\n"
+		"  version   print ucphonectl's version\n"
+		"Other commands are passed to the daemon as they are.\n"
+		"\n"
+		"Options:\n"
+		"  -c, --control PATH  control socket (default %s,\n"
+		"                      or $UCPHONE_CONTROL)\n"
+		"  -j, --json          print the daemon's JSON, one object a line\n"
+		"  -h, --help          print this help\n"
+		"\n"
+		"Exit status: 0 ok, 1 the daemon returned an error, 2 usage error,\n"
+		"3 cannot reach the daemon.\n",
+		UCPHONE_DEFAULT_CONTROL);
+}
+
+static int unreachable(const struct ctl *ctl, const char *what,
+		       const char *detail)
+{
+	fprintf(stderr, "ucphonectl: %s ucphoned at %s: %s\n", what,
+		ctl->path, detail);
+	return EXIT_UNREACHABLE;
+}
+
+static int connect_daemon(struct ctl *ctl)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = REPLY_TIMEOUT_SEC };
+
+	if (strlen(ctl->path) >= sizeof(addr.sun_path))
+		return unreachable(ctl, "cannot reach", "path too long");
+	memcpy(addr.sun_path, ctl->path, strlen(ctl->path) + 1);
+
+	ctl->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (ctl->fd < 0)
+		return unreachable(ctl, "cannot reach", strerror(errno));
+	if (connect(ctl->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return unreachable(ctl, "cannot reach", strerror(errno));
+	setsockopt(ctl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return EXIT_OK;
+}
+
+/* Receives one message into ctl->buf; returns its length or exits. */
+static int recv_message(struct ctl *ctl, size_t *len)
+{
+	ssize_t n;
+
+	do {
+		n = recv(ctl->fd, ctl->buf, CONTROL_MESSAGE_MAX + 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return unreachable(ctl, "no answer from", "timed out");
+	if (n < 0)
+		return unreachable(ctl, "lost", strerror(errno));
+	if (n == 0)
+		return unreachable(ctl, "connection closed by", "end of file");
+	if (n > CONTROL_MESSAGE_MAX)
+		return unreachable(ctl, "message too large from",
+				   "over the protocol limit");
+	*len = (size_t)n;
+	return EXIT_OK;
+}
+
+/* Sends {"command":name}, reads the reply; *result is a new reference. */
+static int call(struct ctl *ctl, const char *name,
+		struct json_object **result)
+{
+	struct json_object *req = control_request_new(name);
+	char error[CONTROL_ERROR_MAX];
+	struct control_reply reply;
+	const char *text;
+	size_t len;
+	int ret;
+
+	if (!req)
+		return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+	text = control_json_string(req, &len);
+	ret = send(ctl->fd, text, len, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	json_object_put(req);
+	if (ret < 0)
+		return unreachable(ctl, "cannot send to", strerror(-ret));
+
+	ret = recv_message(ctl, &len);
+	if (ret != EXIT_OK)
+		return ret;
+	if (control_reply_parse(ctl->buf, len, &reply, error) < 0)
+		return unreachable(ctl, "unexpected reply from", error);
+	if (!reply.ok) {
+		fprintf(stderr, "ucphonectl: %s: %s\n", name, reply.error);
+		control_reply_release(&reply);
+		return EXIT_DAEMON_ERROR;
+	}
+	*result = json_object_get(reply.result);
+	control_reply_release(&reply);
+	return EXIT_OK;
+}
+
+static void print_json(struct json_object *obj)
+{
+	size_t len;
+
+	printf("%s\n", control_json_string(obj, &len));
+}
+
+static int cmd_info(struct ctl *ctl)
+{
+	struct json_object *result;
+	int ret = call(ctl, "info", &result);
+
+	if (ret != EXIT_OK)
+		return ret;
+	if (ctl->json)
+		print_json(result);
+	else
+		ctl_print_info(stdout, result);
+	json_object_put(result);
+	return EXIT_OK;
+}
+
+/* Blocks SIGINT and SIGTERM and returns a signalfd for them. */
+static int signal_fd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -1;
+	return signalfd(-1, &mask, SFD_CLOEXEC);
+}
+
+static int cmd_events(struct ctl *ctl)
+{
+	struct timeval forever = { 0 };
+	struct json_object *result;
+	char error[CONTROL_ERROR_MAX];
+	int sfd, ret;
+
+	sfd = signal_fd();
+	if (sfd < 0) {
+		fprintf(stderr, "ucphonectl: cannot handle signals: %s\n",
+			strerror(errno));
+		return EXIT_UNREACHABLE;
+	}
+	ret = call(ctl, "events", &result);
+	if (ret != EXIT_OK)
+		goto out;
+	json_object_put(result);
+
+	/* Events come when they come: no reply timeout from here on. */
+	setsockopt(ctl->fd, SOL_SOCKET, SO_RCVTIMEO, &forever,
+		   sizeof(forever));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = ctl->fd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
+		struct json_object *event;
+		size_t len;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = unreachable(ctl, "cannot wait for", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents) {
+			ret = EXIT_OK;	/* interrupted: the normal way out */
+			break;
+		}
+		ret = recv_message(ctl, &len);
+		if (ret != EXIT_OK)
+			break;
+		if (control_event_parse(ctl->buf, len, &event, error) < 0) {
+			fprintf(stderr, "ucphonectl: bad event skipped: %s\n",
+				error);
+			continue;
+		}
+		if (ctl->json)
+			print_json(event);
+		else
+			ctl_print_event(stdout, event);
+		json_object_put(event);
+	}
+out:
+	close(sfd);
+	return ret;
+}
+
+/* Any other command: the daemon decides; its result prints as JSON. */
+static int cmd_other(struct ctl *ctl, const char *name)
+{
+	struct json_object *result;
+	int ret = call(ctl, name, &result);
+
+	if (ret != EXIT_OK)
+		return ret;
+	print_json(result);
+	json_object_put(result);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "control", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("UCPHONE_CONTROL");
+	struct ctl ctl = {
+		.path = env && *env ? env : UCPHONE_DEFAULT_CONTROL,
+		.fd = -1,
+	};
+	const char *command;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ctl.path = optarg;
+			break;
+		case 'j':
+			ctl.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "ucphonectl: %s\n", optind < argc ?
+			"one command at a time" : "no command given");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	command = argv[optind];
+
+	if (strcmp(command, "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(command, "version") == 0) {
+		printf("ucphonectl %s (UAPI %d)\n", UCPHONE_VERSION,
+		       UCPHONE_GENL_VERSION);
+		return EXIT_OK;
+	}
+	if (!*command) {
+		fprintf(stderr, "ucphonectl: empty command\n");
+		return EXIT_USAGE;
+	}
+
+	ctl.buf = malloc(CONTROL_MESSAGE_MAX + 1);
+	if (!ctl.buf) {
+		fprintf(stderr, "ucphonectl: out of memory\n");
+		return EXIT_UNREACHABLE;
+	}
+	ret = connect_daemon(&ctl);
+	if (ret == EXIT_OK) {
+		if (strcmp(command, "info") == 0)
+			ret = cmd_info(&ctl);
+		else if (strcmp(command, "events") == 0)
+			ret = cmd_events(&ctl);
+		else
+			ret = cmd_other(&ctl, command);
+	}
+	if (ctl.fd >= 0)
+		close(ctl.fd);
+	free(ctl.buf);
+	return ret;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The daemon's context: everything ucphoned owns hangs off one struct
+ * ucphoned, created in main() and passed by pointer. There is no other
+ * mutable global state. A new job (DHCP, SIP...) adds its own file and one
+ * pointer here, and plugs its sockets and timers into the same loop.
+ */
+#ifndef UCPHONED_DAEMON_H
+#define UCPHONED_DAEMON_H
+
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "log.h"
+
+struct control;
+struct kernel_link;
+
+struct ucphoned_options {
+	const char *control_path;
+	const char *state_dir;
+	enum log_level log_level;
+	bool use_syslog;
+};
+
+struct ucphoned {
+	struct ucphoned_options options;
+	struct log log;
+	sd_event *event;
+	uint64_t started_usec;		/* CLOCK_MONOTONIC */
+
+	int state_dir_fd;		/* open O_DIRECTORY, for *at() calls */
+	struct kernel_link *kernel;
+	struct control *control;
+
+	sd_event_source *sigterm, *sigint, *sighup;
+};
+
+#endif /* UCPHONED_DAEMON_H */

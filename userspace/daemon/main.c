@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ucphoned: the phone's control daemon. main() only parses options, builds
+ * the context, runs the loop and takes everything down in reverse order.
+ * It never forks: a supervisor or the image's init runs it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include <linux/ucphone.h>
+
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
+#include "events.h"
+#include "kernel_link.h"
+#include "state_dir.h"
+
+#define SUBSYS "main"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAILURE_RUNTIME = 1,
+	EXIT_USAGE = 2,
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ucphoned [OPTION]...\n"
+		"The ucphone desk phone's control daemon. Runs in the foreground.\n"
+		"\n"
+		"  -c, --control PATH    control socket (default %s,\n"
+		"                        or $UCPHONE_CONTROL)\n"
+		"  -S, --state-dir PATH  state directory, created 0700 (default %s)\n"
+		"  -v, --verbose         log debug messages too\n"
+		"  -q, --quiet           log warnings and errors only; twice: errors\n"
+		"      --syslog          log to syslog instead of stderr\n"
+		"  -f, --foreground      accepted for compatibility; always so\n"
+		"      --version         print the version and exit\n"
+		"  -h, --help            print this help and exit\n",
+		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR);
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
+{
+	enum { OPT_SYSLOG = 0x100, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "control", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("UCPHONE_CONTROL");
+	int verbosity = 0, c;
+
+	opt->control_path = env && *env ? env : UCPHONE_DEFAULT_CONTROL;
+	opt->state_dir = UCPHONE_DEFAULT_STATE_DIR;
+	opt->use_syslog = false;
+
+	while ((c = getopt_long(argc, argv, "c:S:vqfh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt->control_path = optarg;
+			break;
+		case 'S':
+			opt->state_dir = optarg;
+			break;
+		case 'v':
+			verbosity++;
+			break;
+		case 'q':
+			verbosity--;
+			break;
+		case OPT_SYSLOG:
+			opt->use_syslog = true;
+			break;
+		case 'f':
+			break;
+		case OPT_VERSION:
+			printf("ucphoned %s (UAPI %d)\n", UCPHONE_VERSION,
+			       UCPHONE_GENL_VERSION);
+			return EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ucphoned: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!*opt->control_path || !*opt->state_dir) {
+		fprintf(stderr, "ucphoned: empty path\n");
+		return EXIT_USAGE;
+	}
+
+	verbosity += LOG_LEVEL_INFO;
+	if (verbosity < LOG_LEVEL_ERROR)
+		verbosity = LOG_LEVEL_ERROR;
+	if (verbosity > LOG_LEVEL_DEBUG)
+		verbosity = LOG_LEVEL_DEBUG;
+	opt->log_level = (enum log_level)verbosity;
+	return -1;
+}
+
+static int on_exit_signal(sd_event_source *source,
+			  const struct signalfd_siginfo *si, void *userdata)
+{
+	struct ucphoned *d = userdata;
+
+	log_info(&d->log, SUBSYS, "signal received; shutting down",
+		 LOG_STR("signal", strsignal((int)si->ssi_signo)));
+	return sd_event_exit(sd_event_source_get_event(source), 0);
+}
+
+static int on_sighup(sd_event_source *source,
+		     const struct signalfd_siginfo *si, void *userdata)
+{
+	struct ucphoned *d = userdata;
+
+	(void)source;
+	(void)si;
+	/* Reserved for reloading configuration once there is some. */
+	log_info(&d->log, SUBSYS, "SIGHUP received; nothing to reload yet");
+	return 0;
+}
+
+static int add_signals(struct ucphoned *d)
+{
+	int ret;
+
+	/* SD_EVENT_SIGNAL_PROCMASK: sd-event blocks each signal it takes. */
+	ret = sd_event_add_signal(d->event, &d->sigterm,
+				  SIGTERM | SD_EVENT_SIGNAL_PROCMASK,
+				  on_exit_signal, d);
+	if (ret >= 0)
+		ret = sd_event_add_signal(d->event, &d->sigint,
+					  SIGINT | SD_EVENT_SIGNAL_PROCMASK,
+					  on_exit_signal, d);
+	if (ret >= 0)
+		ret = sd_event_add_signal(d->event, &d->sighup,
+					  SIGHUP | SD_EVENT_SIGNAL_PROCMASK,
+					  on_sighup, d);
+	return ret;
+}
+
+static uint64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void daemon_teardown(struct ucphoned *d)
+{
+	kernel_link_free(d->kernel);
+	d->kernel = NULL;
+	control_free(d->control);
+	d->control = NULL;
+	if (d->state_dir_fd >= 0)
+		close(d->state_dir_fd);
+	d->state_dir_fd = -1;
+	d->sighup = sd_event_source_disable_unref(d->sighup);
+	d->sigint = sd_event_source_disable_unref(d->sigint);
+	d->sigterm = sd_event_source_disable_unref(d->sigterm);
+	d->event = sd_event_unref(d->event);
+}
+
+static int daemon_setup(struct ucphoned *d)
+{
+	struct kernel_link_listener listener;
+	int ret;
+
+	d->started_usec = monotonic_usec();
+	ret = sd_event_new(&d->event);
+	if (ret < 0) {
+		log_error(&d->log, SUBSYS, "cannot create the event loop",
+			  LOG_ERRNO(ret));
+		return ret;
+	}
+	ret = add_signals(d);
+	if (ret < 0) {
+		log_error(&d->log, SUBSYS, "cannot handle signals",
+			  LOG_ERRNO(ret));
+		return ret;
+	}
+
+	d->state_dir_fd = state_dir_open(d->options.state_dir, &d->log);
+	if (d->state_dir_fd < 0)
+		return d->state_dir_fd;
+
+	/* The socket first: a second daemon stops here, before the kernel. */
+	ret = control_new(d, d->options.control_path, &d->control);
+	if (ret < 0)
+		return ret;
+
+	events_listener_init(d, &listener);
+	return kernel_link_new(d->event, &d->log, &listener, &d->kernel);
+}
+
+int main(int argc, char **argv)
+{
+	struct ucphoned d = { .state_dir_fd = -1 };
+	int ret;
+
+	ret = parse_options(argc, argv, &d.options);
+	if (ret >= 0)
+		return ret;
+
+	/* Files we create are private unless we widen them on purpose. */
+	umask(0077);
+	/* Peers that vanish show up as EPIPE, never as a fatal signal. */
+	signal(SIGPIPE, SIG_IGN);
+
+	log_init(&d.log, "ucphoned", d.options.log_level, d.options.use_syslog);
+
+	ret = daemon_setup(&d);
+	if (ret < 0) {
+		daemon_teardown(&d);
+		log_close(&d.log);
+		return EXIT_FAILURE_RUNTIME;
+	}
+
+	log_info(&d.log, SUBSYS, "started", LOG_STR("version", UCPHONE_VERSION),
+		 LOG_UINT("uapi", UCPHONE_GENL_VERSION),
+		 LOG_STR("control", d.options.control_path),
+		 LOG_STR("state_dir", d.options.state_dir));
+	sd_notify(0, "READY=1");
+
+	ret = sd_event_loop(d.event);
+	if (ret < 0)
+		log_error(&d.log, SUBSYS, "event loop failed", LOG_ERRNO(ret));
+
+	sd_notify(0, "STOPPING=1");
+	daemon_teardown(&d);
+	log_info(&d.log, SUBSYS, "stopped");
+	log_close(&d.log);
+	return ret < 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
+}

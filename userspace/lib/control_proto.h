@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control socket's message format, shared by ucphoned and its clients.
+ *
+ * Transport: AF_UNIX SOCK_SEQPACKET, one JSON object per message (no
+ * framing, no trailing NUL needed; trailing whitespace is ignored).
+ *
+ *   request   {"command":"info"}
+ *   reply     {"ok":true,"result":{...}} or {"ok":false,"error":"..."}
+ *
+ * After a successful {"command":"events"} every further message from the
+ * daemon is an event: {"event":"<type>", ...} (see ucphone_json.h), plus
+ * the daemon's own {"event":"events-lost","count":N},
+ * {"event":"kernel-available","uapi":N} and {"event":"kernel-unavailable"}.
+ */
+#ifndef UCPHONE_CONTROL_PROTO_H
+#define UCPHONE_CONTROL_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/* Longest request the daemon reads; a longer one is refused whole. */
+#define CONTROL_REQUEST_MAX 4096
+/* Longest reply or event the daemon sends. */
+#define CONTROL_MESSAGE_MAX 65536
+/* Room for the reason a message was refused, with its NUL. */
+#define CONTROL_ERROR_MAX 160
+
+enum control_command {
+	CONTROL_CMD_INFO,
+	CONTROL_CMD_EVENTS,
+	__CONTROL_CMD_COUNT
+};
+
+struct control_request {
+	enum control_command command;
+};
+
+const char *control_command_name(enum control_command command);
+
+/*
+ * Parses one request message. Returns 0, or -EINVAL / -EMSGSIZE with a
+ * reason fit to send back in error (never echoes more than a short,
+ * printable fragment of the request).
+ */
+int control_request_parse(const void *buf, size_t len,
+			  struct control_request *req,
+			  char error[CONTROL_ERROR_MAX]);
+
+/* {"command":"<name>"}; any name, so a client can try newer commands. */
+struct json_object *control_request_new(const char *command);
+
+/* {"ok":true,"result":result}; takes the reference to result. */
+struct json_object *control_reply_new_ok(struct json_object *result);
+/* {"ok":false,"error":message} */
+struct json_object *control_reply_new_error(const char *message);
+
+/* Compact one-line JSON; valid until obj changes or is freed. */
+const char *control_json_string(struct json_object *obj, size_t *len);
+
+/* A reply as a client sees it. */
+struct control_reply {
+	struct json_object *root;	/* owns what the pointers below see */
+	bool ok;
+	struct json_object *result;	/* when ok */
+	const char *error;		/* when !ok */
+};
+
+/* Parses and checks a reply; release it with control_reply_release(). */
+int control_reply_parse(const void *buf, size_t len,
+			struct control_reply *reply,
+			char error[CONTROL_ERROR_MAX]);
+void control_reply_release(struct control_reply *reply);
+
+/*
+ * Parses one message of an event stream: an object with an "event" string.
+ * Returns a new reference in *event.
+ */
+int control_event_parse(const void *buf, size_t len,
+			struct json_object **event,
+			char error[CONTROL_ERROR_MAX]);
+
+#endif /* UCPHONE_CONTROL_PROTO_H */
