@@ -72,10 +72,21 @@ stage_asan() {
 
 stage_vm() { tests/vm/run-kselftests.sh; }
 
+# The real servers, once up for every integration test: the smoke test,
+# then each tests/integration/*.sh (TAP; the bed's names and addresses are
+# in ${UCPHONE_TESTBED_RUN:-tests/testbed/run}/env).
 stage_testbed() {
-	local rc
-	tests/testbed/up.sh && tests/testbed/smoke.sh
-	rc=$?
+	local rc=0 test
+	if tests/testbed/up.sh; then
+		tests/testbed/smoke.sh || rc=1
+		for test in tests/integration/*.sh; do
+			[ -x "$test" ] || continue
+			echo "# integration: ${test##*/}"
+			"$test" "$repo/build" || rc=1
+		done
+	else
+		rc=1
+	fi
 	tests/testbed/down.sh
 	return $rc
 }

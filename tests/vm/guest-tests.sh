@@ -1,7 +1,8 @@
 #!/bin/sh
 # Inside the test VM (started by run-kselftests.sh): run each kernel test
-# program, then the daemon against the real modules, then check that the
-# kernel logged no warning. Exit status: the number of failed programs.
+# program (build/tests/kselftest/*_test), then each scenario script in
+# tests/vm/guest.d/ (called with the build folder, printing TAP), then check
+# that the kernel logged no warning. Exit status: the number of failures.
 build=${1:-build}
 failed=0
 
@@ -11,10 +12,12 @@ for test in "$build"/tests/kselftest/*_test; do
 	"$test" || failed=$((failed + 1))
 done
 
-if [ -x tests/vm/daemon-in-vm.sh ]; then
-	echo "# daemon with kernel modules"
-	tests/vm/daemon-in-vm.sh "$build" || failed=$((failed + 1))
-fi
+# Scenario scripts (TAP) that need the VM: the daemon with the modules...
+for script in tests/vm/guest.d/*.sh; do
+	[ -x "$script" ] || continue
+	echo "# guest scenario: ${script##*/}"
+	"$script" "$build" || failed=$((failed + 1))
+done
 
 # panic_on_warn stops the VM on a WARN; other splats only print.
 echo "TAP version 13"
