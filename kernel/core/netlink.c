@@ -107,7 +107,7 @@ static const struct genl_ops ucphone_genl_ops[] = {
 
 static const struct genl_multicast_group ucphone_mcgrps[] = {
 	/* Key events reveal what the user dials, PINs included. */
-	{ .name = UCPHONE_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	{ .name = UCPHONE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 struct genl_family ucphone_genl_family __ro_after_init = {
