@@ -77,6 +77,8 @@ stage_vm() { tests/vm/run-kselftests.sh; }
 # in ${UCPHONE_TESTBED_RUN:-tests/testbed/run}/env).
 stage_testbed() {
 	local rc=0 test
+	# Namespace names per checkout, so two checkouts on one machine can test at once.
+	export UCPHONE_TB_PREFIX=${UCPHONE_TB_PREFIX:-tb$(printf %s "$repo" | md5sum | cut -c1-4)}
 	if tests/testbed/up.sh; then
 		tests/testbed/smoke.sh || rc=1
 		for test in tests/integration/*.sh; do
