@@ -93,6 +93,11 @@ echo /bin/modprobe-host >/proc/sys/kernel/modprobe
 
 hostname ucphone-vm
 ip link set lo up
+# With run.sh --net the guest has a virtio-net NIC; no udev here to load its
+# driver, so do what coldplug would. The daemon configures eth0 itself.
+if [ "${NET:-0}" = 1 ]; then
+	chroot /host /sbin/modprobe virtio_net || say "warning: no virtio_net"
+fi
 
 # The modules asked for, with the depmod index run.sh made for them.
 if [ -d "/out/modroot/lib/modules/$KVER" ]; then

@@ -4,8 +4,12 @@
 # in /lib/modules/$KVER/extra so `modprobe NAME` works as on a board.
 #
 #   tests/vm/run.sh [--module FILE.ko]... [--timeout SEC] [--interactive]
-#                   [--log FILE] -- COMMAND [ARGS...]
+#                   [--log FILE] [--net NETNS:BRIDGE] -- COMMAND [ARGS...]
 #
+# --net gives the guest an eth0 (virtio-net) plugged into BRIDGE inside
+# network namespace NETNS (the testbed's switch), through a tap device that
+# lives and dies in that namespace: the phone joins the test network as a
+# real phone joins its LAN, and nothing touches the host's interfaces.
 # The command runs as root in the repo's root directory, with UCPHONE_VM=1 and
 # UCPHONE_VM_OUT=<a fresh writable folder, the same path on host and guest>.
 # Exit status: the command's own; 124 on timeout (default 600 s, none with
@@ -24,13 +28,14 @@ usage() {
 say() { echo "run.sh: $*" >&2; }
 die() { say "error: $*"; exit 125; }
 
-modules=() timeout_s='' interactive=0 log=''
+modules=() timeout_s='' interactive=0 log='' net=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--log) [ $# -ge 2 ] || usage; log=$2; shift 2 ;;
+	--net) [ $# -ge 2 ] && [[ $2 == ?*:?* ]] || usage; net=$2; shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -82,6 +87,7 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 	printf '# what tests/vm/run.sh asked for; sourced by the guest init\n'
 	printf 'OUT=%s\nWORKDIR=%s\nMODDIR=%s\n' "$(q "$out")" "$(q "$repo")" "$(q "$MODDIR")"
 	printf 'INTERACTIVE=%s\nTERM=%s\n' "$interactive" "$(q "${TERM:-linux}")"
+	printf 'NET=%s\n' "$([ -n "$net" ] && echo 1 || echo 0)"
 	size=$( [ -t 0 ] && stty size 2>/dev/null || echo 24 80)
 	printf 'ROWS=%s\nCOLS=%s\n' "${size% *}" "${size#* }"
 } >"$out/vm.env"
@@ -117,6 +123,24 @@ qemu=(
 	-append "console=ttyS0 loglevel=5 trace_clock=global panic=-1 oops=panic panic_on_warn=1"
 )
 
+# The tap is named after the run so that parallel VMs never collide.
+netns='' tap=''
+if [ -n "$net" ]; then
+	netns=${net%%:*} bridge=${net#*:}
+	ip netns pids "$netns" >/dev/null 2>&1 || die "--net: no network namespace $netns"
+	tap=ucvm$(printf %s "$out" | md5sum | cut -c1-6)
+	ip -n "$netns" tuntap add dev "$tap" mode tap || die "--net: cannot add a tap in $netns"
+	ip -n "$netns" link set "$tap" master "$bridge" up || {
+		ip -n "$netns" link del "$tap"
+		die "--net: no bridge $bridge in $netns"
+	}
+	# A fixed, locally administered MAC per run keeps DHCP leases apart.
+	mac=52:54:00:$(printf %s "$out" | md5sum | sed 's/\(..\)\(..\)\(..\).*/\1:\2:\3/')
+	qemu+=(-netdev "tap,id=lan,ifname=$tap,script=no,downscript=no"
+		-device "virtio-net-pci,netdev=lan,mac=$mac")
+	qemu=(ip netns exec "$netns" "${qemu[@]}")
+fi
+
 qpid='' teepid=''
 cleanup() {
 	local p
@@ -127,6 +151,7 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null || true
 	fi
 	[ -z "$teepid" ] || kill "$teepid" 2>/dev/null || true
+	[ -z "$tap" ] || ip -n "$netns" link del "$tap" 2>/dev/null || true
 	rm -f "$out/console.fifo"
 	[ "$interactive" = 0 ] || ! [ -t 0 ] || stty sane 2>/dev/null || true
 }
