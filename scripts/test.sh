@@ -59,7 +59,12 @@ stage_setup() {
 	echo "ok 1 - build: kernel modules and userspace"
 }
 
-stage_style() { scripts/check-kernel-style.sh; }
+stage_style() {
+	local rc=0
+	scripts/check-kernel-style.sh || rc=1
+	tests/dts/check.sh || rc=1
+	return $rc
+}
 
 # Unit tests and the daemon's integration test (degraded: no module on the host).
 stage_unit() { tests/run-meson-tests.sh build; }
@@ -77,6 +82,10 @@ stage_vm() { tests/vm/run-kselftests.sh; }
 # in ${UCPHONE_TESTBED_RUN:-tests/testbed/run}/env).
 stage_testbed() {
 	local rc=0 test
+	# Namespace names (and run state) per checkout, so that two checkouts on
+	# one machine can test at once.
+	export UCPHONE_TB_PREFIX=${UCPHONE_TB_PREFIX:-tb$(printf %s "$repo" | md5sum | cut -c1-4)}
+	export UCPHONE_TESTBED_RUN=${UCPHONE_TESTBED_RUN:-$repo/tests/testbed/run-$UCPHONE_TB_PREFIX}
 	if tests/testbed/up.sh; then
 		tests/testbed/smoke.sh || rc=1
 		for test in tests/integration/*.sh; do
