@@ -519,6 +519,52 @@ TEST_F(keypad, reset_released_early_at_probe_is_not_hard)
 	EXPECT_EQ(NULL, nlt_nest_attr(event, UCPHONE_EVENT_A_RESET_AT_POWER_ON));
 }
 
+static int dmesg_has(const char *text)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -q '%s'", text);
+	return run("%s", cmd) == 0;
+}
+
+TEST_F(keypad, reset_with_no_listener_is_logged_then_falls_back)
+{
+	const char *param = "/sys/module/ucphone_reset/parameters/fallback_restart_ms";
+	uint16_t family;
+	uint32_t group;
+
+	/* Nobody in the events group. */
+	close(self->nl);
+	self->nl = -1;
+	ASSERT_EQ(0, run("dmesg -C"));
+	ASSERT_EQ(0, pull(self, RESET_LINE, 1));
+	usleep(100000);
+	ASSERT_EQ(0, pull(self, RESET_LINE, 0));
+	usleep((DEBOUNCE_MS + 200) * 1000);
+	EXPECT_TRUE(dmesg_has("no daemon listening; reset press ignored"));
+
+	/* With a fallback, a listener that turns up in time stops it. */
+	ASSERT_EQ(0, write_file(param, "1500"));
+	ASSERT_EQ(0, pull(self, RESET_LINE, 1));
+	usleep(100000);
+	ASSERT_EQ(0, pull(self, RESET_LINE, 0));
+	usleep((DEBOUNCE_MS + 200) * 1000);
+	EXPECT_TRUE(dmesg_has("restarting in 1500 ms unless one appears"));
+	self->nl = nlt_open();
+	ASSERT_LE(0, self->nl);
+	ASSERT_EQ(0, nlt_resolve(self->nl, UCPHONE_GENL_NAME, &family,
+				 UCPHONE_MCGRP_EVENTS, &group));
+	ASSERT_EQ(0, nlt_subscribe(self->nl, group));
+	usleep(2000 * 1000);
+	write_file(param, "0");
+	EXPECT_TRUE(dmesg_has("a daemon listens now; no kernel restart"));
+
+	/* And with one listening, no word of a fallback. */
+	ASSERT_EQ(0, run("dmesg -C"));
+	ASSERT_NE(NULL, press_reset(self, 50));
+	EXPECT_FALSE(dmesg_has("no daemon listening"));
+}
+
 TEST_F(keypad, unbind_and_rebind_with_key_held)
 {
 	ASSERT_EQ(0, pull(self, key_line(2, 2), 1));
