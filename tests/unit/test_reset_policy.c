@@ -19,6 +19,7 @@ static struct ucphone_event press(uint32_t kind, uint32_t hold_ms,
 	ev.reset.kind = kind;
 	ev.reset.hold_ms = hold_ms;
 	ev.reset.at_power_on = at_power_on;
+	strcpy(ev.driver, RESET_DRIVER_NAME);
 	return ev;
 }
 
@@ -37,6 +38,10 @@ TEST(phone_rules_with_default_policy)
 	/* A long press while running is not a hard reset by default. */
 	ev = press(UCPHONE_RESET_SOFT, 60000, false);
 	EXPECT_EQ(RESET_ACTION_SOFT, reset_decide(&p, &ev));
+	/* Nobody but the reset button's driver may ask for a reset. */
+	ev = press(UCPHONE_RESET_HARD, 5000, true);
+	strcpy(ev.driver, "ucphone-test-source");
+	EXPECT_EQ(RESET_ACTION_NONE, reset_decide(&p, &ev));
 	ev = press(UCPHONE_RESET_UNSPEC, 100, false);
 	EXPECT_EQ(RESET_ACTION_NONE, reset_decide(&p, &ev));
 	ev.type = UCPHONE_EVENT_KEY;

@@ -34,6 +34,7 @@ void reset_on_event(struct ucphoned *d, const struct ucphone_event *ev)
 		return;
 	if (action == RESET_ACTION_NONE) {
 		log_info(&d->log, SUBSYS, "reset button press ignored",
+			 LOG_STR("driver", ev->driver),
 			 LOG_UINT("hold_ms", ev->reset.hold_ms),
 			 LOG_BOOL("at_power_on", ev->reset.at_power_on));
 		return;

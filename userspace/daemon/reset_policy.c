@@ -32,7 +32,8 @@ const char *reset_action_name(enum reset_action action)
 enum reset_action reset_decide(const struct reset_policy *policy,
 			       const struct ucphone_event *ev)
 {
-	if (ev->type != UCPHONE_EVENT_RESET_BUTTON)
+	if (ev->type != UCPHONE_EVENT_RESET_BUTTON ||
+	    strcmp(ev->driver, RESET_DRIVER_NAME))
 		return RESET_ACTION_NONE;
 	switch (ev->reset.kind) {
 	case UCPHONE_RESET_HARD:

@@ -19,6 +19,12 @@ struct reset_policy {
 };
 
 #define RESET_DEFAULT_LONG_PRESS_MS 10000
+/*
+ * Only the reset button's own driver may ask for a reset: the same event
+ * from any other sender (a test source, a misbehaving driver) is ignored,
+ * since a hard reset destroys the phone's credentials.
+ */
+#define RESET_DRIVER_NAME "ucphone-reset"
 
 /* "soft", "hard" or "ignore" into @action; -EINVAL otherwise. */
 int reset_parse_action(const char *name, enum reset_action *action);
