@@ -606,6 +606,15 @@ TEST_F(keypad, unload_with_key_held_leaks_nothing)
 	ASSERT_EQ(0, pull(self, HOOK_LINE, 0));
 }
 
+TEST_F(keypad, reset_unload_with_button_held_is_silent)
+{
+	ASSERT_EQ(0, pull(self, RESET_LINE, 1));
+	usleep((DEBOUNCE_MS + 50) * 1000);
+	ASSERT_EQ(0, run("rmmod ucphone-reset"));
+	ASSERT_EQ(0, pull(self, RESET_LINE, 0));
+	EXPECT_EQ(NULL, next_event(self, UCPHONE_EVENT_RESET_BUTTON, QUIET_MS));
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
