@@ -132,12 +132,20 @@ static void reset_hard_timeout(struct work_struct *work)
 						 struct ucphone_reset,
 						 hard_work);
 
+	ktime_t now = ktime_get_boottime();
+	u32 held;
+
 	mutex_lock(&rst->lock);
-	/* A release still in its debounce period is handled there. */
-	if (rst->state == RESET_POWER_ON_HELD &&
-	    gpiod_get_value_cansleep(rst->button) > 0) {
+	held = reset_ms_between(rst->press_start, now);
+	/* Timers run on jiffies; the hold time is the clock's word. */
+	if (rst->state == RESET_POWER_ON_HELD && held < rst->hard_hold_ms) {
+		schedule_delayed_work(&rst->hard_work,
+				      msecs_to_jiffies(rst->hard_hold_ms - held) + 1);
+	} else if (rst->state == RESET_POWER_ON_HELD &&
+		   gpiod_get_value_cansleep(rst->button) > 0) {
+		/* A release still in its debounce period is handled there. */
 		rst->state = RESET_POWER_ON_DONE;
-		reset_send(rst, UCPHONE_RESET_HARD, ktime_get_boottime(), true);
+		reset_send(rst, UCPHONE_RESET_HARD, now, true);
 	}
 	mutex_unlock(&rst->lock);
 }
@@ -266,9 +274,8 @@ static int reset_probe(struct platform_device *pdev)
 	if (ret) {
 		/* Held since power-on: a hard reset if held long enough. */
 		rst->state = RESET_POWER_ON_HELD;
-		/* One jiffy more: never a hard reset before the full time. */
 		schedule_delayed_work(&rst->hard_work,
-				      msecs_to_jiffies(rst->hard_hold_ms) + 1);
+				      msecs_to_jiffies(rst->hard_hold_ms));
 		dev_info(dev, "button held at start; hard reset after %u ms\n",
 			 rst->hard_hold_ms);
 	}
