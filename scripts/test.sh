@@ -59,7 +59,12 @@ stage_setup() {
 	echo "ok 1 - build: kernel modules and userspace"
 }
 
-stage_style() { scripts/check-kernel-style.sh; }
+stage_style() {
+	local rc=0
+	scripts/check-kernel-style.sh || rc=1
+	tests/dts/check.sh || rc=1
+	return $rc
+}
 
 # Unit tests and the daemon's integration test (degraded: no module on the host).
 stage_unit() { tests/run-meson-tests.sh build; }

@@ -6,6 +6,8 @@
  */
 #include <linux/atomic.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <net/net_namespace.h>
 
 #include "core.h"
 
@@ -110,6 +112,31 @@ int ucphone_event_send(struct ucphone_binding *binding,
 	return ucphone_event_multicast(binding, event);
 }
 EXPORT_SYMBOL_GPL(ucphone_event_send);
+
+/**
+ * ucphone_events_have_listeners - does anybody hear ucphone events?
+ *
+ * For a driver whose event asks for an action that must happen anyway
+ * (a reset): true when some socket in some network namespace has joined
+ * the "events" group.
+ */
+bool ucphone_events_have_listeners(void)
+{
+	bool found = false;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (net->genl_sock &&
+		    genl_has_listeners(&ucphone_genl_family, net, 0)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_GPL(ucphone_events_have_listeners);
 
 void ucphone_event_binding(struct ucphone_binding *binding, bool bound)
 {

@@ -12,6 +12,8 @@ modules=()
 while IFS= read -r ko; do
 	modules+=(--module "$ko")
 done < <(find kernel tests/kmod -name '*.ko' | sort)
+# gpio-sim for the keypad tests: built from linux-source at test time.
+modules+=(--module "$(tests/kmod/gpio-sim/build.sh)")
 [ ${#modules[@]} -gt 0 ] || { echo "no kernel modules built: run make first" >&2; exit 1; }
 
 exec tests/vm/run.sh "${modules[@]}" --timeout 900 -- tests/vm/guest-tests.sh "$build"

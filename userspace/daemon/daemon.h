@@ -13,6 +13,7 @@
 #include <systemd/sd-event.h>
 
 #include "log.h"
+#include "reset_policy.h"
 
 struct control;
 struct kernel_link;
@@ -22,6 +23,7 @@ struct ucphoned_options {
 	const char *state_dir;
 	enum log_level log_level;
 	bool use_syslog;
+	struct reset_policy reset;
 };
 
 struct ucphoned {
@@ -35,6 +37,8 @@ struct ucphoned {
 	struct control *control;
 
 	sd_event_source *sigterm, *sigint, *sighup;
+	/* Set by reset.c when the loop stops for a reset. */
+	enum reset_action reset_pending;
 };
 
 #endif /* UCPHONED_DAEMON_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "control.h"
 #include "events.h"
+#include "reset.h"
 #include "ucphone_json.h"
 #include "ucphone_names.h"
 
@@ -63,6 +64,7 @@ static void on_kernel_event(const struct ucphone_event *ev, void *userdata)
 
 	log_event(&d->log, ev);
 	broadcast(d, ucphone_event_to_json(ev));
+	reset_on_event(d, ev);
 }
 
 /* count 0: an overrun, number unknown until the next sequence number. */

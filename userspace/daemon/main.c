@@ -23,7 +23,9 @@
 #include "daemon.h"
 #include "events.h"
 #include "kernel_link.h"
+#include "reset.h"
 #include "state_dir.h"
+#include "wipe.h"
 
 #define SUBSYS "main"
 
@@ -45,22 +47,32 @@ static void usage(FILE *out)
 		"  -v, --verbose         log debug messages too\n"
 		"  -q, --quiet           log warnings and errors only; twice: errors\n"
 		"      --syslog          log to syslog instead of stderr\n"
+		"      --reset-long-press=soft|hard|ignore\n"
+		"                        what a reset button press held at least\n"
+		"                        --reset-long-press-ms while running does\n"
+		"                        (default soft)\n"
+		"      --reset-long-press-ms=MS  (default %u)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
-		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR);
+		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR,
+		RESET_DEFAULT_LONG_PRESS_MS);
 }
 
 /* Returns -1 to go on, or the exit code. */
 static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 {
-	enum { OPT_SYSLOG = 0x100, OPT_VERSION };
+	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
+	       OPT_LONG_PRESS_MS };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "reset-long-press", required_argument, NULL, OPT_LONG_PRESS },
+		{ "reset-long-press-ms", required_argument, NULL,
+		  OPT_LONG_PRESS_MS },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -72,6 +84,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->control_path = env && *env ? env : UCPHONE_DEFAULT_CONTROL;
 	opt->state_dir = UCPHONE_DEFAULT_STATE_DIR;
 	opt->use_syslog = false;
+	opt->reset.long_press = RESET_ACTION_SOFT;
+	opt->reset.long_press_ms = RESET_DEFAULT_LONG_PRESS_MS;
 
 	while ((c = getopt_long(argc, argv, "c:S:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -90,6 +104,28 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		case OPT_SYSLOG:
 			opt->use_syslog = true;
 			break;
+		case OPT_LONG_PRESS:
+			if (reset_parse_action(optarg, &opt->reset.long_press)) {
+				fprintf(stderr, "ucphoned: --reset-long-press wants soft, hard or ignore, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_LONG_PRESS_MS: {
+			char *end;
+			unsigned long ms;
+
+			errno = 0;
+			ms = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || ms > UINT32_MAX ||
+			    optarg[0] == '-') {
+				fprintf(stderr, "ucphoned: --reset-long-press-ms wants milliseconds, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			opt->reset.long_press_ms = (uint32_t)ms;
+			break;
+		}
 		case 'f':
 			break;
 		case OPT_VERSION:
@@ -207,6 +243,10 @@ static int daemon_setup(struct ucphoned *d)
 		return ret;
 	}
 
+	/* A wipe cut short by a power loss is finished before anything reads. */
+	ret = wipe_recover(d->options.state_dir, &d->log);
+	if (ret < 0)
+		return ret;
 	d->state_dir_fd = state_dir_open(d->options.state_dir, &d->log);
 	if (d->state_dir_fd < 0)
 		return d->state_dir_fd;
@@ -253,6 +293,12 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		log_error(&d.log, SUBSYS, "event loop failed", LOG_ERRNO(ret));
 
+	if (d.reset_pending != RESET_ACTION_NONE) {
+		daemon_teardown(&d);
+		reset_restart(&d, argv);
+		log_close(&d.log);
+		return EXIT_FAILURE_RUNTIME;
+	}
 	sd_notify(0, "STOPPING=1");
 	daemon_teardown(&d);
 	log_info(&d.log, SUBSYS, "stopped");

@@ -80,6 +80,10 @@
  *            UCPHONE_EVENT_A_RESET_HOLD_MS: NLA_U32, measured hold time
  *            UCPHONE_EVENT_A_RESET_AT_POWER_ON: NLA_FLAG, the button was
  *                already held when the driver probed
+ *            (with nobody in the events group, ucphone-reset logs a soft
+ *            reset press and, only if its fallback_restart_ms parameter
+ *            is set, restarts the phone itself when still nobody listens
+ *            that long after; it never performs a hard reset)
  *        UCPHONE_EVENT_AUDIO_ROUTE:
  *            UCPHONE_EVENT_A_AUDIO_ROUTE: NLA_U32, enum ucphone_audio_route
  *

@@ -53,6 +53,9 @@ struct ucphone_event {
 int ucphone_event_send(struct ucphone_binding *binding,
 		       const struct ucphone_event *event);
 
+/* True when some socket, in any network namespace, listens to events. */
+bool ucphone_events_have_listeners(void);
+
 /*
  * A module serving commands of the family (UCPHONE_CMD_SRTP_*). The core
  * holds a reference on @owner for the whole of every call, so the module
