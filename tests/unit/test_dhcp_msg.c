@@ -292,6 +292,23 @@ TEST(discover_carries_the_asked_options)
 	EXPECT_EQ(-ENOBUFS, dhcp_build(&b, buf, 100));
 }
 
+/* dnsmasq with an overriding dhcp-option=51 sends two instances. */
+TEST(repeated_lease_time_takes_the_shortest)
+{
+	uint8_t buf[1500], hour[] = { 0, 0, 0x0e, 0x10 }, twenty[] = { 0, 0, 0, 20 };
+	struct dhcp_reply r;
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK);
+
+	len = add(buf, len, 51, hour, 4);
+	len = add(buf, len, 51, twenty, 4);
+	len = add(buf, len, 58, "\0\0\0", 3);	/* malformed: ignored */
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	EXPECT_EQ(20, r.lease_time);
+	EXPECT_EQ(0, r.t1);
+}
+
 TEST(mask_prefix)
 {
 	EXPECT_EQ(24, dhcp_mask_prefix(htonl(0xffffff00)));

@@ -396,6 +396,28 @@ static uint32_t get_u32(const uint8_t *v)
 	       (uint32_t)v[2] << 8 | v[3];
 }
 
+/*
+ * A time option (51, 58, 59); 0 when absent or malformed. dnsmasq sends
+ * 51 twice when configured to override its own: RFC 3396 concatenation
+ * then gives 8 bytes. The shortest time is the one we cannot overrun.
+ */
+static uint32_t get_time(const struct areas *a, uint8_t code, uint8_t *opt,
+			 size_t cap)
+{
+	uint32_t best = 0;
+	size_t n;
+
+	if (option_get(a, code, opt, cap, &n) != 1 || n == 0 || n % 4)
+		return 0;
+	for (size_t i = 0; i < n; i += 4) {
+		uint32_t v = get_u32(opt + i);
+
+		if (v && (!best || v < best))
+			best = v;	/* 0 s is no time at all: ignored */
+	}
+	return best;
+}
+
 int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_reply *r,
 	       const char **why)
 {
@@ -483,12 +505,9 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_reply *r,
 		else
 			r->bad_options |= DHCP_BAD_LIST;
 	}
-	if (option_get(&a, 51, opt, sizeof(opt), &n) == 1 && n == 4)
-		r->lease_time = get_u32(opt);
-	if (option_get(&a, 58, opt, sizeof(opt), &n) == 1 && n == 4)
-		r->t1 = get_u32(opt);
-	if (option_get(&a, 59, opt, sizeof(opt), &n) == 1 && n == 4)
-		r->t2 = get_u32(opt);
+	r->lease_time = get_time(&a, 51, opt, sizeof(opt));
+	r->t1 = get_time(&a, 58, opt, sizeof(opt));
+	r->t2 = get_time(&a, 59, opt, sizeof(opt));
 
 	got = option_get(&a, 15, opt, sizeof(opt), &n);
 	if (got == 1) {
