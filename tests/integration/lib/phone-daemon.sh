@@ -15,11 +15,15 @@ daemon_start() {
     -S "$W/state" -i eth0 -v "$@" >>"$W/daemon.log" 2>&1 &
   DAEMON_PID=$!
 }
+# Stops the daemon; an exit other than 0 (a sanitizer report, a crash) is a failure.
 daemon_stop() {
+  local rc
   [ -n "$DAEMON_PID" ] || return 0
   kill -TERM "$DAEMON_PID" 2>/dev/null
   wait "$DAEMON_PID" 2>/dev/null
+  rc=$?
   DAEMON_PID=
+  [ "$rc" -eq 0 ] || not_ok "ucphoned exited $rc" "$(grep -v 'subsys=control' "$W/daemon.log" | tail -n 30)"
 }
 status() { ip netns exec "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" -c "$W/control" status --json 2>/dev/null; }
 # js JQ: one value from the status
