@@ -346,6 +346,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
 	r->step = r->attempt = 0;
 	r->n_found = 0;
 	r->a_label = NULL;
+	r->last_error[0] = '\0';
 	r->state = DISCOVERY_RUNNING;
 	r->started_usec = now_usec();
 	r->runs++;
@@ -373,9 +374,10 @@ static void discovery_finish(struct resolver *r)
 	r->retry_usec = r->retry_usec ? r->retry_usec * 2 : RETRY_FIRST_USEC;
 	if (r->retry_usec > RETRY_MAX_USEC)
 		r->retry_usec = RETRY_MAX_USEC;
-	snprintf(r->last_error, sizeof(r->last_error),
-		 "no registrar found in %s (every SRV and A name failed)",
-		 r->sip_domain);
+	if (!r->last_error[0])
+		snprintf(r->last_error, sizeof(r->last_error),
+			 "no registrar found in %s (every SRV and A name failed)",
+			 r->sip_domain);
 	log_warning(r->log, SUBSYS, "no registrar found; will retry",
 		    LOG_STR("sip_domain", r->sip_domain),
 		    LOG_UINT("retry_s", r->retry_usec / USEC));
@@ -411,12 +413,14 @@ static void discovery_next(struct resolver *r)
 			continue;
 		}
 		q = calloc(1, sizeof(*q));
-		if (!q || send_query(r, r->asking, step->srv, (q->gen = r->gen, q)) < 0) {
-			snprintf(r->last_error, sizeof(r->last_error),
-				 "cannot send DNS queries");
-			break;
+		if (q) {
+			q->gen = r->gen;
+			if (send_query(r, r->asking, step->srv, q) == 0)
+				return;
 		}
-		return;
+		snprintf(r->last_error, sizeof(r->last_error),
+			 "cannot send DNS queries");
+		break;
 	}
 	discovery_finish(r);
 }

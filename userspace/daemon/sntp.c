@@ -55,7 +55,7 @@ struct sntp {
 	char last_error[128];
 };
 
-static const char *source_names[] = { "none", "dhcp-option-42", "dns-srv",
+static const char *const source_names[] = { "none", "dhcp-option-42", "dns-srv",
 				      "fallback" };
 
 static uint64_t now_usec(void)
