@@ -217,7 +217,7 @@ TEST(ms_uc_any_order_with_or_without_ff)
 	EXPECT_EQ(-EINVAL, dhcp_decode_ms_uc((const uint8_t *)fwd, 20, &uc));
 	EXPECT_EQ(-EINVAL, dhcp_decode_ms_uc(
 		(const uint8_t *)"\x01\x03" "CPE\x02\x01h\x03\x01w\x05\x01/",
-		17, &uc));
+		14, &uc));
 	EXPECT_EQ(-EINVAL, dhcp_decode_ms_uc(
 		(const uint8_t *)"\x02\x01h\x03\x01w\x04\x01x\x05\x01/", 12, &uc));
 }

@@ -484,6 +484,13 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 	arm_lease_timer(c);
 	lease_store(c);
 
+	if (changed && was) {
+		/* The renewal socket was bound to the old address. */
+		c->udp_src = sd_event_source_disable_unref(c->udp_src);
+		if (c->udp_fd >= 0)
+			close(c->udp_fd);
+		c->udp_fd = -1;
+	}
 	if (changed || !was) {
 		netcfg_apply(c->net, ack->yiaddr, ack->has_subnet ?
 			     ack->prefix_len : 24,
