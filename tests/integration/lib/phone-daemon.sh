@@ -37,6 +37,12 @@ wait_js() {
   done
   return 1
 }
+# wait_for_log TEXT SECONDS: until the daemon has logged TEXT
+wait_for_log() {
+  local i
+  for i in $(seq $(( $2 * 10 ))); do grep -qF "$1" "$W/daemon.log" && return 0; sleep 0.1; done
+  return 1
+}
 phone_addr() { ip -n "$TB_NS_PHONE" -4 -o addr show dev eth0 | awk '{print $4}'; }
 phone_default() { ip -n "$TB_NS_PHONE" -4 route show default; }
 
