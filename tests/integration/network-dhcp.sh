@@ -100,7 +100,21 @@ check "--vendor-class CPE-OCPHONE: lease with 120 but no 43" \
   wait_js '.dhcp.state == "bound" and .dhcp.sip_servers == ["sip.corp.test"] and .dhcp.cert_provisioning_url == null' 10
 check "lease without 43: DHCPINFORM sent and its answer handled" \
   wait_for_log 'msg="DHCPINFORM answered" has_43=false has_120=true' 8
+taken=$(js .dhcp.address)
 daemon_stop
+
+# --- 4. the offered address already in use on the link: ARP probe, DHCPDECLINE, another
+#        address after RFC 2131's 10 s. dnsmasq offers a client its last address again.
+rm -f "$W/state/dhcp-lease-eth0"
+ip -n "$TB_NS_PEER" addr add "$taken/24" dev eth0
+PEER_EXTRA=$taken
+: > "$W/daemon.log"
+daemon_start
+check "address $taken answered ARP: declined" wait_js '.dhcp.declines == 1' 8
+check "a different address after the decline" \
+  wait_js ".dhcp.state == \"bound\" and .dhcp.address != \"$taken\"" 20
+daemon_stop
+ip -n "$TB_NS_PEER" addr del "$taken/24" dev eth0 && PEER_EXTRA=
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -50,6 +50,7 @@ phone_default() { ip -n "$TB_NS_PHONE" -4 route show default; }
 cleanup() {
   daemon_stop
   ip -n "$TB_NS_PHONE" -4 addr flush dev eth0 2>/dev/null
+  [ -z "${PEER_EXTRA:-}" ] || ip -n "$TB_NS_PEER" addr del "$PEER_EXTRA/24" dev eth0
   "$TB_DIR/dnsmasq.sh" restart >/dev/null || echo "# cannot restore dnsmasq"
   if [ "$fails" -gt 0 ]; then echo "# daemon log tail:"; tail -n 40 "$W/daemon.log" | sed 's/^/#   /'; fi
   rm -rf "$W"
