@@ -19,7 +19,7 @@ packages=(
 	iproute2 bc dnsmasq-base chrony samba samba-ad-dc samba-ad-provision
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd
 	kamailio kamailio-tls-modules baresip-core nginx-light dnsutils openssl
-	curl sntp sox
+	curl sntp sox jq
 )
 
 if [ ! -x /usr/sbin/policy-rc.d ] || ! grep -q 'exit 101' /usr/sbin/policy-rc.d; then

@@ -30,8 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_object *event;
 
 	if (control_reply_parse(data, size, &reply, error) == 0) {
-		if (reply.ok)
+		if (reply.ok) {
 			ctl_print_info(devnull, reply.result);
+			ctl_print_status(devnull, reply.result);
+		}
 		else if (!reply.error)
 			__builtin_trap();
 		control_reply_release(&reply);

@@ -14,6 +14,9 @@
 /* The result of `info` as a short summary. */
 void ctl_print_info(FILE *out, struct json_object *result);
 
+/* The result of `status`: lease, DNS, registrars, time. */
+void ctl_print_status(FILE *out, struct json_object *result);
+
 /* One event as one line. */
 void ctl_print_event(FILE *out, struct json_object *event);
 

@@ -50,6 +50,7 @@ static void usage(FILE *out)
 		"Commands:\n"
 		"  info      the daemon, the kernel side and their counters\n"
 		"  events    print kernel events as they happen, until ^C\n"
+		"  status    the network: lease, DNS, registrars found, time\n"
 		"  help      print this help\n"
 		"  version   print ucphonectl's version\n"
 		"Other commands are passed to the daemon as they are.\n"
@@ -164,6 +165,21 @@ static int cmd_info(struct ctl *ctl)
 		print_json(result);
 	else
 		ctl_print_info(stdout, result);
+	json_object_put(result);
+	return EXIT_OK;
+}
+
+static int cmd_status(struct ctl *ctl)
+{
+	struct json_object *result;
+	int ret = call(ctl, "status", &result);
+
+	if (ret != EXIT_OK)
+		return ret;
+	if (ctl->json)
+		print_json(result);
+	else
+		ctl_print_status(stdout, result);
 	json_object_put(result);
 	return EXIT_OK;
 }
@@ -319,6 +335,8 @@ int main(int argc, char **argv)
 			ret = cmd_info(&ctl);
 		else if (strcmp(command, "events") == 0)
 			ret = cmd_events(&ctl);
+		else if (strcmp(command, "status") == 0)
+			ret = cmd_status(&ctl);
 		else
 			ret = cmd_other(&ctl, command);
 	}

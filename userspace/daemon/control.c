@@ -14,6 +14,7 @@
 #include "control.h"
 #include "control_proto.h"
 #include "info.h"
+#include "status.h"
 #include "list.h"
 
 #define SUBSYS "control"
@@ -165,6 +166,9 @@ static int handle_request(struct control_client *c, const char *buf,
 		break;
 	case CONTROL_CMD_EVENTS:
 		result = subscribe(c);
+		break;
+	case CONTROL_CMD_STATUS:
+		result = status_build(ctl->d);
 		break;
 	case __CONTROL_CMD_COUNT:
 		break;

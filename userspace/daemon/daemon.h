@@ -16,7 +16,10 @@
 #include "reset_policy.h"
 
 struct control;
+struct dhcp_client;
 struct kernel_link;
+struct resolver;
+struct sntp;
 
 struct ucphoned_options {
 	const char *control_path;
@@ -24,6 +27,13 @@ struct ucphoned_options {
 	enum log_level log_level;
 	bool use_syslog;
 	struct reset_policy reset;
+	/* network bring-up (issue 6); only with --interface */
+	const char *interface;
+	const char *vendor_class;	/* DHCP option 60 */
+	const char *sip_domain;		/* NULL: the DHCP domain (option 15) */
+	const char *ntp_fallback;
+	bool set_clock;
+	bool release_on_exit;
 };
 
 struct ucphoned {
@@ -35,6 +45,9 @@ struct ucphoned {
 	int state_dir_fd;		/* open O_DIRECTORY, for *at() calls */
 	struct kernel_link *kernel;
 	struct control *control;
+	struct resolver *resolver;
+	struct sntp *sntp;
+	struct dhcp_client *dhcp;
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

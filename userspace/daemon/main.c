@@ -21,9 +21,12 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
+#include "dhcp_client.h"
 #include "events.h"
 #include "kernel_link.h"
 #include "reset.h"
+#include "resolver.h"
+#include "sntp.h"
 #include "state_dir.h"
 #include "wipe.h"
 
@@ -52,6 +55,14 @@ static void usage(FILE *out)
 		"                        --reset-long-press-ms while running does\n"
 		"                        (default soft)\n"
 		"      --reset-long-press-ms=MS  (default %u)\n"
+		"  -i, --interface IFNAME  bring the network up on IFNAME: DHCP,\n"
+		"                        DNS, registrar discovery, time (default: off)\n"
+		"      --vendor-class STR  DHCP option 60 (default MS-UC-Client)\n"
+		"      --sip-domain DOMAIN  SIP domain for discovery (default: the\n"
+		"                        DHCP domain, option 15, until sign-in exists)\n"
+		"      --ntp-fallback HOST  last time source (default time.windows.com)\n"
+		"      --set-clock       step the system clock from NTP (default: off)\n"
+		"      --release         send DHCPRELEASE when stopping\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -63,7 +74,8 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 {
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
-	       OPT_LONG_PRESS_MS };
+	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
+	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -73,6 +85,12 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "reset-long-press", required_argument, NULL, OPT_LONG_PRESS },
 		{ "reset-long-press-ms", required_argument, NULL,
 		  OPT_LONG_PRESS_MS },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "vendor-class", required_argument, NULL, OPT_VENDOR_CLASS },
+		{ "sip-domain", required_argument, NULL, OPT_SIP_DOMAIN },
+		{ "ntp-fallback", required_argument, NULL, OPT_NTP_FALLBACK },
+		{ "set-clock", no_argument, NULL, OPT_SET_CLOCK },
+		{ "release", no_argument, NULL, OPT_RELEASE },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -86,8 +104,10 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->use_syslog = false;
 	opt->reset.long_press = RESET_ACTION_SOFT;
 	opt->reset.long_press_ms = RESET_DEFAULT_LONG_PRESS_MS;
+	opt->vendor_class = "MS-UC-Client";
+	opt->ntp_fallback = "time.windows.com";
 
-	while ((c = getopt_long(argc, argv, "c:S:vqfh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt->control_path = optarg;
@@ -126,6 +146,24 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 			opt->reset.long_press_ms = (uint32_t)ms;
 			break;
 		}
+		case 'i':
+			opt->interface = optarg;
+			break;
+		case OPT_VENDOR_CLASS:
+			opt->vendor_class = optarg;
+			break;
+		case OPT_SIP_DOMAIN:
+			opt->sip_domain = optarg;
+			break;
+		case OPT_NTP_FALLBACK:
+			opt->ntp_fallback = optarg;
+			break;
+		case OPT_SET_CLOCK:
+			opt->set_clock = true;
+			break;
+		case OPT_RELEASE:
+			opt->release_on_exit = true;
+			break;
 		case 'f':
 			break;
 		case OPT_VERSION:
@@ -148,6 +186,13 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	}
 	if (!*opt->control_path || !*opt->state_dir) {
 		fprintf(stderr, "ucphoned: empty path\n");
+		return EXIT_USAGE;
+	}
+	if ((opt->interface && !*opt->interface) || !*opt->vendor_class ||
+	    strlen(opt->vendor_class) > 255 ||
+	    (opt->sip_domain && !*opt->sip_domain)) {
+		fprintf(stderr, "ucphoned: empty --interface or --sip-domain, "
+			"or --vendor-class empty or over 255 bytes\n");
 		return EXIT_USAGE;
 	}
 
@@ -211,6 +256,13 @@ static uint64_t monotonic_usec(void)
 
 static void daemon_teardown(struct ucphoned *d)
 {
+	/* DHCP first: it removes the address while the rest still stand. */
+	dhcp_client_free(d->dhcp);
+	d->dhcp = NULL;
+	sntp_free(d->sntp);
+	d->sntp = NULL;
+	resolver_free(d->resolver);
+	d->resolver = NULL;
 	kernel_link_free(d->kernel);
 	d->kernel = NULL;
 	control_free(d->control);
@@ -257,7 +309,20 @@ static int daemon_setup(struct ucphoned *d)
 		return ret;
 
 	events_listener_init(d, &listener);
-	return kernel_link_new(d->event, &d->log, &listener, &d->kernel);
+	ret = kernel_link_new(d->event, &d->log, &listener, &d->kernel);
+	if (ret < 0 || !d->options.interface)
+		return ret;
+
+	ret = resolver_new(d, &d->resolver);
+	if (ret >= 0)
+		ret = sntp_new(d, &d->sntp);
+	if (ret >= 0)
+		ret = dhcp_client_new(d, &d->dhcp);
+	if (ret < 0)
+		log_error(&d->log, SUBSYS, "cannot bring the network up",
+			  LOG_STR("interface", d->options.interface),
+			  LOG_ERRNO(ret));
+	return ret;
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_INFO] = "info",
 	[CONTROL_CMD_EVENTS] = "events",
+	[CONTROL_CMD_STATUS] = "status",
 };
 
 const char *control_command_name(enum control_command command)

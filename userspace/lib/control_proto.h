@@ -31,6 +31,7 @@
 enum control_command {
 	CONTROL_CMD_INFO,
 	CONTROL_CMD_EVENTS,
+	CONTROL_CMD_STATUS,
 	__CONTROL_CMD_COUNT
 };
 

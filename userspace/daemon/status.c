@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "dhcp_client.h"
+#include "resolver.h"
+#include "sntp.h"
+#include "status.h"
+
+struct json_object *status_build(struct ucphoned *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (!d->dhcp) {
+		json_object_object_add(o, "network", json_object_new_string(
+			"not managed (no --interface)"));
+		return o;
+	}
+	json_object_object_add(o, "dhcp", dhcp_client_status(d->dhcp));
+	json_object_object_add(o, "dns", resolver_status(d->resolver));
+	json_object_object_add(o, "time", sntp_status(d->sntp));
+	return o;
+}
