@@ -122,6 +122,7 @@ struct genl_family ucphone_genl_family __ro_after_init = {
 	.mcgrps = ucphone_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ucphone_mcgrps),
 };
+
 /* Feature modules build their replies (genlmsg_put_reply) with it. */
 EXPORT_SYMBOL_GPL(ucphone_genl_family);
 

@@ -14,6 +14,7 @@
 
 #include "srtp.h"
 
+/* Serialises session ids and attaching/detaching sockets. */
 DEFINE_MUTEX(ucphone_srtp_mutex);
 static DEFINE_IDR(ucphone_srtp_ids);
 static struct workqueue_struct *ucphone_srtp_wq;

@@ -336,7 +336,7 @@ void ucphone_srtp_sock_detach(struct ucphone_srtp_sock *ssk)
 	write_lock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(sk->sk_prot, ssk->orig_prot);
 	WRITE_ONCE(up->encap_type, 0);
-	smp_wmb();
+	smp_wmb();	/* the type off before the hooks go */
 	WRITE_ONCE(up->encap_rcv, NULL);
 	WRITE_ONCE(up->encap_destroy, NULL);
 	rcu_assign_sk_user_data(sk, NULL);
