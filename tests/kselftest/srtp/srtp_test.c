@@ -9,6 +9,8 @@
  * request storm and unload. Runs as root inside the test VM.
  */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
@@ -740,6 +742,92 @@ TEST_F(srtp, unprivileged_caller_refused)
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* IPv6, where the receive hook fixes the IPv6 payload length instead. */
+TEST_F(srtp, ipv6_both_directions)
+{
+	struct sockaddr_in6 addr[2];
+	socklen_t alen = sizeof(addr[0]);
+	uint8_t plain[PKT_MAX], wire[PKT_MAX], got[PKT_MAX];
+	srtp_t tx, rx;
+	int fds[2], i, len, n;
+
+	for (i = 0; i < 2; i++) {
+		fds[i] = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		memset(&addr[i], 0, sizeof(addr[i]));
+		addr[i].sin6_family = AF_INET6;
+		addr[i].sin6_addr = in6addr_loopback;
+		if (fds[i] < 0 || bind(fds[i], (void *)&addr[i], sizeof(addr[i])))
+			SKIP(return, "no IPv6 loopback");
+		ASSERT_EQ(0, getsockname(fds[i], (void *)&addr[i], &alen));
+	}
+	ASSERT_EQ(0, connect(fds[0], (void *)&addr[1], sizeof(addr[1])));
+	ASSERT_EQ(0, connect(fds[1], (void *)&addr[0], sizeof(addr[0])));
+	ASSERT_LT(0, new_session(self, fds[0], UCPHONE_SRTP_DIR_RX,
+				 variant->suite, variant->keysalt, -1));
+	ASSERT_LT(0, new_session(self, fds[0], UCPHONE_SRTP_DIR_TX,
+				 variant->suite, variant->keysalt, 5));
+	tx = lib_session(variant->suite, variant->keysalt, false, 6);
+	rx = lib_session(variant->suite, variant->keysalt, true, 0);
+	ASSERT_NE(NULL, tx);
+	ASSERT_NE(NULL, rx);
+	for (i = 0; i < 5; i++) {
+		len = make_rtp(plain, 1000 + i, 6, 160);
+		memcpy(wire, plain, len);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(tx, wire, &len));
+		ASSERT_EQ(len, send(fds[1], wire, len, 0));
+		ASSERT_EQ(172, recv_one(fds[0], got, sizeof(got)));
+		ASSERT_EQ(0, memcmp(got, plain, 172));
+		len = make_rtp(plain, 2000 + i, 5, 160);
+		ASSERT_EQ(len, send(fds[0], plain, len, 0));
+		n = recv_one(fds[1], got, sizeof(got));
+		ASSERT_LT(172, n);
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(rx, got, &n));
+		ASSERT_EQ(0, memcmp(got, plain, 172));
+	}
+	srtp_dealloc(tx);
+	srtp_dealloc(rx);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* `ucphonectl srtp` shows the session and its counters, never its key. */
+TEST_F(srtp, ucphonectl_lists_sessions_without_keys)
+{
+	char exe[PATH_MAX], cmd[PATH_MAX + 64], out[4096] = "", hex[8], want[32];
+	uint8_t plain[PKT_MAX];
+	ssize_t n;
+	FILE *p;
+	size_t i;
+	int id;
+
+	if (variant->suite != UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80)
+		SKIP(return, "suite independent");
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = 0;
+	/* build/tests/kselftest/ucphone_srtp_test -> build/userspace/ctl */
+	snprintf(cmd, sizeof(cmd), "%s/../../userspace/ctl/ucphonectl --json srtp",
+		 dirname(exe));
+	id = new_session(self, self->fds[0], UCPHONE_SRTP_DIR_TX,
+			 variant->suite, key128, 0x1234);
+	ASSERT_LT(0, id);
+	send(self->fds[0], plain, make_rtp(plain, 7, 0x1234, 160), 0);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	EXPECT_LT(0, fread(out, 1, sizeof(out) - 1, p));
+	ASSERT_EQ(0, pclose(p));
+	TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\"id\":%d", id);
+	EXPECT_NE(NULL, strstr(out, want));
+	EXPECT_NE(NULL, strstr(out, "\"packets\":1"));
+	EXPECT_NE(NULL, strstr(out, "AES_CM_128_HMAC_SHA1_80"));
+	/* No run of the key's bytes, in hex or decimal, in the output. */
+	for (i = 0; i + 1 < sizeof(key128); i++) {
+		snprintf(hex, sizeof(hex), "%02x%02x", key128[i], key128[i + 1]);
+		EXPECT_EQ(NULL, strstr(out, hex));
+	}
 }
 
 /* Tens of thousands of random requests: errors only, never a splat. */
