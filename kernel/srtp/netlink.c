@@ -252,12 +252,12 @@ static int srtp_new(struct sk_buff *skb, struct genl_info *info)
 	ucphone_srtp_stream_reset(s);
 	srtp_apply_state(s, &req);
 	ret = ucphone_srtp_session_new(sock, s, info->extack);
-	if (ret) {
+	if (ret < 0) {
 		ucphone_srtp_session_free(s);
 		goto out;
 	}
-	/* The session may be gone already (DEL, close): report its id anyway. */
-	ret = srtp_reply_id(info, s->id);
+	/* Another DEL may have ended it already: report its id anyway. */
+	ret = srtp_reply_id(info, ret);
 out:
 	sockfd_put(sock);
 	return ret;

@@ -69,7 +69,8 @@ void ucphone_srtp_session_free(struct ucphone_srtp_session *s)
 
 /*
  * Puts @s (keys set, not yet shared) on @sock's socket and gives it an id.
- * On failure @s is untouched and still the caller's.
+ * Returns the id: once shared, @s may be deleted at any time. On failure
+ * (-errno) @s is untouched and still the caller's.
  */
 int ucphone_srtp_session_new(struct socket *sock,
 			     struct ucphone_srtp_session *s,
@@ -108,6 +109,7 @@ int ucphone_srtp_session_new(struct socket *sock,
 		rcu_assign_pointer(ssk->tx, s);
 		mutex_unlock(&ssk->tx_mutex);
 	}
+	ret = id;
 	goto unlock;
 
 detach:

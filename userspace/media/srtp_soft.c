@@ -171,7 +171,7 @@ ssize_t srtp_soft_send(struct srtp_soft *soft, const void *data, size_t len)
 }
 
 /* 0: @pkt is now plain (*len updated); else dropped and counted. */
-static int unprotect(struct srtp_soft *soft, uint8_t *pkt, int *len)
+int srtp_soft_unprotect(struct srtp_soft *soft, uint8_t *pkt, int *len)
 {
 	srtp_err_status_t err;
 	uint32_t roc = 0;
@@ -228,7 +228,7 @@ ssize_t srtp_soft_recv(struct srtp_soft *soft, void *data, size_t size)
 		if (n < 0)
 			return -errno;
 		len = n;
-		if (is_rtp_v2(soft->buf, n) && unprotect(soft, soft->buf, &len))
+		if (is_rtp_v2(soft->buf, n) && srtp_soft_unprotect(soft, soft->buf, &len))
 			continue;
 		if ((size_t)len > size)
 			len = size;	/* truncated, as recv() does */
