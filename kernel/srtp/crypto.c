@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SRTP crypto (RFC 3711, RFC 6188): the AES-CM key derivation and the
- * per-packet AES counter mode and HMAC-SHA1.
+ * SRTP crypto (RFC 3711, RFC 6188, RFC 7714): the AES-CM key derivation
+ * and the per-packet AES counter mode and HMAC-SHA1, or AES-GCM.
  *
  * Transforms are allocated and keyed once per session at NEW; a packet only
  * builds its request on the stack, so the data path never allocates. Keys
  * live only inside the transforms and in stack buffers wiped before return.
  */
+#include <crypto/aead.h>
 #include <crypto/aes.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
@@ -30,12 +31,12 @@ enum srtp_label {
 };
 
 static const struct ucphone_srtp_suite_info ucphone_srtp_suites[] = {
-	[UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80] = { 16, 14, 10, 10, true },
+	[UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80] = { 16, 14, 10, 10 },
 	/* RFC 4568: the short tag is for RTP; SRTCP keeps 80 bits. */
-	[UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32] = { 16, 14, 4, 10, true },
-	[UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80] = { 32, 14, 10, 10, true },
-	[UCPHONE_SRTP_AEAD_AES_128_GCM] = { 16, 12, 16, 16, false },
-	[UCPHONE_SRTP_AEAD_AES_256_GCM] = { 32, 12, 16, 16, false },
+	[UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32] = { 16, 14, 4, 10 },
+	[UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80] = { 32, 14, 10, 10 },
+	[UCPHONE_SRTP_AEAD_AES_128_GCM] = { 16, 12, 16, 16 },
+	[UCPHONE_SRTP_AEAD_AES_256_GCM] = { 32, 12, 16, 16 },
 };
 
 const struct ucphone_srtp_suite_info *
@@ -51,13 +52,14 @@ ucphone_srtp_suite_info(enum ucphone_srtp_suite suite)
  * master_salt, keystream of AES-CTR under the master key from IV x * 2^16.
  */
 static void srtp_prf(const struct crypto_aes_ctx *aes, const u8 *master_salt,
-		     u8 label, u8 *out, unsigned int len)
+		     unsigned int salt_len, u8 label, u8 *out, unsigned int len)
 {
 	u8 iv[AES_BLOCK_SIZE] = {}, block[AES_BLOCK_SIZE];
 	unsigned int n;
 	u16 counter;
 
-	memcpy(iv, master_salt, UCPHONE_SRTP_SESSION_SALT);
+	/* An AEAD suite's 96-bit salt is padded with zeros (RFC 7714 11). */
+	memcpy(iv, master_salt, salt_len);
 	iv[7] ^= label;
 	for (counter = 0; len; counter++, out += n, len -= n) {
 		put_unaligned_be16(counter, iv + 14);
@@ -74,17 +76,52 @@ static void srtp_keys_free(struct ucphone_srtp_keys *keys)
 		crypto_free_sync_skcipher(keys->ctr);
 	if (!IS_ERR_OR_NULL(keys->hmac))
 		crypto_free_shash(keys->hmac);
+	aead_request_free(keys->req);
+	if (!IS_ERR_OR_NULL(keys->aead))
+		crypto_free_aead(keys->aead);
 	memzero_explicit(keys, sizeof(*keys));
+}
+
+static int srtp_keys_init_aead(struct ucphone_srtp_keys *keys,
+			       const struct crypto_aes_ctx *aes,
+			       const u8 *master_salt, unsigned int key_len,
+			       u8 first_label)
+{
+	u8 enc[UCPHONE_SRTP_KEY_MAX];
+	int ret;
+
+	keys->tag_len = UCPHONE_SRTP_AEAD_TAG;
+	/* Synchronous only: packets are processed in place, under a lock. */
+	keys->aead = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(keys->aead))
+		return PTR_ERR(keys->aead);
+	keys->req = aead_request_alloc(keys->aead, GFP_KERNEL);
+	if (!keys->req)
+		return -ENOMEM;
+	srtp_prf(aes, master_salt, UCPHONE_SRTP_AEAD_SALT, first_label, enc,
+		 key_len);
+	srtp_prf(aes, master_salt, UCPHONE_SRTP_AEAD_SALT, first_label + 2,
+		 keys->salt, UCPHONE_SRTP_AEAD_SALT);
+	ret = crypto_aead_setkey(keys->aead, enc, key_len);
+	if (!ret)
+		ret = crypto_aead_setauthsize(keys->aead, UCPHONE_SRTP_AEAD_TAG);
+	memzero_explicit(enc, sizeof(enc));
+	return ret;
 }
 
 static int srtp_keys_init(struct ucphone_srtp_keys *keys,
 			  const struct crypto_aes_ctx *aes,
-			  const u8 *master_salt, unsigned int key_len,
-			  unsigned int tag_len, u8 first_label)
+			  const struct ucphone_srtp_suite_info *info,
+			  const u8 *master_salt, unsigned int tag_len,
+			  u8 first_label)
 {
 	u8 enc[UCPHONE_SRTP_KEY_MAX], auth[SRTP_AUTH_KEY_LEN];
+	unsigned int key_len = info->key_len;
 	int ret;
 
+	if (info->salt_len == UCPHONE_SRTP_AEAD_SALT)
+		return srtp_keys_init_aead(keys, aes, master_salt, key_len,
+					   first_label);
 	keys->tag_len = tag_len;
 	keys->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
 	if (IS_ERR(keys->ctr))
@@ -93,9 +130,10 @@ static int srtp_keys_init(struct ucphone_srtp_keys *keys,
 	if (IS_ERR(keys->hmac))
 		return PTR_ERR(keys->hmac);
 
-	srtp_prf(aes, master_salt, first_label, enc, key_len);
-	srtp_prf(aes, master_salt, first_label + 1, auth, sizeof(auth));
-	srtp_prf(aes, master_salt, first_label + 2, keys->salt,
+	srtp_prf(aes, master_salt, info->salt_len, first_label, enc, key_len);
+	srtp_prf(aes, master_salt, info->salt_len, first_label + 1, auth,
+		 sizeof(auth));
+	srtp_prf(aes, master_salt, info->salt_len, first_label + 2, keys->salt,
 		 sizeof(keys->salt));
 	ret = crypto_sync_skcipher_setkey(keys->ctr, enc, key_len);
 	if (!ret)
@@ -114,7 +152,7 @@ struct ucphone_srtp_ctx *ucphone_srtp_ctx_new(enum ucphone_srtp_suite suite,
 	struct crypto_aes_ctx *aes;
 	int ret;
 
-	if (!info || !info->supported)
+	if (!info)
 		return ERR_PTR(-EOPNOTSUPP);
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
@@ -126,12 +164,12 @@ struct ucphone_srtp_ctx *ucphone_srtp_ctx_new(enum ucphone_srtp_suite suite,
 	ret = aes_expandkey(aes, key, info->key_len);
 	if (ret)
 		goto err;
-	ret = srtp_keys_init(&ctx->rtp, aes, salt, info->key_len,
-			     info->rtp_tag_len, SRTP_LABEL_RTP_ENC);
+	ret = srtp_keys_init(&ctx->rtp, aes, info, salt, info->rtp_tag_len,
+			     SRTP_LABEL_RTP_ENC);
 	if (ret)
 		goto err;
-	ret = srtp_keys_init(&ctx->rtcp, aes, salt, info->key_len,
-			     info->rtcp_tag_len, SRTP_LABEL_RTCP_ENC);
+	ret = srtp_keys_init(&ctx->rtcp, aes, info, salt, info->rtcp_tag_len,
+			     SRTP_LABEL_RTCP_ENC);
 	if (ret)
 		goto err;
 	kfree_sensitive(aes);
@@ -197,5 +235,24 @@ int ucphone_srtp_tag(const struct ucphone_srtp_keys *keys, const u8 *data,
 	if (!ret)
 		ret = crypto_shash_final(desc, tag);
 	shash_desc_zero(desc);
+	return ret;
+}
+
+/*
+ * AES-GCM in place over @sg (RFC 7714 8, 9): @assoclen bytes of AAD, then
+ * @cryptlen bytes (decryption: ciphertext and tag). -EBADMSG when the tag
+ * does not verify.
+ */
+int ucphone_srtp_aead(const struct ucphone_srtp_keys *keys, bool encrypt,
+		      const u8 *iv, struct scatterlist *sg, unsigned int assoclen,
+		      unsigned int cryptlen)
+{
+	struct aead_request *req = keys->req;
+	int ret;
+
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, assoclen);
+	aead_request_set_crypt(req, sg, sg, cryptlen, (u8 *)iv);
+	ret = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	return ret;
 }

@@ -55,11 +55,6 @@ static struct ucphone_srtp_ctx *srtp_ctx_from(struct genl_info *info,
 
 	suite = nla_get_u32(req->tb[UCPHONE_SRTP_A_SUITE]);
 	suite_info = ucphone_srtp_suite_info(suite);
-	if (!suite_info->supported) {
-		NL_SET_ERR_MSG_ATTR(info->extack, req->tb[UCPHONE_SRTP_A_SUITE],
-				    "AEAD AES-GCM suites are not offloaded yet");
-		return ERR_PTR(-EOPNOTSUPP);
-	}
 	if (nla_len(key) != suite_info->key_len) {
 		if (suite_info->key_len == 16)
 			NL_SET_ERR_MSG_ATTR(info->extack, key,
@@ -70,8 +65,12 @@ static struct ucphone_srtp_ctx *srtp_ctx_from(struct genl_info *info,
 		return ERR_PTR(-EINVAL);
 	}
 	if (nla_len(salt) != suite_info->salt_len) {
-		NL_SET_ERR_MSG_ATTR(info->extack, salt,
-				    "master salt must be 14 bytes for this suite");
+		if (suite_info->salt_len == 14)
+			NL_SET_ERR_MSG_ATTR(info->extack, salt,
+					    "master salt must be 14 bytes for this suite");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, salt,
+					    "master salt must be 12 bytes for this suite");
 		return ERR_PTR(-EINVAL);
 	}
 	return ucphone_srtp_ctx_new(suite, nla_data(key), nla_data(salt));

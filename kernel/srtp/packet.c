@@ -9,6 +9,7 @@
  * ours and is left alone by the callers.
  */
 #include <crypto/algapi.h>
+#include <linux/scatterlist.h>
 #include <asm/unaligned.h>
 
 #include "srtp.h"
@@ -22,6 +23,53 @@
 static bool srtp_is_rtcp(const u8 *pkt)
 {
 	return pkt[1] >= 192 && pkt[1] <= 223;
+}
+
+/* RFC 7714 8.1: 00 00 || SSRC || ROC || SEQ, XOR the session salt. */
+static void gcm_rtp_iv(const struct ucphone_srtp_keys *keys, u32 ssrc, u32 roc,
+		       u16 seq, u8 *iv)
+{
+	int i;
+
+	memset(iv, 0, UCPHONE_SRTP_AEAD_SALT);
+	put_unaligned_be32(ssrc, iv + 2);
+	put_unaligned_be32(roc, iv + 6);
+	put_unaligned_be16(seq, iv + 10);
+	for (i = 0; i < UCPHONE_SRTP_AEAD_SALT; i++)
+		iv[i] ^= keys->salt[i];
+}
+
+/* RFC 7714 9.1: 00 00 || SSRC || 00 00 || 0 || SRTCP index, XOR salt. */
+static void gcm_rtcp_iv(const struct ucphone_srtp_keys *keys, u32 ssrc,
+			u32 index, u8 *iv)
+{
+	int i;
+
+	memset(iv, 0, UCPHONE_SRTP_AEAD_SALT);
+	put_unaligned_be32(ssrc, iv + 2);
+	put_unaligned_be32(index, iv + 8);
+	for (i = 0; i < UCPHONE_SRTP_AEAD_SALT; i++)
+		iv[i] ^= keys->salt[i];
+}
+
+/*
+ * SRTCP with AEAD carries E || index after the tag but authenticates it
+ * with the header: three pieces of the one buffer, AAD first.
+ */
+static int gcm_rtcp(const struct ucphone_srtp_keys *keys, bool encrypt,
+		    const u8 *iv, u8 *pkt, unsigned int aad_len, u8 *e_index,
+		    unsigned int crypt_len)
+{
+	struct scatterlist sg[3];
+
+	sg_init_table(sg, 3);
+	sg_set_buf(&sg[0], pkt, aad_len);
+	sg_set_buf(&sg[1], e_index, UCPHONE_SRTCP_INDEX_LEN);
+	/* Encryption appends the tag after the plaintext. */
+	sg_set_buf(&sg[2], pkt + aad_len,
+		   crypt_len + (encrypt ? keys->tag_len : 0));
+	return ucphone_srtp_aead(keys, encrypt, iv, sg,
+				 aad_len + UCPHONE_SRTCP_INDEX_LEN, crypt_len);
 }
 
 /* Length of the RTP header with CSRCs and extension, or -EBADMSG. */
@@ -104,11 +152,20 @@ static int srtp_protect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 	roc = srtp_guess_roc(st, seq, &before_start);
 	if (before_start)
 		return -EINVAL;
-	ret = ucphone_srtp_xor(keys, ssrc, ((u64)roc << 16) | seq, pkt + hdr,
-			       len - hdr);
-	roc_be = cpu_to_be32(roc);
-	if (!ret)
-		ret = ucphone_srtp_tag(keys, pkt, len, &roc_be, pkt + len);
+	if (keys->aead) {
+		struct scatterlist sg;
+		u8 iv[UCPHONE_SRTP_AEAD_SALT];
+
+		gcm_rtp_iv(keys, ssrc, roc, seq, iv);
+		sg_init_one(&sg, pkt, len + keys->tag_len);
+		ret = ucphone_srtp_aead(keys, true, iv, &sg, hdr, len - hdr);
+	} else {
+		ret = ucphone_srtp_xor(keys, ssrc, ((u64)roc << 16) | seq,
+				       pkt + hdr, len - hdr);
+		roc_be = cpu_to_be32(roc);
+		if (!ret)
+			ret = ucphone_srtp_tag(keys, pkt, len, &roc_be, pkt + len);
+	}
 	if (ret)
 		return ret;
 	st->ssrc = ssrc;
@@ -132,6 +189,17 @@ static int srtp_protect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 		return -EINVAL;
 	if (index > SRTCP_INDEX_MAX)
 		return -EKEYEXPIRED;	/* RFC 3711 3.3.1: re-key first */
+	if (keys->aead) {
+		u8 iv[UCPHONE_SRTP_AEAD_SALT], *e_index = pkt + len + keys->tag_len;
+
+		gcm_rtcp_iv(keys, get_unaligned_be32(pkt + 4), index, iv);
+		put_unaligned_be32(SRTCP_E_FLAG | index, e_index);
+		ret = gcm_rtcp(keys, true, iv, pkt, RTCP_HEADER_LEN, e_index,
+			       len - RTCP_HEADER_LEN);
+		if (ret)
+			return ret;
+		goto done;
+	}
 	ret = ucphone_srtp_xor(keys, get_unaligned_be32(pkt + 4), index,
 			       pkt + RTCP_HEADER_LEN, len - RTCP_HEADER_LEN);
 	if (ret)
@@ -141,6 +209,9 @@ static int srtp_protect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 	ret = ucphone_srtp_tag(keys, pkt, len, NULL, pkt + len);
 	if (ret)
 		return ret;
+	len -= UCPHONE_SRTCP_INDEX_LEN;
+done:
+	len += UCPHONE_SRTCP_INDEX_LEN;
 	st->rtcp_index = index + 1;
 	s->stats.rtcp_packets++;
 	*out_len = len + keys->tag_len;
@@ -204,17 +275,31 @@ static int srtp_unprotect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 		return -EALREADY;
 	}
 
-	roc_be = cpu_to_be32(roc);
-	ret = ucphone_srtp_tag(keys, pkt, len, &roc_be, tag);
-	if (ret)
-		return ret;
-	if (crypto_memneq(tag, pkt + len, keys->tag_len)) {
-		s->stats.auth_failures++;
-		return -EBADMSG;
+	if (keys->aead) {
+		struct scatterlist sg;
+		u8 iv[UCPHONE_SRTP_AEAD_SALT];
+
+		gcm_rtp_iv(keys, ssrc, roc, seq, iv);
+		sg_init_one(&sg, pkt, len + keys->tag_len);
+		ret = ucphone_srtp_aead(keys, false, iv, &sg, hdr,
+					len + keys->tag_len - hdr);
+		if (ret == -EBADMSG)
+			s->stats.auth_failures++;
+		if (ret)
+			return ret;
+	} else {
+		roc_be = cpu_to_be32(roc);
+		ret = ucphone_srtp_tag(keys, pkt, len, &roc_be, tag);
+		if (ret)
+			return ret;
+		if (crypto_memneq(tag, pkt + len, keys->tag_len)) {
+			s->stats.auth_failures++;
+			return -EBADMSG;
+		}
+		ret = ucphone_srtp_xor(keys, ssrc, index, pkt + hdr, len - hdr);
+		if (ret)
+			return ret;
 	}
-	ret = ucphone_srtp_xor(keys, ssrc, index, pkt + hdr, len - hdr);
-	if (ret)
-		return ret;
 
 	if (new_source)
 		ucphone_srtp_stream_reset(s);
@@ -245,6 +330,32 @@ static int srtp_unprotect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 		s->stats.malformed++;
 		return -EINVAL;
 	}
+	if (keys->aead) {
+		u8 iv[UCPHONE_SRTP_AEAD_SALT], *e_index_p;
+		unsigned int body = len - UCPHONE_SRTCP_INDEX_LEN - keys->tag_len;
+
+		e_index_p = pkt + len - UCPHONE_SRTCP_INDEX_LEN;
+		e_index = get_unaligned_be32(e_index_p);
+		index = e_index & SRTCP_INDEX_MAX;
+		if (ucphone_srtp_replay_check(&st->rtcp_replay, index)) {
+			s->stats.replays++;
+			return -EALREADY;
+		}
+		gcm_rtcp_iv(keys, get_unaligned_be32(pkt + 4), index, iv);
+		if (e_index & SRTCP_E_FLAG)
+			ret = gcm_rtcp(keys, false, iv, pkt, RTCP_HEADER_LEN,
+				       e_index_p,
+				       body - RTCP_HEADER_LEN + keys->tag_len);
+		else	/* authenticated only: all of it is AAD */
+			ret = gcm_rtcp(keys, false, iv, pkt, body, e_index_p,
+				       keys->tag_len);
+		if (ret == -EBADMSG)
+			s->stats.auth_failures++;
+		if (ret)
+			return ret;
+		len = body;
+		goto accepted;
+	}
 	len -= keys->tag_len;
 	e_index = get_unaligned_be32(pkt + len - UCPHONE_SRTCP_INDEX_LEN);
 	index = e_index & SRTCP_INDEX_MAX;
@@ -267,6 +378,7 @@ static int srtp_unprotect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 		if (ret)
 			return ret;
 	}
+accepted:
 	ucphone_srtp_replay_update(&st->rtcp_replay, index);
 	st->rtcp_index = st->rtcp_replay.top;
 	s->stats.rtcp_packets++;

@@ -22,13 +22,22 @@
 #define UCPHONE_SRTCP_WINDOW		128
 #define UCPHONE_SRTP_DEFAULT_WINDOW	128
 
-struct crypto_sync_skcipher;
+#define UCPHONE_SRTP_AEAD_SALT		12
+#define UCPHONE_SRTP_AEAD_TAG		16
+
+struct aead_request;
+struct crypto_aead;
 struct crypto_shash;
+struct crypto_sync_skcipher;
 
 /* Session keys of RTP or of RTCP, derived once at NEW. */
 struct ucphone_srtp_keys {
+	/* AES-CM suites */
 	struct crypto_sync_skcipher *ctr;
 	struct crypto_shash *hmac;
+	/* AEAD suites: one request, used under the session lock */
+	struct crypto_aead *aead;
+	struct aead_request *req;
 	u8 salt[UCPHONE_SRTP_SESSION_SALT];
 	unsigned int tag_len;
 };
@@ -107,7 +116,6 @@ struct ucphone_srtp_suite_info {
 	unsigned int salt_len;
 	unsigned int rtp_tag_len;
 	unsigned int rtcp_tag_len;
-	bool supported;
 };
 
 const struct ucphone_srtp_suite_info *
@@ -119,6 +127,9 @@ int ucphone_srtp_xor(const struct ucphone_srtp_keys *keys, u32 ssrc, u64 index,
 		     u8 *data, unsigned int len);
 int ucphone_srtp_tag(const struct ucphone_srtp_keys *keys, const u8 *data,
 		     unsigned int len, const __be32 *roc, u8 *tag);
+int ucphone_srtp_aead(const struct ucphone_srtp_keys *keys, bool encrypt,
+		      const u8 *iv, struct scatterlist *sg, unsigned int assoclen,
+		      unsigned int cryptlen);
 
 /* replay.c */
 int ucphone_srtp_replay_init(struct ucphone_srtp_replay *replay, u32 window,

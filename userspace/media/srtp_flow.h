@@ -16,8 +16,11 @@
  *   pass unchanged; RTCP is told apart by its second byte (RFC 5761).
  * - Re-key keeps ROC and replay state (libsrtp2's srtp_update()).
  *
- * One difference stays visible: the first SRTCP index is 0 in the kernel
- * (RFC 3711 3.3.2) and 1 in libsrtp2. The keys are copied and wiped.
+ * Differences that stay visible: the first SRTCP index is 0 in the kernel
+ * (RFC 3711 3.3.2) and 1 in libsrtp2; the AEAD (AES-GCM) suites exist in
+ * the kernel only (Debian's libsrtp2 is built without OpenSSL), so with
+ * SRTP_FLOW_AUTO they fail with -EOPNOTSUPP when the module is not loaded.
+ * The keys are copied and wiped.
  */
 #ifndef UCPHONE_SRTP_FLOW_H
 #define UCPHONE_SRTP_FLOW_H

@@ -47,7 +47,8 @@ static int policy_from(srtp_policy_t *policy, const struct srtp_flow_params *p,
 		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&policy->rtcp);
 		break;
 	default:
-		return -EOPNOTSUPP;	/* as the kernel: no AEAD offload yet */
+		/* AEAD needs libsrtp2 built with OpenSSL; Debian's is not. */
+		return -EOPNOTSUPP;
 	}
 	if (p->master_key_len != key_len || p->master_salt_len != 14)
 		return -EINVAL;

@@ -138,8 +138,11 @@
  * and replay windows carry over (as libsrtp2's srtp_update()), unless
  * UCPHONE_SRTP_A_SSRC names a new SSRC, which starts afresh.
  *
+ * AEAD suites follow RFC 7714: 12-byte master salt, 16-byte tag, and
+ * for SRTCP the E flag and index after the tag.
+ *
  * Errors: EINVAL (missing attribute, key or salt length wrong for the
- * suite), EOPNOTSUPP (AEAD suites: not offloaded yet), EBADF (fd not open
+ * suite), EBADF (fd not open
  * in the caller), EPROTOTYPE (not a UDP socket), EXDEV (socket in another
  * network namespace), EBUSY (socket used by another kernel user, such as
  * an IPsec or L2TP encapsulation, or already has a session in that

@@ -4,7 +4,8 @@
  * loopback, one of them handed to the kernel with UCPHONE_CMD_SRTP_NEW, the
  * other speaking SRTP through libsrtp2. Checks the libsrtp2 reference
  * packets (RFC 3711 B.3 keys), byte-for-byte interop in both directions for
- * every AES-CM suite across a sequence number wrap, replays, reordering,
+ * every AES-CM suite across a sequence number wrap, AES-GCM (RFC 7714)
+ * against an OpenSSL implementation, replays, reordering,
  * late and tampered packets, re-keying, SRTCP, bad netlink input, a random
  * request storm and unload. Runs as root inside the test VM.
  */
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/ucphone.h>
+#include <openssl/evp.h>
 #include <srtp2/srtp.h>
 
 #include "kselftest_harness.h"
@@ -182,7 +184,14 @@ static size_t make_rtcp(uint8_t *buf, uint32_t ssrc, uint8_t fill)
 
 static size_t master_key_len(uint32_t suite)
 {
-	return suite == UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80 ? 32 : 16;
+	return suite == UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80 ||
+	       suite == UCPHONE_SRTP_AEAD_AES_256_GCM ? 32 : 16;
+}
+
+static bool is_gcm(uint32_t suite)
+{
+	return suite == UCPHONE_SRTP_AEAD_AES_128_GCM ||
+	       suite == UCPHONE_SRTP_AEAD_AES_256_GCM;
 }
 
 /* libsrtp2 at the other end; NULL on failure. */
@@ -300,7 +309,8 @@ static int new_session(struct _test_data_srtp *self, int fd, uint32_t dir,
 {
 	struct new_args a = {
 		.fd = fd, .dir = dir, .suite = suite, .keysalt = keysalt,
-		.key_len = master_key_len(suite), .salt_len = 14, .ssrc = ssrc,
+		.key_len = master_key_len(suite), .salt_len = is_gcm(suite) ? 12 : 14,
+		.ssrc = ssrc,
 	};
 	const struct nlattr *nest;
 	int ret;
@@ -655,12 +665,11 @@ TEST_F(srtp, bad_requests_get_clear_errors)
 	EXPECT_EQ(-EINVAL, nlt_request(self->nl, &self->msg, &self->reply));
 	EXPECT_NE(NULL, strstr(self->reply.extack, "MASTER_SALT"));
 	a.salt_len = 14;
-	/* Not implemented yet: said so. */
+	/* An AEAD suite's salt is 12 bytes. */
 	a.suite = UCPHONE_SRTP_AEAD_AES_128_GCM;
-	a.salt_len = 12;
 	put_new(&self->msg, self->family, &a);
-	EXPECT_EQ(-EOPNOTSUPP, nlt_request(self->nl, &self->msg, &self->reply));
-	EXPECT_NE(NULL, strstr(self->reply.extack, "GCM"));
+	EXPECT_EQ(-EINVAL, nlt_request(self->nl, &self->msg, &self->reply));
+	EXPECT_NE(NULL, strstr(self->reply.extack, "12 bytes"));
 	a.suite = UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80;
 	a.salt_len = 14;
 	/* Unknown suite: the core's policy. */
@@ -742,6 +751,147 @@ TEST_F(srtp, unprivileged_caller_refused)
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* The AES-CM PRF (RFC 3711 4.3.3) in OpenSSL, a 12-byte AEAD salt padded. */
+static void ref_prf(const uint8_t *key, size_t key_len, const uint8_t *salt,
+		    uint8_t label, uint8_t *out, int len)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	uint8_t iv[16] = { 0 }, zero[32] = { 0 };
+	int n;
+
+	memcpy(iv, salt, 12);
+	iv[7] ^= label;
+	EVP_EncryptInit_ex(c, key_len == 32 ? EVP_aes_256_ctr() : EVP_aes_128_ctr(),
+			   NULL, key, iv);
+	EVP_EncryptUpdate(c, out, &n, zero, len);
+	EVP_CIPHER_CTX_free(c);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/*
+ * RFC 7714 protection in OpenSSL, independent of the kernel's: SRTP with
+ * @counter as ROC, or SRTCP (E set) with @counter as index. New length.
+ */
+static int ref_gcm(const uint8_t *keysalt, size_t key_len, bool rtcp,
+		   uint8_t *pkt, int len, uint32_t counter)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	uint8_t k[32], salt[12], iv[12] = { 0 }, e_index[4];
+	int n, i, hdr = rtcp ? 8 : 12;
+
+	ref_prf(keysalt, key_len, keysalt + key_len, rtcp ? 3 : 0, k, key_len);
+	ref_prf(keysalt, key_len, keysalt + key_len, rtcp ? 5 : 2, salt, 12);
+	memcpy(iv + 2, pkt + (rtcp ? 4 : 8), 4);
+	if (rtcp) {
+		put_be32(iv + 8, counter);
+	} else {
+		put_be32(iv + 6, counter);
+		memcpy(iv + 10, pkt + 2, 2);
+	}
+	for (i = 0; i < 12; i++)
+		iv[i] ^= salt[i];
+	put_be32(e_index, 0x80000000u | counter);
+	EVP_EncryptInit_ex(c, key_len == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm(),
+			   NULL, NULL, NULL);
+	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL);
+	EVP_EncryptInit_ex(c, NULL, NULL, k, iv);
+	EVP_EncryptUpdate(c, NULL, &n, pkt, hdr);
+	if (rtcp)
+		EVP_EncryptUpdate(c, NULL, &n, e_index, 4);
+	EVP_EncryptUpdate(c, pkt + hdr, &n, pkt + hdr, len - hdr);
+	EVP_EncryptFinal_ex(c, pkt + len, &n);
+	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, pkt + len);
+	EVP_CIPHER_CTX_free(c);
+	len += 16;
+	if (rtcp) {
+		memcpy(pkt + len, e_index, 4);
+		len += 4;
+	}
+	return len;
+}
+
+/* AEAD_AES_128_GCM and _256_GCM both ways, across a wrap, with SRTCP. */
+TEST_F(srtp, aes_gcm_against_openssl)
+{
+	static const uint32_t suites[] = {
+		UCPHONE_SRTP_AEAD_AES_128_GCM, UCPHONE_SRTP_AEAD_AES_256_GCM,
+	};
+	uint8_t plain[PKT_MAX], ref[PKT_MAX], got[PKT_MAX];
+	unsigned int v;
+	int i, len, n, fds[2];
+
+	if (variant->suite != UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80)
+		SKIP(return, "runs once for both GCM suites");
+	for (v = 0; v < 2; v++) {
+		uint32_t suite = suites[v];
+		size_t key_len = master_key_len(suite);
+		struct stats st;
+		int tx, rx;
+
+		ASSERT_EQ(0, udp_pair(fds));
+		tx = new_session(self, fds[0], UCPHONE_SRTP_DIR_TX, suite, key256, 0x51);
+		rx = new_session(self, fds[0], UCPHONE_SRTP_DIR_RX, suite, key256, -1);
+		ASSERT_LT(0, tx) TH_LOG("%s", self->reply.extack);
+		ASSERT_LT(0, rx) TH_LOG("%s", self->reply.extack);
+		for (i = 0; i < 6; i++) {
+			uint16_t seq = 65533 + i;
+			uint32_t roc = seq < 65533 ? 1 : 0;
+
+			/* Kernel protects: the reference's bytes exactly. */
+			len = make_rtp(plain, seq, 0x51, 100 + i);
+			memcpy(ref, plain, len);
+			ASSERT_EQ(len, send(fds[0], plain, len, 0));
+			n = ref_gcm(key256, key_len, false, ref, len, roc);
+			ASSERT_EQ(n, recv_one(fds[1], got, sizeof(got)));
+			ASSERT_EQ(0, memcmp(got, ref, n));
+			/* Reference protects: the kernel delivers plain. */
+			len = make_rtp(plain, seq, 0x52, 100 + i);
+			memcpy(ref, plain, len);
+			n = ref_gcm(key256, key_len, false, ref, len, roc);
+			ASSERT_EQ(n, send(fds[1], ref, n, 0));
+			ASSERT_EQ(len, recv_one(fds[0], got, sizeof(got)));
+			ASSERT_EQ(0, memcmp(got, plain, len));
+		}
+		/* A replay and a fresh packet with a flipped tag bit are dropped. */
+		send(fds[1], ref, n, 0);
+		len = make_rtp(plain, 4, 0x52, 100);
+		memcpy(ref, plain, len);
+		n = ref_gcm(key256, key_len, false, ref, len, 1);
+		ref[n - 1] ^= 1;
+		send(fds[1], ref, n, 0);
+		/* SRTCP: kernel index 0 out, reference index 7 in. */
+		len = make_rtcp(plain, 0x51, 3);
+		memcpy(ref, plain, len);
+		ASSERT_EQ(len, send(fds[0], plain, len, 0));
+		n = ref_gcm(key256, key_len, true, ref, len, 0);
+		ASSERT_EQ(n, recv_one(fds[1], got, sizeof(got)));
+		ASSERT_EQ(0, memcmp(got, ref, n));
+		len = make_rtcp(plain, 0x52, 9);
+		memcpy(ref, plain, len);
+		n = ref_gcm(key256, key_len, true, ref, len, 7);
+		ASSERT_EQ(n, send(fds[1], ref, n, 0));
+		ASSERT_EQ(len, recv_one(fds[0], got, sizeof(got)));
+		ASSERT_EQ(0, memcmp(got, plain, len));
+		ASSERT_EQ(0, get_session(self, rx, &st));
+		EXPECT_TRUE(nothing_queued(fds[0]));
+		EXPECT_EQ(6, st.packets);
+		EXPECT_EQ(1, st.roc);
+		EXPECT_EQ(1, st.replays);
+		EXPECT_EQ(1, st.auth_failures);
+		EXPECT_EQ(1, st.rtcp_packets);
+		EXPECT_EQ(7, st.srtcp_index);
+		close(fds[0]);
+		close(fds[1]);
+	}
 }
 
 /* IPv6, where the receive hook fixes the IPv6 payload length instead. */
