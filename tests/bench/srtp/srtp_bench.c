@@ -27,7 +27,9 @@
 
 #include "nltest.h"
 
-#define PACKETS 8000
+#define PACKETS 3000
+/* Best of ROUNDS per cell: the VM shares its CPUs, noise only adds. */
+#define ROUNDS 3
 #define TAG 10
 
 static const uint8_t keysalt[30] = {
@@ -244,6 +246,20 @@ static double bench_floor(size_t len)
 	return t0;
 }
 
+static double best_of(double (*bench)(enum path, size_t), enum path path,
+		      size_t len)
+{
+	double best = bench(path, len), t;
+	int i;
+
+	for (i = 1; i < ROUNDS; i++) {
+		t = bench(path, len);
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
 int main(void)
 {
 	static const size_t sizes[] = { 172, 1200 };
@@ -255,19 +271,26 @@ int main(void)
 	if (nl < 0 || nlt_resolve(nl, UCPHONE_GENL_NAME, &family, NULL, NULL))
 		die("ucphone family");
 
-	printf("SRTP AES_CM_128_HMAC_SHA1_80, %d packets per cell, one send + one recv per packet over loopback\n",
-	       PACKETS);
+	printf("SRTP AES_CM_128_HMAC_SHA1_80, best of %d rounds of %d packets per cell, one send + one recv per packet over loopback\n",
+	       ROUNDS, PACKETS);
 	printf("%-6s %-16s %10s %9s %10s %9s %9s %9s %9s %7s %9s\n", "bytes",
 	       "direction", "kernel ns", "kpps", "libsrtp ns", "kpps",
 	       "plain ns", "floor ns", "k/lib", "k/floor", "k-plain/floor");
 	for (i = 0; i < 2; i++) {
-		double floor_ns = bench_floor(sizes[i]);
+		double floor_ns = bench_floor(sizes[i]), t;
+		int r;
+
+		for (r = 1; r < ROUNDS; r++) {
+			t = bench_floor(sizes[i]);
+			if (t < floor_ns)
+				floor_ns = t;
+		}
 
 		for (dir = 0; dir < 2; dir++) {
 			double (*bench)(enum path, size_t) = dir ? bench_rx : bench_tx;
-			double k = bench(PATH_KERNEL, sizes[i]);
-			double l = bench(PATH_LIBSRTP, sizes[i]);
-			double p = bench(PATH_PLAIN, sizes[i]);
+			double k = best_of(bench, PATH_KERNEL, sizes[i]);
+			double l = best_of(bench, PATH_LIBSRTP, sizes[i]);
+			double p = best_of(bench, PATH_PLAIN, sizes[i]);
 
 			printf("%-6zu %-16s %10.0f %9.1f %10.0f %9.1f %9.0f %9.0f %9.2f %7.1f %9.2f\n",
 			       sizes[i], dir ? "recv+unprotect" : "protect+send",
