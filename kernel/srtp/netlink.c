@@ -200,6 +200,22 @@ unlock:
 	return ret ? ret : srtp_reply_id(info, id);
 }
 
+/*
+ * The request still holds the master key and salt: wipe them, so that no
+ * error ACK (which echoes the request) nor a later reader of the buffer
+ * sees them.
+ */
+static void srtp_wipe_keys(struct srtp_request *req)
+{
+	struct nlattr *key = req->tb[UCPHONE_SRTP_A_MASTER_KEY];
+	struct nlattr *salt = req->tb[UCPHONE_SRTP_A_MASTER_SALT];
+
+	if (key)
+		memzero_explicit(nla_data(key), nla_len(key));
+	if (salt)
+		memzero_explicit(nla_data(salt), nla_len(salt));
+}
+
 static int srtp_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ucphone_srtp_session *s = NULL;
@@ -220,8 +236,10 @@ static int srtp_new(struct sk_buff *skb, struct genl_info *info)
 	    srtp_require(info, &req, UCPHONE_SRTP_A_MASTER_KEY,
 			 "missing UCPHONE_SRTP_A_MASTER_KEY") ||
 	    srtp_require(info, &req, UCPHONE_SRTP_A_MASTER_SALT,
-			 "missing UCPHONE_SRTP_A_MASTER_SALT"))
+			 "missing UCPHONE_SRTP_A_MASTER_SALT")) {
+		srtp_wipe_keys(&req);
 		return -EINVAL;
+	}
 	if (req.tb[UCPHONE_SRTP_A_FLAGS])
 		flags = nla_get_u32(req.tb[UCPHONE_SRTP_A_FLAGS]);
 	window = req.tb[UCPHONE_SRTP_A_WINDOW] ?
@@ -229,8 +247,10 @@ static int srtp_new(struct sk_buff *skb, struct genl_info *info)
 		 UCPHONE_SRTP_DEFAULT_WINDOW;
 
 	sock = srtp_socket_from(info, &req);
-	if (IS_ERR(sock))
+	if (IS_ERR(sock)) {
+		srtp_wipe_keys(&req);
 		return PTR_ERR(sock);
+	}
 	ctx = srtp_ctx_from(info, &req);
 	if (IS_ERR(ctx)) {
 		ret = PTR_ERR(ctx);
@@ -259,6 +279,7 @@ static int srtp_new(struct sk_buff *skb, struct genl_info *info)
 	ret = srtp_reply_id(info, ret);
 out:
 	sockfd_put(sock);
+	srtp_wipe_keys(&req);
 	return ret;
 }
 
