@@ -123,6 +123,9 @@ struct genl_family ucphone_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(ucphone_mcgrps),
 };
 
+/* Feature modules build their replies (genlmsg_put_reply) with it. */
+EXPORT_SYMBOL_GPL(ucphone_genl_family);
+
 int __init ucphone_netlink_init(void)
 {
 	return genl_register_family(&ucphone_genl_family);

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "control_proto.h"
 #include "format.h"
+#include "srtp_view.h"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -49,6 +50,7 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  info      the daemon, the kernel side and their counters\n"
+		"  srtp      SRTP sessions offloaded to the kernel, with counters\n"
 		"  events    print kernel events as they happen, until ^C\n"
 		"  status    the network: lease, DNS, registrars found, time\n"
 		"  help      print this help\n"
@@ -319,6 +321,9 @@ int main(int argc, char **argv)
 		       UCPHONE_GENL_VERSION);
 		return EXIT_OK;
 	}
+	/* The kernel's SRTP sessions: read from the kernel, daemon or not. */
+	if (strcmp(command, "srtp") == 0)
+		return ctl_srtp(ctl.json);
 	if (!*command) {
 		fprintf(stderr, "ucphonectl: empty command\n");
 		return EXIT_USAGE;

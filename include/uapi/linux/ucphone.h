@@ -117,6 +117,41 @@
  * Reply: UCPHONE_A_SRTP with UCPHONE_SRTP_A_ID, the new session's id.
  * A session ends with UCPHONE_CMD_SRTP_DEL or when its socket is closed.
  *
+ * A socket carries at most one TX and one RX session; RTP and RTCP share
+ * it (RFC 5761: a second byte of 192..223 is RTCP). With a TX session,
+ * plain RTP/RTCP written with send()/sendto()/sendmsg() leaves as
+ * SRTP/SRTCP, the datagram longer by the tag (and, for SRTCP, the 4-byte
+ * E flag and index, which starts at 0): the daemon's MTU shrinks by as
+ * much. With an RX session, SRTP/SRTCP that authenticates, is not a replay
+ * and is not older than the window is read plain; anything else is dropped
+ * and counted in UCPHONE_SRTP_A_STATS. Datagrams that are not RTP version
+ * 2 (STUN, DTLS: RFC 7983) pass unchanged both ways. The kernel owns the
+ * ROC and the indexes; UCPHONE_SRTP_A_SEQ/_ROC only seed them.
+ *
+ * Sending on a TX socket fails, and nothing leaves, with EINVAL for an
+ * RTP packet that is malformed or of another SSRC than UCPHONE_SRTP_A_SSRC
+ * (counted as malformed), EMSGSIZE above 8192 bytes, EOPNOTSUPP with
+ * MSG_MORE, MSG_ZEROCOPY, UDP_CORK, UDP_SEGMENT or sendfile. While a
+ * session is attached, setsockopt UDP_ENCAP, UDP_CORK, UDP_SEGMENT and
+ * IPV6_ADDRFORM fail with EBUSY. Every session holds a reference on
+ * ucphone-srtp.ko: the module cannot be unloaded under a call.
+ *
+ * UCPHONE_SRTP_F_REPLACE swaps the keys (and suite) of session
+ * UCPHONE_SRTP_A_ID, which must be on the socket UCPHONE_SRTP_A_FD names,
+ * in one step: a packet sees the old keys or the new ones. ROC, indexes
+ * and replay windows carry over (as libsrtp2's srtp_update()), unless
+ * UCPHONE_SRTP_A_SSRC names a new SSRC, which starts afresh.
+ *
+ * AEAD suites follow RFC 7714: 12-byte master salt, 16-byte tag, and
+ * for SRTCP the E flag and index after the tag.
+ *
+ * Errors: EINVAL (missing attribute, key or salt length wrong for the
+ * suite), EBADF (fd not open
+ * in the caller), EPROTOTYPE (not a UDP socket), EXDEV (socket in another
+ * network namespace), EBUSY (socket used by another kernel user, such as
+ * an IPsec or L2TP encapsulation, or already has a session in that
+ * direction), ENOENT (no such session).
+ *
  * UCPHONE_CMD_SRTP_DEL (CAP_NET_ADMIN)
  * ------------------------------------
  *    UCPHONE_A_SRTP: NLA_NESTED
@@ -133,7 +168,8 @@
  *        UCPHONE_SRTP_A_SSRC, UCPHONE_SRTP_A_WINDOW
  *        UCPHONE_SRTP_A_SEQ: NLA_U16, highest sequence number seen or sent
  *        UCPHONE_SRTP_A_ROC: NLA_U32, current roll-over counter
- *        UCPHONE_SRTP_A_SRTCP_INDEX: NLA_U32, current SRTCP index
+ *        UCPHONE_SRTP_A_SRTCP_INDEX: NLA_U32, TX: the next SRTCP index to
+ *            send; RX: the highest accepted
  *        UCPHONE_SRTP_A_STATS: NLA_NESTED
  *            UCPHONE_SRTP_STATS_A_PACKETS, _BYTES, _AUTH_FAILURES,
  *            _REPLAYS, _MALFORMED, _RTCP_PACKETS: NLA_U64 each

@@ -69,6 +69,9 @@ struct ucphone_nl_handler {
 	int (*done)(struct netlink_callback *cb);
 };
 
+/* The family, for a handler's replies (genlmsg_put_reply, genlmsg_put). */
+extern struct genl_family ucphone_genl_family;
+
 int ucphone_nl_handler_register(enum ucphone_cmd cmd,
 				const struct ucphone_nl_handler *handler);
 void ucphone_nl_handler_unregister(enum ucphone_cmd cmd);

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SRTP crypto (RFC 3711, RFC 6188, RFC 7714): the AES-CM key derivation
+ * and the per-packet AES counter mode and HMAC-SHA1, or AES-GCM.
+ *
+ * Transforms are allocated and keyed once per session at NEW; a packet only
+ * builds its request on the stack, so the data path never allocates. Keys
+ * live only inside the transforms and in stack buffers wiped before return.
+ */
+#include <crypto/aead.h>
+#include <crypto/aes.h>
+#include <crypto/hash.h>
+#include <crypto/skcipher.h>
+#include <linux/err.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
+
+#include "srtp.h"
+
+#define SRTP_AUTH_KEY_LEN 20	/* HMAC-SHA1 session key, RFC 3711 4.2.1 */
+
+enum srtp_label {
+	SRTP_LABEL_RTP_ENC = 0,
+	SRTP_LABEL_RTP_AUTH = 1,
+	SRTP_LABEL_RTP_SALT = 2,
+	SRTP_LABEL_RTCP_ENC = 3,
+	SRTP_LABEL_RTCP_AUTH = 4,
+	SRTP_LABEL_RTCP_SALT = 5,
+};
+
+static const struct ucphone_srtp_suite_info ucphone_srtp_suites[] = {
+	[UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80] = { 16, 14, 10, 10 },
+	/* RFC 4568: the short tag is for RTP; SRTCP keeps 80 bits. */
+	[UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32] = { 16, 14, 4, 10 },
+	[UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80] = { 32, 14, 10, 10 },
+	[UCPHONE_SRTP_AEAD_AES_128_GCM] = { 16, 12, 16, 16 },
+	[UCPHONE_SRTP_AEAD_AES_256_GCM] = { 32, 12, 16, 16 },
+};
+
+const struct ucphone_srtp_suite_info *
+ucphone_srtp_suite_info(enum ucphone_srtp_suite suite)
+{
+	if (suite <= UCPHONE_SRTP_SUITE_UNSPEC || suite > UCPHONE_SRTP_SUITE_MAX)
+		return NULL;
+	return &ucphone_srtp_suites[suite];
+}
+
+/*
+ * The AES-CM PRF with key derivation rate 0: x = (label << 48) XOR
+ * master_salt, keystream of AES-CTR under the master key from IV x * 2^16.
+ */
+static void srtp_prf(const struct crypto_aes_ctx *aes, const u8 *master_salt,
+		     unsigned int salt_len, u8 label, u8 *out, unsigned int len)
+{
+	u8 iv[AES_BLOCK_SIZE] = {}, block[AES_BLOCK_SIZE];
+	unsigned int n;
+	u16 counter;
+
+	/* An AEAD suite's 96-bit salt is padded with zeros (RFC 7714 11). */
+	memcpy(iv, master_salt, salt_len);
+	iv[7] ^= label;
+	for (counter = 0; len; counter++, out += n, len -= n) {
+		put_unaligned_be16(counter, iv + 14);
+		aes_encrypt(aes, block, iv);
+		n = min_t(unsigned int, len, AES_BLOCK_SIZE);
+		memcpy(out, block, n);
+	}
+	memzero_explicit(block, sizeof(block));
+}
+
+static void srtp_keys_free(struct ucphone_srtp_keys *keys)
+{
+	if (!IS_ERR_OR_NULL(keys->ctr))
+		crypto_free_sync_skcipher(keys->ctr);
+	if (!IS_ERR_OR_NULL(keys->hmac))
+		crypto_free_shash(keys->hmac);
+	aead_request_free(keys->req);
+	if (!IS_ERR_OR_NULL(keys->aead))
+		crypto_free_aead(keys->aead);
+	memzero_explicit(keys, sizeof(*keys));
+}
+
+static int srtp_keys_init_aead(struct ucphone_srtp_keys *keys,
+			       const struct crypto_aes_ctx *aes,
+			       const u8 *master_salt, unsigned int key_len,
+			       u8 first_label)
+{
+	u8 enc[UCPHONE_SRTP_KEY_MAX];
+	int ret;
+
+	keys->tag_len = UCPHONE_SRTP_AEAD_TAG;
+	/* Synchronous only: packets are processed in place, under a lock. */
+	keys->aead = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(keys->aead))
+		return PTR_ERR(keys->aead);
+	keys->req = aead_request_alloc(keys->aead, GFP_KERNEL);
+	if (!keys->req)
+		return -ENOMEM;
+	srtp_prf(aes, master_salt, UCPHONE_SRTP_AEAD_SALT, first_label, enc,
+		 key_len);
+	srtp_prf(aes, master_salt, UCPHONE_SRTP_AEAD_SALT, first_label + 2,
+		 keys->salt, UCPHONE_SRTP_AEAD_SALT);
+	ret = crypto_aead_setkey(keys->aead, enc, key_len);
+	if (!ret)
+		ret = crypto_aead_setauthsize(keys->aead, UCPHONE_SRTP_AEAD_TAG);
+	memzero_explicit(enc, sizeof(enc));
+	return ret;
+}
+
+static int srtp_keys_init(struct ucphone_srtp_keys *keys,
+			  const struct crypto_aes_ctx *aes,
+			  const struct ucphone_srtp_suite_info *info,
+			  const u8 *master_salt, unsigned int tag_len,
+			  u8 first_label)
+{
+	u8 enc[UCPHONE_SRTP_KEY_MAX], auth[SRTP_AUTH_KEY_LEN];
+	unsigned int key_len = info->key_len;
+	int ret;
+
+	if (info->salt_len == UCPHONE_SRTP_AEAD_SALT)
+		return srtp_keys_init_aead(keys, aes, master_salt, key_len,
+					   first_label);
+	keys->tag_len = tag_len;
+	keys->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
+	if (IS_ERR(keys->ctr))
+		return PTR_ERR(keys->ctr);
+	keys->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
+	if (IS_ERR(keys->hmac))
+		return PTR_ERR(keys->hmac);
+
+	srtp_prf(aes, master_salt, info->salt_len, first_label, enc, key_len);
+	srtp_prf(aes, master_salt, info->salt_len, first_label + 1, auth,
+		 sizeof(auth));
+	srtp_prf(aes, master_salt, info->salt_len, first_label + 2, keys->salt,
+		 sizeof(keys->salt));
+	ret = crypto_sync_skcipher_setkey(keys->ctr, enc, key_len);
+	if (!ret)
+		ret = crypto_shash_setkey(keys->hmac, auth, sizeof(auth));
+	memzero_explicit(enc, sizeof(enc));
+	memzero_explicit(auth, sizeof(auth));
+	return ret;
+}
+
+/* Derives the session keys of @suite; ERR_PTR on failure, keys wiped. */
+struct ucphone_srtp_ctx *ucphone_srtp_ctx_new(enum ucphone_srtp_suite suite,
+					      const u8 *key, const u8 *salt)
+{
+	const struct ucphone_srtp_suite_info *info = ucphone_srtp_suite_info(suite);
+	struct ucphone_srtp_ctx *ctx;
+	struct crypto_aes_ctx *aes;
+	int ret;
+
+	if (!info)
+		return ERR_PTR(-EOPNOTSUPP);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
+	if (!ctx || !aes) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ctx->suite = suite;
+	ret = aes_expandkey(aes, key, info->key_len);
+	if (ret)
+		goto err;
+	ret = srtp_keys_init(&ctx->rtp, aes, info, salt, info->rtp_tag_len,
+			     SRTP_LABEL_RTP_ENC);
+	if (ret)
+		goto err;
+	ret = srtp_keys_init(&ctx->rtcp, aes, info, salt, info->rtcp_tag_len,
+			     SRTP_LABEL_RTCP_ENC);
+	if (ret)
+		goto err;
+	kfree_sensitive(aes);
+	return ctx;
+
+err:
+	kfree_sensitive(aes);
+	ucphone_srtp_ctx_free(ctx);
+	return ERR_PTR(ret);
+}
+
+void ucphone_srtp_ctx_free(struct ucphone_srtp_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	srtp_keys_free(&ctx->rtp);
+	srtp_keys_free(&ctx->rtcp);
+	kfree_sensitive(ctx);
+}
+
+/*
+ * AES-CM (RFC 3711 4.1.1): IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR
+ * (index * 2^16). ctr(aes) counts the whole block, which equals SRTP's
+ * 16-bit block counter for any packet shorter than 1 MiB.
+ */
+int ucphone_srtp_xor(const struct ucphone_srtp_keys *keys, u32 ssrc, u64 index,
+		     u8 *data, unsigned int len)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, keys->ctr);
+	u8 iv[AES_BLOCK_SIZE] = {};
+	struct scatterlist sg;
+	int ret, i;
+
+	if (!len)
+		return 0;
+	memcpy(iv, keys->salt, sizeof(keys->salt));
+	for (i = 0; i < 4; i++)
+		iv[4 + i] ^= ssrc >> (24 - 8 * i);
+	for (i = 0; i < 6; i++)
+		iv[8 + i] ^= index >> (40 - 8 * i);
+	sg_init_one(&sg, data, len);
+	skcipher_request_set_sync_tfm(req, keys->ctr);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
+	ret = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	return ret;
+}
+
+/* HMAC-SHA1 over @data (and the ROC for SRTP), truncated to the tag. */
+int ucphone_srtp_tag(const struct ucphone_srtp_keys *keys, const u8 *data,
+		     unsigned int len, const __be32 *roc, u8 *tag)
+{
+	SHASH_DESC_ON_STACK(desc, keys->hmac);
+	int ret;
+
+	desc->tfm = keys->hmac;
+	ret = crypto_shash_init(desc);
+	if (!ret)
+		ret = crypto_shash_update(desc, data, len);
+	if (!ret && roc)
+		ret = crypto_shash_update(desc, (const u8 *)roc, sizeof(*roc));
+	if (!ret)
+		ret = crypto_shash_final(desc, tag);
+	shash_desc_zero(desc);
+	return ret;
+}
+
+/*
+ * AES-GCM in place over @sg (RFC 7714 8, 9): @assoclen bytes of AAD, then
+ * @cryptlen bytes (decryption: ciphertext and tag). -EBADMSG when the tag
+ * does not verify.
+ */
+int ucphone_srtp_aead(const struct ucphone_srtp_keys *keys, bool encrypt,
+		      const u8 *iv, struct scatterlist *sg, unsigned int assoclen,
+		      unsigned int cryptlen)
+{
+	struct aead_request *req = keys->req;
+	int ret;
+
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, assoclen);
+	aead_request_set_crypt(req, sg, sg, cryptlen, (u8 *)iv);
+	ret = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	return ret;
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srtp_flow, the daemon's "protect this flow" API. On the host it runs on
+ * libsrtp2; inside the test VM (tests/vm/guest.d/srtp-flow.sh) the same
+ * assertions run with UCPHONE_SRTP_FLOW=kernel against ucphone-srtp.ko,
+ * which is what makes the two backends observably the same.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <srtp2/srtp.h>
+
+#include "kselftest_harness.h"
+#include "srtp_flow.h"
+
+static const uint8_t key[16] = {
+	0xe1, 0xf9, 0x7a, 0x0d, 0x3e, 0x01, 0x8b, 0xe0,
+	0xd6, 0x4f, 0xa3, 0x2c, 0x06, 0xde, 0x41, 0x39,
+};
+static const uint8_t salt[14] = {
+	0x0e, 0xc6, 0x75, 0xad, 0x49, 0x8a, 0xfe, 0xeb, 0xb6, 0x96, 0x0b, 0x3a,
+	0xab, 0xe6,
+};
+static const uint8_t key2[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+static enum srtp_flow_mode test_mode(void)
+{
+	const char *mode = getenv("UCPHONE_SRTP_FLOW");
+
+	return mode && !strcmp(mode, "kernel") ? SRTP_FLOW_FORCE_KERNEL :
+						 SRTP_FLOW_FORCE_LIBSRTP;
+}
+
+static struct srtp_flow_params params(enum ucphone_srtp_direction dir,
+				      const uint8_t *k)
+{
+	struct srtp_flow_params p = {
+		.dir = dir, .suite = UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80,
+		.master_key = k, .master_key_len = 16,
+		.master_salt = salt, .master_salt_len = 14,
+	};
+
+	return p;
+}
+
+static size_t make_rtp(uint8_t *buf, uint16_t seq, uint32_t ssrc)
+{
+	memset(buf, 0x33, 172);
+	buf[0] = 0x80;
+	buf[1] = 0;
+	buf[2] = seq >> 8;
+	buf[3] = seq;
+	buf[8] = ssrc >> 24;
+	buf[9] = ssrc >> 16;
+	buf[10] = ssrc >> 8;
+	buf[11] = ssrc;
+	return 172;
+}
+
+static bool readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 200) == 1;
+}
+
+FIXTURE(flow) {
+	int fds[2];		/* [0] sends, [1] receives (non-blocking) */
+};
+
+FIXTURE_SETUP(flow)
+{
+	struct sockaddr_in addr[2];
+	socklen_t len = sizeof(addr[0]);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		self->fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		memset(&addr[i], 0, sizeof(addr[i]));
+		addr[i].sin_family = AF_INET;
+		addr[i].sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		ASSERT_EQ(0, bind(self->fds[i], (void *)&addr[i], sizeof(addr[i])));
+		ASSERT_EQ(0, getsockname(self->fds[i], (void *)&addr[i], &len));
+	}
+	ASSERT_EQ(0, connect(self->fds[0], (void *)&addr[1], sizeof(addr[1])));
+	ASSERT_EQ(0, connect(self->fds[1], (void *)&addr[0], sizeof(addr[0])));
+	fcntl(self->fds[1], F_SETFL, O_NONBLOCK);
+}
+
+FIXTURE_TEARDOWN(flow)
+{
+	close(self->fds[0]);
+	close(self->fds[1]);
+}
+
+TEST_F(flow, round_trip_across_wrap_with_rekey)
+{
+	struct srtp_flow_params tx_p = params(UCPHONE_SRTP_DIR_TX, key);
+	struct srtp_flow_params rx_p = params(UCPHONE_SRTP_DIR_RX, key);
+	struct srtp_flow *tx, *rx;
+	struct srtp_flow_stats st;
+	uint8_t pkt[200], got[200];
+	int i;
+
+	tx_p.ssrc_fixed = true;
+	tx_p.ssrc = 0xabcd;
+	ASSERT_EQ(0, srtp_flow_new(&tx, self->fds[0], &tx_p, test_mode()));
+	ASSERT_EQ(0, srtp_flow_new(&rx, self->fds[1], &rx_p, test_mode()));
+	TH_LOG("backend: %s", srtp_flow_backend_name(srtp_flow_backend(tx)));
+	for (i = 0; i < 12; i++) {
+		size_t len = make_rtp(pkt, 65530 + i, 0xabcd);
+
+		if (i == 6) {
+			tx_p.master_key = key2;
+			rx_p.master_key = key2;
+			ASSERT_EQ(0, srtp_flow_rekey(tx, &tx_p));
+			ASSERT_EQ(0, srtp_flow_rekey(rx, &rx_p));
+		}
+		ASSERT_EQ(len, srtp_flow_send(tx, pkt, len));
+		ASSERT_TRUE(readable(self->fds[1]));
+		ASSERT_EQ(len, srtp_flow_recv(rx, got, sizeof(got)));
+		ASSERT_EQ(0, memcmp(got, pkt, len));
+	}
+	/* RTCP on the same flow. */
+	pkt[1] = 200;
+	ASSERT_EQ(28, srtp_flow_send(tx, pkt, 28));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(28, srtp_flow_recv(rx, got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(got, pkt, 28));
+	/* The wrong SSRC and a runt are refused, not sent. */
+	make_rtp(pkt, 1, 0x9999);
+	EXPECT_EQ(-EINVAL, srtp_flow_send(tx, pkt, 172));
+	EXPECT_EQ(-EINVAL, srtp_flow_send(tx, pkt, 9));
+
+	ASSERT_EQ(0, srtp_flow_stats(tx, &st));
+	EXPECT_EQ(12, st.packets);
+	EXPECT_EQ(12 * 172, st.bytes);
+	EXPECT_EQ(1, st.rtcp_packets);
+	EXPECT_EQ(2, st.malformed);
+	EXPECT_EQ(1, st.roc);
+	EXPECT_EQ(5, st.seq);
+	ASSERT_EQ(0, srtp_flow_stats(rx, &st));
+	EXPECT_EQ(12, st.packets);
+	EXPECT_EQ(1, st.rtcp_packets);
+	EXPECT_EQ(1, st.roc);
+	EXPECT_EQ(5, st.seq);
+	EXPECT_EQ(0, st.auth_failures + st.replays + st.malformed);
+	srtp_flow_free(tx);
+	srtp_flow_free(rx);
+}
+
+/* Replays, late and tampered packets are dropped and counted; STUN passes. */
+TEST_F(flow, drop_rules)
+{
+	static const uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+	struct srtp_flow_params rx_p = params(UCPHONE_SRTP_DIR_RX, key);
+	uint8_t wire[300][200], got[200], keysalt[30];
+	srtp_policy_t policy;
+	struct srtp_flow *rx;
+	struct srtp_flow_stats st;
+	int len[300], i;
+	srtp_t lib;
+
+	ASSERT_EQ(0, srtp_flow_new(&rx, self->fds[1], &rx_p, test_mode()));
+	memcpy(keysalt, key, 16);
+	memcpy(keysalt + 16, salt, 14);
+	memset(&policy, 0, sizeof(policy));
+	srtp_crypto_policy_set_rtp_default(&policy.rtp);
+	srtp_crypto_policy_set_rtp_default(&policy.rtcp);
+	policy.ssrc.type = ssrc_any_outbound;
+	policy.key = keysalt;
+	policy.window_size = 128;
+	/* On libsrtp2, srtp_flow_new() initialised it (once per process). */
+	if (test_mode() == SRTP_FLOW_FORCE_KERNEL)
+		ASSERT_EQ(srtp_err_status_ok, srtp_init());
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&lib, &policy));
+	for (i = 1; i < 300; i++) {
+		len[i] = make_rtp(wire[i], i, 77);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(lib, wire[i], &len[i]));
+	}
+	send(self->fds[0], wire[1], len[1], 0);
+	send(self->fds[0], wire[1], len[1], 0);		/* replay */
+	send(self->fds[0], wire[299], len[299], 0);
+	send(self->fds[0], wire[100], len[100], 0);	/* late */
+	wire[200][20] ^= 1;
+	send(self->fds[0], wire[200], len[200], 0);	/* tampered */
+	send(self->fds[0], stun, sizeof(stun), 0);
+	ASSERT_TRUE(readable(self->fds[1]));
+	EXPECT_EQ(172, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(1, got[3]);
+	EXPECT_EQ(172, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(299 & 0xff, got[3]);
+	EXPECT_EQ(sizeof(stun), srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, stun, sizeof(stun)));
+	EXPECT_EQ(-EAGAIN, srtp_flow_recv(rx, got, sizeof(got)));
+	ASSERT_EQ(0, srtp_flow_stats(rx, &st));
+	EXPECT_EQ(2, st.packets);
+	EXPECT_EQ(2, st.replays);
+	EXPECT_EQ(1, st.auth_failures);
+	EXPECT_EQ(299, st.seq);
+	srtp_dealloc(lib);
+	srtp_flow_free(rx);
+}
+
+TEST_F(flow, bad_parameters)
+{
+	struct srtp_flow_params p = params(UCPHONE_SRTP_DIR_TX, key);
+	struct srtp_flow *flow;
+
+	p.suite = UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80;
+	EXPECT_EQ(-EINVAL, srtp_flow_new(&flow, self->fds[0], &p, test_mode()));
+	/* AEAD: the kernel has it; Debian's libsrtp2 (no OpenSSL) has not. */
+	p.suite = UCPHONE_SRTP_AEAD_AES_128_GCM;
+	p.master_salt_len = 12;
+	if (test_mode() == SRTP_FLOW_FORCE_KERNEL) {
+		ASSERT_EQ(0, srtp_flow_new(&flow, self->fds[0], &p, test_mode()));
+		srtp_flow_free(flow);
+	} else {
+		EXPECT_EQ(-EOPNOTSUPP, srtp_flow_new(&flow, self->fds[0], &p, test_mode()));
+	}
+}
+
+TEST_HARNESS_MAIN
