@@ -77,6 +77,10 @@ stage_vm() { tests/vm/run-kselftests.sh; }
 # in ${UCPHONE_TESTBED_RUN:-tests/testbed/run}/env).
 stage_testbed() {
 	local rc=0 test
+	# Namespace names (and run state) per checkout, so that two checkouts on
+	# one machine can test at once.
+	export UCPHONE_TB_PREFIX=${UCPHONE_TB_PREFIX:-tb$(printf %s "$repo" | md5sum | cut -c1-4)}
+	export UCPHONE_TESTBED_RUN=${UCPHONE_TESTBED_RUN:-$repo/tests/testbed/run-$UCPHONE_TB_PREFIX}
 	if tests/testbed/up.sh; then
 		tests/testbed/smoke.sh || rc=1
 		for test in tests/integration/*.sh; do

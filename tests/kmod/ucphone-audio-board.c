@@ -121,8 +121,7 @@ static int __init board_init(void)
 	if (ret)
 		goto err_put_adapter;
 
-	board_card_props[2] = (struct property_entry)
-		PROPERTY_ENTRY_U32("ucphone,mclk-fs", mclk_fs);
+	board_card_props[2].value.u32_data[0] = mclk_fs;
 	ret = software_node_register_node_group(board_nodes);
 	if (ret)
 		goto err_put_adapter;
