@@ -14,6 +14,7 @@
 
 #include "log.h"
 
+struct audio;
 struct control;
 struct kernel_link;
 
@@ -33,6 +34,7 @@ struct ucphoned {
 	int state_dir_fd;		/* open O_DIRECTORY, for *at() calls */
 	struct kernel_link *kernel;
 	struct control *control;
+	struct audio *audio;		/* the sound card (audio.c) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 };

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include "audio.h"
 #include "control.h"
 #include "events.h"
 #include "ucphone_json.h"
@@ -63,6 +64,7 @@ static void on_kernel_event(const struct ucphone_event *ev, void *userdata)
 
 	log_event(&d->log, ev);
 	broadcast(d, ucphone_event_to_json(ev));
+	audio_on_event(d->audio, ev);
 }
 
 /* count 0: an overrun, number unknown until the next sequence number. */

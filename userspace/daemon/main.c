@@ -18,6 +18,7 @@
 
 #include <linux/ucphone.h>
 
+#include "audio.h"
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
@@ -175,6 +176,8 @@ static uint64_t monotonic_usec(void)
 
 static void daemon_teardown(struct ucphoned *d)
 {
+	audio_free(d->audio);
+	d->audio = NULL;
 	kernel_link_free(d->kernel);
 	d->kernel = NULL;
 	control_free(d->control);
@@ -217,7 +220,11 @@ static int daemon_setup(struct ucphoned *d)
 		return ret;
 
 	events_listener_init(d, &listener);
-	return kernel_link_new(d->event, &d->log, &listener, &d->kernel);
+	ret = kernel_link_new(d->event, &d->log, &listener, &d->kernel);
+	if (ret < 0)
+		return ret;
+
+	return audio_new(d->event, &d->log, &d->audio);
 }
 
 int main(int argc, char **argv)
