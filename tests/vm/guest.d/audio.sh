@@ -19,6 +19,7 @@ emit() { echo "$1" >/sys/kernel/debug/ucphone-test-source/emit; }
 route() { amixer -c ucphone cget name='Audio Route' | sed -n "s/.*: values=\([0-9]\).*/\1/p"; }
 
 cleanup() {
+	[ -n "${events_pid:-}" ] && kill "$events_pid" 2>/dev/null
 	[ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid"
 	rmmod ucphone-test-source 2>/dev/null
 	rmmod ucphone-audio-board ucphone-card ucphone-es8311 ucphone-test-i2s \
@@ -28,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 modprobe i2c-stub chip_addr=0x18
 modprobe -a ucphone-es8311 ucphone-test-i2s ucphone-card ucphone-audio-board
 check "the ucphone card appears" wait_for '[ -e /proc/asound/ucphone ]'
@@ -71,6 +72,10 @@ check "enabling Headset, Speakerphone, Handset sets Audio Route 1, 2, 0 (got $go
 daemon_pid=$!
 modprobe ucphone-test-source
 wait_for 'grep -q "audio mode" "$work/daemon.log"'
+"$build/userspace/ctl/ucphonectl" --control "$work/control" --json events \
+	>"$work/events" 2>&1 &
+events_pid=$!
+sleep 0.5
 emit "key 169 1"	# KEY_PHONE: speakerphone
 check "the speaker key puts the call on the speakerphone" wait_for '[ "$(route)" = 2 ]'
 emit "key 115 1"	# KEY_VOLUMEUP: +3 dB on this route
@@ -80,6 +85,8 @@ check "lifting the handset takes the call to it, at its own volume" \
 	wait_for '[ "$(route)$(volume)" = 0191 ]'
 emit "key 0x186 1"	# KEY_AUX: headset
 check "the headset key moves the call to the headset" wait_for '[ "$(route)" = 1 ]'
+check "the card reports the switch as an audio-route event (ucphonectl events)" \
+	wait_for 'grep -q "\"event\": *\"audio-route\".*\"route\": *\"headset\"" "$work/events"'
 
 # A card that goes away and comes back gets the daemon's mode again.
 echo ucphone-sound-card >/sys/bus/platform/drivers/ucphone-sound-card/unbind
