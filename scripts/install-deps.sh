@@ -15,6 +15,8 @@ packages=(
 	libsystemd-dev libjson-c-dev
 	# VM: QEMU and the guest's tools (the guest runs the host's root read-only)
 	qemu-system-x86 busybox-static alsa-utils i2c-tools gpiod evtest
+	# VM: the ucm.conf top file the audio scenario runs our UCM under
+	alsa-ucm-conf
 	# testbed: real servers, run only inside the testbed's namespaces
 	iproute2 bc dnsmasq-base chrony samba samba-ad-dc samba-ad-provision
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "reset_policy.h"
 
+struct audio;
 struct control;
 struct dhcp_client;
 struct kernel_link;
@@ -48,6 +49,7 @@ struct ucphoned {
 	struct resolver *resolver;
 	struct sntp *sntp;
 	struct dhcp_client *dhcp;
+	struct audio *audio;		/* the sound card (audio.c) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include "audio.h"
 #include "control.h"
 #include "events.h"
 #include "reset.h"
@@ -65,6 +66,7 @@ static void on_kernel_event(const struct ucphone_event *ev, void *userdata)
 	log_event(&d->log, ev);
 	broadcast(d, ucphone_event_to_json(ev));
 	reset_on_event(d, ev);
+	audio_on_event(d->audio, ev);
 }
 
 /* count 0: an overrun, number unknown until the next sequence number. */

@@ -18,6 +18,7 @@
 
 #include <linux/ucphone.h>
 
+#include "audio.h"
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
@@ -263,6 +264,8 @@ static void daemon_teardown(struct ucphoned *d)
 	d->sntp = NULL;
 	resolver_free(d->resolver);
 	d->resolver = NULL;
+	audio_free(d->audio);
+	d->audio = NULL;
 	kernel_link_free(d->kernel);
 	d->kernel = NULL;
 	control_free(d->control);
@@ -310,6 +313,9 @@ static int daemon_setup(struct ucphoned *d)
 
 	events_listener_init(d, &listener);
 	ret = kernel_link_new(d->event, &d->log, &listener, &d->kernel);
+	if (ret < 0)
+		return ret;
+	ret = audio_new(d->event, &d->log, &d->audio);
 	if (ret < 0 || !d->options.interface)
 		return ret;
 

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The daemon's audio mode machine (userspace/daemon/audio_mode.c). */
+#include "audio_mode.h"
+#include "kselftest_harness.h"
+
+static void fresh(struct audio_mode *m)
+{
+	audio_mode_init(m, 0, 255, 191, 6);
+}
+
+TEST(starts_on_the_handset_at_the_default_volume)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	EXPECT_EQ(AUDIO_ROUTE_HANDSET, m.route);
+	EXPECT_EQ(191, audio_mode_volume(&m));
+}
+
+TEST(lifting_the_handset_takes_the_call_to_it)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY));
+	EXPECT_EQ(AUDIO_ROUTE_SPEAKERPHONE, m.route);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_OFF_HOOK));
+	EXPECT_EQ(AUDIO_ROUTE_HANDSET, m.route);
+	/* Already there: no change to apply. */
+	EXPECT_FALSE(audio_mode_input(&m, AUDIO_IN_OFF_HOOK));
+}
+
+TEST(hanging_up_leaves_the_route)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	audio_mode_input(&m, AUDIO_IN_HEADSET_KEY);
+	EXPECT_FALSE(audio_mode_input(&m, AUDIO_IN_ON_HOOK));
+	EXPECT_EQ(AUDIO_ROUTE_HEADSET, m.route);
+}
+
+TEST(speaker_key_toggles_back_to_a_lifted_handset_only)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	audio_mode_input(&m, AUDIO_IN_OFF_HOOK);
+	audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY));
+	EXPECT_EQ(AUDIO_ROUTE_HANDSET, m.route);
+
+	audio_mode_input(&m, AUDIO_IN_ON_HOOK);
+	audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY);
+	/* Handset in its cradle: hands-free stays. */
+	EXPECT_FALSE(audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY));
+	EXPECT_EQ(AUDIO_ROUTE_SPEAKERPHONE, m.route);
+}
+
+TEST(headset_key_toggles_to_handset_or_speakerphone)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_HEADSET_KEY));
+	EXPECT_EQ(AUDIO_ROUTE_HEADSET, m.route);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_HEADSET_KEY));
+	EXPECT_EQ(AUDIO_ROUTE_SPEAKERPHONE, m.route);
+	audio_mode_input(&m, AUDIO_IN_OFF_HOOK);
+	audio_mode_input(&m, AUDIO_IN_HEADSET_KEY);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_HEADSET_KEY));
+	EXPECT_EQ(AUDIO_ROUTE_HANDSET, m.route);
+}
+
+TEST(each_route_remembers_its_volume_within_range)
+{
+	struct audio_mode m;
+	int i;
+
+	fresh(&m);
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_VOLUME_DOWN));
+	EXPECT_EQ(185, audio_mode_volume(&m));
+	audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY);
+	EXPECT_EQ(191, audio_mode_volume(&m));
+	for (i = 0; i < 20; i++)
+		audio_mode_input(&m, AUDIO_IN_VOLUME_UP);
+	EXPECT_EQ(255, audio_mode_volume(&m));
+	EXPECT_FALSE(audio_mode_input(&m, AUDIO_IN_VOLUME_UP));
+	audio_mode_input(&m, AUDIO_IN_OFF_HOOK);
+	EXPECT_EQ(185, audio_mode_volume(&m));
+	for (i = 0; i < 40; i++)
+		audio_mode_input(&m, AUDIO_IN_VOLUME_DOWN);
+	EXPECT_EQ(0, audio_mode_volume(&m));
+}
+
+TEST(a_route_set_elsewhere_is_adopted_and_bad_ones_ignored)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	EXPECT_TRUE(audio_mode_adopt_route(&m, AUDIO_ROUTE_HEADSET));
+	EXPECT_FALSE(audio_mode_adopt_route(&m, AUDIO_ROUTE_HEADSET));
+	EXPECT_FALSE(audio_mode_adopt_route(&m, AUDIO_ROUTE_COUNT));
+	EXPECT_EQ(AUDIO_ROUTE_HEADSET, m.route);
+}
+
+TEST_HARNESS_MAIN
