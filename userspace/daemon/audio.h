@@ -6,8 +6,8 @@
  * control when no UCM is installed) as audio_mode.c decides from hook and
  * key events, and the volume keys changing "DAC Playback Volume".
  *
- * Keys: KEY_VOLUMEUP/KEY_VOLUMEDOWN; the speakerphone key is KEY_PHONE and
- * the headset key KEY_AUX (the board's keymap must agree).
+ * Keys: KEY_VOLUMEUP/KEY_VOLUMEDOWN; the speakerphone key is KEY_SOUND and
+ * the headset key KEY_PHONE, as the keypad's keymap has them (dts/README.md).
  *
  * No card (a host without the modules): the daemon runs without audio and
  * opens the card when the kernel says a sound card bound.
@@ -22,8 +22,8 @@
 #include "ucphone_nl.h"
 
 #define AUDIO_CARD		"ucphone"
-#define AUDIO_KEY_SPEAKER	KEY_PHONE
-#define AUDIO_KEY_HEADSET	KEY_AUX
+#define AUDIO_KEY_SPEAKER	KEY_SOUND
+#define AUDIO_KEY_HEADSET	KEY_PHONE
 
 struct audio;
 

@@ -76,14 +76,14 @@ wait_for 'grep -q "audio mode" "$work/daemon.log"'
 	>"$work/events" 2>&1 &
 events_pid=$!
 sleep 0.5
-emit "key 169 1"	# KEY_PHONE: speakerphone
+emit "key 213 1"	# KEY_SOUND: speakerphone
 check "the speaker key puts the call on the speakerphone" wait_for '[ "$(route)" = 2 ]'
 emit "key 115 1"	# KEY_VOLUMEUP: +3 dB on this route
 check "volume up raises DAC Playback Volume by 6 steps" wait_for '[ "$(volume)" = 197 ]'
 emit "hook off"
 check "lifting the handset takes the call to it, at its own volume" \
 	wait_for '[ "$(route)$(volume)" = 0191 ]'
-emit "key 0x186 1"	# KEY_AUX: headset
+emit "key 169 1"	# KEY_PHONE: headset
 check "the headset key moves the call to the headset" wait_for '[ "$(route)" = 1 ]'
 check "the card reports the switch as an audio-route event (ucphonectl events)" \
 	wait_for 'grep -q "\"event\": *\"audio-route\".*\"route\": *\"headset\"" "$work/events"'
