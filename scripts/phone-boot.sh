@@ -1,8 +1,10 @@
 #!/bin/sh
 # What the phone's init does at boot (run inside the VM by scripts/phone.sh):
-# load the ucphone modules, start the daemon, and show what it knows.
+# load the ucphone modules, start the daemon on eth0, wait for the network
+# to come up, and show what the phone learned.
 build=${1:-build}
 state=/run/ucphone/state	# the VM's root is read-only; /run is tmpfs
+ctl=$build/userspace/ctl/ucphonectl
 
 for module in $(find /lib/modules/"$(uname -r)"/extra -name 'ucphone*.ko' |
 	sed 's|.*/||; s|\.ko$||' | sort); do
@@ -10,15 +12,20 @@ for module in $(find /lib/modules/"$(uname -r)"/extra -name 'ucphone*.ko' |
 done
 
 mkdir -p /run/ucphone
-setsid "$build/userspace/daemon/ucphoned" -S "$state" \
+setsid "$build/userspace/daemon/ucphoned" -S "$state" --interface eth0 \
 	>/run/ucphone/ucphoned.log 2>&1 </dev/null &
 for _ in $(seq 1 50); do
 	[ -S /run/ucphone/control ] && break
 	sleep 0.1
 done
-PATH=$PWD/$build/userspace/ctl:$PATH
-export PATH
+# Zero touch: a lease, then the registrar list and a time sample.
+for _ in $(seq 1 150); do
+	"$ctl" --json status 2>/dev/null | grep -q '"registrars": *\[ *{' && break
+	sleep 0.2
+done
 echo
-ucphonectl info
+"$ctl" info
 echo
-echo "phone: daemon log in /run/ucphone/ucphoned.log; CLI: $build/userspace/ctl/ucphonectl"
+"$ctl" status
+echo
+echo "phone: daemon log in /run/ucphone/ucphoned.log; CLI: $ctl"
