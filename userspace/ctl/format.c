@@ -4,58 +4,13 @@
 #include <string.h>
 
 #include "format.h"
-
-/* Longest string printed from the daemon's JSON. */
-#define FIELD_MAX 128
-
-/* Copies s into out, printable ASCII only, so no escape reaches a tty. */
-static const char *clean(const char *s, char out[FIELD_MAX])
-{
-	size_t n = 0;
-
-	for (; *s && n < FIELD_MAX - 1; s++)
-		out[n++] = (*s >= 0x20 && *s <= 0x7e) ? *s : '?';
-	out[n] = '\0';
-	return out;
-}
-
-static struct json_object *member(struct json_object *obj, const char *key,
-				  enum json_type type)
-{
-	struct json_object *v;
-
-	if (!json_object_is_type(obj, json_type_object) ||
-	    !json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, type))
-		return NULL;
-	return v;
-}
-
-static const char *get_str(struct json_object *obj, const char *key,
-			   char out[FIELD_MAX])
-{
-	struct json_object *v = member(obj, key, json_type_string);
-
-	return v ? clean(json_object_get_string(v), out) : "?";
-}
-
-/* Numbers print as the daemon wrote them, or "?". */
-static const char *get_num(struct json_object *obj, const char *key,
-			   char out[FIELD_MAX])
-{
-	struct json_object *v = member(obj, key, json_type_int);
-
-	if (!v)
-		return "?";
-	snprintf(out, FIELD_MAX, "%" PRIu64, json_object_get_uint64(v));
-	return out;
-}
+#include "json_field.h"
 
 static void print_drivers(FILE *out, struct json_object *drivers)
 {
 	size_t n = drivers ? json_object_array_length(drivers) : 0;
 	int name_w = 0, dev_w = 0;
-	char a[FIELD_MAX], b[FIELD_MAX], c[FIELD_MAX];
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
 
 	if (n == 0) {
 		fprintf(out, "drivers: none\n");
@@ -63,8 +18,8 @@ static void print_drivers(FILE *out, struct json_object *drivers)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(drivers, i);
-		int lw = (int)strlen(get_str(d, "name", a));
-		int dw = (int)strlen(get_str(d, "device", b));
+		int lw = (int)strlen(ctl_json_str(d, "name", a));
+		int dw = (int)strlen(ctl_json_str(d, "device", b));
 
 		name_w = lw > name_w ? lw : name_w;
 		dev_w = dw > dev_w ? dw : dev_w;
@@ -73,41 +28,41 @@ static void print_drivers(FILE *out, struct json_object *drivers)
 		struct json_object *d = json_object_array_get_idx(drivers, i);
 
 		fprintf(out, "%s%-*s   %-*s   %s\n", i ? "         " : "drivers: ",
-			name_w, get_str(d, "name", a), dev_w,
-			get_str(d, "device", b), get_str(d, "kind", c));
+			name_w, ctl_json_str(d, "name", a), dev_w,
+			ctl_json_str(d, "device", b), ctl_json_str(d, "kind", c));
 	}
 }
 
 void ctl_print_info(FILE *out, struct json_object *result)
 {
-	struct json_object *daemon = member(result, "daemon", json_type_object);
-	struct json_object *kernel = member(result, "kernel", json_type_object);
+	struct json_object *daemon = ctl_json_member(result, "daemon", json_type_object);
+	struct json_object *kernel = ctl_json_member(result, "kernel", json_type_object);
 	struct json_object *counters, *avail;
-	char a[FIELD_MAX], b[FIELD_MAX], c[FIELD_MAX];
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
 
-	fprintf(out, "ucphoned %s (UAPI %s)\n", get_str(daemon, "version", a),
-		get_num(daemon, "uapi", b));
+	fprintf(out, "ucphoned %s (UAPI %s)\n", ctl_json_str(daemon, "version", a),
+		ctl_json_uint(daemon, "uapi", b));
 
-	avail = member(kernel, "available", json_type_boolean);
+	avail = ctl_json_member(kernel, "available", json_type_boolean);
 	if (!avail || !json_object_get_boolean(avail)) {
 		fprintf(out, "kernel:  unavailable (%s)\n",
-			get_str(kernel, "reason", a));
-	} else if (member(kernel, "error", json_type_string)) {
+			ctl_json_str(kernel, "reason", a));
+	} else if (ctl_json_member(kernel, "error", json_type_string)) {
 		fprintf(out, "kernel:  ucphone family %s present, but GET_INFO "
-			"failed: %s\n", get_num(kernel, "family_id", a),
-			get_str(kernel, "error", b));
+			"failed: %s\n", ctl_json_uint(kernel, "family_id", a),
+			ctl_json_str(kernel, "error", b));
 	} else {
 		fprintf(out, "kernel:  ucphone UAPI %s on Linux %s\n",
-			get_num(kernel, "uapi", a), get_str(kernel, "release", b));
-		print_drivers(out, member(kernel, "drivers", json_type_array));
+			ctl_json_uint(kernel, "uapi", a), ctl_json_str(kernel, "release", b));
+		print_drivers(out, ctl_json_member(kernel, "drivers", json_type_array));
 	}
 
-	counters = member(member(result, "counters", json_type_object),
+	counters = ctl_json_member(ctl_json_member(result, "counters", json_type_object),
 			  "kernel", json_type_object);
 	fprintf(out, "events:  %s received, %s lost, %s malformed\n",
-		get_num(counters, "events_received", a),
-		get_num(counters, "events_lost", b),
-		get_num(counters, "malformed", c));
+		ctl_json_uint(counters, "events_received", a),
+		ctl_json_uint(counters, "events_lost", b),
+		ctl_json_uint(counters, "malformed", c));
 }
 
 static bool shown_in_prefix(const char *key)
@@ -124,9 +79,9 @@ static bool shown_in_prefix(const char *key)
 
 void ctl_print_event(FILE *out, struct json_object *event)
 {
-	struct json_object *ts = member(event, "timestamp_ns", json_type_int);
-	struct json_object *seq = member(event, "seq", json_type_int);
-	char a[FIELD_MAX], b[FIELD_MAX];
+	struct json_object *ts = ctl_json_member(event, "timestamp_ns", json_type_int);
+	struct json_object *seq = ctl_json_member(event, "seq", json_type_int);
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX];
 
 	if (ts) {
 		uint64_t ns = json_object_get_uint64(ts);
@@ -136,9 +91,9 @@ void ctl_print_event(FILE *out, struct json_object *event)
 	}
 	if (seq)
 		fprintf(out, "#%" PRIu64 " ", json_object_get_uint64(seq));
-	fprintf(out, "%s", get_str(event, "event", a));
-	if (member(event, "device", json_type_string))
-		fprintf(out, " %s", get_str(event, "device", b));
+	fprintf(out, "%s", ctl_json_str(event, "event", a));
+	if (ctl_json_member(event, "device", json_type_string))
+		fprintf(out, " %s", ctl_json_str(event, "device", b));
 
 	if (!json_object_is_type(event, json_type_object)) {
 		fputc('\n', out);
@@ -152,11 +107,11 @@ void ctl_print_event(FILE *out, struct json_object *event)
 		case json_type_int:
 		case json_type_boolean:
 		case json_type_double:
-			fprintf(out, " %s=%s", clean(key, a),
-				clean(json_object_get_string(value), b));
+			fprintf(out, " %s=%s", ctl_json_clean(key, a),
+				ctl_json_clean(json_object_get_string(value), b));
 			break;
 		default:
-			fprintf(out, " %s=...", clean(key, a));
+			fprintf(out, " %s=...", ctl_json_clean(key, a));
 			break;
 		}
 	}

@@ -24,6 +24,7 @@
 #include <alsa/asoundlib.h>
 
 #include "kselftest_harness.h"
+#include "ksft_util.h"
 
 #define CARD		"hw:ucphone"
 #define CODEC_ADDR	0x18
@@ -46,19 +47,6 @@
 #define REG_DAC1	0x31
 #define REG_DAC_VOL	0x32
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static bool wait_card(bool present)
 {
 	int i;
@@ -74,12 +62,12 @@ static bool wait_card(bool present)
 /* The VM's audio board: codec on i2c-stub, test I2S, the card. */
 static bool board_up(unsigned int mclk_fs)
 {
-	if (sh("modprobe i2c-stub chip_addr=0x%x && modprobe i2c-dev && "
+	if (ksft_sh("modprobe i2c-stub chip_addr=0x%x && modprobe i2c-dev && "
 	       "modprobe -a ucphone-es8311 ucphone-test-i2s ucphone-card",
 	       CODEC_ADDR))
 		return false;
 	if (access("/sys/module/ucphone_audio_board", F_OK) &&
-	    sh("modprobe ucphone-audio-board mclk_fs=%u", mclk_fs))
+	    ksft_sh("modprobe ucphone-audio-board mclk_fs=%u", mclk_fs))
 		return false;
 	return wait_card(true);
 }
@@ -411,7 +399,7 @@ TEST_F(codec, registers_follow_the_sample_rate_with_mclk)
 
 TEST_F(codec, bclk_clocking_when_the_board_has_no_mclk)
 {
-	ASSERT_EQ(0, sh("rmmod ucphone-audio-board"));
+	ASSERT_EQ(0, ksft_sh("rmmod ucphone-audio-board"));
 	ASSERT_TRUE(wait_card(false));
 	ASSERT_TRUE(board_up(0));
 
@@ -430,7 +418,7 @@ TEST_F(codec, bclk_clocking_when_the_board_has_no_mclk)
 	snd_pcm_close(self->pcm);
 	self->pcm = NULL;
 
-	ASSERT_EQ(0, sh("rmmod ucphone-audio-board"));
+	ASSERT_EQ(0, ksft_sh("rmmod ucphone-audio-board"));
 	ASSERT_TRUE(wait_card(false));
 	ASSERT_TRUE(board_up(256));
 }
@@ -547,13 +535,13 @@ static void unbind_while_streaming(struct __test_metadata *_metadata,
 	if (pid == 0)
 		player_child();
 	usleep(500000);
-	ASSERT_EQ(0, sh("echo %s > %sunbind", device, driver_dir));
+	ASSERT_EQ(0, ksft_sh("echo %s > %sunbind", device, driver_dir));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("player status %d", status);
 	EXPECT_TRUE(wait_card(false));
 
-	ASSERT_EQ(0, sh("echo %s > %sbind", device, driver_dir));
+	ASSERT_EQ(0, ksft_sh("echo %s > %sbind", device, driver_dir));
 	ASSERT_TRUE(wait_card(true));
 }
 
@@ -627,7 +615,7 @@ TEST_F(codec, period_timing_of_the_simulated_stream)
 static void __attribute__((destructor)) board_down(void)
 {
 	if (!access("/sys/module/ucphone_audio_board", F_OK))
-		sh("rmmod ucphone-audio-board ucphone-card ucphone-es8311 "
+		ksft_sh("rmmod ucphone-audio-board ucphone-card ucphone-es8311 "
 		   "ucphone-test-i2s i2c-stub");
 }
 

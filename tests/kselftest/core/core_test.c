@@ -23,32 +23,11 @@
 #include <linux/ucphone.h>
 
 #include "kselftest_harness.h"
+#include "ksft_util.h"
 #include "nltest.h"
 
 #define EMIT_PATH "/sys/kernel/debug/ucphone-test-source/emit"
 #define NOBODY 65534
-
-static int __attribute__((format(printf, 1, 2))) sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static bool module_loaded(const char *name)
-{
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return stat(path, &st) == 0;
-}
 
 static int emit(const char *line)
 {
@@ -123,13 +102,13 @@ TEST(family_lookup_loads_module)
 	uint16_t id;
 	int fd;
 
-	sh("rmmod ucphone_test_source 2>/dev/null; rmmod ucphone 2>/dev/null");
-	ASSERT_FALSE(module_loaded("ucphone"));
+	ksft_sh("rmmod ucphone_test_source 2>/dev/null; rmmod ucphone 2>/dev/null");
+	ASSERT_FALSE(ksft_module_loaded("ucphone"));
 	fd = nlt_open();
 	ASSERT_LE(0, fd);
 	/* The controller asks modprobe for net-pf-16-proto-16-family-ucphone. */
 	ASSERT_EQ(0, nlt_resolve(fd, UCPHONE_GENL_NAME, &id, NULL, NULL));
-	EXPECT_TRUE(module_loaded("ucphone"));
+	EXPECT_TRUE(ksft_module_loaded("ucphone"));
 	close(fd);
 }
 
@@ -138,12 +117,12 @@ TEST(module_unloads_and_reloads)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, sh("modprobe ucphone"));
-		ASSERT_TRUE(module_loaded("ucphone"));
-		ASSERT_EQ(0, sh("modprobe -r ucphone"));
-		ASSERT_FALSE(module_loaded("ucphone"));
+		ASSERT_EQ(0, ksft_sh("modprobe ucphone"));
+		ASSERT_TRUE(ksft_module_loaded("ucphone"));
+		ASSERT_EQ(0, ksft_sh("modprobe -r ucphone"));
+		ASSERT_FALSE(ksft_module_loaded("ucphone"));
 	}
-	ASSERT_EQ(0, sh("modprobe ucphone"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone"));
 }
 
 FIXTURE(core) {
@@ -157,7 +136,7 @@ FIXTURE(core) {
 FIXTURE_SETUP(core)
 {
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	ASSERT_EQ(0, sh("modprobe ucphone"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone"));
 	self->fd = nlt_open();
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, nlt_resolve(self->fd, UCPHONE_GENL_NAME, &self->family,
@@ -168,7 +147,7 @@ FIXTURE_SETUP(core)
 
 FIXTURE_TEARDOWN(core)
 {
-	sh("rmmod ucphone_test_source 2>/dev/null");
+	ksft_sh("rmmod ucphone_test_source 2>/dev/null");
 	free(self->reply);
 	close(self->fd);
 }
@@ -192,7 +171,7 @@ TEST_F(core, get_info_lists_bound_drivers)
 {
 	const struct nlattr *entry;
 
-	ASSERT_EQ(0, sh("modprobe ucphone-test-source"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone-test-source"));
 	nlt_init(&self->msg, self->family, UCPHONE_CMD_GET_INFO, 0);
 	ASSERT_EQ(0, nlt_request(self->fd, &self->msg, self->reply));
 	entry = find_driver(self->reply, "ucphone-test-source");
@@ -202,7 +181,7 @@ TEST_F(core, get_info_lists_bound_drivers)
 	EXPECT_EQ(UCPHONE_DRIVER_KIND_TEST,
 		  nlt_u32(nlt_nest_attr(entry, UCPHONE_DRIVER_A_KIND)));
 
-	ASSERT_EQ(0, sh("rmmod ucphone_test_source"));
+	ASSERT_EQ(0, ksft_sh("rmmod ucphone_test_source"));
 	ASSERT_EQ(0, nlt_request(self->fd, &self->msg, self->reply));
 	EXPECT_EQ(NULL, find_driver(self->reply, "ucphone-test-source"));
 }
@@ -285,7 +264,7 @@ TEST_F(core, wrong_attribute_length_refused)
 
 TEST_F(core, srtp_without_offload_module_says_so)
 {
-	if (module_loaded("ucphone_srtp"))
+	if (ksft_module_loaded("ucphone_srtp"))
 		SKIP(return, "ucphone-srtp is loaded");
 	put_srtp_new(&self->msg, self->family);
 	EXPECT_EQ(-EOPNOTSUPP, nlt_request(self->fd, &self->msg, self->reply));
@@ -341,7 +320,7 @@ TEST_F(core, events_reach_subscriber)
 	uint64_t before, after, ts;
 
 	ASSERT_EQ(0, nlt_subscribe(self->fd, self->events));
-	ASSERT_EQ(0, sh("modprobe ucphone-test-source"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone-test-source"));
 	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_DRIVER_BOUND);
 	ASSERT_NE(NULL, event);
 	EXPECT_STREQ("ucphone-test-source",
@@ -381,7 +360,7 @@ TEST_F(core, events_reach_subscriber)
 	EXPECT_EQ(UCPHONE_AUDIO_ROUTE_SPEAKER,
 		  nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_AUDIO_ROUTE)));
 
-	ASSERT_EQ(0, sh("rmmod ucphone_test_source"));
+	ASSERT_EQ(0, ksft_sh("rmmod ucphone_test_source"));
 	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_DRIVER_UNBOUND);
 	ASSERT_NE(NULL, event);
 	EXPECT_STREQ("test-source0",
@@ -398,7 +377,7 @@ TEST_F(core, overrun_shows_as_error_and_sequence_gap)
 	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_RCVBUF, &small,
 				sizeof(small)));
 	ASSERT_EQ(0, nlt_subscribe(self->fd, self->events));
-	ASSERT_EQ(0, sh("modprobe ucphone-test-source"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone-test-source"));
 	ASSERT_EQ(0, emit("burst 500"));
 	for (;;) {
 		int ret = nlt_recv_event(self->fd, self->reply, 500);
@@ -475,18 +454,18 @@ TEST_F_TIMEOUT(busy, unload_under_load, 300)
 		}
 	}
 	for (i = 0; i < 8; i++) {
-		sh("modprobe ucphone-test-source");
+		ksft_sh("modprobe ucphone-test-source");
 		emit("burst 50");
-		sh("rmmod ucphone_test_source");
+		ksft_sh("rmmod ucphone_test_source");
 		/* May be busy for a moment: a lookup is loading it again. */
-		sh("rmmod ucphone 2>/dev/null");
+		ksft_sh("rmmod ucphone 2>/dev/null");
 	}
 	for (i = 0; i < ARRAY_SIZE(hammers); i++) {
 		kill(hammers[i], SIGKILL);
 		ASSERT_EQ(hammers[i], waitpid(hammers[i], &status, 0));
 		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	}
-	ASSERT_EQ(0, sh("modprobe ucphone"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone"));
 }
 
 TEST_HARNESS_MAIN

@@ -24,6 +24,7 @@
 #include <linux/ucphone.h>
 
 #include "kselftest_harness.h"
+#include "ksft_util.h"
 #include "nltest.h"
 
 #define CONFIGFS "/sys/kernel/config/gpio-sim/ucphone-kpd"
@@ -67,17 +68,6 @@ static int read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* The bank of lines the tests pull: made once, kept for the whole run. */
 static int sim_bank(char *lines_dir, size_t size)
 {
@@ -85,7 +75,7 @@ static int sim_bank(char *lines_dir, size_t size)
 	struct stat st;
 
 	if (stat(CONFIGFS, &st)) {
-		if (run("modprobe gpio-sim") ||
+		if (ksft_sh("modprobe gpio-sim") ||
 		    mkdir(CONFIGFS, 0755) || mkdir(BANK, 0755) ||
 		    write_file(BANK "/num_lines", "26") ||
 		    write_file(BANK "/label", "kpd-sim") ||
@@ -244,14 +234,14 @@ static void drain(FIXTURE_DATA(keypad) *self)
 
 static int board_load(void)
 {
-	return run("modprobe evdev && modprobe ucphone-keypad && modprobe ucphone-reset && "
+	return ksft_sh("modprobe evdev && modprobe ucphone-keypad && modprobe ucphone-reset && "
 		   "modprobe ucphone-test-board debounce_ms=%d reset_hold_ms=%d",
 		   DEBOUNCE_MS, RESET_HOLD_MS);
 }
 
 static void board_unload(void)
 {
-	run("rmmod ucphone-keypad ucphone-reset ucphone-test-board 2>/dev/null");
+	ksft_sh("rmmod ucphone-keypad ucphone-reset ucphone-test-board 2>/dev/null");
 }
 
 static int open_evdev_wait(void)
@@ -278,7 +268,7 @@ FIXTURE_SETUP(keypad)
 	board_unload();
 	self->nl = nlt_open();
 	ASSERT_LE(0, self->nl);
-	ASSERT_EQ(0, run("modprobe ucphone"));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone"));
 	ASSERT_EQ(0, nlt_resolve(self->nl, UCPHONE_GENL_NAME, &family,
 				 UCPHONE_MCGRP_EVENTS, &self->events));
 	ASSERT_EQ(0, nlt_subscribe(self->nl, self->events));
@@ -616,7 +606,7 @@ TEST_F(keypad, unload_with_key_held_leaks_nothing)
 {
 	ASSERT_EQ(0, pull(self, key_line(3, 1), 1));
 	EXPECT_NL_KEY(KEY_0, 1);
-	ASSERT_EQ(0, run("rmmod ucphone-keypad"));
+	ASSERT_EQ(0, ksft_sh("rmmod ucphone-keypad"));
 	EXPECT_NL_KEY(KEY_0, 0);
 	/* Lines move, nothing listens to them any more. */
 	ASSERT_EQ(0, pull(self, key_line(3, 1), 0));
@@ -632,7 +622,7 @@ TEST_F(keypad, reset_unload_with_button_held_is_silent)
 {
 	ASSERT_EQ(0, pull(self, RESET_LINE, 1));
 	usleep((DEBOUNCE_MS + 50) * 1000);
-	ASSERT_EQ(0, run("rmmod ucphone-reset"));
+	ASSERT_EQ(0, ksft_sh("rmmod ucphone-reset"));
 	ASSERT_EQ(0, pull(self, RESET_LINE, 0));
 	EXPECT_EQ(NULL, next_event(self, UCPHONE_EVENT_RESET_BUTTON, QUIET_MS));
 }

@@ -29,6 +29,7 @@
 #include <srtp2/srtp.h>
 
 #include "kselftest_harness.h"
+#include "ksft_util.h"
 #include "nltest.h"
 
 #define NOBODY 65534
@@ -84,28 +85,6 @@ struct stats {
 	uint16_t seq;
 	uint64_t packets, bytes, auth_failures, replays, malformed, rtcp_packets;
 };
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[256];
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static bool module_loaded(const char *name)
-{
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return stat(path, &st) == 0;
-}
 
 /* Two UDP sockets on loopback, connected to each other. */
 static int udp_pair(int fds[2])
@@ -255,8 +234,8 @@ FIXTURE_VARIANT_ADD(srtp, aes_256_cm_hmac_sha1_80) {
 FIXTURE_SETUP(srtp)
 {
 	ASSERT_EQ(srtp_err_status_ok, srtp_init());
-	if (!module_loaded("ucphone_srtp"))
-		ASSERT_EQ(0, sh("modprobe ucphone-srtp"));
+	if (!ksft_module_loaded("ucphone_srtp"))
+		ASSERT_EQ(0, ksft_sh("modprobe ucphone-srtp"));
 	self->nl = nlt_open();
 	ASSERT_LE(0, self->nl);
 	ASSERT_EQ(0, nlt_resolve(self->nl, UCPHONE_GENL_NAME, &self->family,
@@ -1069,18 +1048,18 @@ TEST_F(srtp, unload_waits_for_sessions)
 		send(self->fds[0], plain, len, 0);
 		send(self->fds[1], plain, len, 0);
 	}
-	EXPECT_NE(0, sh("rmmod ucphone_srtp 2>/dev/null"));
-	EXPECT_TRUE(module_loaded("ucphone_srtp"));
+	EXPECT_NE(0, ksft_sh("rmmod ucphone_srtp 2>/dev/null"));
+	EXPECT_TRUE(ksft_module_loaded("ucphone_srtp"));
 	close(self->fds[0]);
 	self->fds[0] = socket(AF_INET, SOCK_DGRAM, 0);
 	/* Sessions are freed after an RCU grace period. */
 	for (i = 0; i < 50 && ret; i++) {
-		ret = sh("rmmod ucphone_srtp 2>/dev/null");
+		ret = ksft_sh("rmmod ucphone_srtp 2>/dev/null");
 		if (ret)
 			usleep(100000);
 	}
 	EXPECT_EQ(0, ret);
-	EXPECT_FALSE(module_loaded("ucphone_srtp"));
+	EXPECT_FALSE(ksft_module_loaded("ucphone_srtp"));
 }
 
 TEST_HARNESS_MAIN
