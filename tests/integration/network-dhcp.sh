@@ -6,9 +6,7 @@
 # expiry, new lease), and an NTP option pointing nowhere (next time source).
 #   network-dhcp.sh BUILD_DIR
 set -uo pipefail
-BUILD=$(cd "${1:?usage: network-dhcp.sh BUILD_DIR}" && pwd)
-. "${UCPHONE_TESTBED_RUN:-$(dirname "$0")/../testbed/run}/env"
-TB_DIR=$(cd "$(dirname "$0")/../testbed" && pwd)
+# shellcheck source=lib/phone-daemon.sh
 . "$(dirname "$0")/lib/phone-daemon.sh"
 trap cleanup EXIT
 echo "TAP version 13"

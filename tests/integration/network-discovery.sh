@@ -7,9 +7,7 @@
 # a clear error and retries with back-off.
 #   network-discovery.sh BUILD_DIR
 set -uo pipefail
-BUILD=$(cd "${1:?usage: network-discovery.sh BUILD_DIR}" && pwd)
-. "${UCPHONE_TESTBED_RUN:-$(dirname "$0")/../testbed/run}/env"
-TB_DIR=$(cd "$(dirname "$0")/../testbed" && pwd)
+# shellcheck source=lib/phone-daemon.sh
 . "$(dirname "$0")/lib/phone-daemon.sh"
 trap cleanup EXIT
 echo "TAP version 13"

@@ -1,6 +1,10 @@
 # shellcheck shell=bash
-# Sourced by the network integration tests: run ucphoned in the phone's namespace and
-# read its `status`. Needs BUILD (the Meson build folder) and the bed's env sourced.
+# Sourced by the network integration tests with the Meson build folder as $1: loads the
+# bed's env, runs ucphoned in the phone's namespace and reads its `status`; cleans up on exit.
+BUILD=$(cd "${1:?usage: ${0##*/} BUILD_DIR}" && pwd)
+TB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../testbed" && pwd)
+# shellcheck source=/dev/null
+. "${UCPHONE_TESTBED_RUN:-$TB_DIR/run}/env"
 W=$(mktemp -d /tmp/ucphone-it.XXXXXX)
 DAEMON_PID=
 n=0 fails=0
