@@ -2,7 +2,7 @@
 # kamailio.sh: start, stop or switch the bed's two SIP registrars (and bob, who registers on
 # the first), for tests of failover and of certificate validation. Keeps run/pids right for
 # down.sh: a restarted server keeps its line (and so its place in the stop order).
-#   kamailio.sh start|stop|restart sip|sip2|bob
+#   kamailio.sh start|stop|restart sip|sip2|bob     (start: no-op if it runs)
 #       sip  = kamailio on 10.77.0.1 (sip.corp.test, SRV priority 10)
 #       sip2 = kamailio on 10.77.0.4 (sip2.corp.test, SRV priority 20), log kamailio2.log
 #       bob  = the far-end baresip; stopping/starting sip stops/starts bob with it (bob
@@ -73,6 +73,7 @@ start_kamailio() {
 
 start_bob() {
   local pid before
+  alive baresip-bob && return 0
   before=$(grep -c '200 OK' "$TB_RUN/log/baresip-bob.log" 2>/dev/null || true)
   setsid ip netns exec "$TB_NS_PEER" baresip -f "$TB_RUN/baresip/bob" \
     </dev/null >>"$TB_RUN/log/baresip-bob.log" 2>&1 &
@@ -86,6 +87,8 @@ start_bob() {
 sip_cert() { cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip; }
 
 do_start() {
+  # already up: nothing to do (a second kamailio could not bind, and would hide the first)
+  alive "$(pid_name "$1")" && return 0
   case $1 in
     sip)
       if [ "$(sip_cert)" = sip-untrusted ]; then start_kamailio sip sip-untrusted untrusted-ca
