@@ -36,9 +36,14 @@ do_stop() {
   [ -n "${pid:-}" ] || return 0
   [ "$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null | awk '{print $20}')" = "$start" ] || return 0
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do
+  for i in $(seq 140); do
     [ -e "/proc/$pid" ] || return 0
     [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+    # 5 s of SIGTERM (bob unregisters, kamailio closes its TLS connections), then SIGKILL
+    if [ "$i" = 100 ]; then
+      echo "kamailio.sh: $name ($pid) ignored SIGTERM for 5 s: SIGKILL" >&2
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
     sleep 0.05
   done
   echo "kamailio.sh: $name ($pid) did not stop" >&2
