@@ -27,9 +27,9 @@
 
 #include "nltest.h"
 
-#define PACKETS 1000
+#define PACKETS 400
 /* Best of ROUNDS per cell: the VM shares its CPUs, noise only adds. */
-#define ROUNDS 9
+#define ROUNDS 25
 #define TAG 10
 
 static const uint8_t keysalt[30] = {
