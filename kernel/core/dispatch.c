@@ -8,6 +8,7 @@
  * it, and holds a reference on the handler's module for the whole call, so
  * rmmod of a feature module can never pull code out from under a request.
  */
+#include <linux/kmod.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -16,6 +17,9 @@
 
 static const struct ucphone_nl_handler __rcu *ucphone_handlers[UCPHONE_CMD_MAX + 1];
 static DEFINE_MUTEX(ucphone_handlers_lock);
+
+/* The one feature module today; its handlers serve every pluggable command. */
+#define UCPHONE_SRTP_MODULE "ucphone-srtp"
 
 static bool ucphone_cmd_is_pluggable(enum ucphone_cmd cmd)
 {
@@ -62,19 +66,38 @@ void ucphone_nl_handler_unregister(enum ucphone_cmd cmd)
 }
 EXPORT_SYMBOL_GPL(ucphone_nl_handler_unregister);
 
-/* Finds @cmd's handler and pins its module; NULL when none is loaded. */
-static const struct ucphone_nl_handler *ucphone_handler_get(u8 cmd)
+static const struct ucphone_nl_handler *ucphone_handler_find(u8 cmd)
 {
 	const struct ucphone_nl_handler *handler;
 
-	if (cmd > UCPHONE_CMD_MAX)
-		return NULL;
 	rcu_read_lock();
 	handler = rcu_dereference(ucphone_handlers[cmd]);
 	if (handler && !try_module_get(handler->owner))
 		handler = NULL;
 	rcu_read_unlock();
 	return handler;
+}
+
+/*
+ * Finds @cmd's handler and pins its module, loading the module on demand
+ * as genetlink does for a family: a daemon on a phone whose image ships
+ * ucphone-srtp needs no modprobe of its own. One attempt per request; NULL
+ * when the module is not installed or failed to load. modprobe runs while
+ * the family's genl_mutex is held, which is safe because ucphone-srtp
+ * registers handlers here and no family of its own.
+ */
+static const struct ucphone_nl_handler *ucphone_handler_get(u8 cmd)
+{
+	const struct ucphone_nl_handler *handler;
+
+	if (!ucphone_cmd_is_pluggable(cmd))
+		return NULL;
+	handler = ucphone_handler_find(cmd);
+	if (handler || !IS_ENABLED(CONFIG_MODULES))
+		return handler;
+	if (request_module(UCPHONE_SRTP_MODULE))
+		return NULL;
+	return ucphone_handler_find(cmd);
 }
 
 static void ucphone_handler_put(const struct ucphone_nl_handler *handler)

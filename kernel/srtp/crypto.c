@@ -19,8 +19,6 @@
 
 #include "srtp.h"
 
-#define SRTP_AUTH_KEY_LEN 20	/* HMAC-SHA1 session key, RFC 3711 4.2.1 */
-
 enum srtp_label {
 	SRTP_LABEL_RTP_ENC = 0,
 	SRTP_LABEL_RTP_AUTH = 1,
@@ -82,12 +80,51 @@ static void srtp_keys_free(struct ucphone_srtp_keys *keys)
 	memzero_explicit(keys, sizeof(*keys));
 }
 
-static int srtp_keys_init_aead(struct ucphone_srtp_keys *keys,
-			       const struct crypto_aes_ctx *aes,
-			       const u8 *master_salt, unsigned int key_len,
-			       u8 first_label)
+/**
+ * ucphone_srtp_derive - the session keys of RTP or RTCP (RFC 3711 4.3)
+ * @suite: the crypto suite, which sets the key and salt lengths
+ * @master_key: the suite's master key length of bytes
+ * @master_salt: the suite's master salt length of bytes
+ * @rtcp: derive with the SRTCP labels
+ * @out: the session keys; the caller wipes them
+ *
+ * Return: 0, or -EOPNOTSUPP for an unknown suite.
+ */
+int ucphone_srtp_derive(enum ucphone_srtp_suite suite, const u8 *master_key,
+			const u8 *master_salt, bool rtcp,
+			struct ucphone_srtp_session_keys *out)
 {
-	u8 enc[UCPHONE_SRTP_KEY_MAX];
+	const struct ucphone_srtp_suite_info *info = ucphone_srtp_suite_info(suite);
+	u8 label = rtcp ? SRTP_LABEL_RTCP_ENC : SRTP_LABEL_RTP_ENC;
+	struct crypto_aes_ctx *aes;
+	int ret;
+
+	if (!info)
+		return -EOPNOTSUPP;
+	memset(out, 0, sizeof(*out));
+	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
+	if (!aes)
+		return -ENOMEM;
+	ret = aes_expandkey(aes, master_key, info->key_len);
+	if (!ret) {
+		srtp_prf(aes, master_salt, info->salt_len, label, out->enc,
+			 info->key_len);
+		/* AES-GCM authenticates with its own key (RFC 7714 11). */
+		if (info->salt_len != UCPHONE_SRTP_AEAD_SALT)
+			srtp_prf(aes, master_salt, info->salt_len, label + 1,
+				 out->auth, sizeof(out->auth));
+		srtp_prf(aes, master_salt, info->salt_len, label + 2, out->salt,
+			 info->salt_len);
+	}
+	kfree_sensitive(aes);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_derive, UCPHONE_SRTP_INTERNAL);
+
+static int srtp_keys_init_aead(struct ucphone_srtp_keys *keys,
+			       const struct ucphone_srtp_suite_info *info,
+			       const struct ucphone_srtp_session_keys *sk)
+{
 	int ret;
 
 	keys->tag_len = UCPHONE_SRTP_AEAD_TAG;
@@ -98,30 +135,22 @@ static int srtp_keys_init_aead(struct ucphone_srtp_keys *keys,
 	keys->req = aead_request_alloc(keys->aead, GFP_KERNEL);
 	if (!keys->req)
 		return -ENOMEM;
-	srtp_prf(aes, master_salt, UCPHONE_SRTP_AEAD_SALT, first_label, enc,
-		 key_len);
-	srtp_prf(aes, master_salt, UCPHONE_SRTP_AEAD_SALT, first_label + 2,
-		 keys->salt, UCPHONE_SRTP_AEAD_SALT);
-	ret = crypto_aead_setkey(keys->aead, enc, key_len);
+	memcpy(keys->salt, sk->salt, UCPHONE_SRTP_AEAD_SALT);
+	ret = crypto_aead_setkey(keys->aead, sk->enc, info->key_len);
 	if (!ret)
 		ret = crypto_aead_setauthsize(keys->aead, UCPHONE_SRTP_AEAD_TAG);
-	memzero_explicit(enc, sizeof(enc));
 	return ret;
 }
 
 static int srtp_keys_init(struct ucphone_srtp_keys *keys,
-			  const struct crypto_aes_ctx *aes,
 			  const struct ucphone_srtp_suite_info *info,
-			  const u8 *master_salt, unsigned int tag_len,
-			  u8 first_label)
+			  const struct ucphone_srtp_session_keys *sk,
+			  unsigned int tag_len)
 {
-	u8 enc[UCPHONE_SRTP_KEY_MAX], auth[SRTP_AUTH_KEY_LEN];
-	unsigned int key_len = info->key_len;
 	int ret;
 
 	if (info->salt_len == UCPHONE_SRTP_AEAD_SALT)
-		return srtp_keys_init_aead(keys, aes, master_salt, key_len,
-					   first_label);
+		return srtp_keys_init_aead(keys, info, sk);
 	keys->tag_len = tag_len;
 	keys->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
 	if (IS_ERR(keys->ctr))
@@ -129,57 +158,69 @@ static int srtp_keys_init(struct ucphone_srtp_keys *keys,
 	keys->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
 	if (IS_ERR(keys->hmac))
 		return PTR_ERR(keys->hmac);
-
-	srtp_prf(aes, master_salt, info->salt_len, first_label, enc, key_len);
-	srtp_prf(aes, master_salt, info->salt_len, first_label + 1, auth,
-		 sizeof(auth));
-	srtp_prf(aes, master_salt, info->salt_len, first_label + 2, keys->salt,
-		 sizeof(keys->salt));
-	ret = crypto_sync_skcipher_setkey(keys->ctr, enc, key_len);
+	memcpy(keys->salt, sk->salt, sizeof(keys->salt));
+	ret = crypto_sync_skcipher_setkey(keys->ctr, sk->enc, info->key_len);
 	if (!ret)
-		ret = crypto_shash_setkey(keys->hmac, auth, sizeof(auth));
-	memzero_explicit(enc, sizeof(enc));
-	memzero_explicit(auth, sizeof(auth));
+		ret = crypto_shash_setkey(keys->hmac, sk->auth, sizeof(sk->auth));
 	return ret;
 }
 
-/* Derives the session keys of @suite; ERR_PTR on failure, keys wiped. */
-struct ucphone_srtp_ctx *ucphone_srtp_ctx_new(enum ucphone_srtp_suite suite,
-					      const u8 *key, const u8 *salt)
+/**
+ * ucphone_srtp_ctx_from_session_keys - transforms keyed with session keys
+ * @suite: the crypto suite
+ * @rtp: the SRTP session keys
+ * @rtcp: the SRTCP session keys
+ *
+ * Return: the context, or ERR_PTR; the caller still owns and wipes @rtp
+ * and @rtcp.
+ */
+struct ucphone_srtp_ctx *
+ucphone_srtp_ctx_from_session_keys(enum ucphone_srtp_suite suite,
+				   const struct ucphone_srtp_session_keys *rtp,
+				   const struct ucphone_srtp_session_keys *rtcp)
 {
 	const struct ucphone_srtp_suite_info *info = ucphone_srtp_suite_info(suite);
 	struct ucphone_srtp_ctx *ctx;
-	struct crypto_aes_ctx *aes;
 	int ret;
 
 	if (!info)
 		return ERR_PTR(-EOPNOTSUPP);
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
-	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
-	if (!ctx || !aes) {
-		ret = -ENOMEM;
-		goto err;
-	}
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
 	ctx->suite = suite;
-	ret = aes_expandkey(aes, key, info->key_len);
-	if (ret)
-		goto err;
-	ret = srtp_keys_init(&ctx->rtp, aes, info, salt, info->rtp_tag_len,
-			     SRTP_LABEL_RTP_ENC);
-	if (ret)
-		goto err;
-	ret = srtp_keys_init(&ctx->rtcp, aes, info, salt, info->rtcp_tag_len,
-			     SRTP_LABEL_RTCP_ENC);
-	if (ret)
-		goto err;
-	kfree_sensitive(aes);
+	ret = srtp_keys_init(&ctx->rtp, info, rtp, info->rtp_tag_len);
+	if (!ret)
+		ret = srtp_keys_init(&ctx->rtcp, info, rtcp, info->rtcp_tag_len);
+	if (ret) {
+		ucphone_srtp_ctx_free(ctx);
+		return ERR_PTR(ret);
+	}
 	return ctx;
-
-err:
-	kfree_sensitive(aes);
-	ucphone_srtp_ctx_free(ctx);
-	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_ctx_from_session_keys, UCPHONE_SRTP_INTERNAL);
+
+/* Derives the session keys of @suite; ERR_PTR on failure, keys wiped. */
+struct ucphone_srtp_ctx *ucphone_srtp_ctx_new(enum ucphone_srtp_suite suite,
+					      const u8 *key, const u8 *salt)
+{
+	struct ucphone_srtp_session_keys *sk;
+	struct ucphone_srtp_ctx *ctx;
+	int ret;
+
+	/* RTP's and RTCP's, off the stack that would keep them after return. */
+	sk = kcalloc(2, sizeof(*sk), GFP_KERNEL);
+	if (!sk)
+		return ERR_PTR(-ENOMEM);
+	ret = ucphone_srtp_derive(suite, key, salt, false, &sk[0]);
+	if (!ret)
+		ret = ucphone_srtp_derive(suite, key, salt, true, &sk[1]);
+	ctx = ret ? ERR_PTR(ret) :
+	      ucphone_srtp_ctx_from_session_keys(suite, &sk[0], &sk[1]);
+	kfree_sensitive(sk);
+	return ctx;
+}
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_ctx_new, UCPHONE_SRTP_INTERNAL);
 
 void ucphone_srtp_ctx_free(struct ucphone_srtp_ctx *ctx)
 {
@@ -189,6 +230,7 @@ void ucphone_srtp_ctx_free(struct ucphone_srtp_ctx *ctx)
 	srtp_keys_free(&ctx->rtcp);
 	kfree_sensitive(ctx);
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_ctx_free, UCPHONE_SRTP_INTERNAL);
 
 /*
  * AES-CM (RFC 3711 4.1.1): IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR
@@ -218,8 +260,15 @@ int ucphone_srtp_xor(const struct ucphone_srtp_keys *keys, u32 ssrc, u64 index,
 	skcipher_request_zero(req);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_xor, UCPHONE_SRTP_INTERNAL);
 
-/* HMAC-SHA1 over @data (and the ROC for SRTP), truncated to the tag. */
+/*
+ * HMAC-SHA1 over @data (and the ROC for SRTP), all 20 bytes of it: the
+ * caller keeps the tag's length. The key's inner and outer pads were
+ * hashed once at setkey (the hmac template keeps both states), so a packet
+ * costs its own bytes plus two blocks; finup saves a call (and on x86 a
+ * SIMD section) per packet.
+ */
 int ucphone_srtp_tag(const struct ucphone_srtp_keys *keys, const u8 *data,
 		     unsigned int len, const __be32 *roc, u8 *tag)
 {
@@ -227,13 +276,17 @@ int ucphone_srtp_tag(const struct ucphone_srtp_keys *keys, const u8 *data,
 	int ret;
 
 	desc->tfm = keys->hmac;
-	ret = crypto_shash_init(desc);
-	if (!ret)
-		ret = crypto_shash_update(desc, data, len);
-	if (!ret && roc)
-		ret = crypto_shash_update(desc, (const u8 *)roc, sizeof(*roc));
-	if (!ret)
-		ret = crypto_shash_final(desc, tag);
+	if (roc) {
+		ret = crypto_shash_init(desc);
+		if (!ret)
+			ret = crypto_shash_update(desc, data, len);
+		if (!ret)
+			ret = crypto_shash_finup(desc, (const u8 *)roc,
+						 sizeof(*roc), tag);
+	} else {
+		ret = crypto_shash_digest(desc, data, len, tag);
+	}
+	/* The state is the keyed inner hash. */
 	shash_desc_zero(desc);
 	return ret;
 }

@@ -100,6 +100,7 @@ void ucphone_srtp_stream_reset(struct ucphone_srtp_session *s)
 	ucphone_srtp_replay_reset(&st->rtp_replay);
 	ucphone_srtp_replay_reset(&st->rtcp_replay);
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_stream_reset, UCPHONE_SRTP_INTERNAL);
 
 /* RFC 3711 Appendix A: the ROC @seq most likely belongs to. */
 static u32 srtp_guess_roc(const struct ucphone_srtp_stream *st, u16 seq,
@@ -237,6 +238,7 @@ int ucphone_srtp_protect(struct ucphone_srtp_session *s, u8 *pkt,
 		s->stats.malformed++;
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_protect, UCPHONE_SRTP_INTERNAL);
 
 static int srtp_unprotect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 			      unsigned int len, unsigned int *out_len)
@@ -402,3 +404,4 @@ int ucphone_srtp_unprotect(struct ucphone_srtp_session *s, u8 *pkt,
 		return srtp_unprotect_rtcp(s, pkt, len, out_len);
 	return srtp_unprotect_rtp(s, pkt, len, out_len);
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_unprotect, UCPHONE_SRTP_INTERNAL);

@@ -56,6 +56,7 @@ err:
 	ucphone_srtp_session_free(s);
 	return NULL;
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_session_alloc, UCPHONE_SRTP_INTERNAL);
 
 /* Frees a session that is on no socket; its keys are wiped. */
 void ucphone_srtp_session_free(struct ucphone_srtp_session *s)
@@ -66,6 +67,7 @@ void ucphone_srtp_session_free(struct ucphone_srtp_session *s)
 	kfree_sensitive(s->txbuf);
 	kfree(s);
 }
+EXPORT_SYMBOL_NS_GPL(ucphone_srtp_session_free, UCPHONE_SRTP_INTERNAL);
 
 /*
  * Puts @s (keys set, not yet shared) on @sock's socket and gives it an id.

@@ -22,6 +22,8 @@
 #define UCPHONE_SRTCP_WINDOW		128
 #define UCPHONE_SRTP_DEFAULT_WINDOW	128
 
+/* HMAC-SHA1 session authentication key (RFC 3711 4.2.1) */
+#define UCPHONE_SRTP_AUTH_KEY_LEN	20
 #define UCPHONE_SRTP_AEAD_SALT		12
 #define UCPHONE_SRTP_AEAD_TAG		16
 
@@ -110,7 +112,23 @@ struct ucphone_srtp_sock {
 	struct work_struct free_work;
 };
 
+/*
+ * Exported in the UCPHONE_SRTP_INTERNAL namespace (session keys, the
+ * per-packet functions) for one user only: tests/kmod/ucphone-srtp-vectors,
+ * which feeds the published RFC vectors through the very functions the
+ * socket hooks call. Those vectors are given as session keys, which the
+ * netlink API rightly never accepts; exporting the functions beats a
+ * test-only back door in the API or a copy of the code in the test.
+ */
+
 /* crypto.c */
+/* Session keys of RTP or of RTCP (RFC 3711 4.3); an AEAD salt is 12 bytes. */
+struct ucphone_srtp_session_keys {
+	u8 enc[UCPHONE_SRTP_KEY_MAX];
+	u8 auth[UCPHONE_SRTP_AUTH_KEY_LEN];
+	u8 salt[UCPHONE_SRTP_SESSION_SALT];
+};
+
 struct ucphone_srtp_suite_info {
 	unsigned int key_len;
 	unsigned int salt_len;
@@ -123,6 +141,13 @@ ucphone_srtp_suite_info(enum ucphone_srtp_suite suite);
 struct ucphone_srtp_ctx *ucphone_srtp_ctx_new(enum ucphone_srtp_suite suite,
 					      const u8 *key, const u8 *salt);
 void ucphone_srtp_ctx_free(struct ucphone_srtp_ctx *ctx);
+int ucphone_srtp_derive(enum ucphone_srtp_suite suite, const u8 *master_key,
+			const u8 *master_salt, bool rtcp,
+			struct ucphone_srtp_session_keys *out);
+struct ucphone_srtp_ctx *
+ucphone_srtp_ctx_from_session_keys(enum ucphone_srtp_suite suite,
+				   const struct ucphone_srtp_session_keys *rtp,
+				   const struct ucphone_srtp_session_keys *rtcp);
 int ucphone_srtp_xor(const struct ucphone_srtp_keys *keys, u32 ssrc, u64 index,
 		     u8 *data, unsigned int len);
 int ucphone_srtp_tag(const struct ucphone_srtp_keys *keys, const u8 *data,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * "Protect this flow with these keys": SRTP for one direction of a call on
- * one UDP socket, in the kernel (ucphone-srtp.ko) when it is loaded and in
- * libsrtp2 otherwise, with the same observable behaviour either way:
+ * one UDP socket, in the kernel (ucphone-srtp.ko, which the first request
+ * loads) when it is installed and in libsrtp2 otherwise, with the same
+ * observable behaviour either way:
  *
  * - TX: srtp_flow_send() takes plain RTP/RTCP and SRTP/SRTCP leaves.
  *   Malformed RTP, or RTP of another SSRC than a fixed one, fails with
@@ -19,7 +20,7 @@
  * Differences that stay visible: the first SRTCP index is 0 in the kernel
  * (RFC 3711 3.3.2) and 1 in libsrtp2; the AEAD (AES-GCM) suites exist in
  * the kernel only (Debian's libsrtp2 is built without OpenSSL), so with
- * SRTP_FLOW_AUTO they fail with -EOPNOTSUPP when the module is not loaded.
+ * SRTP_FLOW_AUTO they fail with -EOPNOTSUPP when the module cannot be loaded.
  * The keys are copied and wiped.
  */
 #ifndef UCPHONE_SRTP_FLOW_H

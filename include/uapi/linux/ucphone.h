@@ -92,8 +92,10 @@
  * UCPHONE_CMD_SRTP_NEW (CAP_NET_ADMIN)
  * ------------------------------------
  * Protects (TX) or unprotects (RX) the RTP/RTCP of one call on the
- * caller's own UDP socket, in the kernel. Served by ucphone-srtp.ko; when
- * that module is not loaded the request fails with -EOPNOTSUPP.
+ * caller's own UDP socket, in the kernel. Served by ucphone-srtp.ko, which
+ * the first UCPHONE_CMD_SRTP_* request loads when it is not loaded yet;
+ * when it cannot be loaded (not installed, forbidden by modprobe.d) the
+ * request fails with -EOPNOTSUPP.
  *
  *    UCPHONE_A_SRTP: NLA_NESTED
  *        UCPHONE_SRTP_A_FD: NLA_S32, the caller's UDP socket (required)
