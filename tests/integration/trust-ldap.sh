@@ -3,7 +3,9 @@
 # in the phone's namespace, signed in as alice: the root comes from the
 # certificationAuthority object's cACertificate (fingerprint = the bed's CA), is persisted
 # atomically, counts at once after a restart, a damaged file is reported and replaced by
-# rediscovery, and a wiped state directory (what a hard reset does, wipe.c) forgets it.
+# rediscovery, and a wiped state directory (what a hard reset does, wipe.c) forgets it;
+# a DC that refuses connections is skipped for the next SRV target, and alone it gives a
+# clear error and a retry 30 s later.
 #   trust-ldap.sh BUILD_DIR
 set -uo pipefail
 # shellcheck source=lib/phone-daemon.sh
@@ -65,6 +67,38 @@ check "after the wipe: no learned root, waiting for a sign-in" \
   wait_js '.dhcp.state == "bound" and .trust.state == "waiting" and (.trust.learned | length) == 0' 10
 check "after the wipe: no roots file" test ! -e "$ROOTS"
 check "the password is in no log line" no_secret "$W/daemon.log"
+daemon_stop
+
+# --- 5. a DC that refuses connections first in SRV order: the next DC; only that DC:
+#        a clear error and a retry later, not a loop
+base=$("$TB_DIR/dnsmasq.sh" conf)
+two=$W/two-dcs.conf
+sed '/^srv-host=_ldap._tcp.corp.test,/d' "$base" > "$two"
+cat >> "$two" <<EOC
+host-record=dead-dc.$TB_DOMAIN,$TB_PEER_IP
+srv-host=_ldap._tcp.$TB_DOMAIN,dead-dc.$TB_DOMAIN,389,0,100
+srv-host=_ldap._tcp.$TB_DOMAIN,dc1.$TB_DOMAIN,389,10,100
+EOC
+"$TB_DIR/dnsmasq.sh" restart "$two" || not_ok "dnsmasq with two DCs"
+rm -rf "$W/state"
+: > "$W/daemon.log"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "first DC refuses the connection: root from the second, dc1" \
+  wait_js '(.trust.learned | length) == 1 and .trust.learned[0].source == "ldap dc1.'"$TB_DOMAIN"'"' 15
+check "log: the first DC's failure" wait_for_log 'msg="domain controller failed" dc=dead-dc.'"$TB_DOMAIN" 1
+daemon_stop
+sed '/^srv-host=_ldap._tcp.corp.test,dc1/d' "$two" > "$W/dead-only.conf"
+"$TB_DIR/dnsmasq.sh" restart "$W/dead-only.conf" || not_ok "dnsmasq with a dead DC only"
+rm -rf "$W/state"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "only a dead DC: clear error, DONE without a root, retry in 30 s" \
+  wait_js '.trust.state == "done" and (.trust.error | test("cannot connect to LDAP server dead-dc.corp.test port 389: Connection refused")) and .trust.retry_in_s == 30 and (.trust.learned | length) == 0' 10
+sleep 2
+check "no retry loop: one bind attempt in 2 s" test "$(js .trust.ldap_binds)" = 1
 daemon_stop
 
 echo "1..$n"
