@@ -18,6 +18,7 @@
 struct audio;
 struct control;
 struct dhcp_client;
+struct identity;
 struct kernel_link;
 struct resolver;
 struct sntp;
@@ -35,6 +36,8 @@ struct ucphoned_options {
 	const char *ntp_fallback;
 	bool set_clock;
 	bool release_on_exit;
+	/* sign-in (issue 7): identity file read when none is stored */
+	const char *signin_config;
 };
 
 struct ucphoned {
@@ -50,6 +53,7 @@ struct ucphoned {
 	struct sntp *sntp;
 	struct dhcp_client *dhcp;
 	struct audio *audio;		/* the sound card (audio.c) */
+	struct identity *identity;	/* sign-in address, user, password */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */
