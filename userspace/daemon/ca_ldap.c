@@ -40,8 +40,7 @@
 
 #define SUBSYS "trust"
 #define CA_CONTAINER "CN=Certification Authorities,CN=Public Key Services,CN=Services,"
-/* Enough for any directory answer we ask for; a hostile DC cannot make us
- * buffer more. */
+/* Enough for any answer we ask for; a hostile DC cannot make us buffer more. */
 #define LDAP_MESSAGE_MAX (1024 * 1024)
 #define LDAP_ENTRIES_MAX 32
 
@@ -305,7 +304,8 @@ static void on_enrollment(struct ca_ldap *l, LDAPMessage *res)
 		return;
 	}
 	l->result.enrollment_host[0] = '\0';
-	fail(l, -ENOENT, "no root CA in the directory of %s: no cACertificate under %s and no pKIEnrollmentService with a dNSHostName (%s)",
+	fail(l, -ENOENT,
+	     "no root CA in the directory of %s: no cACertificate under %s and no pKIEnrollmentService with a dNSHostName (%s)",
 	     l->req.host, l->config_nc, ldap_err2string(err));
 }
 

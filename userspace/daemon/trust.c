@@ -707,7 +707,8 @@ static void start_discovery(struct trust *t, bool retry)
 		snprintf(t->domain, sizeof(t->domain), "%s",
 			 identity_domain(t->d->identity));
 	if (!t->domain[0]) {
-		discovery_failed(t, true, "no DHCP domain (option 15) to find a domain controller in");
+		discovery_failed(t, true,
+				 "no DHCP domain (option 15) to find a domain controller in");
 		return;
 	}
 	snprintf(name, sizeof(name), "_ldap._tcp.%s", t->domain);
@@ -848,15 +849,18 @@ struct json_object *trust_status(const struct trust *t)
 				       json_object_new_string(t->bundle_error));
 	list = json_object_new_array();
 	for (i = 0; i < t->n_learned; i++) {
+		const struct learned_root *l = &t->learned[i];
+
 		r = json_object_new_object();
-		json_object_object_add(r, "source", json_object_new_string(t->learned[i].source));
-		json_object_object_add(r, "subject", json_object_new_string(t->learned[i].subject));
-		json_object_object_add(r, "sha256", json_object_new_string(t->learned[i].fingerprint));
+		json_object_object_add(r, "source", json_object_new_string(l->source));
+		json_object_object_add(r, "subject", json_object_new_string(l->subject));
+		json_object_object_add(r, "sha256", json_object_new_string(l->fingerprint));
 		json_object_array_add(list, r);
 	}
 	json_object_object_add(o, "learned", list);
 	if (t->persist_error[0])
-		json_object_object_add(o, "persist_error", json_object_new_string(t->persist_error));
+		json_object_object_add(o, "persist_error",
+				       json_object_new_string(t->persist_error));
 	json_object_object_add(o, "discoveries", json_object_new_uint64(t->discoveries));
 	json_object_object_add(o, "ldap_binds", json_object_new_uint64(t->ldap_binds));
 	json_object_object_add(o, "certsrv_fetches", json_object_new_uint64(t->certsrv_fetches));
