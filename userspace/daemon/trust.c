@@ -32,6 +32,7 @@
 #include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "ca_bundle.h"
 #include "ca_certsrv.h"
@@ -53,6 +54,8 @@
 #define ROOTS_FILE "roots.pem"
 #define ROOTS_TMP "roots.pem.tmp"
 #define SOURCE_TAG "# source: "
+#define LDAP_PORT 389
+#define LDAPS_PORT 636
 
 enum phase {
 	PHASE_IDLE,
@@ -97,6 +100,12 @@ struct trust {
 	struct srv_record dcs[DCS_MAX];
 	unsigned int n_dcs, dc;
 	char web_host[DHCP_NAME_MAX];
+	uint32_t dc_addr;
+	bool ldap_tls;			/* the lookup under way is LDAPS */
+	X509 *dc_cert;			/* the last LDAPS certificate of a DC */
+	STACK_OF(X509) *dc_chain;
+	char dc_host[DHCP_NAME_MAX];
+	char dc_tls[DHCP_NAME_MAX + 160];	/* dc_cert checked against the learned roots */
 	struct ca_ldap *ldap;
 	struct ca_certsrv *certsrv;
 	sd_event_source *retry;
@@ -477,11 +486,68 @@ static int on_retry(sd_event_source *src, uint64_t usec, void *ud)
 	return 0;
 }
 
+/* Keeps the certificate the DC presented over LDAPS (none over plain LDAP). */
+static void keep_dc_cert(struct trust *t, const struct ca_ldap_result *r)
+{
+	X509_free(t->dc_cert);
+	sk_X509_pop_free(t->dc_chain, X509_free);
+	t->dc_cert = NULL;
+	t->dc_chain = NULL;
+	snprintf(t->dc_host, sizeof(t->dc_host), "%s", t->dcs[t->dc].target);
+	if (t->ldap_tls && r->dc_cert && X509_up_ref(r->dc_cert)) {
+		t->dc_cert = r->dc_cert;
+		t->dc_chain = X509_chain_up_ref(r->dc_chain);
+	}
+}
+
+/*
+ * What the DC's LDAPS certificate is worth now that roots may be known:
+ * verified against the learned roots, for its name; shown in the status.
+ */
+static void note_dc_tls(struct trust *t)
+{
+	X509_STORE_CTX *ctx;
+	X509_STORE *store;
+	unsigned int i;
+	int ok = 0;
+
+	if (!t->dc_host[0])
+		return;
+	if (!t->dc_cert) {
+		snprintf(t->dc_tls, sizeof(t->dc_tls), "none: plain LDAP to %s",
+			 t->dc_host);
+		return;
+	}
+	store = X509_STORE_new();
+	ctx = X509_STORE_CTX_new();
+	for (i = 0; store && i < t->n_learned; i++)
+		X509_STORE_add_cert(store, t->learned[i].cert);
+	if (store && ctx &&
+	    X509_STORE_CTX_init(ctx, store, t->dc_cert, t->dc_chain) == 1)
+		ok = X509_verify_cert(ctx) == 1;
+	if (ok && X509_check_host(t->dc_cert, t->dc_host, 0, 0, NULL) != 1)
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "LDAPS certificate of %s chains to a learned root but names another host",
+			 t->dc_host);
+	else if (ok)
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "LDAPS certificate of %s verified by a learned root", t->dc_host);
+	else
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "LDAPS certificate of %s not verified: %s", t->dc_host,
+			 ctx ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)) :
+			 "no memory");
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+}
+
 /* Discovery is over for now; retry later unless asked not to. */
 static void discovery_over(struct trust *t, bool retry)
 {
 	t->phase = PHASE_IDLE;
 	t->last_discovery_ms = (int64_t)((now_usec() - t->discovery_started_usec) / 1000);
+	note_dc_tls(t);
 	if (retry) {
 		t->failures++;
 		t->retry_s = RETRY_FIRST_S << (t->failures > 5 ? 5 : t->failures - 1);
@@ -566,6 +632,7 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 }
 
 static void try_dc(struct trust *t);
+static void start_ldap(struct trust *t, bool tls);
 
 static void next_dc(struct trust *t, const char *why)
 {
@@ -587,6 +654,16 @@ static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
 
 	/* Watchers run below and may restart discovery: l is ours alone. */
 	t->ldap = NULL;
+	if (r->transport_failed && t->ldap_tls) {
+		log_info(t->log, SUBSYS, "no LDAPS on the DC; plain LDAP",
+			 LOG_STR("dc", t->dcs[t->dc].target),
+			 LOG_STR("error", r->error));
+		ca_ldap_free(l);
+		start_ldap(t, false);
+		return;
+	}
+	keep_dc_cert(t, r);
+	/* "ldap" for LDAPS too: the transport is in dc_tls. */
 	snprintf(source, sizeof(source), "ldap %s", t->dcs[t->dc].target);
 	if (r->status == 0 && sk_X509_num(r->roots)) {
 		discovery_succeeded(t, r->roots, source);
@@ -624,18 +701,46 @@ static void bind_name(const struct trust *t, const struct signin_identity *id,
 		snprintf(out, len, "%s@%s", id->user, t->domain);
 }
 
-static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
-		       unsigned int n)
+/* One lookup on the current DC: LDAPS first, plain LDAP when that fails. */
+static void start_ldap(struct trust *t, bool tls)
 {
-	struct trust *t = ctx;
 	const struct signin_identity *id = signed_in(t);
 	struct ca_ldap_request req = {
-		.port = t->dcs[t->dc].port ? t->dcs[t->dc].port : 389,
+		.port = tls ? LDAPS_PORT :
+			t->dcs[t->dc].port ? t->dcs[t->dc].port : LDAP_PORT,
+		.tls = tls,
+		.addr = t->dc_addr,
 		.timeout_usec = LDAP_TIMEOUT_USEC,
 	};
 	char who[sizeof(id->user) + DHCP_NAME_MAX + 2];
 	char why[DHCP_NAME_MAX + 64];
 	int ret;
+
+	if (!id) {		/* signed out meanwhile: the watcher restarts us */
+		discovery_over(t, false);
+		return;
+	}
+	bind_name(t, id, who, sizeof(who));
+	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
+	req.bind_dn = who;
+	req.password = id->password;
+	t->phase = PHASE_LDAP;
+	t->ldap_tls = tls;
+	if (tls)
+		t->ldap_binds++;
+	ret = ca_ldap_start(t->d->event, t->log, &req, on_ldap_done, t, &t->ldap);
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "cannot start LDAP to %s: %s",
+			 req.host, strerror(-ret));
+		next_dc(t, why);
+	}
+}
+
+static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
+		       unsigned int n)
+{
+	struct trust *t = ctx;
+	char why[DHCP_NAME_MAX + 64];
 
 	if (status < 0 || !n) {
 		snprintf(why, sizeof(why), "domain controller %s does not resolve",
@@ -643,23 +748,8 @@ static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
 		next_dc(t, why);
 		return;
 	}
-	if (!id) {		/* signed out meanwhile: the watcher restarts us */
-		discovery_over(t, false);
-		return;
-	}
-	bind_name(t, id, who, sizeof(who));
-	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
-	req.addr = addrs[0];
-	req.bind_dn = who;
-	req.password = id->password;
-	t->phase = PHASE_LDAP;
-	t->ldap_binds++;
-	ret = ca_ldap_start(t->d->event, t->log, &req, on_ldap_done, t, &t->ldap);
-	if (ret < 0) {
-		snprintf(why, sizeof(why), "cannot start LDAP to %s: %s",
-			 req.host, strerror(-ret));
-		next_dc(t, why);
-	}
+	t->dc_addr = addrs[0];
+	start_ldap(t, true);
 }
 
 static void try_dc(struct trust *t)
@@ -781,6 +871,8 @@ void trust_free(struct trust *t)
 		X509_free(t->learned[i].cert);
 	sk_X509_pop_free(t->public_roots, X509_free);
 	X509_STORE_free(t->store);
+	X509_free(t->dc_cert);
+	sk_X509_pop_free(t->dc_chain, X509_free);
 	free(t);
 	curl_global_cleanup();
 }
@@ -836,6 +928,8 @@ struct json_object *trust_status(const struct trust *t)
 		json_object_object_add(o, "error", json_object_new_string(t->last_error));
 	if (t->last_result[0])
 		json_object_object_add(o, "last_result", json_object_new_string(t->last_result));
+	if (t->dc_tls[0])
+		json_object_object_add(o, "dc_tls", json_object_new_string(t->dc_tls));
 	if (t->retry)
 		json_object_object_add(o, "retry_in_s", json_object_new_int((int)t->retry_s));
 	json_object_object_add(o, "credentials_refused",
