@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One root-CA lookup against one domain controller, on the daemon's loop:
- * connect, simple bind as the user, read the configuration naming context
+ * connect (LDAPS: TLS handshake, unverified), simple bind as the user, read the configuration naming context
  * from the rootDSE, search CN=Certification Authorities for
  * certificationAuthority objects and take their cACertificate; when none
  * holds a root, search the configuration NC for a pKIEnrollmentService and
