@@ -40,6 +40,7 @@
 #include "identity.h"
 #include "resolver.h"
 #include "trust.h"
+#include "trust_file.h"
 
 #define SUBSYS "trust"
 #define USEC 1000000ull
@@ -50,10 +51,6 @@
 #define LEARNED_MAX 16
 #define DCS_MAX 16
 #define WATCHERS_MAX 8
-#define ROOTS_DIR "trust"
-#define ROOTS_FILE "roots.pem"
-#define ROOTS_TMP "roots.pem.tmp"
-#define SOURCE_TAG "# source: "
 #define LDAP_PORT 389
 #define LDAPS_PORT 636
 
@@ -70,13 +67,6 @@ static const char *const phase_names[] = { "idle", "dns-srv", "dc-address",
 	"ldap", "web-address", "certsrv" };
 static const char *const state_names[] = { "waiting", "discovering", "done" };
 
-struct learned_root {
-	X509 *cert;
-	char source[DHCP_NAME_MAX + 16];	/* "ldap dc1.corp.test" */
-	char subject[CA_SUBJECT_LEN];
-	char fingerprint[CA_FINGERPRINT_LEN];
-};
-
 struct watcher {
 	trust_changed_cb cb;
 	void *ctx;
@@ -88,7 +78,7 @@ struct trust {
 
 	STACK_OF(X509) *public_roots;
 	char bundle_error[160];
-	struct learned_root learned[LEARNED_MAX];
+	struct trust_root learned[LEARNED_MAX];
 	unsigned int n_learned;
 	char persist_error[200];
 	X509_STORE *store;
@@ -215,7 +205,7 @@ static int load_public_bundle(struct trust *t, const char *path)
 
 static bool add_learned(struct trust *t, X509 *cert, const char *source)
 {
-	struct learned_root *r;
+	struct trust_root *r;
 	char fp[CA_FINGERPRINT_LEN];
 	unsigned int i;
 
@@ -235,200 +225,46 @@ static bool add_learned(struct trust *t, X509 *cert, const char *source)
 	r = &t->learned[t->n_learned++];
 	r->cert = cert;
 	snprintf(r->source, sizeof(r->source), "%s", source);
-	snprintf(r->fingerprint, sizeof(r->fingerprint), "%s", fp);
-	ca_subject(cert, r->subject);
+	trust_root_describe(r);
 	return true;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The learned roots as "# source: ..." + PEM per root. */
-static char *roots_text(struct trust *t, size_t *len)
-{
-	size_t cap = 1, used = 0, pem_len;
-	char *out = NULL, *grown, *pem;
-	STACK_OF(X509) *one;
-	unsigned int i;
-
-	out = calloc(1, cap);
-	if (!out)
-		return NULL;
-	for (i = 0; i < t->n_learned; i++) {
-		one = sk_X509_new_null();
-		if (!one || !sk_X509_push(one, t->learned[i].cert)) {
-			sk_X509_free(one);
-			free(out);
-			return NULL;
-		}
-		pem = ca_roots_to_pem(one, &pem_len);
-		sk_X509_free(one);
-		grown = pem ? realloc(out, cap + pem_len + sizeof(SOURCE_TAG) +
-				      sizeof(t->learned[i].source) + 2) : NULL;
-		if (!grown) {
-			free(pem);
-			free(out);
-			return NULL;
-		}
-		out = grown;
-		cap += pem_len + sizeof(SOURCE_TAG) + sizeof(t->learned[i].source) + 2;
-		used += (size_t)sprintf(out + used, SOURCE_TAG "%s\n%s",
-					t->learned[i].source, pem);
-		free(pem);
-	}
-	*len = used;
-	return out;
-}
-
-/* tmp + fsync + rename + fsync(dir): the file is the old one or the new one. */
+/* Replaces the file with the learned roots; a failure is kept for status. */
 static int persist(struct trust *t)
 {
-	int dir = -1, fd = -1, ret;
-	size_t len;
-	char *text;
+	int ret = trust_file_save(t->d->state_dir_fd, t->learned, t->n_learned);
 
-	text = roots_text(t, &len);
-	if (!text)
-		return -ENOMEM;
-	if (mkdirat(t->d->state_dir_fd, ROOTS_DIR, 0700) < 0 && errno != EEXIST)
-		goto fail_errno;
-	dir = openat(t->d->state_dir_fd, ROOTS_DIR,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		goto fail_errno;
-	fd = openat(dir, ROOTS_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail_errno;
-	ret = write_all(fd, text, len);
-	if (ret < 0)
-		goto fail;
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail_errno;
+	if (ret < 0) {
+		snprintf(t->persist_error, sizeof(t->persist_error),
+			 "cannot save learned roots: %s", strerror(-ret));
+		log_error(t->log, SUBSYS, "cannot save learned roots",
+			  LOG_ERRNO(ret));
+		return ret;
 	}
-	fd = -1;
-	if (renameat(dir, ROOTS_TMP, dir, ROOTS_FILE) < 0 || fsync(dir) < 0)
-		goto fail_errno;
-	close(dir);
-	free(text);
 	t->persist_error[0] = '\0';
 	log_info(t->log, SUBSYS, "learned roots saved",
 		 LOG_UINT("roots", t->n_learned));
 	return 0;
-
-fail_errno:
-	ret = -errno;
-fail:
-	if (fd >= 0) {
-		close(fd);
-		unlinkat(dir, ROOTS_TMP, 0);
-	}
-	if (dir >= 0)
-		close(dir);
-	free(text);
-	snprintf(t->persist_error, sizeof(t->persist_error),
-		 "cannot save learned roots: %s", strerror(-ret));
-	log_error(t->log, SUBSYS, "cannot save learned roots", LOG_ERRNO(ret));
-	return ret;
-}
-
-/* The n-th "# source: " line of text, or "" when there is none. */
-static void nth_source(const char *text, size_t len, unsigned int n,
-		       char *out, size_t out_len)
-{
-	const char *p = text, *end = text + len, *eol;
-	unsigned int seen = 0;
-	size_t l;
-
-	out[0] = '\0';
-	while (p < end) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		l = (size_t)(eol - p);
-		if (l > sizeof(SOURCE_TAG) - 1 &&
-		    !memcmp(p, SOURCE_TAG, sizeof(SOURCE_TAG) - 1) && seen++ == n) {
-			l -= sizeof(SOURCE_TAG) - 1;
-			if (l >= out_len)
-				l = out_len - 1;
-			memcpy(out, p + sizeof(SOURCE_TAG) - 1, l);
-			out[l] = '\0';
-			return;
-		}
-		p = eol + 1;
-	}
 }
 
 static void load_persisted(struct trust *t)
 {
-	STACK_OF(X509) *roots = NULL;
-	char *text = NULL, source[DHCP_NAME_MAX + 16];
-	ssize_t n;
-	size_t len = 0;
-	int fd, ret, i;
+	int ret = trust_file_load(t->d->state_dir_fd, t->learned, LEARNED_MAX);
 
-	fd = openat(t->d->state_dir_fd, ROOTS_DIR "/" ROOTS_FILE,
-		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			goto damaged_errno;
+	if (ret < 0) {
+		snprintf(t->persist_error, sizeof(t->persist_error),
+			 "saved roots %s/%s unusable (%s): ignored until rediscovered",
+			 TRUST_DIR, TRUST_FILE,
+			 ret == -EINVAL ? "damaged" : strerror(-ret));
+		log_error(t->log, SUBSYS, "saved roots unusable; ignored",
+			  LOG_STR("file", TRUST_DIR "/" TRUST_FILE),
+			  LOG_ERRNO(ret));
 		return;
 	}
-	text = malloc(CA_INPUT_MAX + 1);
-	if (!text) {
-		close(fd);
-		return;
-	}
-	while ((n = read(fd, text + len, CA_INPUT_MAX + 1 - len)) > 0 &&
-	       len + (size_t)n <= CA_INPUT_MAX)
-		len += (size_t)n;
-	close(fd);
-	if (n < 0)
-		goto damaged_errno;
-	if (n > 0) {
-		ret = -EMSGSIZE;
-		goto damaged;
-	}
-	roots = sk_X509_new_null();
-	ret = roots ? ca_roots_from_pem(text, len, roots) : -ENOMEM;
-	if (ret < 0)
-		goto damaged;
-	for (i = 0; i < sk_X509_num(roots); i++) {
-		nth_source(text, len, (unsigned int)i, source, sizeof(source));
-		add_learned(t, sk_X509_value(roots, i),
-			    source[0] ? source : "persisted");
-	}
-	sk_X509_pop_free(roots, X509_free);
-	free(text);
-	log_info(t->log, SUBSYS, "learned roots loaded",
-		 LOG_UINT("roots", t->n_learned));
-	return;
-
-damaged_errno:
-	ret = -errno;
-damaged:
-	sk_X509_pop_free(roots, X509_free);
-	free(text);
-	snprintf(t->persist_error, sizeof(t->persist_error),
-		 "saved roots %s/%s unusable (%s): ignored until rediscovered",
-		 ROOTS_DIR, ROOTS_FILE, ret == -EINVAL ? "damaged" : strerror(-ret));
-	log_error(t->log, SUBSYS, "saved roots unusable; ignored",
-		  LOG_STR("file", ROOTS_DIR "/" ROOTS_FILE), LOG_ERRNO(ret));
+	t->n_learned = (unsigned int)ret;
+	if (ret)
+		log_info(t->log, SUBSYS, "learned roots loaded",
+			 LOG_UINT("roots", t->n_learned));
 }
 
 static void learn(struct trust *t, STACK_OF(X509) *roots, const char *source)
@@ -596,7 +432,7 @@ static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
 {
 	struct trust *t = ctx;
 	struct ca_certsrv *c = t->certsrv;
-	char source[DHCP_NAME_MAX + 16];
+	char source[TRUST_SOURCE_MAX];
 
 	/* Watchers run below and may restart discovery: c is ours alone. */
 	t->certsrv = NULL;
@@ -649,7 +485,7 @@ static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
 {
 	struct trust *t = ctx;
 	struct ca_ldap *l = t->ldap;
-	char source[DHCP_NAME_MAX + 16];
+	char source[TRUST_SOURCE_MAX];
 	int ret;
 
 	/* Watchers run below and may restart discovery: l is ours alone. */
@@ -943,7 +779,7 @@ struct json_object *trust_status(const struct trust *t)
 				       json_object_new_string(t->bundle_error));
 	list = json_object_new_array();
 	for (i = 0; i < t->n_learned; i++) {
-		const struct learned_root *l = &t->learned[i];
+		const struct trust_root *l = &t->learned[i];
 
 		r = json_object_new_object();
 		json_object_object_add(r, "source", json_object_new_string(l->source));
