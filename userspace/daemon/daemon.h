@@ -22,6 +22,7 @@ struct identity;
 struct kernel_link;
 struct resolver;
 struct sntp;
+struct trust;
 
 struct ucphoned_options {
 	const char *control_path;
@@ -38,6 +39,7 @@ struct ucphoned_options {
 	bool release_on_exit;
 	/* sign-in (issue 7): identity file read when none is stored */
 	const char *signin_config;
+	const char *ca_bundle;		/* public roots (PEM), issue 7 */
 };
 
 struct ucphoned {
@@ -54,6 +56,7 @@ struct ucphoned {
 	struct dhcp_client *dhcp;
 	struct audio *audio;		/* the sound card (audio.c) */
 	struct identity *identity;	/* sign-in address, user, password */
+	struct trust *trust;		/* root CAs (trust.c) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

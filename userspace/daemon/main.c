@@ -30,6 +30,7 @@
 #include "resolver.h"
 #include "sntp.h"
 #include "state_dir.h"
+#include "trust.h"
 #include "wipe.h"
 
 #define SUBSYS "main"
@@ -68,11 +69,12 @@ static void usage(FILE *out)
 		"      --signin-config FILE  sign in with the identity in FILE\n"
 		"                        (address=, user=, password= lines) when\n"
 		"                        none is stored by `ucphonectl signin`\n"
+		"      --ca-bundle PATH  public CA roots, PEM (default %s)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
 		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR,
-		RESET_DEFAULT_LONG_PRESS_MS);
+		RESET_DEFAULT_LONG_PRESS_MS, UCPHONE_DEFAULT_CA_BUNDLE);
 }
 
 /* Returns -1 to go on, or the exit code. */
@@ -81,7 +83,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE,
-	       OPT_SIGNIN_CONFIG };
+	       OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -98,6 +100,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "set-clock", no_argument, NULL, OPT_SET_CLOCK },
 		{ "release", no_argument, NULL, OPT_RELEASE },
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
+		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,6 +116,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->reset.long_press_ms = RESET_DEFAULT_LONG_PRESS_MS;
 	opt->vendor_class = "MS-UC-Client";
 	opt->ntp_fallback = "time.windows.com";
+	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -173,6 +177,9 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 			break;
 		case OPT_SIGNIN_CONFIG:
 			opt->signin_config = optarg;
+			break;
+		case OPT_CA_BUNDLE:
+			opt->ca_bundle = optarg;
 			break;
 		case 'f':
 			break;
@@ -272,6 +279,8 @@ static void daemon_teardown(struct ucphoned *d)
 	d->dhcp = NULL;
 	sntp_free(d->sntp);
 	d->sntp = NULL;
+	trust_free(d->trust);
+	d->trust = NULL;
 	resolver_free(d->resolver);
 	d->resolver = NULL;
 	audio_free(d->audio);
@@ -338,6 +347,8 @@ static int daemon_setup(struct ucphoned *d)
 	ret = resolver_new(d, &d->resolver);
 	if (ret >= 0)
 		ret = sntp_new(d, &d->sntp);
+	if (ret >= 0)
+		ret = trust_new(d, &d->trust);
 	if (ret >= 0)
 		ret = dhcp_client_new(d, &d->dhcp);
 	if (ret < 0)

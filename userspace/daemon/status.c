@@ -4,6 +4,7 @@
 #include "resolver.h"
 #include "sntp.h"
 #include "status.h"
+#include "trust.h"
 
 struct json_object *status_build(struct ucphoned *d)
 {
@@ -22,5 +23,6 @@ struct json_object *status_build(struct ucphoned *d)
 	json_object_object_add(o, "dhcp", dhcp_client_status(d->dhcp));
 	json_object_object_add(o, "dns", resolver_status(d->resolver));
 	json_object_object_add(o, "time", sntp_status(d->sntp));
+	json_object_object_add(o, "trust", trust_status(d->trust));
 	return o;
 }
