@@ -15,7 +15,7 @@ logs=$repo/build/test-logs
 passed=0 failed=0 skipped=0
 failed_names=()
 
-STAGES=(setup style unit asan vm testbed)
+STAGES=(setup style unit asan fuzz vm testbed)
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -73,6 +73,20 @@ stage_asan() {
 	[ -f build-asan/build.ninja ] ||
 		meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-asan && tests/run-meson-tests.sh build-asan
+}
+
+# Every libFuzzer target (clang), built and run briefly from its seeds: a
+# parser change that crashes on a known input, or no longer builds, fails
+# here. Longer runs: FUZZ_SECONDS=600 meson test -C build-fuzz --suite fuzz.
+stage_fuzz() {
+	[ -f build-fuzz/build.ninja ] ||
+		CC=clang meson setup build-fuzz -Dfuzz=true || return 1
+	ninja -C build-fuzz || return 1
+	FUZZ_SECONDS=${FUZZ_SECONDS:-5} meson test -C build-fuzz --suite fuzz \
+		--num-processes 2 --print-errorlogs
+	local rc=$?
+	tests/fuzz/tap-from-meson.py build-fuzz/meson-logs/testlog.json
+	return $rc
 }
 
 stage_vm() { tests/vm/run-kselftests.sh; }
