@@ -12,6 +12,7 @@ TB_HOSTS="phone srv ad peer"              # each joins the bridge with its own e
 TB_NS_SW=$TB_PREFIX-sw TB_NS_PHONE=$TB_PREFIX-phone TB_NS_SRV=$TB_PREFIX-srv
 TB_NS_AD=$TB_PREFIX-ad TB_NS_PEER=$TB_PREFIX-peer
 TB_SUBNET=10.77.0.0/24 TB_SRV_IP=10.77.0.1 TB_AD_IP=10.77.0.2 TB_PEER_IP=10.77.0.3
+TB_SIP2_IP=10.77.0.4                      # second registrar (failover), also in tb-srv
 TB_DOMAIN=corp.test TB_REALM=CORP.TEST TB_BASE_DN=DC=corp,DC=test
 TB_CONFIG_DN=CN=Configuration,$TB_BASE_DN
 TB_USER=alice TB_USER_PASS='Alice!Pass1'   # the phone's user: AD account and SIP digest

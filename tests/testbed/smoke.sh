@@ -52,16 +52,16 @@ t_opt43()  {   # TLVs (dnsmasq sends them in reverse order, then 0xff): sort bef
   [ "$got" = "$(printf '%s\n' 1=MS-UC-Client 2=https 3=web.corp.test 4=443 \
     5=/CertProv/CertProvisioningService.svc)" ]
 }
-t_srv() {
-  local a; a=$(PH dig +short +time=1 +tries=2 "@$TB_DNS" _sipinternaltls._tcp.corp.test SRV)
-  echo "$a"; [ "$a" = "0 0 5061 sip.corp.test." ]
+t_srv() {   # two registrars: sip first (priority 10), sip2 for failover (priority 20)
+  local a; a=$(PH dig +short +time=1 +tries=2 "@$TB_DNS" _sipinternaltls._tcp.corp.test SRV | sort)
+  echo "$a"; [ "$a" = "$(printf '%s\n' "10 0 5061 sip.corp.test." "20 0 5061 sip2.corp.test.")" ]
 }
 t_zone() {   # the rest of what the phone looks up
   local r ok=0
   for r in _sip._tls _ntp._udp _ldap._tcp _ldap._tcp.dc._msdcs; do
     PH dig +short "@$TB_DNS" "$r.corp.test" SRV | grep -q . || { echo "no SRV $r"; ok=1; }
   done
-  for r in sip ntp web autodiscover dc1 ucupdates-r2; do
+  for r in sip sip2 ntp web autodiscover dc1 ucupdates-r2; do
     [ -n "$(resolve "$r.corp.test")" ] || { echo "no A $r"; ok=1; }
   done
   return $ok
@@ -98,11 +98,59 @@ t_autodiscover() {   # POST of the request XML, basic auth, certificate checked 
     --data-binary '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>alice@corp.test</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>' \
     "$TB_AUTODISCOVER_URL" | grep -o '<EwsUrl>[^<]*</EwsUrl>' | head -1 | grep .
 }
-t_tls_sip() {   # the name the phone looked up (SRV target) must be in the certificate
-  local out; out=$(PH openssl s_client -brief -connect "$(resolve sip.corp.test):5061" \
-    -servername sip.corp.test -verify_hostname sip.corp.test -CAfile "$TB_CA_PEM" \
+# tls NAME [CAFILE]: the name the phone looked up (SRV target) must be in the certificate
+tls() {
+  local out; out=$(PH openssl s_client -brief -connect "$(resolve "$1"):5061" \
+    -servername "$1" -verify_hostname "$1" -CAfile "${2:-$TB_CA_PEM}" \
     -verify_return_error < /dev/null 2>&1)
   grep -E '^(Protocol|Peer cert|Verification)' <<< "$out"; grep -q '^Verification: OK' <<< "$out"
+}
+t_tls_sip() { tls sip.corp.test; }
+t_tls_sip2() { tls sip2.corp.test; }
+# prov NAME: the phone's provisioning SUBSCRIBE to NAME (digest, TLS verified); 200 + body
+prov() {
+  PH "$TB_DIR/sip-provision.py" "$(resolve "$1")" "$1" "$TB_CA_PEM" "$TB_USER" \
+    "$TB_USER_PASS_FILE" "$TB_DOMAIN" > "$S/prov-$1.txt" 2>&1 || { cat "$S/prov-$1.txt"; return 1; }
+  grep -E '^(SIP/2.0|Content-Type)' "$S/prov-$1.txt"
+  head -1 "$S/prov-$1.txt" | grep -q '^SIP/2.0 200' &&
+    grep -qi "^Content-Type: $TB_PROV_CONTENT_TYPE" "$S/prov-$1.txt" &&
+    grep -q '<updatesServerInternalUrl>https://web.corp.test/RequestHandler/ucdevice.upx<' "$S/prov-$1.txt" &&
+    grep -q '>alice@corp.test</property>' "$S/prov-$1.txt"
+}
+t_prov_sip() { prov sip.corp.test; }
+t_prov_sip2() { prov sip2.corp.test; }
+t_untrusted() {   # kamailio.sh untrusted: sip's certificate from a CA nobody published
+  local rc=0 regs
+  "$TB_KAMAILIO_SH" untrusted || return 1
+  regs=$(grep -c 'REQ SUBSCRIBE' "$TB_KAMAILIO_LOG")
+  PH "$TB_DIR/sip-provision.py" "$(resolve sip.corp.test)" sip.corp.test "$TB_CA_PEM" \
+    "$TB_USER" "$TB_USER_PASS_FILE" "$TB_DOMAIN" > "$S/untrusted.txt" 2>&1
+  [ $? = 3 ] || rc=1
+  cat "$S/untrusted.txt"
+  [ "$(grep -c 'REQ SUBSCRIBE' "$TB_KAMAILIO_LOG")" = "$regs" ] || { echo "a request got through"; rc=1; }
+  tls sip.corp.test "$TB_UNTRUSTED_CA_PEM" || rc=1
+  "$TB_KAMAILIO_SH" trusted || rc=1
+  tls sip.corp.test || rc=1
+  return $rc
+}
+t_failover() {   # kamailio.sh stop sip: sip2 still answers; start sip: bob is back on sip
+  local rc=0
+  "$TB_KAMAILIO_SH" stop sip || return 1
+  PH timeout 3 bash -c "exec 3<>/dev/tcp/$TB_SIP_IP/5061" 2>/dev/null && { echo "sip still up"; rc=1; }
+  prov sip2.corp.test || rc=1
+  "$TB_KAMAILIO_SH" start sip || rc=1
+  t_bob || rc=1
+  return $rc
+}
+t_samba_ca() {   # samba-ca.sh remove: only the pKIEnrollmentService path is left; restore
+  local rc=0 n
+  "$TB_SAMBA_CA_SH" remove || return 1
+  n=$(PH ldapsearch -LLL "${LDAPAUTH[@]}" -b "$TB_CONFIG_DN" '(objectCategory=certificationAuthority)' dn | grep -c '^dn:')
+  echo "certificationAuthority objects after remove: $n"; [ "$n" = 0 ] || rc=1
+  t_ldap_enroll || rc=1
+  "$TB_SAMBA_CA_SH" restore || rc=1
+  t_ldap_ca || rc=1
+  return $rc
 }
 t_register() {   # digest REGISTER over TLS by a baresip stand-in for the phone
   render "$TB_DIR/baresip/alice/config.in" "$S/alice/config"
@@ -132,7 +180,7 @@ TESTS=(
   "t_opt43|DHCP option 43 MS-UC-Client sub-options 1-5"
   "t_opt119|DHCP option 119 domain search list"
   "t_opt120|DHCP option 120 SIP server sip.corp.test"
-  "t_srv|DNS SRV _sipinternaltls._tcp.corp.test -> sip.corp.test:5061"
+  "t_srv|DNS SRV _sipinternaltls._tcp.corp.test -> sip.corp.test:5061 (10), sip2 (20)"
   "t_zone|DNS SRV _sip._tls/_ntp._udp/_ldap._tcp(.dc._msdcs) and A records"
   "t_ntp|NTP answer from chronyd, stratum 8 (sntp, clock untouched)"
   "t_ldap_ca|LDAP simple bind as alice, cACertificate is the test root CA"
@@ -141,8 +189,14 @@ TESTS=(
   "t_p7b_https|HTTPS certnew.p7b verified against the test CA"
   "t_autodiscover|HTTPS Autodiscover POST verified against the test CA"
   "t_tls_sip|TLS handshake to kamailio 5061 verified (sip.corp.test)"
+  "t_tls_sip2|TLS handshake to the second kamailio verified (sip2.corp.test)"
+  "t_prov_sip|provisioning SUBSCRIBE to self answered 200 + provisionGroupList (sip)"
+  "t_prov_sip2|provisioning SUBSCRIBE to self answered 200 + provisionGroupList (sip2)"
   "t_register|digest REGISTER over TLS answered 200 (baresip alice)"
   "t_bob|bob registered: OPTIONS sip:bob@corp.test answered by baresip"
+  "t_untrusted|kamailio.sh untrusted: certificate refused, no request reaches kamailio; trusted again"
+  "t_failover|kamailio.sh stop sip: sip2 answers; start sip: bob registered again"
+  "t_samba_ca|samba-ca.sh remove: no certificationAuthority, enrollment left; restore"
   "t_release|DHCP lease released, phone eth0 left without address"
 )
 T0=$(now) fail=0 n=0

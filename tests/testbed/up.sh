@@ -57,6 +57,7 @@ for h in $TB_HOSTS; do
   ip -n "$ns" link set eth0 up
 done
 ip -n "$TB_NS_SRV"  addr add "$TB_SRV_IP/24"  dev eth0
+ip -n "$TB_NS_SRV"  addr add "$TB_SIP2_IP/24" dev eth0    # the second registrar
 ip -n "$TB_NS_AD"   addr add "$TB_AD_IP/24"   dev eth0
 ip -n "$TB_NS_PEER" addr add "$TB_PEER_IP/24" dev eth0
 # tb-phone's eth0 stays without an address: the phone's daemon runs DHCP there
@@ -67,7 +68,7 @@ TP=$(now)
 start samba-provision "$TB_NS_AD" "$TB_DIR/samba/provision.sh"
 PROV_PID=$! TB_WATCH=''
 
-T=$(now); "$TB_DIR/pki.sh" "$TB_RUN/pki"; lap "pki (CA + 3 server certs)" "$T"
+T=$(now); "$TB_DIR/pki.sh" "$TB_RUN/pki"; lap "pki (2 CAs + 5 server certs)" "$T"
 
 # --- dnsmasq: DHCP + DNS
 T=$(now)
@@ -98,25 +99,18 @@ waitfor "nginx HTTPS on $TB_SRV_IP:443" ip netns exec "$TB_NS_SRV" curl -sf --ca
   --resolve "web.corp.test:443:$TB_SRV_IP" "https://web.corp.test/certsrv/certnew.p7b?ReqID=CACert"
 lap "nginx (HTTP+HTTPS)" "$T"
 
-# --- kamailio: registrar, TLS 5061 + UDP/TCP 5060
-T=$(now)
-render "$TB_DIR/kamailio/kamailio.cfg.in" "$TB_RUN/kamailio/kamailio.cfg"
-render "$TB_DIR/kamailio/tls.cfg.in" "$TB_RUN/kamailio/tls.cfg"
-start kamailio "$TB_NS_SRV" kamailio -f "$TB_RUN/kamailio/kamailio.cfg" -DD -E -m 64 -M 8 \
-  -P "$TB_RUN/kamailio/kamailio.pid" -Y "$TB_RUN/kamailio"
-waitfor "kamailio TLS on $TB_SRV_IP:5061" ip netns exec "$TB_NS_SRV" openssl s_client -brief \
-  -connect "$TB_SRV_IP:5061" -verify_hostname sip.corp.test -CAfile "$TB_RUN/pki/ca.pem" -verify_return_error
-lap "kamailio (SIP TLS)" "$T"
-
-# --- baresip bob: far-end phone, registered over TLS
-T=$(now)
+# --- baresip bob's config and tone (kamailio.sh starts him once sip is up)
 render "$TB_DIR/baresip/bob/config.in" "$TB_RUN/baresip/bob/config"
 render "$TB_DIR/baresip/bob/accounts.in" "$TB_RUN/baresip/bob/accounts"
 mkdir -p "$TB_RUN/baresip/rec-bob"
 sox -q -n -r 8000 -c 1 -b 16 "$TB_RUN/baresip/tone.wav" synth 30 sine 1000 vol 0.5
-start baresip-bob "$TB_NS_PEER" baresip -f "$TB_RUN/baresip/bob"
-waitfor "baresip bob registered" grep -q '200 OK' "$TB_RUN/log/baresip-bob.log"
-lap "baresip bob (registered)" "$T"
+
+# --- kamailio: two registrars (sip, and sip2 for failover), TLS 5061 + UDP/TCP 5060; then
+# baresip bob, the far-end phone, registered over TLS on sip (kamailio.sh: all three)
+T=$(now)
+"$TB_DIR/kamailio.sh" start sip2
+"$TB_DIR/kamailio.sh" start sip     # starts bob too
+lap "kamailio x2 + baresip bob" "$T"
 
 # --- Samba AD DC: wait for provisioning, load the CA objects + alice offline, start
 # (bounded wait first: `wait` alone would hang forever on a stuck provision)
@@ -143,7 +137,15 @@ q() { while [ $# -gt 0 ]; do printf "%s='%s'\n" "$1" "${2//\'/\'\\\'\'}"; shift 
   q TB_PHONE_IF eth0 TB_DNS "$TB_SRV_IP" TB_NTP "$TB_SRV_IP" TB_VENDOR_CLASS MS-UC-Client \
     TB_USER_URI "sip:$TB_USER@$TB_DOMAIN" TB_USER_PASS_FILE "$TB_RUN/secrets/$TB_USER.pass" \
     TB_PEER_URI "sip:$TB_PEER_USER@$TB_DOMAIN" TB_PEER_PASS_FILE "$TB_RUN/secrets/$TB_PEER_USER.pass" \
-    TB_SIP_HOST sip.corp.test TB_SIP_TLS_PORT 5061 \
+    TB_SIP_HOST sip.corp.test TB_SIP_TLS_PORT 5061 TB_SIP_IP "$TB_SRV_IP" \
+    TB_SIP2_HOST sip2.corp.test TB_SIP2_IP "$TB_SIP2_IP" \
+    TB_SIP_SRV "_sipinternaltls._tcp.$TB_DOMAIN" \
+    TB_KAMAILIO_LOG "$TB_RUN/log/kamailio.log" TB_KAMAILIO2_LOG "$TB_RUN/log/kamailio2.log" \
+    TB_KAMAILIO_SH "$TB_DIR/kamailio.sh" TB_SAMBA_CA_SH "$TB_DIR/samba-ca.sh" \
+    TB_UNTRUSTED_CA_PEM "$TB_RUN/pki/untrusted-ca.pem" \
+    TB_USER_ADDRESS "$TB_USER@$TB_DOMAIN" TB_USER_DOMAIN_USER "CORP\\$TB_USER" \
+    TB_USER_SMTP "$TB_USER@$TB_DOMAIN" TB_PROV_BODY "$TB_DIR/kamailio/provisioning.xml" \
+    TB_PROV_CONTENT_TYPE application/vnd-microsoft-roaming-provisioning-v2+xml \
     TB_LDAP_URI "ldap://$TB_AD_IP" TB_LDAPS_URI "ldaps://$TB_AD_IP" \
     TB_LDAP_CA_BASE "CN=Certification Authorities,CN=Public Key Services,CN=Services,$TB_CONFIG_DN" \
     TB_CA_PEM "$TB_RUN/pki/ca.pem" TB_CA_DER "$TB_RUN/pki/ca.der" \

@@ -1,0 +1,121 @@
+#!/bin/bash
+# kamailio.sh: start, stop or switch the bed's two SIP registrars (and bob, who registers on
+# the first), for tests of failover and of certificate validation. Keeps run/pids right for
+# down.sh: a restarted server keeps its line (and so its place in the stop order).
+#   kamailio.sh start|stop|restart sip|sip2|bob
+#       sip  = kamailio on 10.77.0.1 (sip.corp.test, SRV priority 10)
+#       sip2 = kamailio on 10.77.0.4 (sip2.corp.test, SRV priority 20), log kamailio2.log
+#       bob  = the far-end baresip; stopping/starting sip stops/starts bob with it (bob
+#              unregisters on the way out and his location lives only in sip's memory)
+#   kamailio.sh untrusted   restart sip with a sip.corp.test certificate from a throw-away
+#                           CA (pki/untrusted-ca.pem) that no directory publishes
+#   kamailio.sh trusted     restart sip with its own certificate (the bed's default)
+# Logs are appended across restarts: tests count lines (e.g. "REQ REGISTER") before/after.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+ip_of() { case $1 in sip) echo "$TB_SRV_IP" ;; sip2) echo "$TB_SIP2_IP" ;; esac; }
+pid_name() { case $1 in sip) echo kamailio ;; sip2) echo kamailio2 ;; bob) echo baresip-bob ;; esac; }
+run_dir() { echo "$TB_RUN/$(pid_name "$1")"; }
+
+# record NAME PID: its pids line, replaced in place if there was one
+record() {
+  local st; st=$(cut -d')' -f2- "/proc/$2/stat" | awk '{print $20}')
+  if grep -q "^$1 " "$TB_RUN/pids"; then
+    sed -i "s|^$1 .*|$1 $2 $st|" "$TB_RUN/pids"
+  else
+    echo "$1 $2 $st" >> "$TB_RUN/pids"
+  fi
+}
+
+do_stop() {
+  local name pid start i
+  name=$(pid_name "$1")
+  [ "$1" = sip ] && do_stop bob
+  read -r pid start <<<"$(awk -v n="$name" '$1 == n { p = $2 " " $3 } END { if (p) print p }' "$TB_RUN/pids")" || true
+  [ -n "${pid:-}" ] || return 0
+  [ "$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null | awk '{print $20}')" = "$start" ] || return 0
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 100); do
+    [ -e "/proc/$pid" ] || return 0
+    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+    sleep 0.05
+  done
+  echo "kamailio.sh: $name ($pid) did not stop" >&2
+  return 1
+}
+
+# render_kamailio WHICH CERT: configs for registrar WHICH serving certificate CERT (pki name)
+render_kamailio() {
+  local d ip name body
+  d=$(run_dir "$1") ip=$(ip_of "$1") name=$1.$TB_DOMAIN
+  body=$(base64 -w0 "$TB_DIR/kamailio/provisioning.xml")
+  render "$TB_DIR/kamailio/kamailio.cfg.in" "$d/kamailio.cfg"
+  sed -i -e "s|@SIP_IP@|$ip|g" -e "s|@SIP_NAME@|$name|g" -e "s|@KAM_DIR@|$d|g" \
+    -e "s|@PROV_BODY_B64@|$body|g" "$d/kamailio.cfg"
+  render "$TB_DIR/kamailio/tls.cfg.in" "$d/tls.cfg"
+  sed -i -e "s|@CERT@|$TB_RUN/pki/$2-chain.pem|g" -e "s|@KEY@|$TB_RUN/pki/$2.key|g" "$d/tls.cfg"
+}
+
+# start_kamailio WHICH CERT CA: start it and wait for a TLS handshake verified against CA
+start_kamailio() {
+  local d ip name pid
+  d=$(run_dir "$1") ip=$(ip_of "$1") name=$(pid_name "$1")
+  render_kamailio "$1" "$2"
+  setsid ip netns exec "$TB_NS_SRV" kamailio -f "$d/kamailio.cfg" -DD -E -m 64 -M 8 \
+    -P "$d/kamailio.pid" -Y "$d" </dev/null >>"$TB_RUN/log/$name.log" 2>&1 &
+  pid=$!
+  record "$name" "$pid"
+  TB_WATCH=$pid TB_WAIT=20 waitfor "$name TLS on $ip:5061" ip netns exec "$TB_NS_SRV" \
+    openssl s_client -brief -connect "$ip:5061" -verify_hostname "$1.$TB_DOMAIN" \
+    -CAfile "$TB_RUN/pki/$3.pem" -verify_return_error
+}
+
+start_bob() {
+  local pid before
+  before=$(grep -c '200 OK' "$TB_RUN/log/baresip-bob.log" 2>/dev/null || true)
+  setsid ip netns exec "$TB_NS_PEER" baresip -f "$TB_RUN/baresip/bob" \
+    </dev/null >>"$TB_RUN/log/baresip-bob.log" 2>&1 &
+  pid=$!
+  record baresip-bob "$pid"
+  TB_WATCH=$pid TB_WAIT=20 waitfor "baresip bob registered" \
+    bash -c "[ \$(grep -c '200 OK' '$TB_RUN/log/baresip-bob.log') -gt ${before:-0} ]"
+}
+
+# the certificate sip serves: remembered so that restarting sip alone keeps it
+sip_cert() { cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip; }
+
+do_start() {
+  case $1 in
+    sip)
+      if [ "$(sip_cert)" = sip-untrusted ]; then start_kamailio sip sip-untrusted untrusted-ca
+      else start_kamailio sip sip ca; fi
+      # bob's TLS needs the bed's CA: with an untrusted registrar he stays away
+      [ "$(sip_cert)" = sip ] && start_bob
+      return 0 ;;
+    sip2) start_kamailio sip2 sip2 ca ;;
+    bob) start_bob ;;
+  esac
+}
+
+switch_cert() {
+  mkdir -p "$TB_RUN/kamailio"
+  do_stop sip
+  echo "$1" > "$TB_RUN/kamailio/cert"
+  do_start sip
+}
+
+usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob | untrusted | trusted" >&2; exit 2; }
+
+case ${1:-} in
+  start|stop|restart)
+    case ${2:-} in sip|sip2|bob) ;; *) usage ;; esac
+    case $1 in
+      start) do_start "$2" ;;
+      stop) do_stop "$2" ;;
+      restart) do_stop "$2"; do_start "$2" ;;
+    esac ;;
+  untrusted) switch_cert sip-untrusted ;;
+  trusted) switch_cert sip ;;
+  *) usage ;;
+esac
