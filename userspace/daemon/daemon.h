@@ -20,6 +20,7 @@ struct control;
 struct dhcp_client;
 struct kernel_link;
 struct resolver;
+struct signin;
 struct sntp;
 
 struct ucphoned_options {
@@ -35,6 +36,9 @@ struct ucphoned_options {
 	const char *ntp_fallback;
 	bool set_clock;
 	bool release_on_exit;
+	/* sign-in (issue 7) */
+	uint32_t sip_expires_s;		/* REGISTER Expires asked for */
+	uint32_t sip_failback_s;	/* retry the preferred registrar */
 };
 
 struct ucphoned {
@@ -50,6 +54,7 @@ struct ucphoned {
 	struct sntp *sntp;
 	struct dhcp_client *dhcp;
 	struct audio *audio;		/* the sound card (audio.c) */
+	struct signin *signin;		/* registration + provisioning (signin.c) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

@@ -27,6 +27,7 @@
 #include "kernel_link.h"
 #include "reset.h"
 #include "resolver.h"
+#include "signin.h"
 #include "sntp.h"
 #include "state_dir.h"
 #include "wipe.h"
@@ -64,6 +65,9 @@ static void usage(FILE *out)
 		"      --ntp-fallback HOST  last time source (default time.windows.com)\n"
 		"      --set-clock       step the system clock from NTP (default: off)\n"
 		"      --release         send DHCPRELEASE when stopping\n"
+		"      --sip-expires S   registration lifetime to ask for (default 3600)\n"
+		"      --sip-failback-s S  registered on a lower-priority registrar,\n"
+		"                        try the preferred one this often (default 300)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -76,7 +80,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 {
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
-	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE };
+	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
+	       OPT_SIP_FAILBACK };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -92,6 +97,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "ntp-fallback", required_argument, NULL, OPT_NTP_FALLBACK },
 		{ "set-clock", no_argument, NULL, OPT_SET_CLOCK },
 		{ "release", no_argument, NULL, OPT_RELEASE },
+		{ "sip-expires", required_argument, NULL, OPT_SIP_EXPIRES },
+		{ "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -107,6 +114,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->reset.long_press_ms = RESET_DEFAULT_LONG_PRESS_MS;
 	opt->vendor_class = "MS-UC-Client";
 	opt->ntp_fallback = "time.windows.com";
+	opt->sip_expires_s = 3600;
+	opt->sip_failback_s = 300;
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -165,6 +174,26 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		case OPT_RELEASE:
 			opt->release_on_exit = true;
 			break;
+		case OPT_SIP_EXPIRES:
+		case OPT_SIP_FAILBACK: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v < 1 || v > 86400) {
+				fprintf(stderr, "ucphoned: --%s wants 1-86400 seconds, not '%s'\n",
+					c == OPT_SIP_EXPIRES ? "sip-expires" :
+					"sip-failback-s", optarg);
+				return EXIT_USAGE;
+			}
+			if (c == OPT_SIP_EXPIRES)
+				opt->sip_expires_s = (uint32_t)v;
+			else
+				opt->sip_failback_s = (uint32_t)v;
+			break;
+		}
 		case 'f':
 			break;
 		case OPT_VERSION:
@@ -257,7 +286,10 @@ static uint64_t monotonic_usec(void)
 
 static void daemon_teardown(struct ucphoned *d)
 {
-	/* DHCP first: it removes the address while the rest still stand. */
+	/* Sign-in first: its un-REGISTER leaves while the network stands. */
+	signin_free(d->signin);
+	d->signin = NULL;
+	/* DHCP next: it removes the address while the rest still stand. */
 	dhcp_client_free(d->dhcp);
 	d->dhcp = NULL;
 	sntp_free(d->sntp);
@@ -324,6 +356,8 @@ static int daemon_setup(struct ucphoned *d)
 		ret = sntp_new(d, &d->sntp);
 	if (ret >= 0)
 		ret = dhcp_client_new(d, &d->dhcp);
+	if (ret >= 0)
+		ret = signin_new(d, &d->signin);
 	if (ret < 0)
 		log_error(&d->log, SUBSYS, "cannot bring the network up",
 			  LOG_STR("interface", d->options.interface),

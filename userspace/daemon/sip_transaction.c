@@ -27,7 +27,7 @@ struct sip_client_txn {
 struct sip_txn_layer {
 	struct ucphoned *d;
 	struct log *log;
-	struct sip_transport *tp;
+	struct sip_tls_transport *tp;
 	struct sip_client_txn *txns;
 	struct {
 		struct sip_conn_watch w;
@@ -337,7 +337,7 @@ int sip_txn_on_notify(struct sip_txn_layer *l, const char *event,
 	return -ENOSPC;
 }
 
-struct sip_transport *sip_txn_transport(struct sip_txn_layer *l)
+struct sip_tls_transport *sip_txn_transport(struct sip_txn_layer *l)
 {
 	return l->tp;
 }

@@ -46,7 +46,7 @@ int sip_txn_layer_new(struct ucphoned *d,
 		      const struct sip_transport_options *opt,
 		      struct sip_txn_layer **out);
 void sip_txn_layer_free(struct sip_txn_layer *l);
-struct sip_transport *sip_txn_transport(struct sip_txn_layer *l);
+struct sip_tls_transport *sip_txn_transport(struct sip_txn_layer *l);
 
 int sip_txn_watch(struct sip_txn_layer *l, const struct sip_conn_watch *w,
 		  void *ctx);

@@ -23,7 +23,7 @@
 #define TX_MAX (4 * SIP_MSG_MAX)
 
 struct sip_conn {
-	struct sip_transport *t;
+	struct sip_tls_transport *t;
 	struct sip_conn *next;		/* in t->conns while not down */
 	unsigned int refs;
 	bool listed;
@@ -51,7 +51,7 @@ struct sip_conn {
 	uint64_t pings, pongs, messages_in, messages_out, bad_messages;
 };
 
-struct sip_transport {
+struct sip_tls_transport {
 	struct ucphoned *d;
 	struct log *log;
 	struct sip_transport_options opt;
@@ -529,7 +529,7 @@ static void on_resolved(void *ctx, int status, const uint32_t *addrs,
 		conn_fail(c, SIP_CONN_ERR_CONNECT, strerror(-ret));
 }
 
-int sip_conn_open(struct sip_transport *t, const char *host, uint16_t port,
+int sip_conn_open(struct sip_tls_transport *t, const char *host, uint16_t port,
 		  X509_STORE *store, struct sip_conn **out)
 {
 	struct sip_conn *c;
@@ -619,9 +619,9 @@ void sip_conn_unref(struct sip_conn *c)
 int sip_transport_new(struct ucphoned *d,
 		      const struct sip_transport_options *opt,
 		      const struct sip_transport_handler *h, void *ctx,
-		      struct sip_transport **out)
+		      struct sip_tls_transport **out)
 {
-	struct sip_transport *t = calloc(1, sizeof(*t));
+	struct sip_tls_transport *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return -ENOMEM;
@@ -634,7 +634,7 @@ int sip_transport_new(struct ucphoned *d,
 	return 0;
 }
 
-void sip_transport_free(struct sip_transport *t)
+void sip_transport_free(struct sip_tls_transport *t)
 {
 	if (!t)
 		return;
@@ -649,7 +649,7 @@ void sip_transport_free(struct sip_transport *t)
 	free(t);
 }
 
-struct json_object *sip_transport_status(const struct sip_transport *t)
+struct json_object *sip_transport_status(const struct sip_tls_transport *t)
 {
 	static const char *const states[] = {
 		"resolving", "connecting", "handshake", "up", "down",

@@ -49,7 +49,7 @@ enum sip_conn_error {
 	SIP_CONN_ERR_KEEPALIVE,	/* a ping went unanswered */
 };
 
-struct sip_transport;
+struct sip_tls_transport;
 struct sip_conn;
 
 /* Everything the layer above (sip_transaction) hears from connections. */
@@ -69,8 +69,8 @@ struct sip_transport_options {
 int sip_transport_new(struct ucphoned *d,
 		      const struct sip_transport_options *opt,
 		      const struct sip_transport_handler *h, void *ctx,
-		      struct sip_transport **out);
-void sip_transport_free(struct sip_transport *t);
+		      struct sip_tls_transport **out);
+void sip_transport_free(struct sip_tls_transport *t);
 
 /*
  * The connection to host:port, a new reference: the live one if any,
@@ -78,7 +78,7 @@ void sip_transport_free(struct sip_transport *t);
  * the handler, never from inside this call). store: verified against;
  * referenced by the connection.
  */
-int sip_conn_open(struct sip_transport *t, const char *host, uint16_t port,
+int sip_conn_open(struct sip_tls_transport *t, const char *host, uint16_t port,
 		  X509_STORE *store, struct sip_conn **out);
 void sip_conn_ref(struct sip_conn *c);
 /* Drops a reference; the last one closes the connection. */
@@ -94,6 +94,6 @@ const char *sip_conn_local(const struct sip_conn *c);
 /* Queues bytes on an up connection: 0, -ENOTCONN, -ENOBUFS. */
 int sip_conn_send(struct sip_conn *c, const char *buf, size_t len);
 
-struct json_object *sip_transport_status(const struct sip_transport *t);
+struct json_object *sip_transport_status(const struct sip_tls_transport *t);
 
 #endif /* UCPHONED_SIP_TRANSPORT_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "dhcp_client.h"
 #include "resolver.h"
+#include "signin.h"
 #include "sntp.h"
 #include "status.h"
 
@@ -18,5 +19,7 @@ struct json_object *status_build(struct ucphoned *d)
 	json_object_object_add(o, "dhcp", dhcp_client_status(d->dhcp));
 	json_object_object_add(o, "dns", resolver_status(d->resolver));
 	json_object_object_add(o, "time", sntp_status(d->sntp));
+	if (d->signin)
+		json_object_object_add(o, "sip", signin_status(d->signin));
 	return o;
 }
