@@ -18,10 +18,12 @@
 struct audio;
 struct control;
 struct dhcp_client;
+struct identity;
 struct kernel_link;
 struct resolver;
 struct signin;
 struct sntp;
+struct trust;
 
 struct ucphoned_options {
 	const char *control_path;
@@ -54,6 +56,8 @@ struct ucphoned {
 	struct sntp *sntp;
 	struct dhcp_client *dhcp;
 	struct audio *audio;		/* the sound card (audio.c) */
+	struct identity *identity;	/* sign-in identity (identity.c) */
+	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 
 	sd_event_source *sigterm, *sigint, *sighup;

@@ -123,7 +123,9 @@ static void drop_probe(struct sip_register *r)
 
 static void on_register_answer(void *ctx, const struct sip_msg *resp, int err);
 
-static int send_register(struct sip_register *r, uint32_t expires)
+/* detached: written straight on the connection, no transaction (shutdown) */
+static int send_register_ex(struct sip_register *r, uint32_t expires,
+			    bool detached)
 {
 	char buf[4096], uri[300], branch[SIP_BRANCH_MAX];
 	const struct sip_account *a = &r->acct;
@@ -157,13 +159,20 @@ static int send_register(struct sip_register *r, uint32_t expires)
 	sip_out_body(&o, NULL, NULL, 0);
 	if (!ret)
 		ret = sip_out_finish(&o, &len);
-	if (!ret)
+	if (!ret && detached)
+		ret = sip_conn_send(r->conn, buf, len);
+	else if (!ret)
 		ret = sip_txn_request(r->l, r->conn, buf, len, branch,
 				      "REGISTER", on_register_answer, r, &r->tx);
 	secret_zero(buf, sizeof(buf));
 	if (ret < 0)
 		log_warning(r->log, SUBSYS, "cannot send REGISTER", LOG_ERRNO(ret));
 	return ret;
+}
+
+static int send_register(struct sip_register *r, uint32_t expires)
+{
+	return send_register_ex(r, expires, false);
 }
 
 /* ---- walking the targets ---- */
@@ -440,7 +449,7 @@ static void on_register_answer(void *ctx, const struct sip_msg *m, int err)
 				unregistered(r);
 				return;
 			}
-			auth_failed(r, "401 Unauthorized: wrong password or user name");
+			auth_failed(r, "Wrong password or user name (401 Unauthorized)");
 			return;
 		}
 		secret_zero(&prev, sizeof(prev));
@@ -470,7 +479,7 @@ static void on_register_answer(void *ctx, const struct sip_msg *m, int err)
 		}
 	}
 	if (m->status == 403) {
-		auth_failed(r, "403 Forbidden: wrong password or user name");
+		auth_failed(r, "Wrong password or user name (403 Forbidden)");
 		return;
 	}
 	snprintf(why, sizeof(why), "registrar answered %u %.*s", m->status,
@@ -694,14 +703,17 @@ void sip_register_free(struct sip_register *r)
 	if (!r)
 		return;
 	sip_txn_unwatch(r->l, r);
-	/* Stopping: the un-REGISTER goes out, nobody waits for its answer. */
+	/*
+	 * Stopping: the un-REGISTER goes out with the last nonce, nobody waits
+	 * for its answer (the loop is finishing: no timers can be added).
+	 */
 	if ((r->state == SIP_REG_REGISTERED || r->state == SIP_REG_REFRESHING) &&
 	    r->conn && sip_conn_state(r->conn) == SIP_CONN_UP) {
 		if (r->tx)
 			sip_txn_cancel(r->l, r->tx);
 		r->tx = NULL;
 		r->state = SIP_REG_UNREGISTERING;
-		if (send_register(r, 0) == 0)
+		if (send_register_ex(r, 0, true) == 0)
 			log_info(r->log, SUBSYS, "un-REGISTER sent",
 				 LOG_STR("address", r->acct.address));
 	}
