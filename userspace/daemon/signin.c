@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dhcp_client.h"
 #include "identity.h"
 #include "ocs_ident.h"
 #include "resolver.h"
@@ -29,6 +31,7 @@ struct signin {
 	enum sip_reg_state last_state;
 	const char *waiting;		/* what sign-in waits for, or NULL */
 	bool evaluating, again;
+	uint64_t link_to_registered_usec;	/* the first registration */
 };
 
 /* The epid from <state>/sip-epid, or a new one written there atomically. */
@@ -72,6 +75,15 @@ static void on_reg_state(void *ctx, enum sip_reg_state state)
 	enum sip_reg_state prev = s->last_state;
 
 	s->last_state = state;
+	if (state == SIP_REG_REGISTERED && !s->link_to_registered_usec &&
+	    s->d->dhcp) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s->link_to_registered_usec = (uint64_t)ts.tv_sec * USEC +
+					     (uint64_t)ts.tv_nsec / 1000u -
+					     dhcp_client_link_up_usec(s->d->dhcp);
+	}
 	if (state == SIP_REG_REGISTERED && prev != SIP_REG_REFRESHING)
 		sip_provision_start(s->prov);
 	else if (state == SIP_REG_IDLE)
@@ -228,6 +240,9 @@ struct json_object *signin_status(const struct signin *s)
 	else
 		text = "Signing in";
 	json_object_object_add(o, "status_text", json_object_new_string(text));
+	if (s->link_to_registered_usec)
+		json_object_object_add(o, "link_to_registered_ms", json_object_new_uint64(
+			s->link_to_registered_usec / 1000));
 	json_object_object_add(o, "provisioning", sip_provision_status(s->prov));
 	json_object_object_add(o, "transport", sip_txn_status(s->l));
 	return o;
