@@ -16,6 +16,8 @@ void ctl_print_info(FILE *out, struct json_object *result);
 
 /* The result of `status`: lease, DNS, registrars, time. */
 void ctl_print_status(FILE *out, struct json_object *result);
+/* The "identity" object of status (also the signin/signout result). */
+void ctl_print_identity(FILE *out, struct json_object *identity);
 
 /* One event as one line. */
 void ctl_print_event(FILE *out, struct json_object *event);

@@ -68,6 +68,23 @@ static void print_sip(FILE *out, struct json_object *sip)
 	}
 }
 
+void ctl_print_identity(FILE *out, struct json_object *identity)
+{
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
+	struct json_object *v;
+
+	if (json_object_object_get_ex(identity, "signed_in", &v) &&
+	    json_object_get_boolean(v))
+		fprintf(out, "sign-in:      %s as %s (%s)\n",
+			ctl_json_str(identity, "address", a),
+			ctl_json_str(identity, "user", b),
+			ctl_json_str(identity, "source", c));
+	else
+		fprintf(out, "sign-in:      signed out\n");
+	if (ctl_json_member(identity, "error", json_type_string))
+		fprintf(out, "sign-in error: %s\n", ctl_json_str(identity, "error", a));
+}
+
 void ctl_print_status(FILE *out, struct json_object *result)
 {
 	struct json_object *sip = ctl_json_member(result, "sip", json_type_object);
@@ -78,6 +95,9 @@ void ctl_print_status(FILE *out, struct json_object *result)
 	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX], d[CTL_FIELD_MAX];
 	char e[CTL_FIELD_MAX];
 
+	if (ctl_json_member(result, "identity", json_type_object))
+		ctl_print_identity(out, ctl_json_member(result, "identity",
+							 json_type_object));
 	if (!dhcp) {
 		fprintf(out, "network: %s\n", ctl_json_str(result, "network", a));
 		return;

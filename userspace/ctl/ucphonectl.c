@@ -23,6 +23,7 @@
 #include "config.h"
 #include "control_proto.h"
 #include "format.h"
+#include "signin.h"
 #include "srtp_view.h"
 
 enum exit_code {
@@ -53,6 +54,9 @@ static void usage(FILE *out)
 		"  srtp      SRTP sessions offloaded to the kernel, with counters\n"
 		"  events    print kernel events as they happen, until ^C\n"
 		"  status    the network: lease, DNS, registrars found, time\n"
+		"  signin --address ADDRESS --user USER (--password-stdin | --password-file F)\n"
+		"            sign in (stored by the daemon, 0600); see signin --help\n"
+		"  signout   forget the sign-in identity\n"
 		"  help      print this help\n"
 		"  version   print ucphonectl's version\n"
 		"Other commands are passed to the daemon as they are.\n"
@@ -115,24 +119,14 @@ static int recv_message(struct ctl *ctl, size_t *len)
 	return EXIT_OK;
 }
 
-/* Sends {"command":name}, reads the reply; *result is a new reference. */
-static int call(struct ctl *ctl, const char *name,
-		struct json_object **result)
+/* Reads the reply to request name; *result is a new reference. */
+static int await_reply(struct ctl *ctl, const char *name,
+		       struct json_object **result)
 {
-	struct json_object *req = control_request_new(name);
 	char error[CONTROL_ERROR_MAX];
 	struct control_reply reply;
-	const char *text;
 	size_t len;
 	int ret;
-
-	if (!req)
-		return unreachable(ctl, "cannot ask", strerror(ENOMEM));
-	text = control_json_string(req, &len);
-	ret = send(ctl->fd, text, len, MSG_NOSIGNAL) < 0 ? -errno : 0;
-	json_object_put(req);
-	if (ret < 0)
-		return unreachable(ctl, "cannot send to", strerror(-ret));
 
 	ret = recv_message(ctl, &len);
 	if (ret != EXIT_OK)
@@ -149,11 +143,74 @@ static int call(struct ctl *ctl, const char *name,
 	return EXIT_OK;
 }
 
+/* Sends {"command":name}, reads the reply; *result is a new reference. */
+static int call(struct ctl *ctl, const char *name,
+		struct json_object **result)
+{
+	struct json_object *req = control_request_new(name);
+	const char *text;
+	size_t len;
+	int ret;
+
+	if (!req)
+		return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+	text = control_json_string(req, &len);
+	ret = send(ctl->fd, text, len, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	json_object_put(req);
+	if (ret < 0)
+		return unreachable(ctl, "cannot send to", strerror(-ret));
+	return await_reply(ctl, name, result);
+}
+
 static void print_json(struct json_object *obj)
 {
 	size_t len;
 
 	printf("%s\n", control_json_string(obj, &len));
+}
+
+/* Prints a signin/signout result: the identity the daemon now has. */
+static void print_identity(const struct ctl *ctl, struct json_object *result)
+{
+	struct json_object *v;
+
+	if (ctl->json) {
+		print_json(result);
+		return;
+	}
+	if (json_object_object_get_ex(result, "signed_in", &v) &&
+	    json_object_get_boolean(v))
+		ctl_print_identity(stdout, result);
+	else
+		printf("signed out\n");
+}
+
+static int cmd_signin(struct ctl *ctl, struct signin_args *a)
+{
+	struct json_object *result;
+	int ret = ctl_signin_send(ctl->fd, a);
+
+	ctl_signin_clear(a);
+	if (ret < 0)
+		return unreachable(ctl, "cannot send to", strerror(-ret));
+	ret = await_reply(ctl, "signin", &result);
+	if (ret != EXIT_OK)
+		return ret;
+	print_identity(ctl, result);
+	json_object_put(result);
+	return EXIT_OK;
+}
+
+static int cmd_signout(struct ctl *ctl)
+{
+	struct json_object *result;
+	int ret = call(ctl, "signout", &result);
+
+	if (ret != EXIT_OK)
+		return ret;
+	print_identity(ctl, result);
+	json_object_put(result);
+	return EXIT_OK;
 }
 
 static int cmd_info(struct ctl *ctl)
@@ -272,6 +329,23 @@ static int cmd_other(struct ctl *ctl, const char *name)
 	return EXIT_OK;
 }
 
+/*
+ * Where the command word is: the first argument that is neither a global
+ * option nor the value of -c/--control. signin's own options follow it.
+ */
+static int command_index(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1;
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--control"))
+			i++;
+		else if (argv[i][0] != '-')
+			return i;
+	}
+	return argc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -285,10 +359,15 @@ int main(int argc, char **argv)
 		.path = env && *env ? env : UCPHONE_DEFAULT_CONTROL,
 		.fd = -1,
 	};
+	struct signin_args signin = { 0 };
+	int c, ret, at = command_index(argc, argv), global_argc = argc;
+	bool is_signin = at < argc && !strcmp(argv[at], "signin");
 	const char *command;
-	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:jh", longopts, NULL)) != -1) {
+	/* Global options stop at "signin": what follows is its own. */
+	if (is_signin)
+		global_argc = at + 1;
+	while ((c = getopt_long(global_argc, argv, "c:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			ctl.path = optarg;
@@ -304,7 +383,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
+	if (global_argc - optind != 1) {
 		fprintf(stderr, "ucphonectl: %s\n", optind < argc ?
 			"one command at a time" : "no command given");
 		usage(stderr);
@@ -329,6 +408,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* Usage and the password first: no daemon needed to get them wrong. */
+	if (is_signin) {
+		ret = ctl_signin_parse(argc - at, argv + at, &signin);
+		if (ret) {
+			ctl_signin_clear(&signin);
+			return ret;
+		}
+	}
+
 	ctl.buf = malloc(CONTROL_MESSAGE_MAX + 1);
 	if (!ctl.buf) {
 		fprintf(stderr, "ucphonectl: out of memory\n");
@@ -342,9 +430,14 @@ int main(int argc, char **argv)
 			ret = cmd_events(&ctl);
 		else if (strcmp(command, "status") == 0)
 			ret = cmd_status(&ctl);
+		else if (is_signin)
+			ret = cmd_signin(&ctl, &signin);
+		else if (strcmp(command, "signout") == 0)
+			ret = cmd_signout(&ctl);
 		else
 			ret = cmd_other(&ctl, command);
 	}
+	ctl_signin_clear(&signin);
 	if (ctl.fd >= 0)
 		close(ctl.fd);
 	free(ctl.buf);

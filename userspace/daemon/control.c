@@ -13,7 +13,9 @@
 
 #include "control.h"
 #include "control_proto.h"
+#include "identity.h"
 #include "info.h"
+#include "secret.h"
 #include "status.h"
 #include "list.h"
 
@@ -37,6 +39,8 @@ struct control_client {
 	sd_event_source *io;
 	sd_event_source *idle;		/* NULL once subscribed to events */
 	bool subscribed;
+	/* A signin request whose password message is still to come. */
+	struct control_request *signin;
 };
 
 struct control {
@@ -71,6 +75,7 @@ static void client_free(struct control_client *c)
 	sd_event_source_disable_unref(c->idle);
 	close(c->fd);
 	log_debug(ctl->log, SUBSYS, "client closed", LOG_UINT("client", c->id));
+	free(c->signin);
 	free(c);
 }
 
@@ -139,6 +144,77 @@ static struct json_object *subscribe(struct control_client *c)
 	return result;
 }
 
+/* The reply to signin/signout: the identity as the status shows it. */
+static struct json_object *identity_reply(struct control *ctl, int ret,
+					  const char *error)
+{
+	struct json_object *result;
+
+	if (ret < 0)
+		return control_reply_new_error(error);
+	result = identity_status(ctl->d->identity);
+	return result ? control_reply_new_ok(result) :
+			control_reply_new_error("out of memory");
+}
+
+/*
+ * The message after a signin request: the password's raw bytes (see
+ * control_proto.h). Every copy of it here is zeroed before return.
+ */
+static int handle_password(struct control_client *c, const char *buf,
+			   size_t len)
+{
+	char error[IDENTITY_SIGNIN_ERROR_MAX] = "";
+	struct control *ctl = c->ctl;
+	struct signin_identity *in;
+	int ret = -EINVAL;
+
+	in = calloc(1, sizeof(*in));
+	if (!in) {
+		ret = -ENOMEM;
+		snprintf(error, sizeof(error), "out of memory");
+	} else if (!len || len >= sizeof(in->password) || memchr(buf, '\0', len)) {
+		snprintf(error, sizeof(error),
+			 "password must be 1 to %zu bytes, without NUL",
+			 sizeof(in->password) - 1);
+	} else if (!ctl->d->identity) {
+		snprintf(error, sizeof(error), "sign-in not available");
+	} else {
+		memcpy(in->address, c->signin->address, sizeof(in->address));
+		memcpy(in->user, c->signin->user, sizeof(in->user));
+		memcpy(in->password, buf, len);
+		ret = identity_signin(ctl->d->identity, in, error);
+	}
+	free(c->signin);
+	c->signin = NULL;
+	secret_zero_free(in, sizeof(*in));
+	if (ret < 0)
+		log_info(ctl->log, SUBSYS, "sign-in refused",
+			 LOG_UINT("client", c->id), LOG_STR("reason", error));
+	return client_reply(c, identity_reply(ctl, ret, error));
+}
+
+static int handle_signin(struct control_client *c,
+			 const struct control_request *req)
+{
+	c->signin = malloc(sizeof(*c->signin));
+	if (!c->signin)
+		return client_reply(c, control_reply_new_error("out of memory"));
+	*c->signin = *req;
+	/* No reply yet: the password comes as the next message. */
+	return 0;
+}
+
+static int handle_signout(struct control_client *c)
+{
+	char error[IDENTITY_SIGNIN_ERROR_MAX] = "sign-in not available";
+	int ret = -ENODEV;
+
+	if (c->ctl->d->identity)
+		ret = identity_signout(c->ctl->d->identity, error);
+	return client_reply(c, identity_reply(c->ctl, ret, error));
+}
+
 /*
  * buf holds at most CONTROL_REQUEST_MAX + 1 bytes: recv() cut a longer
  * request to that (SEQPACKET drops the rest), and the parser refuses it as
@@ -170,6 +246,10 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_STATUS:
 		result = status_build(ctl->d);
 		break;
+	case CONTROL_CMD_SIGNIN:
+		return handle_signin(c, &req);
+	case CONTROL_CMD_SIGNOUT:
+		return handle_signout(c);
 	case __CONTROL_CMD_COUNT:
 		break;
 	}
@@ -184,6 +264,7 @@ static int on_client_io(sd_event_source *source, int fd, uint32_t revents,
 	struct control_client *c = userdata;
 	struct control *ctl = c->ctl;
 	ssize_t n;
+	int ret;
 
 	(void)source;
 
@@ -203,7 +284,13 @@ static int on_client_io(sd_event_source *source, int fd, uint32_t revents,
 
 	if (c->idle)
 		sd_event_source_set_time_relative(c->idle, CONTROL_IDLE_USEC);
-	if (handle_request(c, ctl->rx_buf, (size_t)n) < 0)
+	if (c->signin)
+		ret = handle_password(c, ctl->rx_buf, (size_t)n);
+	else
+		ret = handle_request(c, ctl->rx_buf, (size_t)n);
+	/* The buffer may have held a password. */
+	secret_zero(ctl->rx_buf, (size_t)n);
+	if (ret < 0)
 		client_free(c);
 	return 0;
 }

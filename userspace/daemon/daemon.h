@@ -41,6 +41,8 @@ struct ucphoned_options {
 	/* sign-in (issue 7) */
 	uint32_t sip_expires_s;		/* REGISTER Expires asked for */
 	uint32_t sip_failback_s;	/* retry the preferred registrar */
+	/* sign-in (issue 7): identity file read when none is stored */
+	const char *signin_config;
 };
 
 struct ucphoned {
@@ -56,7 +58,7 @@ struct ucphoned {
 	struct sntp *sntp;
 	struct dhcp_client *dhcp;
 	struct audio *audio;		/* the sound card (audio.c) */
-	struct identity *identity;	/* sign-in identity (identity.c) */
+	struct identity *identity;	/* sign-in address, user, password */
 	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 

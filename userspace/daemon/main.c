@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "dhcp_client.h"
 #include "events.h"
+#include "identity.h"
 #include "kernel_link.h"
 #include "reset.h"
 #include "resolver.h"
@@ -68,6 +69,9 @@ static void usage(FILE *out)
 		"      --sip-expires S   registration lifetime to ask for (default 3600)\n"
 		"      --sip-failback-s S  registered on a lower-priority registrar,\n"
 		"                        try the preferred one this often (default 300)\n"
+		"      --signin-config FILE  sign in with the identity in FILE\n"
+		"                        (address=, user=, password= lines) when\n"
+		"                        none is stored by `ucphonectl signin`\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -81,7 +85,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
-	       OPT_SIP_FAILBACK };
+	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -99,6 +103,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "release", no_argument, NULL, OPT_RELEASE },
 		{ "sip-expires", required_argument, NULL, OPT_SIP_EXPIRES },
 		{ "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK },
+		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -194,6 +199,9 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 				opt->sip_failback_s = (uint32_t)v;
 			break;
 		}
+		case OPT_SIGNIN_CONFIG:
+			opt->signin_config = optarg;
+			break;
 		case 'f':
 			break;
 		case OPT_VERSION:
@@ -220,9 +228,10 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	}
 	if ((opt->interface && !*opt->interface) || !*opt->vendor_class ||
 	    strlen(opt->vendor_class) > 255 ||
-	    (opt->sip_domain && !*opt->sip_domain)) {
-		fprintf(stderr, "ucphoned: empty --interface or --sip-domain, "
-			"or --vendor-class empty or over 255 bytes\n");
+	    (opt->sip_domain && !*opt->sip_domain) ||
+	    (opt->signin_config && !*opt->signin_config)) {
+		fprintf(stderr, "ucphoned: empty --interface, --sip-domain or "
+			"--signin-config, or --vendor-class empty or over 255 bytes\n");
 		return EXIT_USAGE;
 	}
 
@@ -302,6 +311,8 @@ static void daemon_teardown(struct ucphoned *d)
 	d->kernel = NULL;
 	control_free(d->control);
 	d->control = NULL;
+	identity_free(d->identity);
+	d->identity = NULL;
 	if (d->state_dir_fd >= 0)
 		close(d->state_dir_fd);
 	d->state_dir_fd = -1;
@@ -337,6 +348,10 @@ static int daemon_setup(struct ucphoned *d)
 	d->state_dir_fd = state_dir_open(d->options.state_dir, &d->log);
 	if (d->state_dir_fd < 0)
 		return d->state_dir_fd;
+	/* The identity before anything that signs in with it (trust, SIP). */
+	ret = identity_new(d, &d->identity);
+	if (ret < 0)
+		return ret;
 
 	/* The socket first: a second daemon stops here, before the kernel. */
 	ret = control_new(d, d->options.control_path, &d->control);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "dhcp_client.h"
+#include "identity.h"
 #include "resolver.h"
 #include "signin.h"
 #include "sntp.h"
@@ -11,6 +12,9 @@ struct json_object *status_build(struct ucphoned *d)
 
 	if (!o)
 		return NULL;
+	if (d->identity)
+		json_object_object_add(o, "identity",
+				       identity_status(d->identity));
 	if (!d->dhcp) {
 		json_object_object_add(o, "network", json_object_new_string(
 			"not managed (no --interface)"));

@@ -15,6 +15,8 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_INFO] = "info",
 	[CONTROL_CMD_EVENTS] = "events",
 	[CONTROL_CMD_STATUS] = "status",
+	[CONTROL_CMD_SIGNIN] = "signin",
+	[CONTROL_CMD_SIGNOUT] = "signout",
 };
 
 const char *control_command_name(enum control_command command)
@@ -119,6 +121,44 @@ static int parse_json(const void *buf, size_t len, size_t max,
 	return 0;
 }
 
+/* Copies string field key into out; -EINVAL unless a non-empty NUL-free string that fits. */
+static int copy_field(struct json_object *root, const char *key, char *out,
+		      char error[CONTROL_ERROR_MAX])
+{
+	struct json_object *v;
+	size_t len;
+
+	if (!json_object_object_get_ex(root, key, &v))
+		return refuse_quoting(error, "missing field", key);
+	if (!json_object_is_type(v, json_type_string))
+		return refuse_quoting(error, "must be a string:", key);
+	len = (size_t)json_object_get_string_len(v);
+	if (!len || len >= CONTROL_SIGNIN_FIELD_MAX ||
+	    strlen(json_object_get_string(v)) != len)
+		return refuse_quoting(error, "empty, too long or NUL in", key);
+	memcpy(out, json_object_get_string(v), len + 1);
+	return 0;
+}
+
+/* "address" and "user" belong to signin, and signin needs both. */
+static int signin_fields(struct json_object *root, struct control_request *req,
+			 char error[CONTROL_ERROR_MAX])
+{
+	int ret;
+
+	if (req->command != CONTROL_CMD_SIGNIN) {
+		if (json_object_object_get_ex(root, "address", NULL))
+			return refuse_quoting(error, "unknown field", "address");
+		if (json_object_object_get_ex(root, "user", NULL))
+			return refuse_quoting(error, "unknown field", "user");
+		return 0;
+	}
+	ret = copy_field(root, "address", req->address, error);
+	if (!ret)
+		ret = copy_field(root, "user", req->user, error);
+	return ret;
+}
+
 int control_request_parse(const void *buf, size_t len,
 			  struct control_request *req,
 			  char error[CONTROL_ERROR_MAX])
@@ -145,7 +185,8 @@ int control_request_parse(const void *buf, size_t len,
 	}
 	json_object_object_foreach(root, key, value) {
 		(void)value;
-		if (strcmp(key, "command") != 0) {
+		if (strcmp(key, "command") != 0 && strcmp(key, "address") != 0 &&
+		    strcmp(key, "user") != 0) {
 			ret = refuse_quoting(error, "unknown field", key);
 			goto out;
 		}
@@ -166,7 +207,7 @@ int control_request_parse(const void *buf, size_t len,
 		for (unsigned int i = 0; i < __CONTROL_CMD_COUNT; i++) {
 			if (strcmp(name, command_names[i]) == 0) {
 				req->command = (enum control_command)i;
-				ret = 0;
+				ret = signin_fields(root, req, error);
 				goto out;
 			}
 		}
@@ -184,6 +225,20 @@ struct json_object *control_request_new(const char *command)
 	if (obj)
 		json_object_object_add(obj, "command",
 				       json_object_new_string(command));
+	return obj;
+}
+
+struct json_object *control_request_new_signin(const char *address,
+					       const char *user)
+{
+	struct json_object *obj = control_request_new("signin");
+
+	if (obj) {
+		json_object_object_add(obj, "address",
+				       json_object_new_string(address));
+		json_object_object_add(obj, "user",
+				       json_object_new_string(user));
+	}
 	return obj;
 }
 

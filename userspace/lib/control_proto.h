@@ -12,6 +12,15 @@
  * daemon is an event: {"event":"<type>", ...} (see ucphone_json.h), plus
  * the daemon's own {"event":"events-lost","count":N},
  * {"event":"kernel-available","uapi":N} and {"event":"kernel-unavailable"}.
+ *
+ * Sign-in is the one request in two messages, so that the password never
+ * passes through a JSON parser (whose buffers we cannot zero):
+ *
+ *   request   {"command":"signin","address":"alice@corp.test","user":"CORP\\alice"}
+ *   request   the password's raw bytes (1-255, no NUL), as its own message
+ *   reply     {"ok":true,"result":{"signed_in":true,"address":...,"user":...}}
+ *
+ * {"command":"signout"} forgets the identity and its stored copy.
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -32,12 +41,24 @@ enum control_command {
 	CONTROL_CMD_INFO,
 	CONTROL_CMD_EVENTS,
 	CONTROL_CMD_STATUS,
+	CONTROL_CMD_SIGNIN,
+	CONTROL_CMD_SIGNOUT,
 	__CONTROL_CMD_COUNT
 };
 
+/* Longest sign-in address, user and password, with the NUL. */
+#define CONTROL_SIGNIN_FIELD_MAX 256
+
 struct control_request {
 	enum control_command command;
+	/* CONTROL_CMD_SIGNIN only: both present, non-empty, NUL-free */
+	char address[CONTROL_SIGNIN_FIELD_MAX];
+	char user[CONTROL_SIGNIN_FIELD_MAX];
 };
+
+/* {"command":"signin","address":address,"user":user} */
+struct json_object *control_request_new_signin(const char *address,
+					       const char *user);
 
 const char *control_command_name(enum control_command command);
 
