@@ -12,6 +12,8 @@ packages=(
 	device-tree-compiler
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libsrtp2-dev
 	libasound2-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
+	# the public CA bundle (trust.c default --ca-bundle)
+	ca-certificates
 	libsystemd-dev libjson-c-dev
 	# VM: QEMU and the guest's tools (the guest runs the host's root read-only)
 	qemu-system-x86 busybox-static alsa-utils i2c-tools gpiod evtest

@@ -68,6 +68,28 @@ static void print_sip(FILE *out, struct json_object *sip)
 	}
 }
 
+/* Root CAs: state, each learned root with its source, the public count. */
+static void print_trust(FILE *out, struct json_object *trust)
+{
+	struct json_object *learned = ctl_json_member(trust, "learned", json_type_array);
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
+
+	fprintf(out, "trust:        %s (discovery %s), %s public roots\n",
+		ctl_json_str(trust, "state", a), ctl_json_str(trust, "discovery", b),
+		ctl_json_int(trust, "public_roots", c));
+	for (size_t i = 0; learned && i < json_object_array_length(learned); i++) {
+		struct json_object *r = json_object_array_get_idx(learned, i);
+
+		fprintf(out, "root CA:      %s from %s\n              sha256 %s\n",
+			ctl_json_str(r, "subject", a), ctl_json_str(r, "source", b),
+			ctl_json_str(r, "sha256", c));
+	}
+	if (ctl_json_member(trust, "error", json_type_string))
+		fprintf(out, "trust error:  %s\n", ctl_json_str(trust, "error", a));
+	if (ctl_json_member(trust, "persist_error", json_type_string))
+		fprintf(out, "trust store:  %s\n", ctl_json_str(trust, "persist_error", a));
+}
+
 void ctl_print_identity(FILE *out, struct json_object *identity)
 {
 	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
@@ -150,6 +172,8 @@ void ctl_print_status(FILE *out, struct json_object *result)
 		if (ctl_json_member(time, "error", json_type_string))
 			fprintf(out, "time error:   %s\n", ctl_json_str(time, "error", a));
 	}
+	if (ctl_json_member(result, "trust", json_type_object))
+		print_trust(out, ctl_json_member(result, "trust", json_type_object));
 	if (sip)
 		print_sip(out, sip);
 }

@@ -43,6 +43,7 @@ struct ucphoned_options {
 	uint32_t sip_failback_s;	/* retry the preferred registrar */
 	/* sign-in (issue 7): identity file read when none is stored */
 	const char *signin_config;
+	const char *ca_bundle;		/* public roots (PEM), issue 7 */
 };
 
 struct ucphoned {

@@ -31,6 +31,7 @@
 #include "signin.h"
 #include "sntp.h"
 #include "state_dir.h"
+#include "trust.h"
 #include "wipe.h"
 
 #define SUBSYS "main"
@@ -72,11 +73,12 @@ static void usage(FILE *out)
 		"      --signin-config FILE  sign in with the identity in FILE\n"
 		"                        (address=, user=, password= lines) when\n"
 		"                        none is stored by `ucphonectl signin`\n"
+		"      --ca-bundle PATH  public CA roots, PEM (default %s)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
 		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR,
-		RESET_DEFAULT_LONG_PRESS_MS);
+		RESET_DEFAULT_LONG_PRESS_MS, UCPHONE_DEFAULT_CA_BUNDLE);
 }
 
 /* Returns -1 to go on, or the exit code. */
@@ -85,7 +87,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
-	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG };
+	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -104,6 +106,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "sip-expires", required_argument, NULL, OPT_SIP_EXPIRES },
 		{ "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK },
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
+		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -121,6 +124,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->ntp_fallback = "time.windows.com";
 	opt->sip_expires_s = 3600;
 	opt->sip_failback_s = 300;
+	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -201,6 +205,9 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		}
 		case OPT_SIGNIN_CONFIG:
 			opt->signin_config = optarg;
+			break;
+		case OPT_CA_BUNDLE:
+			opt->ca_bundle = optarg;
 			break;
 		case 'f':
 			break;
@@ -303,6 +310,8 @@ static void daemon_teardown(struct ucphoned *d)
 	d->dhcp = NULL;
 	sntp_free(d->sntp);
 	d->sntp = NULL;
+	trust_free(d->trust);
+	d->trust = NULL;
 	resolver_free(d->resolver);
 	d->resolver = NULL;
 	audio_free(d->audio);
@@ -369,6 +378,8 @@ static int daemon_setup(struct ucphoned *d)
 	ret = resolver_new(d, &d->resolver);
 	if (ret >= 0)
 		ret = sntp_new(d, &d->sntp);
+	if (ret >= 0)
+		ret = trust_new(d, &d->trust);
 	if (ret >= 0)
 		ret = dhcp_client_new(d, &d->dhcp);
 	if (ret >= 0)

@@ -3,6 +3,7 @@
 #include "network.h"
 #include "resolver.h"
 #include "sntp.h"
+#include "trust.h"
 
 void network_lease_bound(struct ucphoned *d, bool address_changed)
 {
@@ -11,10 +12,12 @@ void network_lease_bound(struct ucphoned *d, bool address_changed)
 	(void)address_changed;
 	resolver_set_lease(d->resolver, lease);
 	sntp_set_lease(d->sntp, lease);
+	trust_set_lease(d->trust, lease);
 }
 
 void network_lease_lost(struct ucphoned *d)
 {
 	resolver_set_lease(d->resolver, NULL);
 	sntp_set_lease(d->sntp, NULL);
+	trust_set_lease(d->trust, NULL);
 }

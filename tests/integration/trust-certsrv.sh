@@ -1,0 +1,63 @@
+#!/bin/bash
+# Root CA discovery's second way and its failures (ucphoned's trust.c), against the bed's
+# Samba DC and nginx, in the phone's namespace: with the certificationAuthority object
+# removed from AD, the root comes from the pKIEnrollmentService's dNSHostName and
+# certsrv/certnew.p7b; a wrong password gives the DC's clear refusal once, with no retry
+# until the identity changes, and signing in again with the right one learns the root.
+#   trust-certsrv.sh BUILD_DIR
+set -uo pipefail
+# shellcheck source=lib/phone-daemon.sh
+. "$(dirname "$0")/lib/phone-daemon.sh"
+# shellcheck source=lib/trust.sh
+. "$(dirname "$0")/lib/trust.sh"
+restore_ca() { "$TB_SAMBA_CA_SH" restore || echo "# cannot restore the certificationAuthority object"; }
+trap 'restore_ca; cleanup' EXIT
+echo "TAP version 13"
+
+# --- 1. no certificationAuthority object: certsrv
+"$TB_SAMBA_CA_SH" remove || not_ok "samba-ca.sh remove"
+check "certificationAuthority object gone from AD" test "$("$TB_SAMBA_CA_SH" status)" = absent
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+if wait_js '.trust.state == "done" and (.trust.learned | length) == 1' 15; then
+  ok "root learned through certsrv ($(js .trust.last_discovery_ms) ms from lease+identity to root)"
+else
+  not_ok "root learned through certsrv"
+fi
+check "source: certsrv on the enrollment service's dNSHostName" \
+  test "$(js '.trust.learned[0].source')" = "certsrv web.$TB_DOMAIN"
+check "fingerprint is the bed's root CA" test "$(js '.trust.learned[0].sha256')" = "$CA_FP"
+check "one bind, one certsrv GET" \
+  test "$(js '[.trust.ldap_binds, .trust.certsrv_fetches] | @tsv')" = "$(printf '1\t1')"
+check "log: no cACertificate, enrollment service tried" \
+  wait_for_log 'msg="no cACertificate root; trying the enrollment service" dc=dc1.'"$TB_DOMAIN"' host=web.'"$TB_DOMAIN" 1
+check "persisted" test "$(file_fp "$ROOTS")" = "$CA_FP"
+daemon_stop
+restore_ca
+
+# --- 2. wrong password: the DC's refusal, once
+rm -rf "$W/state"
+: > "$W/daemon.log"
+printf 'Not!Her!Password' > "$W/wrong.pass"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin "$W/wrong.pass" || not_ok "ucphonectl signin (wrong password)"
+check "clear LDAP error: invalid credentials from the DC" \
+  wait_js '.trust.state == "done" and .trust.credentials_refused and (.trust.error | test("^LDAP bind as CORP\\\\alice to dc1.corp.test refused: Invalid credentials"))' 10
+check "log has the same refusal" wait_for_log 'msg="root CA discovery failed" error="LDAP bind as CORP' 2
+sleep 4
+check "no retry storm: one bind in 4 s, no retry scheduled, no root" \
+  test "$(js '[.trust.ldap_binds, .trust.retry_in_s, (.trust.learned | length)] | @tsv')" = "$(printf '1\t\t0')"
+check "the wrong password is in no log line or status" \
+  bash -c "! grep -qF 'Not!Her!Password' '$W/daemon.log' && ! ip netns exec '$TB_NS_PHONE' '$BUILD/userspace/ctl/ucphonectl' -c '$W/control' status --json | grep -qF 'Not!Her!Password'"
+
+# --- 3. the right password: the identity change restarts discovery
+signin || not_ok "ucphonectl signin (right password)"
+check "signing in again learns the root over LDAP" \
+  wait_js '(.trust.learned | length) == 1 and .trust.learned[0].source == "ldap dc1.'"$TB_DOMAIN"'" and (.trust.credentials_refused | not) and .trust.error == null' 15
+check "two binds in all" test "$(js .trust.ldap_binds)" = 2
+daemon_stop
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
