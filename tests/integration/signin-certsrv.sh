@@ -13,8 +13,10 @@ echo "TAP version 13"
 RESTORE_CA=1
 "$TB_SAMBA_CA_SH" remove >/dev/null || not_ok "samba-ca.sh remove"
 daemon_start
-signin
+check "ucphonectl signin accepted" signin
 check "no CA object in AD: signs in all the same" sip_is registered 60
+check "the root came from certsrv" \
+  test "$(js '[.trust.learned[].source | startswith("certsrv ")] | any')" = true
 check "over TLS verified against the learned root (no certificate failure)" \
   test "$(js .sip.transport.certificate_failures)" -eq 0
 check "provisioned" wait_js '.sip.provisioning.state == "done"' 10

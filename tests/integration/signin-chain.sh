@@ -14,9 +14,11 @@ trap signin_cleanup EXIT
 echo "TAP version 13"
 
 daemon_start
-signin
+check "ucphonectl signin accepted" signin
 check "signs in: registered on the first SRV target" sip_is registered 40
 PHONE_IP=$(phone_addr); PHONE_IP=${PHONE_IP%/*}
+check "the root CA was learned from AD over LDAP" \
+  test "$(js '[.trust.learned[].source | startswith("ldap ")] | any')" = true
 check "registrar is sip.corp.test:5061 over TLS" test "$(js .sip.registrar)" = "$TB_SIP_HOST:$TB_SIP_TLS_PORT"
 check "the SIP domain is the sign-in address's domain" test "$(js .dns.sip_domain)" = "${TB_USER_ADDRESS#*@}"
 check "kamailio saw the phone's REGISTERs over TLS" \

@@ -12,7 +12,7 @@ trap signin_cleanup EXIT
 echo "TAP version 13"
 
 daemon_start --sip-failback-s 3
-signin
+check "ucphonectl signin accepted" signin
 check "registered on the priority-10 registrar" \
   wait_js ".sip.state == \"registered\" and .sip.registrar == \"$TB_SIP_HOST:5061\"" 40
 c2=$(registers "$TB_KAMAILIO2_LOG")

@@ -19,7 +19,7 @@ RESTORE_SIP2=1
 c1=$(registers "$TB_KAMAILIO_LOG") c2=$(registers "$TB_KAMAILIO2_LOG")
 
 daemon_start
-signin
+check "ucphonectl signin accepted" signin
 check "registration fails" sip_is failed 40
 check "status says exactly \"Cannot validate server certificate\"" \
   test "$(js '[.sip.error, .sip.status_text] | @tsv')" = "$(printf 'Cannot validate server certificate\tCannot validate server certificate')"

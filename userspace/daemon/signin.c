@@ -225,14 +225,23 @@ struct json_object *signin_status(const struct signin *s)
 {
 	struct json_object *o = sip_register_status(s->reg);
 	enum sip_reg_state st = sip_register_state(s->reg);
-	struct json_object *err;
+	struct json_object *err, *trust, *refused;
 	const char *text;
+	bool directory_refused;
 
+	/* The directory refusing the password says more than any TLS error. */
+	trust = trust_status(s->d->trust);
+	directory_refused = trust &&
+		json_object_object_get_ex(trust, "credentials_refused", &refused) &&
+		json_object_get_boolean(refused);
+	json_object_put(trust);
 	if (s->waiting && (st == SIP_REG_IDLE || st == SIP_REG_UNREGISTERING))
 		json_object_object_add(o, "waiting_for", json_object_new_string(s->waiting));
 	/* One line for the phone's screen. */
 	if (st == SIP_REG_REGISTERED || st == SIP_REG_REFRESHING)
 		text = "Registered";
+	else if (directory_refused && identity_get(s->d->identity))
+		text = "Wrong password or user name (the directory refused the sign-in)";
 	else if (st == SIP_REG_FAILED && json_object_object_get_ex(o, "error", &err))
 		text = json_object_get_string(err);
 	else if (st == SIP_REG_IDLE && s->waiting)

@@ -5,6 +5,7 @@
 ctl() { ip netns exec "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" -c "$W/control" "$@"; }
 # signin [PASSWORD-FILE]: the bed's alice (address alice@corp.test, user CORP\alice)
 signin() {
+  wait_js . 5 || return 1	# the control socket is up
   ctl signin --address "$TB_USER_ADDRESS" --user "$TB_USER_DOMAIN_USER" --password-stdin \
     < "${1:-$TB_USER_PASS_FILE}" >/dev/null
 }
