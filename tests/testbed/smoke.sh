@@ -142,6 +142,15 @@ t_failover() {   # kamailio.sh stop sip: sip2 still answers; start sip: bob is b
   t_bob || rc=1
   return $rc
 }
+t_restore() {   # restore.sh puts back what tests switched
+  local rc=0
+  "$TB_KAMAILIO_SH" stop sip2 && "$TB_SAMBA_CA_SH" remove || return 1
+  "$TB_DIR/restore.sh" || rc=1
+  tls sip2.corp.test || rc=1
+  t_ldap_ca || rc=1
+  [ "$("$TB_DIR/restore.sh")" = "" ] || { echo "second restore.sh did something"; rc=1; }
+  return $rc
+}
 t_samba_ca() {   # samba-ca.sh remove: only the pKIEnrollmentService path is left; restore
   local rc=0 n
   "$TB_SAMBA_CA_SH" remove || return 1
@@ -197,6 +206,7 @@ TESTS=(
   "t_untrusted|kamailio.sh untrusted: certificate refused, no request reaches kamailio; trusted again"
   "t_failover|kamailio.sh stop sip: sip2 answers; start sip: bob registered again"
   "t_samba_ca|samba-ca.sh remove: no certificationAuthority, enrollment left; restore"
+  "t_restore|restore.sh brings back a stopped registrar and the removed CA object, then idles"
   "t_release|DHCP lease released, phone eth0 left without address"
 )
 T0=$(now) fail=0 n=0

@@ -193,6 +193,43 @@ TEST(request_builder_round_trips)
 	json_object_put(obj);
 }
 
+TEST(signin_carries_address_and_user_only)
+{
+	struct json_object *obj = control_request_new_signin("alice@corp.test",
+							     "CORP\\alice");
+	struct control_request req;
+	char error[CONTROL_ERROR_MAX];
+	const char *text;
+	size_t len;
+
+	text = control_json_string(obj, &len);
+	ASSERT_EQ(0, parse(text, len, &req, error));
+	EXPECT_EQ(CONTROL_CMD_SIGNIN, req.command);
+	EXPECT_STREQ("alice@corp.test", req.address);
+	EXPECT_STREQ("CORP\\alice", req.user);
+	json_object_put(obj);
+
+	ASSERT_EQ(0, parse_str("{\"command\":\"signout\"}", &req, error));
+	EXPECT_EQ(CONTROL_CMD_SIGNOUT, req.command);
+
+	/* the password has no field: it travels as its own message */
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"signin\",\"address\":\"a@b\","
+				     "\"user\":\"u\",\"password\":\"p\"}", &req, error));
+	EXPECT_STREQ("unknown field \"password\"", error);
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"signin\",\"address\":\"a@b\"}",
+				     &req, error));
+	EXPECT_STREQ("missing field \"user\"", error);
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"signin\",\"address\":1,"
+				     "\"user\":\"u\"}", &req, error));
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"signin\",\"address\":\"\","
+				     "\"user\":\"u\"}", &req, error));
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"signin\",\"address\":\"a\\u0000b\","
+				     "\"user\":\"u\"}", &req, error));
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"status\",\"user\":\"u\"}",
+				     &req, error));
+	EXPECT_STREQ("unknown field \"user\"", error);
+}
+
 TEST(replies_round_trip)
 {
 	struct json_object *result = json_object_new_object();

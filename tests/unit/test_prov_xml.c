@@ -52,6 +52,15 @@ TEST(testbed_body)
 	EXPECT_EQ(NULL, prov_config_get(c, "AllowIPAudio"));
 	EXPECT_EQ(NULL, prov_config_get(c, "EnableCallTransfer"));
 	EXPECT_EQ(0, c->skipped);
+	{
+		struct json_object *j = prov_config_json(c), *v;
+
+		ASSERT_TRUE(json_object_object_get_ex(j, "voicemailUri", &v));
+		EXPECT_STREQ("sip:alice@corp.test;opaque=app:voicemail",
+			     json_object_get_string(v));
+		EXPECT_EQ(c->n, json_object_object_length(j));
+		json_object_put(j);
+	}
 	free(xml);
 	free(c);
 }

@@ -232,4 +232,15 @@ TEST(response_escapes_and_refuses_header_injection)
 	EXPECT_STREQ("", small);
 }
 
+TEST(cnonce_is_fresh_hex)
+{
+	char a[17], b[17];
+
+	ASSERT_EQ(0, digest_cnonce_new(a));
+	ASSERT_EQ(0, digest_cnonce_new(b));
+	EXPECT_EQ(16, strlen(a));
+	EXPECT_EQ(16, strspn(a, "0123456789abcdef"));
+	EXPECT_NE(0, strcmp(a, b));
+}
+
 TEST_HARNESS_MAIN

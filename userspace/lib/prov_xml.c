@@ -147,3 +147,13 @@ const char *prov_config_get(const struct prov_config *c, const char *name)
 			return c->settings[i].value;
 	return NULL;
 }
+
+struct json_object *prov_config_json(const struct prov_config *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned int i = 0; o && i < c->n; i++)
+		json_object_object_add(o, c->settings[i].name,
+				       json_object_new_string(c->settings[i].value));
+	return o;
+}

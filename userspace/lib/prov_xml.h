@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #define PROV_EVENT "vnd-microsoft-provisioning-v2"
 #define PROV_CONTENT_TYPE "application/vnd-microsoft-roaming-provisioning-v2+xml"
 
@@ -57,5 +59,8 @@ int prov_xml_parse(const char *xml, size_t len, struct prov_config *out); /* -EI
 
 /* The value of a setting, name compared without regard to case; NULL if absent. */
 const char *prov_config_get(const struct prov_config *c, const char *name); /* case-insensitive name */
+
+/* {"name": "value", ...} for a status reply; NULL when out of memory. */
+struct json_object *prov_config_json(const struct prov_config *c);
 
 #endif /* UCPHONE_PROV_XML_H */

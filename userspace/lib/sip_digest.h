@@ -43,6 +43,9 @@ int digest_parse_challenge(const char *value, size_t len,
 const struct digest_challenge *
 digest_pick_best(const struct digest_challenge *challenges, size_t n);
 
+/* A fresh client nonce: 16 lowercase hex digits from getrandom(). 0 or -errno. */
+int digest_cnonce_new(char out[17]);
+
 /* Name as it appears on the wire: "MD5" or "SHA-256". */
 const char *digest_algorithm_name(enum digest_algorithm algorithm);
 

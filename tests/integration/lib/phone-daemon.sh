@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the network integration tests with the Meson build folder as $1: loads the
-# bed's env, runs ucphoned in the phone's namespace and reads its `status`; cleans up on exit.
+# bed's env, runs ucphoned in the phone's namespace and reads its `status`, signs in
+# (phone_signin); cleans up on exit, the bed's switches (testbed/restore.sh) included.
 BUILD=$(cd "${1:?usage: ${0##*/} BUILD_DIR}" && pwd)
 TB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../testbed" && pwd)
 # shellcheck source=/dev/null
@@ -47,6 +48,13 @@ wait_for_log() {
   for i in $(seq $(( $2 * 10 ))); do grep -qF "$1" "$W/daemon.log" && return 0; sleep 0.1; done
   return 1
 }
+# phone_signin [ADDRESS USER PASSWORD_FILE]: ucphonectl signin, the bed's alice by default
+phone_signin() {
+  ip netns exec "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" -c "$W/control" signin \
+    --address "${1:-$TB_USER_ADDRESS}" --user "${2:-$TB_USER_DOMAIN_USER}" \
+    --password-file "${3:-$TB_USER_PASS_FILE}"
+}
+phone_signout() { ip netns exec "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" -c "$W/control" signout; }
 phone_addr() { ip -n "$TB_NS_PHONE" -4 -o addr show dev eth0 | awk '{print $4}'; }
 phone_default() { ip -n "$TB_NS_PHONE" -4 route show default; }
 
@@ -56,6 +64,8 @@ cleanup() {
   ip -n "$TB_NS_PHONE" -4 addr flush dev eth0 2>/dev/null
   [ -z "${PEER_EXTRA:-}" ] || ip -n "$TB_NS_PEER" addr del "$PEER_EXTRA/24" dev eth0
   "$TB_DIR/dnsmasq.sh" restart >/dev/null || echo "# cannot restore dnsmasq"
+  # registrars, certificates, the CA object: back to the bed's defaults (no-op if untouched)
+  "$TB_DIR/restore.sh" | sed 's/^/# /' || echo "# cannot restore the bed"
   if [ "$fails" -gt 0 ]; then echo "# daemon log tail:"; tail -n 40 "$W/daemon.log" | sed 's/^/#   /'; fi
   rm -rf "$W"
 }

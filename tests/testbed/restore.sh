@@ -1,0 +1,37 @@
+#!/bin/bash
+# restore.sh: put back whatever a test switched with kamailio.sh or samba-ca.sh, so the next
+# test finds the bed's defaults: sip on its own certificate, both registrars and bob running,
+# the certificationAuthority object in AD. Does nothing (and costs one LDAP search) when
+# all is as up.sh left it. dnsmasq has its own `dnsmasq.sh restart`.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+# alive NAME: the server recorded under NAME in run/pids is still that process
+alive() {
+  local pid start st
+  read -r pid start <<<"$(awk -v n="$1" '$1 == n { p = $2 " " $3 } END { if (p) print p }' "$TB_RUN/pids")" || true
+  [ -n "${pid:-}" ] || return 1
+  st=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null) || return 1
+  # shellcheck disable=SC2086
+  set -- $st
+  [ "$1" != Z ] && [ "${20}" = "$start" ]
+}
+
+if [ "$(cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip)" != sip ]; then
+  echo "restore: sip back on its own certificate"
+  "$TB_DIR/kamailio.sh" trusted
+elif ! alive kamailio; then
+  echo "restore: starting sip"
+  "$TB_DIR/kamailio.sh" start sip
+elif ! alive baresip-bob; then
+  echo "restore: starting bob"
+  "$TB_DIR/kamailio.sh" start bob
+fi
+if ! alive kamailio2; then
+  echo "restore: starting sip2"
+  "$TB_DIR/kamailio.sh" start sip2
+fi
+if [ "$("$TB_DIR/samba-ca.sh" status)" != present ]; then
+  echo "restore: certificationAuthority object back in AD"
+  "$TB_DIR/samba-ca.sh" restore
+fi
