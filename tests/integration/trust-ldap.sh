@@ -5,7 +5,8 @@
 # atomically, counts at once after a restart, a damaged file is reported and replaced by
 # rediscovery, and a wiped state directory (what a hard reset does, wipe.c) forgets it;
 # a DC that refuses connections is skipped for the next SRV target, and alone it gives a
-# clear error and a retry 30 s later.
+# clear error and a retry 30 s later; a DC that never answers does not stall the loop;
+# --ca-bundle replaces the public bundle.
 #   trust-ldap.sh BUILD_DIR
 set -uo pipefail
 # shellcheck source=lib/phone-daemon.sh
@@ -99,6 +100,37 @@ check "only a dead DC: clear error, DONE without a root, retry in 30 s" \
   wait_js '.trust.state == "done" and (.trust.error | test("cannot connect to LDAP server dead-dc.corp.test port 389: Connection refused")) and .trust.retry_in_s == 30 and (.trust.learned | length) == 0' 10
 sleep 2
 check "no retry loop: one bind attempt in 2 s" test "$(js .trust.ldap_binds)" = 1
+daemon_stop
+
+# --- 6. a DC address nobody answers for (no ARP reply): the loop keeps serving while
+#        the connection waits
+sed -e '/^srv-host=_ldap._tcp.corp.test,/d' -e '/^host-record=dead-dc/d' "$two" > "$W/silent.conf"
+cat >> "$W/silent.conf" <<EOC
+host-record=silent-dc.$TB_DOMAIN,10.77.0.250
+srv-host=_ldap._tcp.$TB_DOMAIN,silent-dc.$TB_DOMAIN,389,0,100
+EOC
+"$TB_DIR/dnsmasq.sh" restart "$W/silent.conf" || not_ok "dnsmasq with a silent DC"
+rm -rf "$W/state"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "discovery waits on the silent DC" wait_js '.trust.discovery == "ldap" and .trust.dc == "silent-dc.corp.test"' 5
+t0=$(date +%s%N)
+check "status answers while LDAP waits (never blocks the loop)" \
+  bash -c "timeout 1 ip netns exec '$TB_NS_PHONE' '$BUILD/userspace/ctl/ucphonectl' -c '$W/control' status --json | jq -e '.trust.discovery == \"ldap\"' >/dev/null"
+echo "# status round trip during the LDAP wait: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+check "the silent DC ends in a clear error and a retry" \
+  wait_js '.trust.state == "done" and (.trust.error | test("silent-dc.corp.test")) and .trust.retry_in_s == 30' 12
+daemon_stop
+
+# --- 7. the public bundle is an option (images, tests); a missing one is reported
+daemon_start --ca-bundle "$W/nonexistent.pem"
+check "--ca-bundle missing: no public root, a clear error, the daemon runs" \
+  wait_js '.trust.public_roots == 0 and (.trust.public_bundle_error | test("cannot read the public CA bundle"))' 5
+daemon_stop
+daemon_start --ca-bundle "$TB_CA_PEM"
+check "--ca-bundle FILE: its roots are the public ones" \
+  wait_js '.trust.public_roots == 1 and .trust.public_bundle == "'"$TB_CA_PEM"'"' 5
 daemon_stop
 
 echo "1..$n"

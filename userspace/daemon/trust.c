@@ -529,8 +529,11 @@ static void discovery_succeeded(struct trust *t, STACK_OF(X509) *roots,
 static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
 {
 	struct trust *t = ctx;
+	struct ca_certsrv *c = t->certsrv;
 	char source[DHCP_NAME_MAX + 16];
 
+	/* Watchers run below and may restart discovery: c is ours alone. */
+	t->certsrv = NULL;
 	snprintf(source, sizeof(source), "certsrv %s", t->web_host);
 	if (r->status == 0) {
 		discovery_succeeded(t, r->roots, source);
@@ -538,8 +541,7 @@ static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
 		discovery_failed(t, true, "%s (http://%s/certsrv/certnew.p7b)",
 				 r->error, t->web_host);
 	}
-	ca_certsrv_free(t->certsrv);
-	t->certsrv = NULL;
+	ca_certsrv_free(c);
 }
 
 static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
@@ -583,6 +585,7 @@ static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
 	char source[DHCP_NAME_MAX + 16];
 	int ret;
 
+	/* Watchers run below and may restart discovery: l is ours alone. */
 	t->ldap = NULL;
 	snprintf(source, sizeof(source), "ldap %s", t->dcs[t->dc].target);
 	if (r->status == 0 && sk_X509_num(r->roots)) {
