@@ -7,10 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/lib/phone-daemon.sh"
 # shellcheck source=lib/signin.sh
 . "$(dirname "$0")/lib/signin.sh"
-trap signin_cleanup EXIT
+trap cleanup EXIT
 echo "TAP version 13"
 
-RESTORE_CA=1
 "$TB_SAMBA_CA_SH" remove >/dev/null || not_ok "samba-ca.sh remove"
 daemon_start
 check "ucphonectl signin accepted" signin
@@ -21,7 +20,7 @@ check "over TLS verified against the learned root (no certificate failure)" \
   test "$(js .sip.transport.certificate_failures)" -eq 0
 check "provisioned" wait_js '.sip.provisioning.state == "done"' 10
 daemon_stop
-"$TB_SAMBA_CA_SH" restore >/dev/null && RESTORE_CA=
+"$TB_SAMBA_CA_SH" restore >/dev/null
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -9,7 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib/phone-daemon.sh"
 # shellcheck source=lib/signin.sh
 . "$(dirname "$0")/lib/signin.sh"
-trap signin_cleanup EXIT
+trap cleanup EXIT
 echo "TAP version 13"
 
 printf 'Not-Alice!9' > "$W/wrong.pass"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the sign-in tests after phone-daemon.sh: sign the phone in as the bed's user,
-# count what kamailio saw, time a baresip registration. Restores the bed at exit.
+# count what kamailio saw, time a baresip registration. phone-daemon.sh's cleanup puts the
+# bed back (tests/testbed/restore.sh: certificates, registrars, the CA object).
 
 ctl() { ip netns exec "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" -c "$W/control" "$@"; }
 # signin [PASSWORD-FILE]: the bed's alice (address alice@corp.test, user CORP\alice)
@@ -41,14 +42,4 @@ EOC
   kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   rm -f "$b/accounts"
   if grep -q '200 OK' "$b/out"; then echo $(( (t1 - t0) / 1000000 )); else echo failed; fi
-}
-
-# Puts back whatever a test changed on the bed, then the common cleanup.
-signin_cleanup() {
-  daemon_stop
-  [ -z "${RESTORE_TRUSTED:-}" ] || "$TB_KAMAILIO_SH" trusted >/dev/null || echo "# cannot restore sip's certificate"
-  [ -z "${RESTORE_SIP:-}" ] || "$TB_KAMAILIO_SH" start sip >/dev/null 2>&1 || true
-  [ -z "${RESTORE_SIP2:-}" ] || "$TB_KAMAILIO_SH" start sip2 >/dev/null 2>&1 || true
-  [ -z "${RESTORE_CA:-}" ] || "$TB_SAMBA_CA_SH" restore >/dev/null || echo "# cannot restore the CA object"
-  cleanup
 }
