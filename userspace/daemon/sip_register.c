@@ -283,6 +283,15 @@ static int on_refresh(sd_event_source *s, uint64_t usec, void *ud)
 	return 0;
 }
 
+/* Failing back: the binding on the lower target goes (best effort, no wait). */
+static void leave_lower_target(struct sip_register *r)
+{
+	if (r->conn && sip_conn_state(r->conn) == SIP_CONN_UP &&
+	    (r->state == SIP_REG_REGISTERED || r->state == SIP_REG_REFRESHING))
+		send_register_ex(r, 0, true);
+	drop_conn(r);
+}
+
 static int on_failback(sd_event_source *s, uint64_t usec, void *ud)
 {
 	struct sip_register *r = ud;
@@ -307,7 +316,7 @@ static int on_failback(sd_event_source *s, uint64_t usec, void *ud)
 
 		sip_conn_ref(c);
 		r->probe = NULL;
-		drop_conn(r);
+		leave_lower_target(r);
 		r->conn = c;
 		r->idx = 0;
 		r->failbacks++;
@@ -500,7 +509,7 @@ static void conn_up(void *ctx, struct sip_conn *c)
 		log_info(r->log, SUBSYS, "returning to the preferred registrar",
 			 LOG_STR("host", sip_conn_host(c)));
 		r->probe = NULL;
-		drop_conn(r);
+		leave_lower_target(r);
 		r->conn = c;	/* the probe's reference moves over */
 		r->idx = 0;
 		r->failbacks++;
