@@ -234,7 +234,7 @@ static void connect_target(struct sip_register *r)
 		r->walk_cert_error = false;
 	set_state(r, SIP_REG_CONNECTING);
 	if (t->transport != SIP_TRANSPORT_TLS) {
-		/* Only TLS is offered: an OCS phone never signs in in the clear. */
+		/* Only TLS is offered: an OCS phone never signs in over plain TCP. */
 		next_target(r, "registrar offers TCP only; the phone signs in over TLS");
 		return;
 	}
