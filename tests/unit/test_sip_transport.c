@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * SIP over TLS (daemon/sip_transport.c) against a TLS server in a thread on
- * 127.0.0.1 with a certificate made here: messages split across TLS
- * records are framed, a server ping gets its pong, an untrusted or
- * misnamed certificate ends in SIP_CONN_ERR_CERT with its exact text and
- * no byte of SIP, a stream that cannot be framed ends the connection.
+ * SIP over TLS (daemon/sip_transport.c) and the transactions on it
+ * (daemon/sip_transaction.c) against a TLS server in a thread on 127.0.0.1
+ * with a certificate made here: messages split across TLS records are
+ * framed, a server ping gets its pong, an untrusted or misnamed
+ * certificate ends in SIP_CONN_ERR_CERT with its exact text and no byte of
+ * SIP, a stream that cannot be framed ends the connection; a client
+ * request is matched with its answer by branch, a NOTIFY goes to its
+ * package's handler and is answered 200, an unknown request gets 501.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +21,7 @@
 
 #include "kselftest_harness.h"
 #include "resolver.h"
+#include "sip_transaction.h"
 #include "sip_transport.h"
 
 /* The transport only resolves names; these tests connect to an IP. */
@@ -33,7 +37,8 @@ void resolver_forget(struct resolver *r, void *ctx)
 	(void)r; (void)ctx;
 }
 
-enum server_mode { SERVE_MESSAGES, SERVE_GARBAGE, SERVE_HANDSHAKE_ONLY };
+enum server_mode { SERVE_MESSAGES, SERVE_GARBAGE, SERVE_HANDSHAKE_ONLY,
+		   SERVE_TRANSACTIONS };
 
 struct server {
 	int lfd;
@@ -43,7 +48,7 @@ struct server {
 	EVP_PKEY *key;
 	pthread_t thread;
 	int handshake_ok;
-	char got[64];		/* what the client wrote after the handshake */
+	char got[4096];		/* what the client wrote after the handshake */
 	int got_len;
 };
 
@@ -96,6 +101,54 @@ static const char message[] =
 	"\r\n"
 	"body";
 
+static const char notify[] =
+	"NOTIFY sip:alice@127.0.0.1 SIP/2.0\r\n"
+	"Via: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKn1\r\n"
+	"From: <sip:alice@corp.test>;tag=s1\r\n"
+	"To: <sip:alice@corp.test>;tag=c1\r\n"
+	"Call-ID: notify-1\r\n"
+	"CSeq: 2 NOTIFY\r\n"
+	"Event: vnd-microsoft-provisioning-v2\r\n"
+	"Content-Type: application/vnd-microsoft-roaming-provisioning-v2+xml\r\n"
+	"Content-Length: 3\r\n"
+	"\r\n"
+	"<x>"
+	"INFO sip:alice@127.0.0.1 SIP/2.0\r\n"
+	"v: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKi1\r\n"
+	"f: <sip:corp.test>;tag=s2\r\n"
+	"t: <sip:alice@corp.test>\r\n"
+	"i: info-1\r\n"
+	"CSeq: 3 INFO\r\n"
+	"l: 0\r\n"
+	"\r\n";
+
+/* Reads one request of the client's, answers it 200 with its own Via. */
+static void answer_one(SSL *ssl, struct server *s)
+{
+	char *via, *end, reply[512];
+	int n;
+
+	while (!strstr(s->got, "\r\n\r\n") &&
+	       (n = SSL_read(ssl, s->got + s->got_len,
+			     (int)sizeof(s->got) - 1 - s->got_len)) > 0)
+		s->got_len += n;
+	via = strstr(s->got, "Via: ");
+	end = via ? strstr(via, "\r\n") : NULL;
+	if (!end)
+		return;
+	/* a stray answer first (another branch): it must match nothing */
+	n = snprintf(reply, sizeof(reply),
+		     "SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 1.2.3.4;branch=z9hG4bKother\r\n"
+		     "From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\n"
+		     "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+		     "SIP/2.0 200 OK\r\n%.*s\r\nFrom: <sip:a@b>;tag=1\r\n"
+		     "To: <sip:a@b>;tag=9\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n"
+		     "Content-Length: 0\r\n\r\n", (int)(end - via), via);
+	SSL_write(ssl, reply, n);
+	s->got_len = 0;
+	memset(s->got, 0, sizeof(s->got));
+}
+
 static void *serve(void *arg)
 {
 	struct server *s = arg;
@@ -117,13 +170,16 @@ static void *serve(void *arg)
 		usleep(20000);
 		SSL_write(ssl, message + sizeof(message) - 3, 2);
 		SSL_write(ssl, "\r\n\r\n", 4);
+	} else if (s->handshake_ok && s->mode == SERVE_TRANSACTIONS) {
+		answer_one(ssl, s);
+		SSL_write(ssl, notify, (int)sizeof(notify) - 1);
 	} else if (s->handshake_ok && s->mode == SERVE_GARBAGE) {
 		SSL_write(ssl, "HELLO\r\nX: y\r\n\r\n", 15);
 	}
 	/* whatever the client writes until it closes */
-	while (s->handshake_ok && s->got_len < (int)sizeof(s->got) &&
+	while (s->handshake_ok && s->got_len < (int)sizeof(s->got) - 1 &&
 	       (n = SSL_read(ssl, s->got + s->got_len,
-			     (int)sizeof(s->got) - s->got_len)) > 0)
+			     (int)sizeof(s->got) - 1 - s->got_len)) > 0)
 		s->got_len += n;
 	SSL_free(ssl);
 	SSL_CTX_free(ctx);
@@ -337,6 +393,107 @@ TEST(refused_connection)
 	EXPECT_EQ(SIP_CONN_ERR_CONNECT, cl.err);
 	finish(&cl, c);
 	X509_STORE_free(store);
+}
+
+struct txn_test {
+	struct ucphoned d;
+	struct sip_txn_layer *l;
+	struct sip_conn *c;
+	unsigned int answer_status, notifies;
+	int answer_err;
+	char notify_body[8];
+};
+
+static void on_answer(void *ctx, const struct sip_msg *resp, int err)
+{
+	struct txn_test *tt = ctx;
+
+	tt->answer_err = err;
+	tt->answer_status = resp ? resp->status : 0;
+}
+
+static void txn_up(void *ctx, struct sip_conn *c)
+{
+	struct txn_test *tt = ctx;
+	char buf[512], branch[SIP_BRANCH_MAX];
+	struct sip_out o;
+	size_t len;
+
+	sip_txn_new_branch(branch);
+	sip_out_init(&o, buf, sizeof(buf));
+	sip_out_request_line(&o, "OPTIONS", "sip:127.0.0.1");
+	sip_out_header(&o, "Via", "SIP/2.0/TLS %s;branch=%s", sip_conn_local(c), branch);
+	sip_out_header(&o, "From", "<sip:a@b>;tag=1");
+	sip_out_header(&o, "To", "<sip:a@b>");
+	sip_out_header(&o, "Call-ID", "x");
+	sip_out_header(&o, "CSeq", "1 OPTIONS");
+	sip_out_body(&o, NULL, NULL, 0);
+	if (sip_out_finish(&o, &len) == 0)
+		sip_txn_request(tt->l, c, buf, len, branch, "OPTIONS", on_answer, tt, NULL);
+}
+
+static void txn_down(void *ctx, struct sip_conn *c, enum sip_conn_error err)
+{
+	(void)ctx; (void)c; (void)err;
+}
+
+static unsigned int on_notify(void *ctx, const struct sip_msg *req)
+{
+	struct txn_test *tt = ctx;
+
+	tt->notifies++;
+	sip_str_copy(req->body, tt->notify_body, sizeof(tt->notify_body));
+	return 200;
+}
+
+TEST(transactions_match_by_branch_and_requests_are_answered)
+{
+	static const struct sip_conn_watch w = { .up = txn_up, .down = txn_down };
+	struct sip_transport_options opt = {
+		.connect_timeout_usec = 3000000,
+		.keepalive_usec = 60000000,
+		.pong_timeout_usec = 10000000,
+	};
+	X509_STORE *store = X509_STORE_new();
+	sd_event_source *deadline = NULL;
+	struct txn_test tt = { 0 };
+	static const char notify_ok[] =
+		"SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKn1\r\n";
+	struct server s;
+	char *info;
+
+	server_start(&s, SERVE_TRANSACTIONS, "127.0.0.1");
+	X509_STORE_add_cert(store, s.cert);
+	log_init(&tt.d.log, "test", LOG_LEVEL_ERROR, false);
+	sd_event_new(&tt.d.event);
+	ASSERT_EQ(0, sip_txn_layer_new(&tt.d, &opt, &tt.l));
+	ASSERT_EQ(0, sip_txn_watch(tt.l, &w, &tt));
+	ASSERT_EQ(0, sip_txn_on_notify(tt.l, "vnd-microsoft-provisioning-v2", on_notify, &tt));
+	ASSERT_EQ(0, sip_conn_open(sip_txn_transport(tt.l), "127.0.0.1", s.port,
+				   store, &tt.c));
+	sd_event_add_time_relative(tt.d.event, &deadline, CLOCK_MONOTONIC,
+				   1500000, 1000, on_deadline, tt.d.event);
+	sd_event_loop(tt.d.event);
+	sd_event_source_disable_unref(deadline);
+
+	EXPECT_EQ(200, tt.answer_status);
+	EXPECT_EQ(0, tt.answer_err);
+	EXPECT_EQ(1, tt.notifies);
+	EXPECT_STREQ("<x>", tt.notify_body);
+	sip_conn_unref(tt.c);
+	sip_txn_layer_free(tt.l);
+	sd_event_unref(tt.d.event);
+	server_stop(&s);
+	X509_STORE_free(store);
+
+	/* the NOTIFY's 200 echoes its Via and CSeq; the INFO gets 501 */
+	EXPECT_EQ(0, strncmp(s.got, notify_ok, strlen(notify_ok)));
+	EXPECT_NE(NULL, strstr(s.got, "CSeq: 2 NOTIFY\r\n"));
+	info = strstr(s.got, "SIP/2.0 501 Not Implemented\r\n");
+	ASSERT_NE(NULL, info);
+	EXPECT_NE(NULL, strstr(info, "CSeq: 3 INFO\r\n"));
+	/* a To tag added where the request had none */
+	EXPECT_NE(NULL, strstr(info, "To: <sip:alice@corp.test>;tag="));
 }
 
 TEST_HARNESS_MAIN
