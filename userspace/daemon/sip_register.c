@@ -620,9 +620,14 @@ void sip_register_set_targets(struct sip_register *r,
 			r->idx = i;
 			return;
 		}
-	log_info(r->log, SUBSYS, "registrar list changed; starting over");
 	memcpy(r->targets, targets, n * sizeof(*targets));
 	r->n_targets = n;
+	/* A wrong password stays wrong wherever it is sent. */
+	if (r->auth_failed) {
+		r->idx = 0;
+		return;
+	}
+	log_info(r->log, SUBSYS, "registrar list changed; starting over");
 	drop_conn(r);
 	drop_probe(r);
 	r->timer = sd_event_source_disable_unref(r->timer);
