@@ -31,9 +31,10 @@ done
 if [ -n "$address" ] && [ -r "$pass_file" ]; then
 	"$ctl" signin --address "$address" --user "$user" --password-stdin \
 		<"$pass_file" >/dev/null || echo "phone: signin failed" >&2
-	for _ in $(seq 1 300); do
+	# Root CA discovery retries on its own: give it a minute and a half.
+	for _ in $(seq 1 450); do
 		"$ctl" --json status 2>/dev/null |
-			grep -q '"status_text": *"\(Registered\|Cannot\|Wrong\)' && break
+			grep -q '"status_text": *"\(Registered\|Wrong\)' && break
 		sleep 0.2
 	done
 fi

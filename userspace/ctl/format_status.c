@@ -39,17 +39,16 @@ static void print_sip(FILE *out, struct json_object *sip)
 							   json_type_object) : NULL;
 	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
 
-	fprintf(out, "sign-in:      %s (%s)\n", ctl_json_str(sip, "status_text", a),
+	fprintf(out, "sip:          %s (%s)\n", ctl_json_str(sip, "status_text", a),
 		ctl_json_str(sip, "state", b));
-	if (ctl_json_member(sip, "address", json_type_string))
-		fprintf(out, "account:      %s, user %s\n", ctl_json_str(sip, "address", a),
-			ctl_json_str(sip, "user", b));
 	if (ctl_json_member(sip, "waiting_for", json_type_string))
 		fprintf(out, "waiting for:  %s\n", ctl_json_str(sip, "waiting_for", a));
-	if (ctl_json_member(sip, "registrar", json_type_string))
+	if (ctl_json_member(sip, "expires", json_type_int))
 		fprintf(out, "registrar:    %s, expires %s s (%s s left)\n",
 			ctl_json_str(sip, "registrar", a), ctl_json_int(sip, "expires", b),
 			ctl_json_int(sip, "expires_in_s", c));
+	else if (ctl_json_member(sip, "registrar", json_type_string))
+		fprintf(out, "registrar:    %s\n", ctl_json_str(sip, "registrar", a));
 	if (ctl_json_member(sip, "error", json_type_string))
 		fprintf(out, "sip error:    %s\n", ctl_json_str(sip, "error", a));
 	if (prov)
