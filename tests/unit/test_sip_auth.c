@@ -9,14 +9,6 @@
 
 #include "kselftest_harness.h"
 #include "sip_auth.h"
-#include "sip_transaction.h"
-
-/* The cnonce source; fixed here so that headers are predictable. */
-void sip_random_hex(char *out, size_t size, unsigned int n)
-{
-	memset(out, 'c', n < size ? n : size - 1);
-	out[n < size ? n : size - 1] = '\0';
-}
 
 static int parse(const char *text, struct sip_msg *m)
 {

@@ -4,7 +4,6 @@
 
 #include "secret.h"
 #include "sip_auth.h"
-#include "sip_transaction.h"
 
 #define CHALLENGES_MAX 4
 
@@ -49,7 +48,9 @@ int sip_auth_add(struct sip_auth *a, const char *user, const char *password,
 	a->fresh = false;
 	if (!a->have)
 		return 0;
-	sip_random_hex(cnonce, sizeof(cnonce), 16);
+	ret = digest_cnonce_new(cnonce);
+	if (ret < 0)
+		return ret;
 	ret = digest_build_response(&a->ch, user, password, method, uri,
 				    ++a->nc, cnonce, value, sizeof(value));
 	if (ret == 0)

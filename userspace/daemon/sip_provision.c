@@ -253,18 +253,14 @@ void sip_provision_free(struct sip_provision *p)
 
 struct json_object *sip_provision_status(const struct sip_provision *p)
 {
-	struct json_object *o = json_object_new_object(), *v;
+	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "state", json_object_new_string(state_names[p->state]));
 	if (p->error[0])
 		json_object_object_add(o, "error", json_object_new_string(p->error));
 	if (p->have_config) {
 		json_object_object_add(o, "from", json_object_new_string(p->source));
-		v = json_object_new_object();
-		for (unsigned int i = 0; i < p->config.n; i++)
-			json_object_object_add(v, p->config.settings[i].name,
-					       json_object_new_string(p->config.settings[i].value));
-		json_object_object_add(o, "values", v);
+		json_object_object_add(o, "values", prov_config_json(&p->config));
 	}
 	json_object_object_add(o, "subscribes", json_object_new_uint64(p->subscribes));
 	json_object_object_add(o, "updates", json_object_new_uint64(p->updates));
