@@ -39,6 +39,16 @@ waitfor() {
 }
 # stop PID: SIGTERM, then wait (at most 5 s) until it has exited
 stop() { kill "$1" 2>/dev/null || return 0; local i; for i in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done; return 1; }
+# alive NAME: the server recorded under NAME in $TB_RUN/pids is still that process
+alive() {
+  local pid start st
+  read -r pid start <<<"$(awk -v n="$1" '$1 == n { p = $2 " " $3 } END { if (p) print p }' "$TB_RUN/pids" 2>/dev/null)" || true
+  [ -n "${pid:-}" ] || return 1
+  st=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null) || return 1
+  # shellcheck disable=SC2086
+  set -- $st
+  [ "$1" != Z ] && [ "${20}" = "$start" ]
+}
 # render TEMPLATE DEST: placeholders @RUN@ (run directory), @ALICE_PASS@, @BOB_PASS@
 # (sed replacement: these values must not contain | & or \)
 render() {

@@ -34,8 +34,13 @@ do_start() {
   setsid ip netns exec "$TB_NS_SRV" dnsmasq -C "$conf" </dev/null >>"$TB_RUN/log/dnsmasq.log" 2>&1 &
   pid=$!
   st=$(cut -d')' -f2- "/proc/$pid/stat" | awk '{print $20}')
-  sed -i '/^dnsmasq /d' "$TB_RUN/pids"
-  echo "dnsmasq $pid $st" >> "$TB_RUN/pids"
+  # in place: down.sh stops servers in reverse start order, and DNS must outlive bob (he
+  # looks the registrar up to unregister; without DNS he hangs until SIGKILL)
+  if grep -q '^dnsmasq ' "$TB_RUN/pids"; then
+    sed -i "s|^dnsmasq .*|dnsmasq $pid $st|" "$TB_RUN/pids"
+  else
+    echo "dnsmasq $pid $st" >> "$TB_RUN/pids"
+  fi
   TB_WATCH=$pid TB_WAIT=10 waitfor "dnsmasq DNS on $TB_SRV_IP:53" ip netns exec "$TB_NS_SRV" \
     dig +short +time=1 +tries=1 "@$TB_SRV_IP" ntp.corp.test A
 }

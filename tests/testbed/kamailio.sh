@@ -2,7 +2,7 @@
 # kamailio.sh: start, stop or switch the bed's two SIP registrars (and bob, who registers on
 # the first), for tests of failover and of certificate validation. Keeps run/pids right for
 # down.sh: a restarted server keeps its line (and so its place in the stop order).
-#   kamailio.sh start|stop|restart sip|sip2|bob
+#   kamailio.sh start|stop|restart sip|sip2|bob     (start: no-op if it runs)
 #       sip  = kamailio on 10.77.0.1 (sip.corp.test, SRV priority 10)
 #       sip2 = kamailio on 10.77.0.4 (sip2.corp.test, SRV priority 20), log kamailio2.log
 #       bob  = the far-end baresip; stopping/starting sip stops/starts bob with it (bob
@@ -36,9 +36,14 @@ do_stop() {
   [ -n "${pid:-}" ] || return 0
   [ "$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null | awk '{print $20}')" = "$start" ] || return 0
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 100); do
+  for i in $(seq 140); do
     [ -e "/proc/$pid" ] || return 0
     [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+    # 5 s of SIGTERM (bob unregisters, kamailio closes its TLS connections), then SIGKILL
+    if [ "$i" = 100 ]; then
+      echo "kamailio.sh: $name ($pid) ignored SIGTERM for 5 s: SIGKILL" >&2
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
     sleep 0.05
   done
   echo "kamailio.sh: $name ($pid) did not stop" >&2
@@ -73,6 +78,7 @@ start_kamailio() {
 
 start_bob() {
   local pid before
+  alive baresip-bob && return 0
   before=$(grep -c '200 OK' "$TB_RUN/log/baresip-bob.log" 2>/dev/null || true)
   setsid ip netns exec "$TB_NS_PEER" baresip -f "$TB_RUN/baresip/bob" \
     </dev/null >>"$TB_RUN/log/baresip-bob.log" 2>&1 &
@@ -86,6 +92,8 @@ start_bob() {
 sip_cert() { cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip; }
 
 do_start() {
+  # already up: nothing to do (a second kamailio could not bind, and would hide the first)
+  alive "$(pid_name "$1")" && return 0
   case $1 in
     sip)
       if [ "$(sip_cert)" = sip-untrusted ]; then start_kamailio sip sip-untrusted untrusted-ca

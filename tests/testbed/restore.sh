@@ -6,17 +6,6 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-# alive NAME: the server recorded under NAME in run/pids is still that process
-alive() {
-  local pid start st
-  read -r pid start <<<"$(awk -v n="$1" '$1 == n { p = $2 " " $3 } END { if (p) print p }' "$TB_RUN/pids")" || true
-  [ -n "${pid:-}" ] || return 1
-  st=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null) || return 1
-  # shellcheck disable=SC2086
-  set -- $st
-  [ "$1" != Z ] && [ "${20}" = "$start" ]
-}
-
 if [ "$(cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip)" != sip ]; then
   echo "restore: sip back on its own certificate"
   "$TB_DIR/kamailio.sh" trusted

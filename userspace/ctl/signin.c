@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "secret.h"
@@ -19,19 +20,33 @@ static int usage_error(const char *why)
 		"                         (--password-stdin | --password-file FILE)\n"
 		"  ADDRESS is the sign-in address (alice@corp.test), USER the\n"
 		"  Domain\\User (CORP\\alice) or user name. The password is read\n"
-		"  from standard input or FILE (one trailing newline dropped).\n",
+		"  from standard input or FILE (one trailing newline dropped);\n"
+		"  from a terminal, after a prompt and without echo.\n",
 		why);
 	return 2;
 }
 
-/* Reads all of fd (at most the field) into a->password. */
+/*
+ * Reads all of fd (at most the field) into a->password. From a terminal:
+ * a prompt, no echo, and the first line only.
+ */
 static int read_password(int fd, const char *what, struct signin_args *a)
 {
 	char buf[CONTROL_SIGNIN_FIELD_MAX + 1];
+	struct termios old, quiet;
+	bool tty = isatty(fd) && tcgetattr(fd, &old) == 0;
 	size_t len = 0;
 	ssize_t n = 0;
 
-	while (len < sizeof(buf)) {
+	if (tty) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ECHONL;
+		fputs("Password: ", stderr);
+		fflush(stderr);
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	while (len < sizeof(buf) && !(tty && len && buf[len - 1] == '\n')) {
 		n = read(fd, buf + len, sizeof(buf) - len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -39,6 +54,8 @@ static int read_password(int fd, const char *what, struct signin_args *a)
 			break;
 		len += (size_t)n;
 	}
+	if (tty)
+		tcsetattr(fd, TCSAFLUSH, &old);
 	if (n < 0) {
 		fprintf(stderr, "ucphonectl signin: cannot read the password from %s: %s\n",
 			what, strerror(errno));

@@ -45,7 +45,11 @@ provision() {
 	echo 'sip:alice@example.com secret' >"$state/credentials"
 	echo '-----BEGIN CERTIFICATE-----' >"$state/certs/root-ca.pem"
 	echo '<phone/>' >"$state/config.xml"
+	# the sign-in identity as `ucphonectl signin` stores it (daemon/identity.c)
+	printf 'address=alice@example.com\nuser=EXAMPLE\\alice\npassword=secret\n' >"$state/signin"
+	chmod 600 "$state/signin"
 }
+signed_in() { "$ctl" --control "$control" --json status 2>/dev/null | grep -q "\"signed_in\":$1"; }
 starts() { grep -c 'msg="started"' "$work/daemon.log"; }
 start_daemon() {
 	"$daemon" -c "$control" -S "$state" "$@" >>"$work/daemon.log" 2>&1 &
@@ -55,7 +59,7 @@ start_daemon() {
 stop_daemon() { kill "$daemon_pid"; wait "$daemon_pid"; daemon_pid=; rm -f "$control"; }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..11"
 echo pull-down >"$line"
 modprobe ucphone-keypad && modprobe ucphone-reset &&
 	modprobe ucphone-test-board reset_hold_ms=$hold_ms
@@ -77,6 +81,8 @@ check "the daemon was listening: no kernel fallback" \
 check "a soft reset keeps credentials, certificates and configuration" \
 	test -s "$state/credentials" -a -s "$state/certs/root-ca.pem" -a -s "$state/config.xml"
 wait_for '[ -S "$control" ]'
+check "after a soft reset the phone is signed in from the stored identity" \
+	wait_for 'signed_in true'
 
 before=$(starts)
 press $(awk "BEGIN { print 2 * $hold_ms / 1000 }")
@@ -97,6 +103,8 @@ check "hard reset wiped credentials, certificates and configuration" \
 	test -d "$state" -a -z "$(ls -A "$state")"
 check "the phone came back factory-new and answers" \
 	wait_for '"$ctl" --control "$control" --json info >/dev/null 2>&1'
+check "after the hard reset the phone is signed out" \
+	wait_for 'signed_in false'
 
 # The long-press policy, configured to wipe.
 stop_daemon
