@@ -83,6 +83,8 @@ static void print_trust(FILE *out, struct json_object *trust)
 			ctl_json_str(r, "subject", a), ctl_json_str(r, "source", b),
 			ctl_json_str(r, "sha256", c));
 	}
+	if (ctl_json_member(trust, "dc_tls", json_type_string))
+		fprintf(out, "DC TLS:       %s\n", ctl_json_str(trust, "dc_tls", a));
 	if (ctl_json_member(trust, "error", json_type_string))
 		fprintf(out, "trust error:  %s\n", ctl_json_str(trust, "error", a));
 	if (ctl_json_member(trust, "persist_error", json_type_string))

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Why plain ldap:// and a simple bind: the phone is looking for the very
- * root that would let it check the DC's certificate, so StartTLS or LDAPS
- * here could only be unverified. That hides the password from a passive
- * listener but not from whoever answers _ldap._tcp, and libldap's TLS
- * handshake (ldap_install_tls) polls on its own up to the network timeout,
- * which would stall the daemon's one loop. Deployments that demand TLS for
- * simple binds answer strongAuthRequired/confidentialityRequired: that is
- * reported as such (the certsrv path and the public bundle remain).
+ * Why LDAPS first, unverified, then plain ldap://, both with a simple bind:
+ * the phone is looking for the very root that would let it check the DC's
+ * certificate, so TLS here cannot be verified before the bind. Unverified
+ * TLS still keeps the password from anyone who only listens on the wire,
+ * and once a root is learned the DC's certificate is checked against it
+ * and the verdict shown (trust.c); it cannot stop whoever answers
+ * _ldap._tcp from impersonating the DC, and nothing before the root can.
+ * A DC without LDAPS (port 636 closed, handshake refused) gets the plain
+ * bind, which AD refuses with strongAuthRequired when it demands
+ * protection: reported as such. StartTLS is not used: LDAPS gives the same
+ * protection with one round trip less. The handshake is our own
+ * non-blocking one (ldap_tls.c): libldap's (ldap_install_tls) polls on its
+ * own up to the network timeout, which would stall the daemon's one loop.
  *
  * Why our own non-blocking connect() and ldap_init_fd(): libldap would
  * otherwise connect (and resolve, with the host's resolv.conf instead of
@@ -36,24 +41,26 @@
 
 #include "ca_bundle.h"
 #include "ca_ldap.h"
+#include "ldap_tls.h"
 #include "secret.h"
 
 #define SUBSYS "trust"
 #define CA_CONTAINER "CN=Certification Authorities,CN=Public Key Services,CN=Services,"
-/* Enough for any directory answer we ask for; a hostile DC cannot make us
- * buffer more. */
+/* Enough for any answer we ask for; a hostile DC cannot make us buffer more. */
 #define LDAP_MESSAGE_MAX (1024 * 1024)
 #define LDAP_ENTRIES_MAX 32
 
 enum ldap_step {
 	STEP_CONNECT,
+	STEP_TLS,
 	STEP_BIND,
 	STEP_ROOTDSE,
 	STEP_CA,
 	STEP_ENROLLMENT,
 };
 
-static const char *const step_names[] = { "connect", "bind", "rootDSE",
+static const char *const step_names[] = { "connect", "TLS handshake",
+	"bind", "rootDSE",
 	"certificationAuthority search", "pKIEnrollmentService search" };
 
 struct ca_ldap {
@@ -67,6 +74,7 @@ struct ca_ldap {
 	void *ctx;
 
 	int fd;			/* ours until ldap_init_fd() takes it */
+	struct ldap_tls *tls;	/* LDAPS */
 	LDAP *ld;
 	sd_event_source *io, *timer;
 	enum ldap_step step;
@@ -94,6 +102,8 @@ static void close_connection(struct ca_ldap *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;
+	ldap_tls_free(l->tls);
+	l->tls = NULL;
 	drop_password(l);
 }
 
@@ -101,6 +111,13 @@ static void close_connection(struct ca_ldap *l)
 static void finish(struct ca_ldap *l, int status)
 {
 	l->result.status = status;
+	/* Nothing came back over LDAP: the caller may try another way. */
+	l->result.transport_failed = status < 0 && l->step <= STEP_BIND &&
+				     !l->result.bind_refused;
+	if (l->tls && ldap_tls_peer(l->tls) && X509_up_ref(ldap_tls_peer(l->tls))) {
+		l->result.dc_cert = ldap_tls_peer(l->tls);
+		l->result.dc_chain = X509_chain_up_ref(ldap_tls_peer_chain(l->tls));
+	}
 	close_connection(l);
 	l->cb(l->ctx, &l->result);
 }
@@ -305,7 +322,8 @@ static void on_enrollment(struct ca_ldap *l, LDAPMessage *res)
 		return;
 	}
 	l->result.enrollment_host[0] = '\0';
-	fail(l, -ENOENT, "no root CA in the directory of %s: no cACertificate under %s and no pKIEnrollmentService with a dNSHostName (%s)",
+	fail(l, -ENOENT,
+	     "no root CA in the directory of %s: no cACertificate under %s and no pKIEnrollmentService with a dNSHostName (%s)",
 	     l->req.host, l->config_nc, ldap_err2string(err));
 }
 
@@ -338,6 +356,7 @@ static void on_readable(struct ca_ldap *l)
 		on_enrollment(l, res);
 		break;
 	case STEP_CONNECT:
+	case STEP_TLS:
 		break;
 	}
 	/* l may be gone: finish() ran the callback. */
@@ -352,7 +371,8 @@ static int start_bind(struct ca_ldap *l)
 	ber_len_t max = LDAP_MESSAGE_MAX;
 	int v3 = LDAP_VERSION3, rc;
 
-	snprintf(url, sizeof(url), "ldap://%s:%u", l->req.host, l->req.port);
+	snprintf(url, sizeof(url), "%s://%s:%u", l->tls ? "ldaps" : "ldap",
+		 l->req.host, l->req.port);
 	rc = ldap_init_fd(l->fd, LDAP_PROTO_TCP, url, &l->ld);
 	if (rc != LDAP_SUCCESS) {
 		fail(l, -ENOMEM, "cannot set up LDAP to %s: %s", l->req.host,
@@ -360,6 +380,10 @@ static int start_bind(struct ca_ldap *l)
 		return -ENOMEM;
 	}
 	l->fd = -1;		/* libldap closes it from now on */
+	if (l->tls && ldap_tls_install(l->tls, l->ld) < 0) {
+		fail(l, -ENOMEM, "cannot set up LDAPS to %s", l->req.host);
+		return -ENOMEM;
+	}
 	ldap_set_option(l->ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
 	ldap_set_option(l->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 	if (ldap_get_option(l->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_SUCCESS && sb)
@@ -377,6 +401,25 @@ static int start_bind(struct ca_ldap *l)
 	return 0;
 }
 
+static void handshake(struct ca_ldap *l, sd_event_source *src)
+{
+	uint32_t events = 0;
+	char why[160];
+	int ret = ldap_tls_handshake(l->tls, &events, why, sizeof(why));
+
+	if (ret == -EAGAIN) {
+		sd_event_source_set_io_events(src, events);
+		return;
+	}
+	if (ret < 0) {
+		fail(l, ret, "LDAPS to %s port %u: %s", l->req.host, l->req.port,
+		     why);
+		return;
+	}
+	sd_event_source_set_io_events(src, EPOLLIN);
+	start_bind(l);
+}
+
 static int on_io(sd_event_source *src, int fd, uint32_t revents, void *ud)
 {
 	struct ca_ldap *l = ud;
@@ -384,6 +427,10 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *ud)
 	int err = 0;
 
 	(void)revents;
+	if (l->step == STEP_TLS) {
+		handshake(l, src);
+		return 0;
+	}
 	if (l->step != STEP_CONNECT) {
 		on_readable(l);
 		return 0;
@@ -393,6 +440,16 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *ud)
 	if (err) {
 		fail(l, -err, "cannot connect to LDAP server %s port %u: %s",
 		     l->req.host, l->req.port, strerror(err));
+		return 0;
+	}
+	if (l->req.tls) {
+		l->step = STEP_TLS;
+		l->tls = ldap_tls_new(fd, l->req.host);
+		if (!l->tls) {
+			fail(l, -ENOMEM, "cannot set up TLS to %s", l->req.host);
+			return 0;
+		}
+		handshake(l, src);
 		return 0;
 	}
 	sd_event_source_set_io_events(src, EPOLLIN);
@@ -472,5 +529,7 @@ void ca_ldap_free(struct ca_ldap *l)
 		return;
 	close_connection(l);
 	sk_X509_pop_free(l->result.roots, X509_free);
+	X509_free(l->result.dc_cert);
+	sk_X509_pop_free(l->result.dc_chain, X509_free);
 	free(l);
 }

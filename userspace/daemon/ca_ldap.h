@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One root-CA lookup against one domain controller, on the daemon's loop:
- * connect, simple bind as the user, read the configuration naming context
+ * connect (LDAPS: TLS handshake, unverified), simple bind as the user, read the configuration naming context
  * from the rootDSE, search CN=Certification Authorities for
  * certificationAuthority objects and take their cACertificate; when none
  * holds a root, search the configuration NC for a pKIEnrollmentService and
@@ -25,6 +25,7 @@ struct ca_ldap_request {
 	char host[DHCP_NAME_MAX];	/* the DC's name, for the URL and the log */
 	uint32_t addr;			/* its IPv4 address, network order */
 	uint16_t port;
+	bool tls;			/* LDAPS: TLS from the first byte, unverified */
 	const char *bind_dn;		/* "CORP\\alice" or "alice@corp.test" */
 	const char *password;		/* copied, zeroed once the bind is sent */
 	uint64_t timeout_usec;		/* for the whole exchange */
@@ -36,6 +37,9 @@ struct ca_ldap_result {
 	STACK_OF(X509) *roots;		/* owned by the lookup */
 	unsigned int rejected_values;	/* cACertificate values that were no root */
 	char enrollment_host[DHCP_NAME_MAX];	/* dNSHostName when no root */
+	bool transport_failed;		/* no LDAP answer at all: try another way */
+	X509 *dc_cert;			/* LDAPS: what the DC presented */
+	STACK_OF(X509) *dc_chain;	/* and the chain it sent with it */
 	char error[256];
 };
 

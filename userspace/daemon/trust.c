@@ -32,6 +32,7 @@
 #include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "ca_bundle.h"
 #include "ca_certsrv.h"
@@ -39,6 +40,7 @@
 #include "identity.h"
 #include "resolver.h"
 #include "trust.h"
+#include "trust_file.h"
 
 #define SUBSYS "trust"
 #define USEC 1000000ull
@@ -49,10 +51,8 @@
 #define LEARNED_MAX 16
 #define DCS_MAX 16
 #define WATCHERS_MAX 8
-#define ROOTS_DIR "trust"
-#define ROOTS_FILE "roots.pem"
-#define ROOTS_TMP "roots.pem.tmp"
-#define SOURCE_TAG "# source: "
+#define LDAP_PORT 389
+#define LDAPS_PORT 636
 
 enum phase {
 	PHASE_IDLE,
@@ -67,13 +67,6 @@ static const char *const phase_names[] = { "idle", "dns-srv", "dc-address",
 	"ldap", "web-address", "certsrv" };
 static const char *const state_names[] = { "waiting", "discovering", "done" };
 
-struct learned_root {
-	X509 *cert;
-	char source[DHCP_NAME_MAX + 16];	/* "ldap dc1.corp.test" */
-	char subject[CA_SUBJECT_LEN];
-	char fingerprint[CA_FINGERPRINT_LEN];
-};
-
 struct watcher {
 	trust_changed_cb cb;
 	void *ctx;
@@ -85,7 +78,7 @@ struct trust {
 
 	STACK_OF(X509) *public_roots;
 	char bundle_error[160];
-	struct learned_root learned[LEARNED_MAX];
+	struct trust_root learned[LEARNED_MAX];
 	unsigned int n_learned;
 	char persist_error[200];
 	X509_STORE *store;
@@ -97,6 +90,12 @@ struct trust {
 	struct srv_record dcs[DCS_MAX];
 	unsigned int n_dcs, dc;
 	char web_host[DHCP_NAME_MAX];
+	uint32_t dc_addr;
+	bool ldap_tls;			/* the lookup under way is LDAPS */
+	X509 *dc_cert;			/* the last LDAPS certificate of a DC */
+	STACK_OF(X509) *dc_chain;
+	char dc_host[DHCP_NAME_MAX];
+	char dc_tls[DHCP_NAME_MAX + 160];	/* dc_cert checked against the learned roots */
 	struct ca_ldap *ldap;
 	struct ca_certsrv *certsrv;
 	sd_event_source *retry;
@@ -206,7 +205,7 @@ static int load_public_bundle(struct trust *t, const char *path)
 
 static bool add_learned(struct trust *t, X509 *cert, const char *source)
 {
-	struct learned_root *r;
+	struct trust_root *r;
 	char fp[CA_FINGERPRINT_LEN];
 	unsigned int i;
 
@@ -226,200 +225,46 @@ static bool add_learned(struct trust *t, X509 *cert, const char *source)
 	r = &t->learned[t->n_learned++];
 	r->cert = cert;
 	snprintf(r->source, sizeof(r->source), "%s", source);
-	snprintf(r->fingerprint, sizeof(r->fingerprint), "%s", fp);
-	ca_subject(cert, r->subject);
+	trust_root_describe(r);
 	return true;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The learned roots as "# source: ..." + PEM per root. */
-static char *roots_text(struct trust *t, size_t *len)
-{
-	size_t cap = 1, used = 0, pem_len;
-	char *out = NULL, *grown, *pem;
-	STACK_OF(X509) *one;
-	unsigned int i;
-
-	out = calloc(1, cap);
-	if (!out)
-		return NULL;
-	for (i = 0; i < t->n_learned; i++) {
-		one = sk_X509_new_null();
-		if (!one || !sk_X509_push(one, t->learned[i].cert)) {
-			sk_X509_free(one);
-			free(out);
-			return NULL;
-		}
-		pem = ca_roots_to_pem(one, &pem_len);
-		sk_X509_free(one);
-		grown = pem ? realloc(out, cap + pem_len + sizeof(SOURCE_TAG) +
-				      sizeof(t->learned[i].source) + 2) : NULL;
-		if (!grown) {
-			free(pem);
-			free(out);
-			return NULL;
-		}
-		out = grown;
-		cap += pem_len + sizeof(SOURCE_TAG) + sizeof(t->learned[i].source) + 2;
-		used += (size_t)sprintf(out + used, SOURCE_TAG "%s\n%s",
-					t->learned[i].source, pem);
-		free(pem);
-	}
-	*len = used;
-	return out;
-}
-
-/* tmp + fsync + rename + fsync(dir): the file is the old one or the new one. */
+/* Replaces the file with the learned roots; a failure is kept for status. */
 static int persist(struct trust *t)
 {
-	int dir = -1, fd = -1, ret;
-	size_t len;
-	char *text;
+	int ret = trust_file_save(t->d->state_dir_fd, t->learned, t->n_learned);
 
-	text = roots_text(t, &len);
-	if (!text)
-		return -ENOMEM;
-	if (mkdirat(t->d->state_dir_fd, ROOTS_DIR, 0700) < 0 && errno != EEXIST)
-		goto fail_errno;
-	dir = openat(t->d->state_dir_fd, ROOTS_DIR,
-		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		goto fail_errno;
-	fd = openat(dir, ROOTS_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail_errno;
-	ret = write_all(fd, text, len);
-	if (ret < 0)
-		goto fail;
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail_errno;
+	if (ret < 0) {
+		snprintf(t->persist_error, sizeof(t->persist_error),
+			 "cannot save learned roots: %s", strerror(-ret));
+		log_error(t->log, SUBSYS, "cannot save learned roots",
+			  LOG_ERRNO(ret));
+		return ret;
 	}
-	fd = -1;
-	if (renameat(dir, ROOTS_TMP, dir, ROOTS_FILE) < 0 || fsync(dir) < 0)
-		goto fail_errno;
-	close(dir);
-	free(text);
 	t->persist_error[0] = '\0';
 	log_info(t->log, SUBSYS, "learned roots saved",
 		 LOG_UINT("roots", t->n_learned));
 	return 0;
-
-fail_errno:
-	ret = -errno;
-fail:
-	if (fd >= 0) {
-		close(fd);
-		unlinkat(dir, ROOTS_TMP, 0);
-	}
-	if (dir >= 0)
-		close(dir);
-	free(text);
-	snprintf(t->persist_error, sizeof(t->persist_error),
-		 "cannot save learned roots: %s", strerror(-ret));
-	log_error(t->log, SUBSYS, "cannot save learned roots", LOG_ERRNO(ret));
-	return ret;
-}
-
-/* The n-th "# source: " line of text, or "" when there is none. */
-static void nth_source(const char *text, size_t len, unsigned int n,
-		       char *out, size_t out_len)
-{
-	const char *p = text, *end = text + len, *eol;
-	unsigned int seen = 0;
-	size_t l;
-
-	out[0] = '\0';
-	while (p < end) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		l = (size_t)(eol - p);
-		if (l > sizeof(SOURCE_TAG) - 1 &&
-		    !memcmp(p, SOURCE_TAG, sizeof(SOURCE_TAG) - 1) && seen++ == n) {
-			l -= sizeof(SOURCE_TAG) - 1;
-			if (l >= out_len)
-				l = out_len - 1;
-			memcpy(out, p + sizeof(SOURCE_TAG) - 1, l);
-			out[l] = '\0';
-			return;
-		}
-		p = eol + 1;
-	}
 }
 
 static void load_persisted(struct trust *t)
 {
-	STACK_OF(X509) *roots = NULL;
-	char *text = NULL, source[DHCP_NAME_MAX + 16];
-	ssize_t n;
-	size_t len = 0;
-	int fd, ret, i;
+	int ret = trust_file_load(t->d->state_dir_fd, t->learned, LEARNED_MAX);
 
-	fd = openat(t->d->state_dir_fd, ROOTS_DIR "/" ROOTS_FILE,
-		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT)
-			goto damaged_errno;
+	if (ret < 0) {
+		snprintf(t->persist_error, sizeof(t->persist_error),
+			 "saved roots %s/%s unusable (%s): ignored until rediscovered",
+			 TRUST_DIR, TRUST_FILE,
+			 ret == -EINVAL ? "damaged" : strerror(-ret));
+		log_error(t->log, SUBSYS, "saved roots unusable; ignored",
+			  LOG_STR("file", TRUST_DIR "/" TRUST_FILE),
+			  LOG_ERRNO(ret));
 		return;
 	}
-	text = malloc(CA_INPUT_MAX + 1);
-	if (!text) {
-		close(fd);
-		return;
-	}
-	while ((n = read(fd, text + len, CA_INPUT_MAX + 1 - len)) > 0 &&
-	       len + (size_t)n <= CA_INPUT_MAX)
-		len += (size_t)n;
-	close(fd);
-	if (n < 0)
-		goto damaged_errno;
-	if (n > 0) {
-		ret = -EMSGSIZE;
-		goto damaged;
-	}
-	roots = sk_X509_new_null();
-	ret = roots ? ca_roots_from_pem(text, len, roots) : -ENOMEM;
-	if (ret < 0)
-		goto damaged;
-	for (i = 0; i < sk_X509_num(roots); i++) {
-		nth_source(text, len, (unsigned int)i, source, sizeof(source));
-		add_learned(t, sk_X509_value(roots, i),
-			    source[0] ? source : "persisted");
-	}
-	sk_X509_pop_free(roots, X509_free);
-	free(text);
-	log_info(t->log, SUBSYS, "learned roots loaded",
-		 LOG_UINT("roots", t->n_learned));
-	return;
-
-damaged_errno:
-	ret = -errno;
-damaged:
-	sk_X509_pop_free(roots, X509_free);
-	free(text);
-	snprintf(t->persist_error, sizeof(t->persist_error),
-		 "saved roots %s/%s unusable (%s): ignored until rediscovered",
-		 ROOTS_DIR, ROOTS_FILE, ret == -EINVAL ? "damaged" : strerror(-ret));
-	log_error(t->log, SUBSYS, "saved roots unusable; ignored",
-		  LOG_STR("file", ROOTS_DIR "/" ROOTS_FILE), LOG_ERRNO(ret));
+	t->n_learned = (unsigned int)ret;
+	if (ret)
+		log_info(t->log, SUBSYS, "learned roots loaded",
+			 LOG_UINT("roots", t->n_learned));
 }
 
 static void learn(struct trust *t, STACK_OF(X509) *roots, const char *source)
@@ -477,11 +322,68 @@ static int on_retry(sd_event_source *src, uint64_t usec, void *ud)
 	return 0;
 }
 
+/* Keeps the certificate the DC presented over LDAPS (none over plain LDAP). */
+static void keep_dc_cert(struct trust *t, const struct ca_ldap_result *r)
+{
+	X509_free(t->dc_cert);
+	sk_X509_pop_free(t->dc_chain, X509_free);
+	t->dc_cert = NULL;
+	t->dc_chain = NULL;
+	snprintf(t->dc_host, sizeof(t->dc_host), "%s", t->dcs[t->dc].target);
+	if (t->ldap_tls && r->dc_cert && X509_up_ref(r->dc_cert)) {
+		t->dc_cert = r->dc_cert;
+		t->dc_chain = X509_chain_up_ref(r->dc_chain);
+	}
+}
+
+/*
+ * What the DC's LDAPS certificate is worth now that roots may be known:
+ * verified against the learned roots, for its name; shown in the status.
+ */
+static void note_dc_tls(struct trust *t)
+{
+	X509_STORE_CTX *ctx;
+	X509_STORE *store;
+	unsigned int i;
+	int ok = 0;
+
+	if (!t->dc_host[0])
+		return;
+	if (!t->dc_cert) {
+		snprintf(t->dc_tls, sizeof(t->dc_tls), "none: plain LDAP to %s",
+			 t->dc_host);
+		return;
+	}
+	store = X509_STORE_new();
+	ctx = X509_STORE_CTX_new();
+	for (i = 0; store && i < t->n_learned; i++)
+		X509_STORE_add_cert(store, t->learned[i].cert);
+	if (store && ctx &&
+	    X509_STORE_CTX_init(ctx, store, t->dc_cert, t->dc_chain) == 1)
+		ok = X509_verify_cert(ctx) == 1;
+	if (ok && X509_check_host(t->dc_cert, t->dc_host, 0, 0, NULL) != 1)
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "LDAPS certificate of %s chains to a learned root but names another host",
+			 t->dc_host);
+	else if (ok)
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "LDAPS certificate of %s verified by a learned root", t->dc_host);
+	else
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "LDAPS certificate of %s not verified: %s", t->dc_host,
+			 ctx ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)) :
+			 "no memory");
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+}
+
 /* Discovery is over for now; retry later unless asked not to. */
 static void discovery_over(struct trust *t, bool retry)
 {
 	t->phase = PHASE_IDLE;
 	t->last_discovery_ms = (int64_t)((now_usec() - t->discovery_started_usec) / 1000);
+	note_dc_tls(t);
 	if (retry) {
 		t->failures++;
 		t->retry_s = RETRY_FIRST_S << (t->failures > 5 ? 5 : t->failures - 1);
@@ -530,7 +432,7 @@ static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
 {
 	struct trust *t = ctx;
 	struct ca_certsrv *c = t->certsrv;
-	char source[DHCP_NAME_MAX + 16];
+	char source[TRUST_SOURCE_MAX];
 
 	/* Watchers run below and may restart discovery: c is ours alone. */
 	t->certsrv = NULL;
@@ -566,6 +468,7 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 }
 
 static void try_dc(struct trust *t);
+static void start_ldap(struct trust *t, bool tls);
 
 static void next_dc(struct trust *t, const char *why)
 {
@@ -582,11 +485,21 @@ static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
 {
 	struct trust *t = ctx;
 	struct ca_ldap *l = t->ldap;
-	char source[DHCP_NAME_MAX + 16];
+	char source[TRUST_SOURCE_MAX];
 	int ret;
 
 	/* Watchers run below and may restart discovery: l is ours alone. */
 	t->ldap = NULL;
+	if (r->transport_failed && t->ldap_tls) {
+		log_info(t->log, SUBSYS, "no LDAPS on the DC; plain LDAP",
+			 LOG_STR("dc", t->dcs[t->dc].target),
+			 LOG_STR("error", r->error));
+		ca_ldap_free(l);
+		start_ldap(t, false);
+		return;
+	}
+	keep_dc_cert(t, r);
+	/* "ldap" for LDAPS too: the transport is in dc_tls. */
 	snprintf(source, sizeof(source), "ldap %s", t->dcs[t->dc].target);
 	if (r->status == 0 && sk_X509_num(r->roots)) {
 		discovery_succeeded(t, r->roots, source);
@@ -624,18 +537,46 @@ static void bind_name(const struct trust *t, const struct signin_identity *id,
 		snprintf(out, len, "%s@%s", id->user, t->domain);
 }
 
-static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
-		       unsigned int n)
+/* One lookup on the current DC: LDAPS first, plain LDAP when that fails. */
+static void start_ldap(struct trust *t, bool tls)
 {
-	struct trust *t = ctx;
 	const struct signin_identity *id = signed_in(t);
 	struct ca_ldap_request req = {
-		.port = t->dcs[t->dc].port ? t->dcs[t->dc].port : 389,
+		.port = tls ? LDAPS_PORT :
+			t->dcs[t->dc].port ? t->dcs[t->dc].port : LDAP_PORT,
+		.tls = tls,
+		.addr = t->dc_addr,
 		.timeout_usec = LDAP_TIMEOUT_USEC,
 	};
 	char who[sizeof(id->user) + DHCP_NAME_MAX + 2];
 	char why[DHCP_NAME_MAX + 64];
 	int ret;
+
+	if (!id) {		/* signed out meanwhile: the watcher restarts us */
+		discovery_over(t, false);
+		return;
+	}
+	bind_name(t, id, who, sizeof(who));
+	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
+	req.bind_dn = who;
+	req.password = id->password;
+	t->phase = PHASE_LDAP;
+	t->ldap_tls = tls;
+	if (tls)
+		t->ldap_binds++;
+	ret = ca_ldap_start(t->d->event, t->log, &req, on_ldap_done, t, &t->ldap);
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "cannot start LDAP to %s: %s",
+			 req.host, strerror(-ret));
+		next_dc(t, why);
+	}
+}
+
+static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
+		       unsigned int n)
+{
+	struct trust *t = ctx;
+	char why[DHCP_NAME_MAX + 64];
 
 	if (status < 0 || !n) {
 		snprintf(why, sizeof(why), "domain controller %s does not resolve",
@@ -643,23 +584,8 @@ static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
 		next_dc(t, why);
 		return;
 	}
-	if (!id) {		/* signed out meanwhile: the watcher restarts us */
-		discovery_over(t, false);
-		return;
-	}
-	bind_name(t, id, who, sizeof(who));
-	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
-	req.addr = addrs[0];
-	req.bind_dn = who;
-	req.password = id->password;
-	t->phase = PHASE_LDAP;
-	t->ldap_binds++;
-	ret = ca_ldap_start(t->d->event, t->log, &req, on_ldap_done, t, &t->ldap);
-	if (ret < 0) {
-		snprintf(why, sizeof(why), "cannot start LDAP to %s: %s",
-			 req.host, strerror(-ret));
-		next_dc(t, why);
-	}
+	t->dc_addr = addrs[0];
+	start_ldap(t, true);
 }
 
 static void try_dc(struct trust *t)
@@ -707,7 +633,8 @@ static void start_discovery(struct trust *t, bool retry)
 		snprintf(t->domain, sizeof(t->domain), "%s",
 			 identity_domain(t->d->identity));
 	if (!t->domain[0]) {
-		discovery_failed(t, true, "no DHCP domain (option 15) to find a domain controller in");
+		discovery_failed(t, true,
+				 "no DHCP domain (option 15) to find a domain controller in");
 		return;
 	}
 	snprintf(name, sizeof(name), "_ldap._tcp.%s", t->domain);
@@ -780,6 +707,8 @@ void trust_free(struct trust *t)
 		X509_free(t->learned[i].cert);
 	sk_X509_pop_free(t->public_roots, X509_free);
 	X509_STORE_free(t->store);
+	X509_free(t->dc_cert);
+	sk_X509_pop_free(t->dc_chain, X509_free);
 	free(t);
 	curl_global_cleanup();
 }
@@ -835,6 +764,8 @@ struct json_object *trust_status(const struct trust *t)
 		json_object_object_add(o, "error", json_object_new_string(t->last_error));
 	if (t->last_result[0])
 		json_object_object_add(o, "last_result", json_object_new_string(t->last_result));
+	if (t->dc_tls[0])
+		json_object_object_add(o, "dc_tls", json_object_new_string(t->dc_tls));
 	if (t->retry)
 		json_object_object_add(o, "retry_in_s", json_object_new_int((int)t->retry_s));
 	json_object_object_add(o, "credentials_refused",
@@ -848,15 +779,18 @@ struct json_object *trust_status(const struct trust *t)
 				       json_object_new_string(t->bundle_error));
 	list = json_object_new_array();
 	for (i = 0; i < t->n_learned; i++) {
+		const struct trust_root *l = &t->learned[i];
+
 		r = json_object_new_object();
-		json_object_object_add(r, "source", json_object_new_string(t->learned[i].source));
-		json_object_object_add(r, "subject", json_object_new_string(t->learned[i].subject));
-		json_object_object_add(r, "sha256", json_object_new_string(t->learned[i].fingerprint));
+		json_object_object_add(r, "source", json_object_new_string(l->source));
+		json_object_object_add(r, "subject", json_object_new_string(l->subject));
+		json_object_object_add(r, "sha256", json_object_new_string(l->fingerprint));
 		json_object_array_add(list, r);
 	}
 	json_object_object_add(o, "learned", list);
 	if (t->persist_error[0])
-		json_object_object_add(o, "persist_error", json_object_new_string(t->persist_error));
+		json_object_object_add(o, "persist_error",
+				       json_object_new_string(t->persist_error));
 	json_object_object_add(o, "discoveries", json_object_new_uint64(t->discoveries));
 	json_object_object_add(o, "ldap_binds", json_object_new_uint64(t->ldap_binds));
 	json_object_object_add(o, "certsrv_fetches", json_object_new_uint64(t->certsrv_fetches));

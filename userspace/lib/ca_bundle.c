@@ -95,12 +95,12 @@ static int parse_der_bundle(const unsigned char *der, size_t len,
 	p7 = d2i_PKCS7(NULL, &p, (long)len);
 	ERR_clear_error();
 	if (p7 && p == der + len) {
-		if (PKCS7_type_is_signed(p7) && p7->d.sign)
+		if (PKCS7_type_is_signed(p7) && p7->d.sign) {
 			certs = p7->d.sign->cert;
-		else if (PKCS7_type_is_signedAndEnveloped(p7) &&
-			 p7->d.signed_and_enveloped)
+		} else if (PKCS7_type_is_signedAndEnveloped(p7) &&
+			   p7->d.signed_and_enveloped) {
 			certs = p7->d.signed_and_enveloped->cert;
-		else {
+		} else {
 			PKCS7_free(p7);
 			return -EINVAL;
 		}
