@@ -56,7 +56,7 @@ daemon_stop
 bs_ms=$(baresip_register_ms)
 check "baresip (static config) registers to the same kamailio" test "$bs_ms" != failed
 echo "# sign-in times (ms):"
-echo "#   ucphone full chain, boot with stored identity: link-up -> registered $boot_ms (link-up -> DHCP bound $bound_ms)"
+echo "#   ucphone full chain, boot with stored identity: link-up -> registered $boot_ms (link-up -> DHCP bound $bound_ms, bound -> registered $((boot_ms - bound_ms)))"
 echo "#   ucphone first sign-in (ucphonectl signin right after start): link-up -> registered $first_ms"
 echo "#   baresip, static registrar and DNS server: start -> 200 OK $bs_ms"
 
