@@ -1,8 +1,11 @@
 #!/bin/sh
 # What the phone's init does at boot (run inside the VM by scripts/phone.sh):
 # load the ucphone modules, start the daemon on eth0, wait for the network
-# to come up, and show what the phone learned.
+# to come up, sign in (when given an identity) and show what the phone
+# learned.
+#   phone-boot.sh [BUILD [ADDRESS USER PASSWORD-FILE]]
 build=${1:-build}
+address=${2:-} user=${3:-} pass_file=${4:-}
 state=/run/ucphone/state	# the VM's root is read-only; /run is tmpfs
 ctl=$build/userspace/ctl/ucphonectl
 
@@ -23,6 +26,18 @@ for _ in $(seq 1 150); do
 	"$ctl" --json status 2>/dev/null | grep -q '"registrars": *\[ *{' && break
 	sleep 0.2
 done
+# Sign-in: root CA from AD, TLS, REGISTER, provisioning (the password goes
+# in on stdin, never on a command line).
+if [ -n "$address" ] && [ -r "$pass_file" ]; then
+	"$ctl" signin --address "$address" --user "$user" --password-stdin \
+		<"$pass_file" >/dev/null || echo "phone: signin failed" >&2
+	# Root CA discovery retries on its own: give it a minute and a half.
+	for _ in $(seq 1 450); do
+		"$ctl" --json status 2>/dev/null |
+			grep -q '"status_text": *"\(Registered\|Wrong\)' && break
+		sleep 0.2
+	done
+fi
 echo
 "$ctl" info
 echo

@@ -5,8 +5,9 @@
 # Debian's kernel with the ucphone modules installed as on a board
 # (/lib/modules/<ver>/extra, loaded with modprobe), its eth0 plugged into
 # the testbed's switch. ucphoned brings the network up with zero touch
-# (DHCP, DNS SRV discovery, NTP) and `ucphonectl info` / `status` show what
-# it learned. From a terminal you then get a shell on the phone; `exit`
+# (DHCP, DNS SRV discovery, NTP), signs in as the bed's alice (root CA from
+# AD, TLS, REGISTER, provisioning) and `ucphonectl info` / `status` show
+# what it learned. From a terminal you then get a shell on the phone; `exit`
 # powers it off and the testbed is stopped.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,4 +33,5 @@ done < <(find kernel -name '*.ko' | sort)
 interactive=()
 [ -t 0 ] && [ -t 1 ] && interactive=(--interactive)
 tests/vm/run.sh "${modules[@]}" "${interactive[@]}" --net "$TB_NS_SW:br0" \
-	-- scripts/phone-boot.sh build
+	-- scripts/phone-boot.sh build "$TB_USER_ADDRESS" "$TB_USER_DOMAIN_USER" \
+	"$TB_USER_PASS_FILE"

@@ -31,6 +31,42 @@ static void print_list(FILE *out, const char *label, struct json_object *obj,
 	fputc('\n', out);
 }
 
+/* The sign-in: one status line, the registrar, provisioning values. */
+static void print_sip(FILE *out, struct json_object *sip)
+{
+	struct json_object *prov = ctl_json_member(sip, "provisioning", json_type_object);
+	struct json_object *values = prov ? ctl_json_member(prov, "values",
+							   json_type_object) : NULL;
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
+
+	fprintf(out, "sip:          %s (%s)\n", ctl_json_str(sip, "status_text", a),
+		ctl_json_str(sip, "state", b));
+	if (ctl_json_member(sip, "waiting_for", json_type_string))
+		fprintf(out, "waiting for:  %s\n", ctl_json_str(sip, "waiting_for", a));
+	if (ctl_json_member(sip, "expires", json_type_int))
+		fprintf(out, "registrar:    %s, expires %s s (%s s left)\n",
+			ctl_json_str(sip, "registrar", a), ctl_json_int(sip, "expires", b),
+			ctl_json_int(sip, "expires_in_s", c));
+	else if (ctl_json_member(sip, "registrar", json_type_string))
+		fprintf(out, "registrar:    %s\n", ctl_json_str(sip, "registrar", a));
+	if (ctl_json_member(sip, "error", json_type_string))
+		fprintf(out, "sip error:    %s\n", ctl_json_str(sip, "error", a));
+	if (prov)
+		fprintf(out, "provisioning: %s\n", ctl_json_str(prov, "state", a));
+	if (values) {
+		json_object_object_foreach(values, key, val) {
+			struct json_object *wrap = json_object_new_object();
+
+			/* keys are as untrusted as values: printed the same way */
+			json_object_object_add(wrap, "k", json_object_new_string(key));
+			json_object_object_add(wrap, "v", json_object_get(val));
+			fprintf(out, "  %-28s %s\n", ctl_json_str(wrap, "k", b),
+				ctl_json_str(wrap, "v", a));
+			json_object_put(wrap);
+		}
+	}
+}
+
 /* Root CAs: state, each learned root with its source, the public count. */
 static void print_trust(FILE *out, struct json_object *trust)
 {
@@ -74,6 +110,7 @@ void ctl_print_identity(FILE *out, struct json_object *identity)
 
 void ctl_print_status(FILE *out, struct json_object *result)
 {
+	struct json_object *sip = ctl_json_member(result, "sip", json_type_object);
 	struct json_object *dhcp = ctl_json_member(result, "dhcp", json_type_object);
 	struct json_object *dns = ctl_json_member(result, "dns", json_type_object);
 	struct json_object *time = ctl_json_member(result, "time", json_type_object);
@@ -138,4 +175,6 @@ void ctl_print_status(FILE *out, struct json_object *result)
 	}
 	if (ctl_json_member(result, "trust", json_type_object))
 		print_trust(out, ctl_json_member(result, "trust", json_type_object));
+	if (sip)
+		print_sip(out, sip);
 }

@@ -21,6 +21,7 @@ struct dhcp_client;
 struct identity;
 struct kernel_link;
 struct resolver;
+struct signin;
 struct sntp;
 struct trust;
 
@@ -37,6 +38,9 @@ struct ucphoned_options {
 	const char *ntp_fallback;
 	bool set_clock;
 	bool release_on_exit;
+	/* sign-in (issue 7) */
+	uint32_t sip_expires_s;		/* REGISTER Expires asked for */
+	uint32_t sip_failback_s;	/* retry the preferred registrar */
 	/* sign-in (issue 7): identity file read when none is stored */
 	const char *signin_config;
 	const char *ca_bundle;		/* public roots (PEM), issue 7 */
@@ -57,6 +61,7 @@ struct ucphoned {
 	struct audio *audio;		/* the sound card (audio.c) */
 	struct identity *identity;	/* sign-in address, user, password */
 	struct trust *trust;		/* root CAs (trust.c) */
+	struct signin *signin;		/* registration + provisioning (signin.c) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

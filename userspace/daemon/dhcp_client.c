@@ -951,6 +951,11 @@ static struct json_object *addr_array(const uint32_t *a, unsigned int n)
 	return arr;
 }
 
+uint64_t dhcp_client_link_up_usec(const struct dhcp_client *c)
+{
+	return c->link_up_usec;
+}
+
 struct json_object *dhcp_client_status(const struct dhcp_client *c)
 {
 	struct json_object *o = json_object_new_object(), *arr;

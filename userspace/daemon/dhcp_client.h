@@ -34,6 +34,8 @@ void dhcp_client_free(struct dhcp_client *c);
 /* The lease in force (NULL without one). */
 const struct dhcp_reply *dhcp_client_lease(const struct dhcp_client *c);
 const char *dhcp_state_name(enum dhcp_state s);
+/* When the interface came up (CLOCK_MONOTONIC usec), for timings. */
+uint64_t dhcp_client_link_up_usec(const struct dhcp_client *c);
 struct json_object *dhcp_client_status(const struct dhcp_client *c);
 
 #endif /* UCPHONED_DHCP_CLIENT_H */

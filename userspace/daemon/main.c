@@ -28,6 +28,7 @@
 #include "kernel_link.h"
 #include "reset.h"
 #include "resolver.h"
+#include "signin.h"
 #include "sntp.h"
 #include "state_dir.h"
 #include "trust.h"
@@ -66,6 +67,9 @@ static void usage(FILE *out)
 		"      --ntp-fallback HOST  last time source (default time.windows.com)\n"
 		"      --set-clock       step the system clock from NTP (default: off)\n"
 		"      --release         send DHCPRELEASE when stopping\n"
+		"      --sip-expires S   registration lifetime to ask for (default 3600)\n"
+		"      --sip-failback-s S  registered on a lower-priority registrar,\n"
+		"                        try the preferred one this often (default 300)\n"
 		"      --signin-config FILE  sign in with the identity in FILE\n"
 		"                        (address=, user=, password= lines) when\n"
 		"                        none is stored by `ucphonectl signin`\n"
@@ -82,8 +86,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 {
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
-	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE,
-	       OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE };
+	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
+	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -99,6 +103,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "ntp-fallback", required_argument, NULL, OPT_NTP_FALLBACK },
 		{ "set-clock", no_argument, NULL, OPT_SET_CLOCK },
 		{ "release", no_argument, NULL, OPT_RELEASE },
+		{ "sip-expires", required_argument, NULL, OPT_SIP_EXPIRES },
+		{ "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK },
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
 		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 		{ "foreground", no_argument, NULL, 'f' },
@@ -116,6 +122,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->reset.long_press_ms = RESET_DEFAULT_LONG_PRESS_MS;
 	opt->vendor_class = "MS-UC-Client";
 	opt->ntp_fallback = "time.windows.com";
+	opt->sip_expires_s = 3600;
+	opt->sip_failback_s = 300;
 	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
@@ -175,6 +183,26 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		case OPT_RELEASE:
 			opt->release_on_exit = true;
 			break;
+		case OPT_SIP_EXPIRES:
+		case OPT_SIP_FAILBACK: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v < 1 || v > 86400) {
+				fprintf(stderr, "ucphoned: --%s wants 1-86400 seconds, not '%s'\n",
+					c == OPT_SIP_EXPIRES ? "sip-expires" :
+					"sip-failback-s", optarg);
+				return EXIT_USAGE;
+			}
+			if (c == OPT_SIP_EXPIRES)
+				opt->sip_expires_s = (uint32_t)v;
+			else
+				opt->sip_failback_s = (uint32_t)v;
+			break;
+		}
 		case OPT_SIGNIN_CONFIG:
 			opt->signin_config = optarg;
 			break;
@@ -274,7 +302,10 @@ static uint64_t monotonic_usec(void)
 
 static void daemon_teardown(struct ucphoned *d)
 {
-	/* DHCP first: it removes the address while the rest still stand. */
+	/* Sign-in first: its un-REGISTER leaves while the network stands. */
+	signin_free(d->signin);
+	d->signin = NULL;
+	/* DHCP next: it removes the address while the rest still stand. */
 	dhcp_client_free(d->dhcp);
 	d->dhcp = NULL;
 	sntp_free(d->sntp);
@@ -351,6 +382,8 @@ static int daemon_setup(struct ucphoned *d)
 		ret = trust_new(d, &d->trust);
 	if (ret >= 0)
 		ret = dhcp_client_new(d, &d->dhcp);
+	if (ret >= 0)
+		ret = signin_new(d, &d->signin);
 	if (ret < 0)
 		log_error(&d->log, SUBSYS, "cannot bring the network up",
 			  LOG_STR("interface", d->options.interface),

@@ -18,6 +18,7 @@
 #define FDS_MAX 16
 #define RETRY_FIRST_USEC (5 * USEC)
 #define RETRY_MAX_USEC (300 * USEC)
+#define WATCH_MAX 4
 
 enum discovery_state {
 	DISCOVERY_IDLE,		/* no lease, or no SIP domain */
@@ -47,6 +48,13 @@ struct resolver {
 	} fds[FDS_MAX];
 	sd_event_source *timeout, *retry;
 	struct query *pending;
+
+	struct {
+		resolver_changed_cb cb;
+		void *ctx;
+	} watch[WATCH_MAX];
+	char signin_domain[DHCP_NAME_MAX];	/* wins over the rest when set */
+	struct dhcp_reply *lease;		/* the last one, to reconfigure */
 
 	/* configuration from the lease */
 	char servers[DHCP_LIST_MAX * 16];
@@ -354,6 +362,40 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
 	return 0;
 }
 
+static void notify(struct resolver *r)
+{
+	for (int i = 0; i < WATCH_MAX; i++)
+		if (r->watch[i].cb)
+			r->watch[i].cb(r->watch[i].ctx);
+}
+
+int resolver_watch(struct resolver *r, resolver_changed_cb cb, void *ctx)
+{
+	for (int i = 0; i < WATCH_MAX; i++)
+		if (!r->watch[i].cb) {
+			r->watch[i].cb = cb;
+			r->watch[i].ctx = ctx;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void resolver_unwatch(struct resolver *r, void *ctx)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < WATCH_MAX; i++)
+		if (r->watch[i].ctx == ctx)
+			r->watch[i].cb = NULL;
+}
+
+const struct registrar *resolver_registrars(const struct resolver *r,
+					    unsigned int *n)
+{
+	*n = r->state == DISCOVERY_DONE ? r->n_found : 0;
+	return r->found;
+}
+
 static void discovery_finish(struct resolver *r)
 {
 	r->finished_usec = now_usec();
@@ -367,6 +409,7 @@ static void discovery_finish(struct resolver *r)
 			 LOG_UINT("port", r->found[0].port),
 			 LOG_STR("source", r->found[0].source),
 			 LOG_UINT("ms", (r->finished_usec - r->started_usec) / 1000));
+		notify(r);
 		return;
 	}
 	r->state = DISCOVERY_FAILED;
@@ -383,6 +426,7 @@ static void discovery_finish(struct resolver *r)
 		    LOG_UINT("retry_s", r->retry_usec / USEC));
 	sd_event_add_time_relative(r->d->event, &r->retry, CLOCK_MONOTONIC,
 				   r->retry_usec, 100000, on_retry, r);
+	notify(r);
 }
 
 static void discovery_next(struct resolver *r)
@@ -510,8 +554,9 @@ void resolver_set_lease(struct resolver *r, const struct dhcp_reply *l)
 			memcpy(suffixes[n_suffix++], l->search[i], DHCP_NAME_MAX);
 		if (!n_suffix && l->domain[0])
 			memcpy(suffixes[n_suffix++], l->domain, DHCP_NAME_MAX);
-		/* Issue 7 brings the sign-in address; until then this. */
+		/* Signed in, the sign-in address's domain is the SIP domain. */
 		snprintf(domain, sizeof(domain), "%s",
+			 r->signin_domain[0] ? r->signin_domain :
 			 opt_domain ? opt_domain : l->domain);
 	}
 	if (l && r->state != DISCOVERY_IDLE && strcmp(servers, r->servers) == 0 &&
@@ -529,13 +574,38 @@ void resolver_set_lease(struct resolver *r, const struct dhcp_reply *l)
 	memcpy(r->suffixes, suffixes, n_suffix * DHCP_NAME_MAX);
 	r->n_suffix = n_suffix;
 	if (!l) {
+		free(r->lease);
+		r->lease = NULL;
 		snprintf(r->last_error, sizeof(r->last_error), "no lease");
+		notify(r);
 		return;
+	}
+	if (l != r->lease) {
+		struct dhcp_reply *copy = malloc(sizeof(*copy));
+
+		if (copy)
+			*copy = *l;
+		free(r->lease);
+		r->lease = copy;
 	}
 	log_info(r->log, SUBSYS, "configured from the lease",
 		 LOG_STR("servers", servers[0] ? servers : "(host resolv.conf)"),
 		 LOG_STR("sip_domain", domain), LOG_UINT("suffixes", n_suffix));
 	discovery_start(r);
+}
+
+void resolver_set_sip_domain(struct resolver *r, const char *domain)
+{
+	char want[DHCP_NAME_MAX];
+
+	snprintf(want, sizeof(want), "%s", domain ? domain : "");
+	if (!strcmp(want, r->signin_domain))
+		return;
+	memcpy(r->signin_domain, want, sizeof(want));
+	log_info(r->log, SUBSYS, "SIP domain from the sign-in address",
+		 LOG_STR("domain", want[0] ? want : "(none)"));
+	if (r->lease)
+		resolver_set_lease(r, r->lease);
 }
 
 const char *resolver_sip_domain(const struct resolver *r)
@@ -569,6 +639,7 @@ void resolver_free(struct resolver *r)
 	channel_close(r);
 	r->retry = sd_event_source_disable_unref(r->retry);
 	ares_library_cleanup();
+	free(r->lease);
 	free(r);
 }
 

@@ -47,6 +47,23 @@ int resolver_lookup_srv(struct resolver *r, const char *name,
 /* Drops every pending callback to ctx (its owner is going away). */
 void resolver_forget(struct resolver *r, void *ctx);
 
+/*
+ * The registrar list of the last finished discovery, in the seed's order
+ * (empty while discovery runs, failed, or there is no lease).
+ */
+const struct registrar *resolver_registrars(const struct resolver *r,
+					    unsigned int *n);
+/* cb runs when discovery finishes (found or failed) or the lease is lost. */
+typedef void (*resolver_changed_cb)(void *ctx);
+int resolver_watch(struct resolver *r, resolver_changed_cb cb, void *ctx);
+void resolver_unwatch(struct resolver *r, void *ctx);
+/*
+ * The sign-in address's domain, which is the SIP domain once signed in
+ * (issue 7); NULL or "" goes back to --sip-domain or the DHCP domain.
+ * A change rediscovers the registrars.
+ */
+void resolver_set_sip_domain(struct resolver *r, const char *domain);
+
 struct json_object *resolver_status(const struct resolver *r);
 
 #endif /* UCPHONED_RESOLVER_H */

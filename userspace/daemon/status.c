@@ -2,6 +2,7 @@
 #include "dhcp_client.h"
 #include "identity.h"
 #include "resolver.h"
+#include "signin.h"
 #include "sntp.h"
 #include "status.h"
 #include "trust.h"
@@ -24,5 +25,7 @@ struct json_object *status_build(struct ucphoned *d)
 	json_object_object_add(o, "dns", resolver_status(d->resolver));
 	json_object_object_add(o, "time", sntp_status(d->sntp));
 	json_object_object_add(o, "trust", trust_status(d->trust));
+	if (d->signin)
+		json_object_object_add(o, "sip", signin_status(d->signin));
 	return o;
 }
