@@ -4,27 +4,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <openssl/evp.h>
 
 #include "ocs_ident.h"
+#include "random_hex.h"
 
 int ocs_epid_new(char out[11])
 {
-	uint8_t raw[5];
-	ssize_t n;
-
-	do
-		n = getrandom(raw, sizeof(raw), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n != sizeof(raw))
-		return -EIO;
-	for (size_t i = 0; i < sizeof(raw); i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-	return 0;
+	return random_hex(out, 5);
 }
 
 static int parse_uuid(const char *text, uint8_t uuid[16])

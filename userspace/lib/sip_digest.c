@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include <openssl/evp.h>
 
+#include "random_hex.h"
 #include "secret.h"
 #include "sip_digest.h"
 
@@ -259,19 +259,7 @@ digest_pick_best(const struct digest_challenge *challenges, size_t n)
 
 int digest_cnonce_new(char out[17])
 {
-	unsigned char raw[8];
-	ssize_t n;
-
-	do
-		n = getrandom(raw, sizeof(raw), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n != sizeof(raw))
-		return -EIO;
-	for (size_t i = 0; i < sizeof(raw); i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-	return 0;
+	return random_hex(out, 8);
 }
 
 const char *digest_algorithm_name(enum digest_algorithm algorithm)
