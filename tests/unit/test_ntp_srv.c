@@ -72,6 +72,24 @@ TEST(unix_time_round_trip)
 	EXPECT_GT(ntp_to_unix_ns(ntp_from_unix_ns(ns)) - ns, -2);
 }
 
+TEST(certificate_time_is_the_system_clock_corrected_by_ntp)
+{
+	time_t t = 0;
+
+	/* A clock 14 years behind NTP: certificates are checked in 2040. */
+	EXPECT_TRUE(ntp_corrected_time(1764000000, 450000000LL * 1000000000LL +
+					123, &t));
+	EXPECT_EQ((time_t)1764000000 + 450000000, t);
+	EXPECT_TRUE(ntp_corrected_time(1764000000, -3000000000LL, &t));
+	EXPECT_EQ((time_t)1764000000 - 3, t);
+	/* Under a second (or 0 after --set-clock stepped it): the system clock. */
+	t = 42;
+	EXPECT_FALSE(ntp_corrected_time(1764000000, 999999999, &t));
+	EXPECT_FALSE(ntp_corrected_time(1764000000, -999999999, &t));
+	EXPECT_FALSE(ntp_corrected_time(1764000000, 0, &t));
+	EXPECT_EQ(42, t);
+}
+
 static uint32_t seq_rnd(void *ctx)
 {
 	uint32_t *v = ctx;

@@ -39,6 +39,7 @@
 #include "ca_ldap.h"
 #include "identity.h"
 #include "resolver.h"
+#include "sntp.h"
 #include "trust.h"
 #include "trust_file.h"
 
@@ -359,8 +360,10 @@ static void note_dc_tls(struct trust *t)
 	for (i = 0; store && i < t->n_learned; i++)
 		X509_STORE_add_cert(store, t->learned[i].cert);
 	if (store && ctx &&
-	    X509_STORE_CTX_init(ctx, store, t->dc_cert, t->dc_chain) == 1)
+	    X509_STORE_CTX_init(ctx, store, t->dc_cert, t->dc_chain) == 1) {
+		sntp_set_verify_time(t->d->sntp, X509_STORE_CTX_get0_param(ctx));
 		ok = X509_verify_cert(ctx) == 1;
+	}
 	if (ok && X509_check_host(t->dc_cert, t->dc_host, 0, 0, NULL) != 1)
 		snprintf(t->dc_tls, sizeof(t->dc_tls),
 			 "LDAPS certificate of %s chains to a learned root but names another host",
