@@ -128,12 +128,15 @@ static bool time_ready(struct signin *s)
 		s->time_timer = sd_event_source_disable_unref(s->time_timer);
 		return true;
 	}
-	if (!s->time_timer &&
-	    sd_event_add_time_relative(s->d->event, &s->time_timer,
+	if (s->time_timer)
+		return false;
+	if (sd_event_add_time_relative(s->d->event, &s->time_timer,
 				       CLOCK_MONOTONIC,
 				       s->d->options.time_wait_s * USEC,
 				       100000, on_time_wait_over, s) < 0)
 		return true;
+	log_info(s->log, SUBSYS, "waiting for the first NTP answer",
+		 LOG_UINT("at_most_s", s->d->options.time_wait_s));
 	return false;
 }
 

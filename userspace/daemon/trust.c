@@ -381,6 +381,12 @@ static void note_dc_tls(struct trust *t)
 	ERR_clear_error();
 }
 
+/* A DC judged before the first NTP sample is judged again at NTP time. */
+static void on_first_time_sample(void *ctx)
+{
+	note_dc_tls(ctx);
+}
+
 /* Discovery is over for now; retry later unless asked not to. */
 static void discovery_over(struct trust *t, bool retry)
 {
@@ -692,6 +698,11 @@ int trust_new(struct ucphoned *d, struct trust **out)
 		return ret;
 	if (t->n_learned)
 		t->state = TRUST_DONE;
+	if (d->sntp) {
+		ret = sntp_watch(d->sntp, on_first_time_sample, t);
+		if (ret < 0)
+			return ret;
+	}
 	if (d->identity)
 		return identity_watch(d->identity, on_identity_changed, t);
 	return 0;
@@ -705,6 +716,8 @@ void trust_free(struct trust *t)
 		return;
 	if (t->d->identity)
 		identity_unwatch(t->d->identity, t);
+	if (t->d->sntp)
+		sntp_unwatch(t->d->sntp, t);
 	cancel_discovery(t);
 	for (i = 0; i < t->n_learned; i++)
 		X509_free(t->learned[i].cert);
