@@ -28,7 +28,7 @@ struct ca_ldap_request {
 	bool tls;			/* LDAPS: TLS from the first byte, unverified */
 	const char *bind_dn;		/* "CORP\\alice" or "alice@corp.test" */
 	const char *password;		/* copied, zeroed once the bind is sent */
-	uint64_t timeout_usec;		/* for the whole exchange */
+	uint64_t timeout_usec;		/* for each step of the exchange */
 };
 
 struct ca_ldap_result {
