@@ -42,6 +42,19 @@ TEST(offset_and_delay_from_four_timestamps)
 	EXPECT_GT(a.delay_ns - 200000000LL, -1000);
 }
 
+/* A server in NTP era 1 (2040: its seconds wrapped in 2036) is 14 years ahead. */
+TEST(offset_across_the_2036_era_boundary)
+{
+	uint8_t b[NTP_PACKET_LEN];
+	struct ntp_answer a;
+	uint64_t t1 = ntp_from_unix_ns(1764000000LL * 1000000000LL);
+	uint64_t t2 = SEC((2208988800ull + 2208988800ull) & 0xffffffffu);
+
+	answer(b, 7, t2, t2);
+	ASSERT_EQ(NTP_OK, ntp_parse_answer(b, sizeof(b), 7, t1, t1, &a));
+	EXPECT_EQ((2208988800LL - 1764000000LL) * 1000000000LL, a.offset_ns);
+}
+
 TEST(answers_that_must_not_be_believed)
 {
 	uint8_t b[NTP_PACKET_LEN];
