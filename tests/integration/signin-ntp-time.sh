@@ -71,6 +71,7 @@ check "NTP (option 42) says the clock is 13 years slow" \
   wait_js '.time.synchronised and .time.offset_us > 400000000000000 and .time.certificates_checked_at == "ntp-time"' 10
 check "the registrar's certificate is expired at NTP time: not registered, status says why" \
   wait_js '.sip.state == "failed" and (.sip.status_text | (startswith("Cannot validate server certificate (") and contains("certificate has expired: not valid at the phone'"'"'s time 2040-01-01T")))' 20
+echo "# status_text: $(js .sip.status_text)"
 check "the error stays the seed's text" test "$(js .sip.error)" = "Cannot validate server certificate"
 check "the DC's LDAPS certificate is judged at NTP time too" \
   wait_js ".trust.dc_tls == \"LDAPS certificate of dc1.$TB_DOMAIN not verified: certificate has expired\"" 10

@@ -309,12 +309,14 @@ struct json_object *signin_status(const struct signin *s)
 		text = !identity_get(s->d->identity) ? "Signed out" : "Waiting";
 	else
 		text = "Signing in";
-	/* A certificate outside its validity at the phone's time says so. */
+	/*
+	 * A certificate outside its validity at the phone's time says so,
+	 * even when a later target failed for another reason.
+	 */
 	tp = sip_txn_status(s->l);
-	if (st == SIP_REG_FAILED && !strcmp(text, SIP_CERT_ERROR_TEXT) &&
-	    json_object_object_get_ex(tp, "last_certificate_error", &cert_err) &&
-	    strstr(json_object_get_string(cert_err), "not valid at the phone's time")) {
-		snprintf(why, sizeof(why), "%s (%s)", text,
+	if (st == SIP_REG_FAILED && !directory_refused &&
+	    json_object_object_get_ex(tp, "certificate_time_error", &cert_err)) {
+		snprintf(why, sizeof(why), "%s (%s)", SIP_CERT_ERROR_TEXT,
 			 json_object_get_string(cert_err));
 		text = why;
 	}

@@ -61,6 +61,8 @@ struct sip_tls_transport {
 	struct sip_conn *conns;
 	uint64_t opened, failed, cert_failures;
 	char last_cert_error[420];
+	/* Kept until a handshake succeeds: other targets may fail otherwise. */
+	char cert_time_error[420];
 };
 
 static const char *const error_texts[] = {
@@ -472,6 +474,7 @@ static void do_handshake(struct sip_conn *c)
 			return;
 		}
 		c->state = SIP_CONN_UP;
+		c->t->cert_time_error[0] = '\0';
 		c->connect_timer = sd_event_source_disable_unref(c->connect_timer);
 		update_events(c, false);
 		log_info(c->t->log, SUBSYS, "connected", LOG_STR("host", c->host),
@@ -495,6 +498,10 @@ static void do_handshake(struct sip_conn *c)
 		cert_reason(c, verify, reason, sizeof(reason));
 		snprintf(c->t->last_cert_error, sizeof(c->t->last_cert_error),
 			 "%s: %s", c->host, reason);
+		if (verify == X509_V_ERR_CERT_HAS_EXPIRED ||
+		    verify == X509_V_ERR_CERT_NOT_YET_VALID)
+			memcpy(c->t->cert_time_error, c->t->last_cert_error,
+			       sizeof(c->t->cert_time_error));
 		ERR_clear_error();
 		conn_fail(c, SIP_CONN_ERR_CERT, reason);
 		return;
@@ -714,5 +721,8 @@ struct json_object *sip_transport_status(const struct sip_tls_transport *t)
 	if (t->last_cert_error[0])
 		json_object_object_add(o, "last_certificate_error",
 				       json_object_new_string(t->last_cert_error));
+	if (t->cert_time_error[0])
+		json_object_object_add(o, "certificate_time_error",
+				       json_object_new_string(t->cert_time_error));
 	return o;
 }
