@@ -44,7 +44,7 @@ if [ -n "$address" ] && [ -r "$pass_file" ]; then
 		sed -n 's/.*"status_text": *"\([^"]*\)".*/\1/p' | head -n 1) after" \
 		"$(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime) s;" \
 		"root CA discovery attempts: $(grep -c 'root CA discovery started' /run/ucphone/ucphoned.log)"
-	grep -E 'root CA discovery|domain controller failed' /run/ucphone/ucphoned.log | sed 's/^/phone:   /'
+	grep -E 'root CA discovery|domain controller failed|plain LDAP' /run/ucphone/ucphoned.log | sed 's/^/phone:   /'
 fi
 echo
 "$ctl" info

@@ -480,6 +480,13 @@ static int on_timeout(sd_event_source *src, uint64_t usec, void *ud)
 	return 0;
 }
 
+void ca_ldap_global_init(void)
+{
+	int version;
+
+	ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+}
+
 int ca_ldap_start(sd_event *event, const struct log *log,
 		  const struct ca_ldap_request *req, ca_ldap_done_cb cb,
 		  void *ctx, struct ca_ldap **out)

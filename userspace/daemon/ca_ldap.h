@@ -46,6 +46,15 @@ struct ca_ldap_result {
 /* Runs once; the callee may free the lookup from inside the callback. */
 typedef void (*ca_ldap_done_cb)(void *ctx, const struct ca_ldap_result *r);
 
+/*
+ * libldap's one-time set-up, which looks this host's own name up (for
+ * SASL) with the blocking resolver. Called at start, before any lease, it
+ * fails at once; left to the first bind, a name server the lease made
+ * reachable but that does not answer blocks the loop for 10 s (the QEMU
+ * phone: the DC's answer then came too late, and LDAPS was given up).
+ */
+void ca_ldap_global_init(void);
+
 int ca_ldap_start(sd_event *event, const struct log *log,
 		  const struct ca_ldap_request *req, ca_ldap_done_cb cb,
 		  void *ctx, struct ca_ldap **out);

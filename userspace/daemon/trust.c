@@ -689,6 +689,7 @@ int trust_new(struct ucphoned *d, struct trust **out)
 	t->last_discovery_ms = -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return -ENOMEM;
+	ca_ldap_global_init();
 	ret = load_public_bundle(t, d->options.ca_bundle);
 	if (ret < 0)
 		return ret;
