@@ -29,6 +29,7 @@ done
 # Sign-in: root CA from AD, TLS, REGISTER, provisioning (the password goes
 # in on stdin, never on a command line).
 if [ -n "$address" ] && [ -r "$pass_file" ]; then
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	"$ctl" signin --address "$address" --user "$user" --password-stdin \
 		<"$pass_file" >/dev/null || echo "phone: signin failed" >&2
 	# Root CA discovery retries on its own: give it a minute and a half.
@@ -37,6 +38,13 @@ if [ -n "$address" ] && [ -r "$pass_file" ]; then
 			grep -q '"status_text": *"\(Registered\|Wrong\)' && break
 		sleep 0.2
 	done
+	# How long sign-in took, and whether root CA discovery needed a retry
+	# (an emulated CPU makes the LDAPS handshake slow).
+	echo "phone: signin -> $("$ctl" --json status 2>/dev/null |
+		sed -n 's/.*"status_text": *"\([^"]*\)".*/\1/p' | head -n 1) after" \
+		"$(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime) s;" \
+		"root CA discovery attempts: $(grep -c 'root CA discovery started' /run/ucphone/ucphoned.log)"
+	grep -E 'root CA discovery|domain controller failed|plain LDAP' /run/ucphone/ucphoned.log | sed 's/^/phone:   /'
 fi
 echo
 "$ctl" info

@@ -42,6 +42,19 @@ TEST(offset_and_delay_from_four_timestamps)
 	EXPECT_GT(a.delay_ns - 200000000LL, -1000);
 }
 
+/* A server in NTP era 1 (2040: its seconds wrapped in 2036) is 14 years ahead. */
+TEST(offset_across_the_2036_era_boundary)
+{
+	uint8_t b[NTP_PACKET_LEN];
+	struct ntp_answer a;
+	uint64_t t1 = ntp_from_unix_ns(1764000000LL * 1000000000LL);
+	uint64_t t2 = SEC((2208988800ull + 2208988800ull) & 0xffffffffu);
+
+	answer(b, 7, t2, t2);
+	ASSERT_EQ(NTP_OK, ntp_parse_answer(b, sizeof(b), 7, t1, t1, &a));
+	EXPECT_EQ((2208988800LL - 1764000000LL) * 1000000000LL, a.offset_ns);
+}
+
 TEST(answers_that_must_not_be_believed)
 {
 	uint8_t b[NTP_PACKET_LEN];
@@ -70,6 +83,24 @@ TEST(unix_time_round_trip)
 
 	EXPECT_LT(ntp_to_unix_ns(ntp_from_unix_ns(ns)) - ns, 2);
 	EXPECT_GT(ntp_to_unix_ns(ntp_from_unix_ns(ns)) - ns, -2);
+}
+
+TEST(certificate_time_is_the_system_clock_corrected_by_ntp)
+{
+	time_t t = 0;
+
+	/* A clock 14 years behind NTP: certificates are checked in 2040. */
+	EXPECT_TRUE(ntp_corrected_time(1764000000, 450000000LL * 1000000000LL +
+					123, &t));
+	EXPECT_EQ((time_t)1764000000 + 450000000, t);
+	EXPECT_TRUE(ntp_corrected_time(1764000000, -3000000000LL, &t));
+	EXPECT_EQ((time_t)1764000000 - 3, t);
+	/* Under a second (or 0 after --set-clock stepped it): the system clock. */
+	t = 42;
+	EXPECT_FALSE(ntp_corrected_time(1764000000, 999999999, &t));
+	EXPECT_FALSE(ntp_corrected_time(1764000000, -999999999, &t));
+	EXPECT_FALSE(ntp_corrected_time(1764000000, 0, &t));
+	EXPECT_EQ(42, t);
 }
 
 static uint32_t seq_rnd(void *ctx)

@@ -249,6 +249,9 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *ud)
 	return sd_event_exit(ud, 0);
 }
 
+/* The time certificates are checked at, as sign-in sets it from NTP. */
+static void (*verify_time_hook)(struct ucphoned *d, X509_VERIFY_PARAM *param);
+
 /* Connects to the server, runs the loop until the connection ends (3 s),
  * or for 1.5 s when it is to stay up. */
 static struct sip_conn *run(struct client *cl, struct server *s,
@@ -261,6 +264,7 @@ static struct sip_conn *run(struct client *cl, struct server *s,
 		.connect_timeout_usec = 3000000,
 		.keepalive_usec = 60000000,
 		.pong_timeout_usec = 10000000,
+		.verify_time = verify_time_hook,
 	};
 	struct sip_conn *c = NULL;
 	sd_event_source *deadline = NULL;
@@ -330,6 +334,40 @@ TEST(untrusted_certificate_sends_nothing)
 	server_stop(&s);
 	EXPECT_FALSE(s.handshake_ok);
 	EXPECT_EQ(0, s.got_len);
+	X509_STORE_free(store);
+}
+
+static void in_2040(struct ucphoned *d, X509_VERIFY_PARAM *param)
+{
+	(void)d;
+	X509_VERIFY_PARAM_set_time(param, 2208988800);	/* 2040-01-01 */
+}
+
+/* A certificate valid by the system clock but expired at NTP time. */
+TEST(certificate_checked_at_the_time_it_is_given)
+{
+	struct server s;
+	struct client cl;
+	struct sip_conn *c;
+	X509_STORE *store = X509_STORE_new();
+	struct json_object *st, *why;
+
+	server_start(&s, SERVE_HANDSHAKE_ONLY, "127.0.0.1");
+	X509_STORE_add_cert(store, s.cert);
+	verify_time_hook = in_2040;
+	c = run(&cl, &s, store, false);
+	verify_time_hook = NULL;
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(0, cl.ups);
+	EXPECT_EQ(SIP_CONN_ERR_CERT, cl.err);
+	st = sip_transport_status(cl.t);
+	ASSERT_TRUE(json_object_object_get_ex(st, "last_certificate_error", &why));
+	EXPECT_STREQ("127.0.0.1: certificate has expired: not valid at the phone's time 2040-01-01T00:00:00Z (NTP time)",
+		     json_object_get_string(why));
+	json_object_put(st);
+	finish(&cl, c);
+	server_stop(&s);
+	EXPECT_FALSE(s.handshake_ok);
 	X509_STORE_free(store);
 }
 

@@ -22,7 +22,11 @@
  * with ldap_result() and a zero timeout when the socket is readable;
  * libldap keeps a half-read message across calls (EWOULDBLOCK on the
  * non-blocking socket). Referral chasing is off: it would open blocking
- * connections to other servers. One timer bounds the whole exchange.
+ * connections to other servers. One timer bounds each step (connect, TLS,
+ * bind, each search), re-armed as a step begins: a DC that stalls is given
+ * up after timeout_usec as before, but one that keeps answering slowly (a
+ * TLS handshake and bind on an emulated CPU take most of 8 s) is not cut
+ * off in the middle of a sign-in that is making progress.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -133,12 +137,19 @@ static void fail(struct ca_ldap *l, int status, const char *fmt, ...)
 	finish(l, status);
 }
 
+static void enter_step(struct ca_ldap *l, enum ldap_step step)
+{
+	l->step = step;
+	if (l->timer)
+		sd_event_source_set_time_relative(l->timer, l->req.timeout_usec);
+}
+
 static int send_search(struct ca_ldap *l, enum ldap_step step, const char *base,
 		       int scope, const char *filter, const char *const *attrs)
 {
 	int rc;
 
-	l->step = step;
+	enter_step(l, step);
 	rc = ldap_search_ext(l->ld, base, scope, filter, (char **)attrs, 0,
 			     NULL, NULL, NULL, LDAP_ENTRIES_MAX, &l->msgid);
 	if (rc != LDAP_SUCCESS) {
@@ -389,7 +400,7 @@ static int start_bind(struct ca_ldap *l)
 	if (ldap_get_option(l->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_SUCCESS && sb)
 		ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &max);
 
-	l->step = STEP_BIND;
+	enter_step(l, STEP_BIND);
 	rc = ldap_sasl_bind(l->ld, l->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL,
 			    NULL, &l->msgid);
 	drop_password(l);
@@ -443,7 +454,7 @@ static int on_io(sd_event_source *src, int fd, uint32_t revents, void *ud)
 		return 0;
 	}
 	if (l->req.tls) {
-		l->step = STEP_TLS;
+		enter_step(l, STEP_TLS);
 		l->tls = ldap_tls_new(fd, l->req.host);
 		if (!l->tls) {
 			fail(l, -ENOMEM, "cannot set up TLS to %s", l->req.host);
@@ -467,6 +478,13 @@ static int on_timeout(sd_event_source *src, uint64_t usec, void *ud)
 	     l->req.host, step_names[l->step],
 	     (unsigned long long)(l->req.timeout_usec / 1000000));
 	return 0;
+}
+
+void ca_ldap_global_init(void)
+{
+	int version;
+
+	ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
 }
 
 int ca_ldap_start(sd_event *event, const struct log *log,

@@ -28,7 +28,7 @@ struct ca_ldap_request {
 	bool tls;			/* LDAPS: TLS from the first byte, unverified */
 	const char *bind_dn;		/* "CORP\\alice" or "alice@corp.test" */
 	const char *password;		/* copied, zeroed once the bind is sent */
-	uint64_t timeout_usec;		/* for the whole exchange */
+	uint64_t timeout_usec;		/* for each step of the exchange */
 };
 
 struct ca_ldap_result {
@@ -45,6 +45,15 @@ struct ca_ldap_result {
 
 /* Runs once; the callee may free the lookup from inside the callback. */
 typedef void (*ca_ldap_done_cb)(void *ctx, const struct ca_ldap_result *r);
+
+/*
+ * libldap's one-time set-up, which looks this host's own name up (for
+ * SASL) with the blocking resolver. Called at start, before any lease, it
+ * fails at once; left to the first bind, a name server the lease made
+ * reachable but that does not answer blocks the loop for 10 s (the QEMU
+ * phone: the DC's answer then came too late, and LDAPS was given up).
+ */
+void ca_ldap_global_init(void);
 
 int ca_ldap_start(sd_event *event, const struct log *log,
 		  const struct ca_ldap_request *req, ca_ldap_done_cb cb,

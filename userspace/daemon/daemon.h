@@ -44,6 +44,7 @@ struct ucphoned_options {
 	/* sign-in (issue 7): identity file read when none is stored */
 	const char *signin_config;
 	const char *ca_bundle;		/* public roots (PEM), issue 7 */
+	uint32_t time_wait_s;		/* sign-in waits for NTP at most this */
 };
 
 struct ucphoned {

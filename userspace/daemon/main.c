@@ -74,6 +74,9 @@ static void usage(FILE *out)
 		"                        (address=, user=, password= lines) when\n"
 		"                        none is stored by `ucphonectl signin`\n"
 		"      --ca-bundle PATH  public CA roots, PEM (default %s)\n"
+		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
+		"                        answer, then checks certificates against\n"
+		"                        the system clock (default 10, 0: no wait)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -87,7 +90,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
-	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE };
+	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE,
+	       OPT_TIME_WAIT };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -107,6 +111,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK },
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
 		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
+		{ "time-wait-s", required_argument, NULL, OPT_TIME_WAIT },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -125,6 +130,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->sip_expires_s = 3600;
 	opt->sip_failback_s = 300;
 	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
+	opt->time_wait_s = 10;
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -209,6 +215,21 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		case OPT_CA_BUNDLE:
 			opt->ca_bundle = optarg;
 			break;
+		case OPT_TIME_WAIT: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v > 600) {
+				fprintf(stderr, "ucphoned: --time-wait-s wants 0-600 seconds, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			opt->time_wait_s = (uint32_t)v;
+			break;
+		}
 		case 'f':
 			break;
 		case OPT_VERSION:

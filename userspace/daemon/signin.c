@@ -16,11 +16,15 @@
 #include "sip_provision.h"
 #include "sip_register.h"
 #include "sip_transaction.h"
+#include "sntp.h"
 #include "trust.h"
 
 #define SUBSYS "signin"
 #define EPID_FILE "sip-epid"
 #define USEC 1000000ull
+
+/* A pointer compared by identity: the status tells this wait apart. */
+static const char waiting_for_time[] = "time (NTP)";
 
 struct signin {
 	struct ucphoned *d;
@@ -31,6 +35,9 @@ struct signin {
 	enum sip_reg_state last_state;
 	const char *waiting;		/* what sign-in waits for, or NULL */
 	bool evaluating, again;
+	/* The first NTP sample, waited for at most --time-wait-s. */
+	sd_event_source *time_timer;
+	bool time_given_up;
 	uint64_t link_to_registered_usec;	/* the first registration */
 };
 
@@ -95,6 +102,44 @@ static void on_changed(void *ctx)
 	evaluate(ctx);
 }
 
+static int on_time_wait_over(sd_event_source *src, uint64_t usec, void *ud)
+{
+	struct signin *s = ud;
+
+	(void)src;
+	(void)usec;
+	s->time_given_up = true;
+	log_warning(s->log, SUBSYS,
+		    "no NTP answer; checking certificates against the system clock",
+		    LOG_UINT("waited_s", s->d->options.time_wait_s));
+	evaluate(s);
+	return 0;
+}
+
+/*
+ * Certificates are only as good as the clock they are checked at: the
+ * first NTP sample first, unless it is late, when the system clock will
+ * have to do (a phone without NTP must still sign in).
+ */
+static bool time_ready(struct signin *s)
+{
+	if (sntp_offset(s->d->sntp, NULL) || !s->d->sntp ||
+	    s->time_given_up || !s->d->options.time_wait_s) {
+		s->time_timer = sd_event_source_disable_unref(s->time_timer);
+		return true;
+	}
+	if (s->time_timer)
+		return false;
+	if (sd_event_add_time_relative(s->d->event, &s->time_timer,
+				       CLOCK_MONOTONIC,
+				       s->d->options.time_wait_s * USEC,
+				       100000, on_time_wait_over, s) < 0)
+		return true;
+	log_info(s->log, SUBSYS, "waiting for the first NTP answer",
+		 LOG_UINT("at_most_s", s->d->options.time_wait_s));
+	return false;
+}
+
 static void evaluate_once(struct signin *s)
 {
 	const struct signin_identity *id = identity_get(s->d->identity);
@@ -127,6 +172,8 @@ static void evaluate_once(struct signin *s)
 		s->waiting = "registrar discovery";
 	} else if (trust_get_state(s->d->trust) != TRUST_DONE) {
 		s->waiting = "root CA discovery";
+	} else if (!time_ready(s)) {
+		s->waiting = waiting_for_time;
 	} else {
 		s->waiting = NULL;
 		memset(&acct, 0, sizeof(acct));
@@ -161,12 +208,18 @@ static void evaluate(struct signin *s)
 	s->evaluating = false;
 }
 
+static void verify_time(struct ucphoned *d, X509_VERIFY_PARAM *param)
+{
+	sntp_set_verify_time(d->sntp, param);
+}
+
 int signin_new(struct ucphoned *d, struct signin **out)
 {
 	static const struct sip_transport_options topt = {
 		.connect_timeout_usec = 10 * USEC,
 		.keepalive_usec = 30 * USEC,
 		.pong_timeout_usec = 10 * USEC,
+		.verify_time = verify_time,
 	};
 	struct sip_register_options ropt = {
 		.expires_s = d->options.sip_expires_s,
@@ -196,6 +249,8 @@ int signin_new(struct ucphoned *d, struct signin **out)
 		ret = trust_watch(d->trust, on_changed, s);
 	if (ret >= 0)
 		ret = resolver_watch(d->resolver, on_changed, s);
+	if (ret >= 0 && d->sntp)
+		ret = sntp_watch(d->sntp, on_changed, s);
 	if (ret < 0) {
 		log_error(s->log, SUBSYS, "cannot set up sign-in", LOG_ERRNO(ret));
 		signin_free(s);
@@ -211,6 +266,9 @@ void signin_free(struct signin *s)
 	if (!s)
 		return;
 	resolver_unwatch(s->d->resolver, s);
+	if (s->d->sntp)
+		sntp_unwatch(s->d->sntp, s);
+	s->time_timer = sd_event_source_disable_unref(s->time_timer);
 	if (s->d->trust)
 		trust_unwatch(s->d->trust, s);
 	if (s->d->identity)
@@ -225,8 +283,9 @@ struct json_object *signin_status(const struct signin *s)
 {
 	struct json_object *o = sip_register_status(s->reg);
 	enum sip_reg_state st = sip_register_state(s->reg);
-	struct json_object *err, *trust, *refused;
+	struct json_object *err, *trust, *refused, *tp, *cert_err;
 	const char *text;
+	char why[480];
 	bool directory_refused;
 
 	/* The directory refusing the password says more than any TLS error. */
@@ -244,15 +303,32 @@ struct json_object *signin_status(const struct signin *s)
 		text = "Wrong password or user name (the directory refused the sign-in)";
 	else if (st == SIP_REG_FAILED && json_object_object_get_ex(o, "error", &err))
 		text = json_object_get_string(err);
+	else if (st == SIP_REG_IDLE && s->waiting == waiting_for_time)
+		text = "Waiting for time";
 	else if (st == SIP_REG_IDLE && s->waiting)
 		text = !identity_get(s->d->identity) ? "Signed out" : "Waiting";
 	else
 		text = "Signing in";
+	/*
+	 * A certificate outside its validity at the phone's time says so,
+	 * even when a later target failed for another reason.
+	 */
+	tp = sip_txn_status(s->l);
+	if (st == SIP_REG_FAILED && !directory_refused &&
+	    json_object_object_get_ex(tp, "certificate_time_error", &cert_err)) {
+		snprintf(why, sizeof(why), "%s (%s)", SIP_CERT_ERROR_TEXT,
+			 json_object_get_string(cert_err));
+		text = why;
+	}
 	json_object_object_add(o, "status_text", json_object_new_string(text));
+	json_object_object_add(o, "time", json_object_new_string(
+		sntp_offset(s->d->sntp, NULL) ? "ntp" :
+		s->time_given_up ? "system clock: no NTP answer in time" :
+		s->time_timer ? "waiting for NTP" : "system clock"));
 	if (s->link_to_registered_usec)
 		json_object_object_add(o, "link_to_registered_ms", json_object_new_uint64(
 			s->link_to_registered_usec / 1000));
 	json_object_object_add(o, "provisioning", sip_provision_status(s->prov));
-	json_object_object_add(o, "transport", sip_txn_status(s->l));
+	json_object_object_add(o, "transport", tp);
 	return o;
 }

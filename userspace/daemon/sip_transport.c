@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -59,6 +60,9 @@ struct sip_tls_transport {
 	void *ctx;
 	struct sip_conn *conns;
 	uint64_t opened, failed, cert_failures;
+	char last_cert_error[420];
+	/* Kept until a handshake succeeds: other targets may fail otherwise. */
+	char cert_time_error[420];
 };
 
 static const char *const error_texts[] = {
@@ -422,6 +426,8 @@ static int start_handshake(struct sip_conn *c)
 		   SSL_set_tlsext_host_name(c->ssl, c->host) != 1) {
 		goto fail;
 	}
+	if (c->t->opt.verify_time)
+		c->t->opt.verify_time(c->t->d, param);
 	c->state = SIP_CONN_HANDSHAKE;
 	do_handshake(c);
 	return 0;
@@ -429,6 +435,30 @@ fail:
 	ERR_clear_error();
 	conn_fail(c, SIP_CONN_ERR_TLS, "cannot set up TLS");
 	return -EIO;
+}
+
+/*
+ * OpenSSL's text, and for a validity period the time it was checked at:
+ * a phone whose NTP time differs from its clock must say which it used.
+ */
+static void cert_reason(struct sip_conn *c, long verify, char *buf, size_t len)
+{
+	const X509_VERIFY_PARAM *param = SSL_get0_param(c->ssl);
+	bool ntp = X509_VERIFY_PARAM_get_flags(param) & X509_V_FLAG_USE_CHECK_TIME;
+	time_t at = ntp ? X509_VERIFY_PARAM_get_time(param) : time(NULL);
+	char when[32] = "?";
+	struct tm tm;
+
+	if (verify != X509_V_ERR_CERT_HAS_EXPIRED &&
+	    verify != X509_V_ERR_CERT_NOT_YET_VALID) {
+		snprintf(buf, len, "%s", X509_verify_cert_error_string(verify));
+		return;
+	}
+	if (gmtime_r(&at, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(buf, len, "%s: not valid at the phone's time %s (%s)",
+		 X509_verify_cert_error_string(verify), when,
+		 ntp ? "NTP time" : "system clock");
 }
 
 static void do_handshake(struct sip_conn *c)
@@ -444,6 +474,7 @@ static void do_handshake(struct sip_conn *c)
 			return;
 		}
 		c->state = SIP_CONN_UP;
+		c->t->cert_time_error[0] = '\0';
 		c->connect_timer = sd_event_source_disable_unref(c->connect_timer);
 		update_events(c, false);
 		log_info(c->t->log, SUBSYS, "connected", LOG_STR("host", c->host),
@@ -464,8 +495,13 @@ static void do_handshake(struct sip_conn *c)
 	}
 	verify = SSL_get_verify_result(c->ssl);
 	if (verify != X509_V_OK) {
-		snprintf(reason, sizeof(reason), "%s",
-			 X509_verify_cert_error_string(verify));
+		cert_reason(c, verify, reason, sizeof(reason));
+		snprintf(c->t->last_cert_error, sizeof(c->t->last_cert_error),
+			 "%s: %s", c->host, reason);
+		if (verify == X509_V_ERR_CERT_HAS_EXPIRED ||
+		    verify == X509_V_ERR_CERT_NOT_YET_VALID)
+			memcpy(c->t->cert_time_error, c->t->last_cert_error,
+			       sizeof(c->t->cert_time_error));
 		ERR_clear_error();
 		conn_fail(c, SIP_CONN_ERR_CERT, reason);
 		return;
@@ -682,5 +718,11 @@ struct json_object *sip_transport_status(const struct sip_tls_transport *t)
 	json_object_object_add(o, "failed", json_object_new_uint64(t->failed));
 	json_object_object_add(o, "certificate_failures",
 			       json_object_new_uint64(t->cert_failures));
+	if (t->last_cert_error[0])
+		json_object_object_add(o, "last_certificate_error",
+				       json_object_new_string(t->last_cert_error));
+	if (t->cert_time_error[0])
+		json_object_object_add(o, "certificate_time_error",
+				       json_object_new_string(t->cert_time_error));
 	return o;
 }

@@ -64,6 +64,8 @@ struct sip_transport_options {
 	uint64_t connect_timeout_usec;	/* resolve + TCP + TLS */
 	uint64_t keepalive_usec;	/* double-CRLF ping interval */
 	uint64_t pong_timeout_usec;
+	/* Sets the time certificates are checked at; NULL: the system clock. */
+	void (*verify_time)(struct ucphoned *d, X509_VERIFY_PARAM *param);
 };
 
 int sip_transport_new(struct ucphoned *d,

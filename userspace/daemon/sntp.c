@@ -21,6 +21,7 @@
 #define POLL_MAX_S 1024u
 #define RETRY_FIRST_S 4u
 #define STEP_THRESHOLD_NS 128000000LL	/* RFC 5905 STEPT */
+#define WATCHERS_MAX 4
 
 enum time_source {
 	SOURCE_NONE,
@@ -53,6 +54,10 @@ struct sntp {
 	time_t last_sync;
 	uint64_t requests, answers, timeouts, rejected, kisses, steps;
 	char last_error[128];
+	struct {
+		sntp_sampled_cb cb;
+		void *ctx;
+	} watchers[WATCHERS_MAX];
 };
 
 static const char *const source_names[] = { "none", "dhcp-option-42", "dns-srv",
@@ -146,6 +151,15 @@ static void maybe_set_clock(struct sntp *s)
 	s->offset_ns = 0;
 }
 
+static void notify(struct sntp *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < WATCHERS_MAX; i++)
+		if (s->watchers[i].cb)
+			s->watchers[i].cb(s->watchers[i].ctx);
+}
+
 static int on_answer(sd_event_source *src, int fd, uint32_t revents, void *ud)
 {
 	struct sntp *s = ud;
@@ -156,6 +170,7 @@ static int on_answer(sd_event_source *src, int fd, uint32_t revents, void *ud)
 	enum ntp_verdict v;
 	char ip[INET_ADDRSTRLEN];
 	ssize_t n;
+	bool first;
 
 	(void)src;
 	(void)revents;
@@ -190,6 +205,7 @@ static int on_answer(sd_event_source *src, int fd, uint32_t revents, void *ud)
 			server_failed(s, "server unsynchronised");
 			return 0;
 		}
+		first = !s->synced;
 		s->synced = true;
 		s->synced_server = s->servers[s->current];
 		s->stratum = a.stratum;
@@ -208,6 +224,8 @@ static int on_answer(sd_event_source *src, int fd, uint32_t revents, void *ud)
 		maybe_set_clock(s);
 		s->poll_s = POLL_MIN_S;
 		arm(s, (uint64_t)s->poll_s * USEC);
+		if (first)
+			notify(s);
 		return 0;
 	}
 	return 0;
@@ -410,6 +428,9 @@ struct json_object *sntp_status(const struct sntp *s)
 		json_object_object_add(o, "delay_us", json_object_new_int64(s->delay_ns / 1000));
 		json_object_object_add(o, "last_sync", json_object_new_int64(s->last_sync));
 	}
+	json_object_object_add(o, "certificates_checked_at", json_object_new_string(
+		s->synced && ntp_corrected_time(0, s->offset_ns, &(time_t){ 0 }) ?
+		"ntp-time" : "system-clock"));
 	json_object_object_add(o, "sets_clock",
 			       json_object_new_boolean(s->d->options.set_clock));
 	json_object_object_add(o, "poll_s", json_object_new_int(s->poll_s));
@@ -422,4 +443,46 @@ struct json_object *sntp_status(const struct sntp *s)
 	json_object_object_add(o, "kisses", json_object_new_uint64(s->kisses));
 	json_object_object_add(o, "clock_steps", json_object_new_uint64(s->steps));
 	return o;
+}
+
+bool sntp_offset(const struct sntp *s, int64_t *offset_ns)
+{
+	if (!s || !s->synced)
+		return false;
+	if (offset_ns)
+		*offset_ns = s->offset_ns;
+	return true;
+}
+
+void sntp_set_verify_time(const struct sntp *s, X509_VERIFY_PARAM *param)
+{
+	int64_t offset_ns;
+	time_t at;
+
+	if (sntp_offset(s, &offset_ns) &&
+	    ntp_corrected_time(time(NULL), offset_ns, &at))
+		X509_VERIFY_PARAM_set_time(param, at);
+}
+
+int sntp_watch(struct sntp *s, sntp_sampled_cb cb, void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < WATCHERS_MAX; i++) {
+		if (!s->watchers[i].cb) {
+			s->watchers[i].cb = cb;
+			s->watchers[i].ctx = ctx;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void sntp_unwatch(struct sntp *s, void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < WATCHERS_MAX; i++)
+		if (s->watchers[i].ctx == ctx)
+			s->watchers[i].cb = NULL;
 }

@@ -39,6 +39,7 @@
 #include "ca_ldap.h"
 #include "identity.h"
 #include "resolver.h"
+#include "sntp.h"
 #include "trust.h"
 #include "trust_file.h"
 
@@ -359,8 +360,10 @@ static void note_dc_tls(struct trust *t)
 	for (i = 0; store && i < t->n_learned; i++)
 		X509_STORE_add_cert(store, t->learned[i].cert);
 	if (store && ctx &&
-	    X509_STORE_CTX_init(ctx, store, t->dc_cert, t->dc_chain) == 1)
+	    X509_STORE_CTX_init(ctx, store, t->dc_cert, t->dc_chain) == 1) {
+		sntp_set_verify_time(t->d->sntp, X509_STORE_CTX_get0_param(ctx));
 		ok = X509_verify_cert(ctx) == 1;
+	}
 	if (ok && X509_check_host(t->dc_cert, t->dc_host, 0, 0, NULL) != 1)
 		snprintf(t->dc_tls, sizeof(t->dc_tls),
 			 "LDAPS certificate of %s chains to a learned root but names another host",
@@ -376,6 +379,12 @@ static void note_dc_tls(struct trust *t)
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
 	ERR_clear_error();
+}
+
+/* A DC judged before the first NTP sample is judged again at NTP time. */
+static void on_first_time_sample(void *ctx)
+{
+	note_dc_tls(ctx);
 }
 
 /* Discovery is over for now; retry later unless asked not to. */
@@ -680,6 +689,7 @@ int trust_new(struct ucphoned *d, struct trust **out)
 	t->last_discovery_ms = -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return -ENOMEM;
+	ca_ldap_global_init();
 	ret = load_public_bundle(t, d->options.ca_bundle);
 	if (ret < 0)
 		return ret;
@@ -689,6 +699,11 @@ int trust_new(struct ucphoned *d, struct trust **out)
 		return ret;
 	if (t->n_learned)
 		t->state = TRUST_DONE;
+	if (d->sntp) {
+		ret = sntp_watch(d->sntp, on_first_time_sample, t);
+		if (ret < 0)
+			return ret;
+	}
 	if (d->identity)
 		return identity_watch(d->identity, on_identity_changed, t);
 	return 0;
@@ -702,6 +717,8 @@ void trust_free(struct trust *t)
 		return;
 	if (t->d->identity)
 		identity_unwatch(t->d->identity, t);
+	if (t->d->sntp)
+		sntp_unwatch(t->d->sntp, t);
 	cancel_discovery(t);
 	for (i = 0; i < t->n_learned; i++)
 		X509_free(t->learned[i].cert);

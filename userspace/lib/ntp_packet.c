@@ -120,3 +120,13 @@ const char *ntp_verdict_name(enum ntp_verdict v)
 	}
 	return "unknown";
 }
+
+bool ntp_corrected_time(time_t system_now, int64_t offset_ns, time_t *out)
+{
+	int64_t offset_s = offset_ns / 1000000000;
+
+	if (!offset_s)
+		return false;
+	*out = system_now + (time_t)offset_s;
+	return true;
+}

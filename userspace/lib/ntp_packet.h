@@ -7,8 +7,10 @@
 #ifndef UCPHONE_NTP_PACKET_H
 #define UCPHONE_NTP_PACKET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <time.h>
 
 #define NTP_PACKET_LEN 48
 #define NTP_PORT 123
@@ -47,5 +49,14 @@ const char *ntp_verdict_name(enum ntp_verdict v);
 /* NTP timestamp <-> Unix time in nanoseconds. */
 uint64_t ntp_from_unix_ns(int64_t ns);
 int64_t ntp_to_unix_ns(uint64_t ts);
+
+/*
+ * The time certificates are checked at: the system clock corrected by a
+ * measured offset (NTP time minus the system clock). False, and *out
+ * untouched, when the offset is under a second: certificates count whole
+ * seconds, so the system clock is as good (and after --set-clock stepped
+ * it the offset is 0).
+ */
+bool ntp_corrected_time(time_t system_now, int64_t offset_ns, time_t *out);
 
 #endif /* UCPHONE_NTP_PACKET_H */
