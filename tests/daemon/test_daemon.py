@@ -152,7 +152,10 @@ def sanitizer_reports(text):
     return [m for m in markers if m in text]
 
 
-def main():
+def run_main(run_tests, workdir_prefix):
+    """Parses the binaries' paths, runs run_tests(tap, ucphoned, ucphonectl,
+    workdir, daemons) in a scratch folder, kills what it started, and
+    returns the TAP exit status. Shared by every daemon test script."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", help="Meson build directory")
     ap.add_argument("--ucphoned")
@@ -170,7 +173,7 @@ def main():
             ap.error(f"{b}: not an executable (build first)")
 
     tap = Tap()
-    workdir = tempfile.mkdtemp(prefix="ucphoned-test-")
+    workdir = tempfile.mkdtemp(prefix=workdir_prefix)
     daemons = []
     try:
         run_tests(tap, args.ucphoned, args.ucphonectl, workdir, daemons)
@@ -179,6 +182,10 @@ def main():
             d.kill()
         shutil.rmtree(workdir, ignore_errors=True)
     return tap.finish()
+
+
+def main():
+    return run_main(run_tests, "ucphoned-test-")
 
 
 def run_tests(tap, ucphoned, ctl, workdir, daemons):

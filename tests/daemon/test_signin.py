@@ -9,18 +9,16 @@ Usage: test_signin.py --ucphoned PATH --ucphonectl PATH
        test_signin.py --build BUILD_DIR
 """
 
-import argparse
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_daemon import (CMD_TIMEOUT, Daemon, Tap, connect,  # noqa: E402
-                         expect, reply_json, sanitizer_reports)
+                         expect, reply_json, run_main,
+                         sanitizer_reports)
 
 PASSWORD = "Alice!Pass1 s3cr3t"
 ADDRESS = "alice@corp.test"
@@ -28,28 +26,7 @@ USER = "CORP\\alice"
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build")
-    ap.add_argument("--ucphoned")
-    ap.add_argument("--ucphonectl")
-    args = ap.parse_args()
-    if args.build:
-        args.ucphoned = args.ucphoned or os.path.join(
-            args.build, "userspace/daemon/ucphoned")
-        args.ucphonectl = args.ucphonectl or os.path.join(
-            args.build, "userspace/ctl/ucphonectl")
-    if not args.ucphoned or not args.ucphonectl:
-        ap.error("give --build or both --ucphoned and --ucphonectl")
-    tap = Tap()
-    workdir = tempfile.mkdtemp(prefix="ucphoned-signin-")
-    daemons = []
-    try:
-        run_tests(tap, args.ucphoned, args.ucphonectl, workdir, daemons)
-    finally:
-        for d in daemons:
-            d.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
-    return tap.finish()
+    return run_main(run_tests, "ucphoned-signin-")
 
 
 def run_tests(tap, ucphoned, ctl_bin, workdir, daemons):
