@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "control_proto.h"
+#include "lib/control/control_proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

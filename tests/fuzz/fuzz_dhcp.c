@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "dhcp_msg.h"
+#include "lib/dhcp/dhcp_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

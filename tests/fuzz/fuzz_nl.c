@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ucphone_json.h"
-#include "ucphone_names.h"
-#include "ucphone_nl.h"
+#include "lib/control/ucphone_json.h"
+#include "lib/netlink/ucphone_names.h"
+#include "lib/netlink/ucphone_nl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "ntp_packet.h"
+#include "lib/ntp/ntp_packet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

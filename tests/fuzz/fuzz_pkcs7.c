@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: the bytes a certsrv web server or a domain controller
- * hands the phone (lib/ca_bundle.c): each input goes through the certnew.p7b
+ * hands the phone (lib/pki/ca_bundle.c): each input goes through the certnew.p7b
  * body parser, the LDAP cACertificate value parser and the persisted-roots
  * PEM reader. Every root they accept must really be a root, and whatever
  * was accepted must survive the PEM round trip the daemon persists it with.
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "ca_bundle.h"
+#include "lib/pki/ca_bundle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "prov_xml.h"
+#include "lib/xml/prov_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

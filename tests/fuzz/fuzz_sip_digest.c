@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sip_digest.h"
+#include "lib/sip/sip_digest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target: SIP bytes from the network (lib/sip_msg.c). The input
+ * libFuzzer target: SIP bytes from the network (lib/sip/sip_msg.c). The input
  * is framed as a TLS stream would be, each framed message is parsed, and
  * every accessor the user agent calls runs over what the parser accepted.
  * Invariants: framing never claims more than it was given, and a parsed
@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "sip_msg.h"
+#include "lib/sip/sip_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

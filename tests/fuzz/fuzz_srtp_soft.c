@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../userspace/media/srtp_soft.h"
+#include "media/srtp_soft.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The daemon's audio mode machine (userspace/daemon/audio_mode.c). */
-#include "audio_mode.h"
+/* The daemon's audio mode machine (userspace/daemon/device/audio_mode.c). */
+#include "device/audio_mode.h"
 #include "kselftest_harness.h"
 
 static void fresh(struct audio_mode *m)

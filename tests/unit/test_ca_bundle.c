@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Root certificates from the network (lib/ca_bundle.c): certsrv's
+ * Root certificates from the network (lib/pki/ca_bundle.c): certsrv's
  * certnew.p7b as the testbed serves it (openssl crl2pkcs7 output with CRLF
  * line ends), the other spellings Windows servers use, chains with
  * intermediates, bundles without a root, garbage; LDAP cACertificate values;
@@ -16,7 +16,7 @@
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
-#include "ca_bundle.h"
+#include "lib/pki/ca_bundle.h"
 
 static long next_serial = 1;
 

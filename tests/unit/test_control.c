@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control socket server (userspace/daemon/control.c) inside a real
+ * The control socket server (userspace/daemon/core/control.c) inside a real
  * sd-event loop, for what the host cannot show end to end: with no kernel
  * module there are no events, so fan-out and the dropping of a slow events
  * client are driven here through control_broadcast_event().
@@ -13,8 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
-#include "info.h"
+#include "core/control.h"
+#include "core/info.h"
 #include "kselftest_harness.h"
 
 /* control.c answers `info` through info_build(); not under test here. */
@@ -24,7 +24,7 @@ struct json_object *info_build(struct ucphoned *d)
 	return json_object_new_object();
 }
 
-/* Likewise `status` (daemon/status.c). */
+/* Likewise `status` (daemon/core/status.c). */
 struct json_object *status_build(struct ucphoned *d)
 {
 	(void)d;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control socket's message format (userspace/lib/control_proto.c):
+ * The control socket's message format (userspace/lib/control/control_proto.c):
  * valid requests parse, garbage of every sort is refused with a reason
  * that is safe to send back.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control_proto.h"
+#include "lib/control/control_proto.h"
 #include "kselftest_harness.h"
 
 static int parse(const char *text, size_t len, struct control_request *req,

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* DHCP codec (userspace/lib/dhcp_msg.c): dnsmasq's real encodings and crafted ones. */
+/* DHCP codec (userspace/lib/dhcp/dhcp_msg.c): dnsmasq's real encodings and crafted ones. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
-#include "dhcp_msg.h"
+#include "lib/dhcp/dhcp_msg.h"
 #include "kselftest_harness.h"
 
 /* A BOOTREPLY skeleton; options appended at *len. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Lost-event detection from UCPHONE_EVENT_A_SEQ (userspace/lib/event_seq.c). */
+/* Lost-event detection from UCPHONE_EVENT_A_SEQ (userspace/lib/netlink/event_seq.c). */
 #include <stdint.h>
 
-#include "event_seq.h"
+#include "lib/netlink/event_seq.h"
 #include "kselftest_harness.h"
 
 TEST(first_event_is_in_order)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The sign-in identity (daemon/identity.c, identity_file.c): its file
+ * The sign-in identity (daemon/trust/identity.c, identity_file.c): its file
  * format, storing it 0600 and atomically, loading it at start-up, an
  * unusable stored file, the config file, sign-out and the factory wipe.
  */
@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon.h"
-#include "identity.h"
-#include "identity_file.h"
+#include "core/daemon.h"
+#include "trust/identity.h"
+#include "trust/identity_file.h"
 #include "kselftest_harness.h"
-#include "wipe.h"
+#include "core/wipe.h"
 
 #define PASSWORD "Alice!Pass1 =x"
 

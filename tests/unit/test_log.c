@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The daemon's log lines (userspace/daemon/log.c): the documented shape,
+ * The daemon's log lines (userspace/daemon/core/log.c): the documented shape,
  * and no value can forge a field, a quote or a line.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "log.h"
+#include "core/log.h"
 
 #define FORMAT(level, subsys, msg, ...) \
 	log_format(line, level, subsys, msg, LOG_FIELDS(__VA_ARGS__))

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The netlink decoders (userspace/lib/ucphone_nl.c) against messages built
+ * The netlink decoders (userspace/lib/netlink/ucphone_nl.c) against messages built
  * the way the kernel builds them, with libnl's nla_put helpers: every
  * message type round-trips, and every kind of damage is refused.
  *
@@ -17,8 +17,8 @@
 #include <netlink/msg.h>
 
 #include "kselftest_harness.h"
-#include "ucphone_json.h"
-#include "ucphone_nl.h"
+#include "lib/control/ucphone_json.h"
+#include "lib/netlink/ucphone_nl.h"
 
 /* Any id at or above NLMSG_MIN_TYPE will do for a dynamic family. */
 #define FAKE_FAMILY 0x22

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* NTP answers (lib/ntp_packet.c) and registrar ordering (lib/registrar_plan.c). */
+/* NTP answers (lib/ntp/ntp_packet.c) and registrar ordering (lib/sip/registrar_plan.c). */
 #include <errno.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "ntp_packet.h"
-#include "registrar_plan.h"
+#include "lib/ntp/ntp_packet.h"
+#include "lib/sip/registrar_plan.h"
 
 static void put64(uint8_t *p, uint64_t v)
 {

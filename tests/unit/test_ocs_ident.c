@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* OCS endpoint ids (lib/ocs_ident.c). */
+/* OCS endpoint ids (lib/sip/ocs_ident.c). */
 #include <errno.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "ocs_ident.h"
+#include "lib/sip/ocs_ident.h"
 
 TEST(epid_is_ten_lowercase_hex_digits_and_fresh)
 {

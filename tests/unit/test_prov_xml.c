@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* In-band provisioning documents (lib/prov_xml.c), friendly and hostile. */
+/* In-band provisioning documents (lib/xml/prov_xml.c), friendly and hostile. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include <libxml/parser.h>
 
 #include "kselftest_harness.h"
-#include "prov_xml.h"
+#include "lib/xml/prov_xml.h"
 
 #define NS "xmlns=\"http://schemas.microsoft.com/2006/09/sip/provisiongrouplist-notification\""
 

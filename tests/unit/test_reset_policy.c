@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "reset_policy.h"
+#include "core/reset_policy.h"
 
 static struct ucphone_event press(uint32_t kind, uint32_t hold_ms,
 				  bool at_power_on)

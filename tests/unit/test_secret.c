@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The secret helpers (userspace/lib/secret.c) really zero. That the log API
+ * The secret helpers (userspace/lib/util/secret.c) really zero. That the log API
  * refuses a secret is checked at build time (tests/unit/meson.build).
  */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "secret.h"
+#include "lib/util/secret.h"
 
 static bool all_zero(const void *buf, size_t len)
 {

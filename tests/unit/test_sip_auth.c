@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Digest state of one SIP client (daemon/sip_auth.c): the best challenge
+ * Digest state of one SIP client (daemon/sip/auth.c): the best challenge
  * of a 401/407, the header it answers with, nc per nonce, and the
  * "answered a fresh challenge" flag the wrong-password rule rests on.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "sip_auth.h"
+#include "sip/auth.h"
 
 static int parse(const char *text, struct sip_msg *m)
 {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* SIP Digest (lib/sip_digest.c): challenge parsing and responses. */
+/* SIP Digest (lib/sip/sip_digest.c): challenge parsing and responses. */
 #include <errno.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "sip_digest.h"
+#include "lib/sip/sip_digest.h"
 
 static int parse(const char *s, struct digest_challenge *c)
 {

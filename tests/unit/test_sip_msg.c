@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* SIP messages (lib/sip_msg.c): parsing, framing on streams, building. */
+/* SIP messages (lib/sip/sip_msg.c): parsing, framing on streams, building. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "sip_msg.h"
+#include "lib/sip/sip_msg.h"
 
 #define S(x) x, sizeof(x) - 1
 

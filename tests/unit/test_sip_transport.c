@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * SIP over TLS (daemon/sip_transport.c) and the transactions on it
- * (daemon/sip_transaction.c) against a TLS server in a thread on 127.0.0.1
+ * SIP over TLS (daemon/sip/transport.c) and the transactions on it
+ * (daemon/sip/transaction.c) against a TLS server in a thread on 127.0.0.1
  * with a certificate made here: messages split across TLS records are
  * framed, a server ping gets its pong, an untrusted or misnamed
  * certificate ends in SIP_CONN_ERR_CERT with its exact text and no byte of
@@ -20,9 +20,9 @@
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
-#include "resolver.h"
-#include "sip_transaction.h"
-#include "sip_transport.h"
+#include "net/dns.h"
+#include "sip/transaction.h"
+#include "sip/transport.h"
 
 /* The transport only resolves names; these tests connect to an IP. */
 int resolver_lookup_a(struct resolver *r, const char *name, resolver_a_cb cb,

@@ -16,7 +16,7 @@
 #include <srtp2/srtp.h>
 
 #include "kselftest_harness.h"
-#include "srtp_flow.h"
+#include "media/srtp_flow.h"
 
 static const uint8_t key[16] = {
 	0xe1, 0xf9, 0x7a, 0x0d, 0x3e, 0x01, 0x8b, 0xe0,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The learned roots on disk (daemon/trust_file.c): what is saved loads back
+ * The learned roots on disk (daemon/trust/trust_file.c): what is saved loads back
  * with its sources, 0600, no temporary left; a damaged or foreign file is
  * refused whole and a failed save keeps the old file; a planted symlink is
  * not followed.
@@ -17,7 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
-#include "trust_file.h"
+#include "trust/trust_file.h"
 
 static X509 *make_cert(const char *cn, bool ca)
 {

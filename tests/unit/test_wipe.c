@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The hard reset's factory wipe (userspace/daemon/wipe.c): it empties the
+ * The hard reset's factory wipe (userspace/daemon/core/wipe.c): it empties the
  * state directory, and a wipe cut at any step leaves the directory with
  * all of the old state or none of it, which wipe_recover() then settles.
  */
@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "log.h"
-#include "wipe.h"
+#include "core/log.h"
+#include "core/wipe.h"
 
 static void put_file(const char *dir, const char *name, const char *text)
 {

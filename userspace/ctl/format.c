@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "format.h"
-#include "json_field.h"
+#include "ctl/format.h"
+#include "ctl/json_field.h"
 
 static void print_drivers(FILE *out, struct json_object *drivers)
 {

@@ -6,8 +6,8 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "format.h"
-#include "json_field.h"
+#include "ctl/format.h"
+#include "ctl/json_field.h"
 
 /* A string array as "a, b, c" ("none" when empty or absent). */
 static void print_list(FILE *out, const char *label, struct json_object *obj,

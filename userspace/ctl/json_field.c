@@ -2,7 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "json_field.h"
+#include "ctl/json_field.h"
 
 const char *ctl_json_clean(const char *s, char out[CTL_FIELD_MAX])
 {

@@ -9,8 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "secret.h"
-#include "signin.h"
+#include "lib/util/secret.h"
+#include "ctl/signin.h"
 
 static int usage_error(const char *why)
 {

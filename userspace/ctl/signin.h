@@ -7,7 +7,7 @@
 #ifndef UCPHONECTL_SIGNIN_H
 #define UCPHONECTL_SIGNIN_H
 
-#include "control_proto.h"
+#include "lib/control/control_proto.h"
 
 struct signin_args {
 	const char *address;

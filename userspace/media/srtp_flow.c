@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "srtp_flow.h"
-#include "srtp_kernel.h"
-#include "srtp_soft.h"
+#include "media/srtp_flow.h"
+#include "media/srtp_kernel.h"
+#include "media/srtp_soft.h"
 
 struct srtp_flow {
 	enum srtp_flow_backend backend;

@@ -10,7 +10,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#include "srtp_kernel.h"
+#include "media/srtp_kernel.h"
 
 struct srtp_kernel {
 	struct nl_sock *sock;

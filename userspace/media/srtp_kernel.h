@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "srtp_flow.h"
+#include "media/srtp_flow.h"
 
 struct srtp_kernel;
 

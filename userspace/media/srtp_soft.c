@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <srtp2/srtp.h>
 
-#include "srtp_soft.h"
+#include "media/srtp_soft.h"
 
 #define TX_MAX 8192
 #define TRAILER_MAX (SRTP_MAX_TRAILER_LEN + 4)

@@ -3,7 +3,7 @@
 #ifndef UCPHONE_SRTP_SOFT_H
 #define UCPHONE_SRTP_SOFT_H
 
-#include "srtp_flow.h"
+#include "media/srtp_flow.h"
 
 struct srtp_soft;
 

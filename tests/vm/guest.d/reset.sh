@@ -45,7 +45,7 @@ provision() {
 	echo 'sip:alice@example.com secret' >"$state/credentials"
 	echo '-----BEGIN CERTIFICATE-----' >"$state/certs/root-ca.pem"
 	echo '<phone/>' >"$state/config.xml"
-	# the sign-in identity as `ucphonectl signin` stores it (daemon/identity.c)
+	# the sign-in identity as `ucphonectl signin` stores it (daemon/trust/identity.c)
 	printf 'address=alice@example.com\nuser=EXAMPLE\\alice\npassword=secret\n' >"$state/signin"
 	chmod 600 "$state/signin"
 }

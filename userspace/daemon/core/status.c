@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "net/dhcp_client.h"
+#include "trust/identity.h"
+#include "net/dns.h"
+#include "sip/signin.h"
+#include "net/sntp.h"
+#include "core/status.h"
+#include "trust/trust.h"
+
+struct json_object *status_build(struct ucphoned *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (d->identity)
+		json_object_object_add(o, "identity",
+				       identity_status(d->identity));
+	if (!d->dhcp) {
+		json_object_object_add(o, "network", json_object_new_string(
+			"not managed (no --interface)"));
+		return o;
+	}
+	json_object_object_add(o, "dhcp", dhcp_client_status(d->dhcp));
+	json_object_object_add(o, "dns", resolver_status(d->resolver));
+	json_object_object_add(o, "time", sntp_status(d->sntp));
+	json_object_object_add(o, "trust", trust_status(d->trust));
+	if (d->signin)
+		json_object_object_add(o, "sip", signin_status(d->signin));
+	return o;
+}

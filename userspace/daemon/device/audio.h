@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The phone's sound card from the daemon: opened through alsa-lib, its
+ * route switched the standard way (the card's ALSA UCM "Voice Call" verb
+ * and its Handset/Headset/Speakerphone devices; the card's "Audio Route"
+ * control when no UCM is installed) as audio_mode.c decides from hook and
+ * key events, and the volume keys changing "DAC Playback Volume".
+ *
+ * Keys: KEY_VOLUMEUP/KEY_VOLUMEDOWN; the speakerphone key is KEY_SOUND and
+ * the headset key KEY_PHONE, as the keypad's keymap has them (dts/README.md).
+ *
+ * No card (a host without the modules): the daemon runs without audio and
+ * opens the card when the kernel says a sound card bound.
+ */
+#ifndef UCPHONED_AUDIO_H
+#define UCPHONED_AUDIO_H
+
+#include <linux/input-event-codes.h>
+#include <systemd/sd-event.h>
+
+#include "core/log.h"
+#include "lib/netlink/ucphone_nl.h"
+
+#define AUDIO_CARD		"ucphone"
+#define AUDIO_KEY_SPEAKER	KEY_SOUND
+#define AUDIO_KEY_HEADSET	KEY_PHONE
+
+struct audio;
+
+int audio_new(sd_event *event, const struct log *log, struct audio **out);
+void audio_free(struct audio *audio);
+void audio_on_event(struct audio *audio, const struct ucphone_event *ev);
+
+#endif /* UCPHONED_AUDIO_H */

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "device/audio_mode.h"
+
+static const char *const route_names[AUDIO_ROUTE_COUNT] = {
+	[AUDIO_ROUTE_HANDSET] = "Handset",
+	[AUDIO_ROUTE_HEADSET] = "Headset",
+	[AUDIO_ROUTE_SPEAKERPHONE] = "Speakerphone",
+};
+
+const char *audio_route_name(enum audio_route route)
+{
+	return route < AUDIO_ROUTE_COUNT ? route_names[route] : "?";
+}
+
+void audio_mode_init(struct audio_mode *m, long volume_min, long volume_max,
+		     long volume_default, long volume_step)
+{
+	int r;
+
+	m->route = AUDIO_ROUTE_HANDSET;
+	m->off_hook = false;
+	m->volume_min = volume_min;
+	m->volume_max = volume_max < volume_min ? volume_min : volume_max;
+	m->volume_step = volume_step > 0 ? volume_step : 1;
+	if (volume_default < m->volume_min)
+		volume_default = m->volume_min;
+	if (volume_default > m->volume_max)
+		volume_default = m->volume_max;
+	for (r = 0; r < AUDIO_ROUTE_COUNT; r++)
+		m->volume[r] = volume_default;
+}
+
+static bool set_route(struct audio_mode *m, enum audio_route route)
+{
+	bool changed = m->route != route;
+
+	m->route = route;
+	return changed;
+}
+
+static bool step_volume(struct audio_mode *m, long delta)
+{
+	long v = m->volume[m->route] + delta;
+
+	if (v < m->volume_min)
+		v = m->volume_min;
+	if (v > m->volume_max)
+		v = m->volume_max;
+	if (v == m->volume[m->route])
+		return false;
+	m->volume[m->route] = v;
+	return true;
+}
+
+bool audio_mode_input(struct audio_mode *m, enum audio_input input)
+{
+	switch (input) {
+	case AUDIO_IN_OFF_HOOK:
+		m->off_hook = true;
+		return set_route(m, AUDIO_ROUTE_HANDSET);
+	case AUDIO_IN_ON_HOOK:
+		m->off_hook = false;
+		return false;
+	case AUDIO_IN_SPEAKER_KEY:
+		if (m->route != AUDIO_ROUTE_SPEAKERPHONE)
+			return set_route(m, AUDIO_ROUTE_SPEAKERPHONE);
+		return m->off_hook && set_route(m, AUDIO_ROUTE_HANDSET);
+	case AUDIO_IN_HEADSET_KEY:
+		if (m->route != AUDIO_ROUTE_HEADSET)
+			return set_route(m, AUDIO_ROUTE_HEADSET);
+		return set_route(m, m->off_hook ? AUDIO_ROUTE_HANDSET :
+				 AUDIO_ROUTE_SPEAKERPHONE);
+	case AUDIO_IN_VOLUME_UP:
+		return step_volume(m, m->volume_step);
+	case AUDIO_IN_VOLUME_DOWN:
+		return step_volume(m, -m->volume_step);
+	}
+	return false;
+}
+
+bool audio_mode_adopt_route(struct audio_mode *m, enum audio_route route)
+{
+	if (route >= AUDIO_ROUTE_COUNT)
+		return false;
+	return set_route(m, route);
+}
+
+long audio_mode_volume(const struct audio_mode *m)
+{
+	return m->volume[m->route];
+}

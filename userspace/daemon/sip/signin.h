@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Sign-in orchestration: waits for everything registration needs, in the
+ * seed's order, then registers and provisions.
+ *
+ *   identity (ucphonectl signin)  -> the SIP domain is the address's domain
+ *   lease + registrar discovery   -> the target list (resolver.c)
+ *   root CA discovery finished    -> the trust store (trust.c)
+ *   => sip_register (TLS, REGISTER, Digest, failover)
+ *   => sip_provision (SUBSCRIBE vnd-microsoft-provisioning-v2)
+ *
+ * Sign-out un-REGISTERs. A new identity, a new registrar list or a new
+ * trust store are taken as they come. The epid is made once and kept in
+ * <state>/sip-epid, so the +sip.instance the registrar knows survives a
+ * restart; a hard reset (wipe) makes a new one.
+ */
+#ifndef UCPHONED_SIGNIN_H
+#define UCPHONED_SIGNIN_H
+
+#include <json-c/json.h>
+
+#include "core/daemon.h"
+
+struct signin;
+
+int signin_new(struct ucphoned *d, struct signin **out);
+void signin_free(struct signin *s);
+
+/* The status "sip" section. */
+struct json_object *signin_status(const struct signin *s);
+
+#endif /* UCPHONED_SIGNIN_H */
