@@ -18,6 +18,7 @@
 struct audio;
 struct control;
 struct dhcp_client;
+struct discovery;
 struct identity;
 struct kernel_link;
 struct resolver;
@@ -57,6 +58,7 @@ struct ucphoned {
 	struct kernel_link *kernel;
 	struct control *control;
 	struct resolver *resolver;
+	struct discovery *discovery;	/* registrars (sip/discovery.c) */
 	struct sntp *sntp;
 	struct dhcp_client *dhcp;
 	struct audio *audio;		/* the sound card (audio.c) */

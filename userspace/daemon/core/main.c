@@ -28,6 +28,7 @@
 #include "device/kernel_link.h"
 #include "core/reset.h"
 #include "net/dns.h"
+#include "sip/discovery.h"
 #include "sip/signin.h"
 #include "net/sntp.h"
 #include "core/state_dir.h"
@@ -333,6 +334,8 @@ static void daemon_teardown(struct ucphoned *d)
 	d->sntp = NULL;
 	trust_free(d->trust);
 	d->trust = NULL;
+	discovery_free(d->discovery);
+	d->discovery = NULL;
 	resolver_free(d->resolver);
 	d->resolver = NULL;
 	audio_free(d->audio);
@@ -397,6 +400,9 @@ static int daemon_setup(struct ucphoned *d)
 		return ret;
 
 	ret = resolver_new(d, &d->resolver);
+	if (ret >= 0)
+		ret = discovery_new(d->event, &d->log, d->resolver,
+				    &d->discovery);
 	if (ret >= 0)
 		ret = sntp_new(d, &d->sntp);
 	if (ret >= 0)

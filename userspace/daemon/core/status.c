@@ -2,6 +2,7 @@
 #include "net/dhcp_client.h"
 #include "trust/identity.h"
 #include "net/dns.h"
+#include "sip/discovery.h"
 #include "sip/signin.h"
 #include "net/sntp.h"
 #include "core/status.h"
@@ -9,7 +10,7 @@
 
 struct json_object *status_build(struct ucphoned *d)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *dns;
 
 	if (!o)
 		return NULL;
@@ -22,7 +23,10 @@ struct json_object *status_build(struct ucphoned *d)
 		return o;
 	}
 	json_object_object_add(o, "dhcp", dhcp_client_status(d->dhcp));
-	json_object_object_add(o, "dns", resolver_status(d->resolver));
+	dns = resolver_status(d->resolver);
+	if (dns)
+		discovery_status(d->discovery, dns);
+	json_object_object_add(o, "dns", dns);
 	json_object_object_add(o, "time", sntp_status(d->sntp));
 	json_object_object_add(o, "trust", trust_status(d->trust));
 	if (d->signin)

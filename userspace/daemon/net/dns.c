@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -16,21 +15,13 @@
 #define SUBSYS "dns"
 #define USEC 1000000ull
 #define FDS_MAX 16
-#define RETRY_FIRST_USEC (5 * USEC)
-#define RETRY_MAX_USEC (300 * USEC)
+#define SRV_MAX 32
 #define WATCH_MAX 4
-
-enum discovery_state {
-	DISCOVERY_IDLE,		/* no lease, or no SIP domain */
-	DISCOVERY_RUNNING,
-	DISCOVERY_DONE,
-	DISCOVERY_FAILED,	/* nothing found; retrying with back-off */
-};
 
 struct query {
 	struct resolver *r;
-	unsigned int gen;	/* discovery generation; 0 = one-shot */
 	bool srv;
+	char name[DHCP_NAME_MAX];
 	void *ctx;
 	resolver_a_cb a_cb;
 	resolver_srv_cb srv_cb;
@@ -46,7 +37,7 @@ struct resolver {
 		int fd;
 		sd_event_source *src;
 	} fds[FDS_MAX];
-	sd_event_source *timeout, *retry;
+	sd_event_source *timeout;
 	struct query *pending;
 
 	struct {
@@ -61,37 +52,19 @@ struct resolver {
 	char sip_domain[DHCP_NAME_MAX];
 	char suffixes[DHCP_SEARCH_MAX][DHCP_NAME_MAX];
 	unsigned int n_suffix;
-
-	/* discovery */
-	enum discovery_state state;
-	unsigned int gen, step, attempt;
-	char asking[DHCP_NAME_MAX];
-	/* The seed asks each A name twice (two ports): the first answer serves both. */
-	const char *a_label;
-	bool a_found;
-	char a_name[DHCP_NAME_MAX];
-	struct registrar found[REGISTRARS_MAX];
-	unsigned int n_found;
-	uint64_t started_usec, finished_usec, retry_usec;
-	uint64_t queries, failures, runs;
-	char last_error[DHCP_NAME_MAX + 128];
+	uint64_t queries;
 };
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * USEC + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static uint32_t rnd(void *ctx)
 {
+	struct timespec ts;
 	uint32_t v = 0;
 
 	(void)ctx;
-	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		v = (uint32_t)now_usec();
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		v = (uint32_t)ts.tv_nsec;
+	}
 	return v;
 }
 
@@ -224,23 +197,19 @@ static void unlink_query(struct resolver *r, struct query *q)
 		}
 }
 
-static void discovery_answer(struct resolver *r, int status,
-			     const struct srv_record *recs, unsigned int n,
-			     bool any_a);
-
 static void on_answer(void *arg, int status, int timeouts,
 		      unsigned char *abuf, int alen)
 {
 	struct query *q = arg;
 	struct resolver *r = q->r;
-	struct srv_record recs[REGISTRARS_MAX];
+	struct srv_record recs[SRV_MAX];
 	uint32_t addrs[DHCP_LIST_MAX];
 	unsigned int n = 0;
 
 	(void)timeouts;
 	unlink_query(r, q);
 	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED ||
-	    (!q->gen && !q->ctx) || (q->gen && q->gen != r->gen)) {
+	    !q->ctx) {
 		free(q);
 		return;
 	}
@@ -249,7 +218,7 @@ static void on_answer(void *arg, int status, int timeouts,
 
 		status = ares_parse_srv_reply(abuf, alen, &srv);
 		for (it = srv; status == ARES_SUCCESS && it &&
-		     n < REGISTRARS_MAX; it = it->next) {
+		     n < SRV_MAX; it = it->next) {
 			if (snprintf(recs[n].target, DHCP_NAME_MAX, "%s",
 				     it->host) >= DHCP_NAME_MAX)
 				continue;
@@ -274,11 +243,12 @@ static void on_answer(void *arg, int status, int timeouts,
 		if (status == ARES_SUCCESS && n == 0)
 			status = ARES_ENODATA;
 	}
-	if (status != ARES_SUCCESS)
+	if (status != ARES_SUCCESS) {
 		n = 0;
-	if (q->gen)
-		discovery_answer(r, status, recs, n, !q->srv);
-	else if (q->srv)
+		log_debug(r->log, SUBSYS, "not found", LOG_STR("name", q->name),
+			  LOG_STR("reason", ares_strerror(status)));
+	}
+	if (q->srv)
 		q->srv_cb(q->ctx, status == ARES_SUCCESS ? 0 : -ENOENT, recs, n);
 	else
 		q->a_cb(q->ctx, status == ARES_SUCCESS ? 0 : -ENOENT, addrs, n);
@@ -294,6 +264,7 @@ static int send_query(struct resolver *r, const char *name, bool srv,
 	}
 	q->r = r;
 	q->srv = srv;
+	snprintf(q->name, sizeof(q->name), "%s", name);
 	q->next = r->pending;
 	r->pending = q;
 	r->queries++;
@@ -333,34 +304,11 @@ void resolver_forget(struct resolver *r, void *ctx)
 	if (!r)
 		return;
 	for (struct query *q = r->pending; q; q = q->next)
-		if (!q->gen && q->ctx == ctx)
+		if (q->ctx == ctx)
 			q->ctx = NULL;
 }
 
-/* ---- registrar discovery ---- */
-
-static void discovery_next(struct resolver *r);
-static void add_found(struct resolver *r, const char *host, uint16_t port,
-		      enum sip_transport t, const char *kind, const char *name);
-
-static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
-{
-	struct resolver *r = ud;
-
-	(void)s;
-	(void)usec;
-	r->retry = sd_event_source_disable_unref(r->retry);
-	r->gen++;
-	r->step = r->attempt = 0;
-	r->n_found = 0;
-	r->a_label = NULL;
-	r->last_error[0] = '\0';
-	r->state = DISCOVERY_RUNNING;
-	r->started_usec = now_usec();
-	r->runs++;
-	discovery_next(r);
-	return 0;
-}
+/* ---- configuration ---- */
 
 static void notify(struct resolver *r)
 {
@@ -389,151 +337,6 @@ void resolver_unwatch(struct resolver *r, void *ctx)
 			r->watch[i].cb = NULL;
 }
 
-const struct registrar *resolver_registrars(const struct resolver *r,
-					    unsigned int *n)
-{
-	*n = r->state == DISCOVERY_DONE ? r->n_found : 0;
-	return r->found;
-}
-
-static void discovery_finish(struct resolver *r)
-{
-	r->finished_usec = now_usec();
-	if (r->n_found) {
-		r->state = DISCOVERY_DONE;
-		r->retry_usec = 0;
-		r->last_error[0] = '\0';
-		log_info(r->log, SUBSYS, "registrars discovered",
-			 LOG_UINT("count", r->n_found),
-			 LOG_STR("first", r->found[0].host),
-			 LOG_UINT("port", r->found[0].port),
-			 LOG_STR("source", r->found[0].source),
-			 LOG_UINT("ms", (r->finished_usec - r->started_usec) / 1000));
-		notify(r);
-		return;
-	}
-	r->state = DISCOVERY_FAILED;
-	r->failures++;
-	r->retry_usec = r->retry_usec ? r->retry_usec * 2 : RETRY_FIRST_USEC;
-	if (r->retry_usec > RETRY_MAX_USEC)
-		r->retry_usec = RETRY_MAX_USEC;
-	if (!r->last_error[0])
-		snprintf(r->last_error, sizeof(r->last_error),
-			 "no registrar found in %s (every SRV and A name failed)",
-			 r->sip_domain);
-	log_warning(r->log, SUBSYS, "no registrar found; will retry",
-		    LOG_STR("sip_domain", r->sip_domain),
-		    LOG_UINT("retry_s", r->retry_usec / USEC));
-	sd_event_add_time_relative(r->d->event, &r->retry, CLOCK_MONOTONIC,
-				   r->retry_usec, 100000, on_retry, r);
-	notify(r);
-}
-
-static void discovery_next(struct resolver *r)
-{
-	const struct registrar_step *step;
-	struct query *q;
-	int ret;
-
-	while (r->step < registrar_steps_len) {
-		step = &registrar_steps[r->step];
-		if (!step->srv && r->attempt == 0 && r->a_label &&
-		    !strcmp(r->a_label, step->label)) {
-			if (r->a_found)
-				add_found(r, r->a_name, step->port,
-					  step->transport, "a", r->a_name);
-			r->step++;
-			continue;
-		}
-		ret = registrar_name(step, r->sip_domain, r->suffixes,
-				     r->n_suffix, r->attempt, r->asking);
-		if (ret == -ENAMETOOLONG) {
-			r->attempt++;
-			continue;
-		}
-		if (ret < 0) {
-			r->step++;
-			r->attempt = 0;
-			continue;
-		}
-		q = calloc(1, sizeof(*q));
-		if (q) {
-			q->gen = r->gen;
-			if (send_query(r, r->asking, step->srv, q) == 0)
-				return;
-		}
-		snprintf(r->last_error, sizeof(r->last_error),
-			 "cannot send DNS queries");
-		break;
-	}
-	discovery_finish(r);
-}
-
-static void add_found(struct resolver *r, const char *host, uint16_t port,
-		      enum sip_transport t, const char *kind, const char *name)
-{
-	struct registrar *reg;
-
-	if (r->n_found == REGISTRARS_MAX)
-		return;
-	/* The SIP layer need not try one server twice; the first source wins. */
-	for (unsigned int i = 0; i < r->n_found; i++)
-		if (r->found[i].port == port && r->found[i].transport == t &&
-		    !strcasecmp(r->found[i].host, host))
-			return;
-	reg = &r->found[r->n_found++];
-	snprintf(reg->host, sizeof(reg->host), "%.*s", DHCP_NAME_MAX - 1, host);
-	reg->port = port;
-	reg->transport = t;
-	snprintf(reg->source, sizeof(reg->source), "%s %s", kind, name);
-}
-
-static void discovery_answer(struct resolver *r, int status,
-			     const struct srv_record *recs, unsigned int n,
-			     bool any_a)
-{
-	const struct registrar_step *step = &registrar_steps[r->step];
-
-	if (status == ARES_SUCCESS && n) {
-		if (any_a)
-			add_found(r, r->asking, step->port, step->transport, "a",
-				  r->asking);
-		for (unsigned int i = 0; !any_a && i < n; i++)
-			add_found(r, recs[i].target, recs[i].port,
-				  step->transport, "srv", r->asking);
-		if (any_a) {
-			r->a_label = step->label;
-			r->a_found = true;
-			memcpy(r->a_name, r->asking, sizeof(r->a_name));
-		}
-		log_debug(r->log, SUBSYS, "found", LOG_STR("name", r->asking));
-		r->step++;
-		r->attempt = 0;
-	} else {
-		log_debug(r->log, SUBSYS, "not found", LOG_STR("name", r->asking),
-			  LOG_STR("reason", ares_strerror(status)));
-		r->attempt++;
-		if (!step->srv && r->attempt > r->n_suffix) {
-			r->a_label = step->label;
-			r->a_found = false;
-		}
-	}
-	discovery_next(r);
-}
-
-static void discovery_start(struct resolver *r)
-{
-	r->retry = sd_event_source_disable_unref(r->retry);
-	r->retry_usec = 0;
-	if (!r->sip_domain[0]) {
-		r->state = DISCOVERY_IDLE;
-		snprintf(r->last_error, sizeof(r->last_error),
-			 "no SIP domain (no --sip-domain and no option 15)");
-		return;
-	}
-	on_retry(NULL, 0, r);
-}
-
 void resolver_set_lease(struct resolver *r, const struct dhcp_reply *l)
 {
 	char servers[sizeof(r->servers)] = "", domain[DHCP_NAME_MAX] = "";
@@ -559,16 +362,12 @@ void resolver_set_lease(struct resolver *r, const struct dhcp_reply *l)
 			 r->signin_domain[0] ? r->signin_domain :
 			 opt_domain ? opt_domain : l->domain);
 	}
-	if (l && r->state != DISCOVERY_IDLE && strcmp(servers, r->servers) == 0 &&
+	if (l && r->lease && strcmp(servers, r->servers) == 0 &&
 	    strcmp(domain, r->sip_domain) == 0 && n_suffix == r->n_suffix &&
 	    !memcmp(suffixes, r->suffixes, n_suffix * DHCP_NAME_MAX))
 		return;		/* a renewal that changed nothing */
 
 	channel_close(r);
-	r->gen++;
-	r->n_found = 0;
-	r->state = DISCOVERY_IDLE;
-	r->retry = sd_event_source_disable_unref(r->retry);
 	memcpy(r->servers, servers, sizeof(servers));
 	memcpy(r->sip_domain, domain, sizeof(domain));
 	memcpy(r->suffixes, suffixes, n_suffix * DHCP_NAME_MAX);
@@ -576,7 +375,6 @@ void resolver_set_lease(struct resolver *r, const struct dhcp_reply *l)
 	if (!l) {
 		free(r->lease);
 		r->lease = NULL;
-		snprintf(r->last_error, sizeof(r->last_error), "no lease");
 		notify(r);
 		return;
 	}
@@ -591,7 +389,7 @@ void resolver_set_lease(struct resolver *r, const struct dhcp_reply *l)
 	log_info(r->log, SUBSYS, "configured from the lease",
 		 LOG_STR("servers", servers[0] ? servers : "(host resolv.conf)"),
 		 LOG_STR("sip_domain", domain), LOG_UINT("suffixes", n_suffix));
-	discovery_start(r);
+	notify(r);
 }
 
 void resolver_set_sip_domain(struct resolver *r, const char *domain)
@@ -613,6 +411,18 @@ const char *resolver_sip_domain(const struct resolver *r)
 	return r->sip_domain;
 }
 
+bool resolver_has_lease(const struct resolver *r)
+{
+	return r->lease;
+}
+
+const char (*resolver_search(const struct resolver *r,
+			     unsigned int *n))[DHCP_NAME_MAX]
+{
+	*n = r->n_suffix;
+	return r->suffixes;
+}
+
 int resolver_new(struct ucphoned *d, struct resolver **out)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
@@ -627,7 +437,6 @@ int resolver_new(struct ucphoned *d, struct resolver **out)
 	}
 	r->d = d;
 	r->log = &d->log;
-	snprintf(r->last_error, sizeof(r->last_error), "no lease");
 	*out = r;
 	return 0;
 }
@@ -637,7 +446,6 @@ void resolver_free(struct resolver *r)
 	if (!r)
 		return;
 	channel_close(r);
-	r->retry = sd_event_source_disable_unref(r->retry);
 	ares_library_cleanup();
 	free(r->lease);
 	free(r);
@@ -645,10 +453,7 @@ void resolver_free(struct resolver *r)
 
 struct json_object *resolver_status(const struct resolver *r)
 {
-	static const char *const states[] = {
-		"idle", "running", "done", "failed",
-	};
-	struct json_object *o = json_object_new_object(), *arr, *e;
+	struct json_object *o = json_object_new_object(), *arr;
 	char buf[DHCP_NAME_MAX + 1];
 	const char *p = r->servers;
 
@@ -666,30 +471,6 @@ struct json_object *resolver_status(const struct resolver *r)
 		json_object_array_add(arr, json_object_new_string(r->suffixes[i]));
 	json_object_object_add(o, "search", arr);
 	json_object_object_add(o, "sip_domain", json_object_new_string(r->sip_domain));
-	json_object_object_add(o, "discovery",
-			       json_object_new_string(states[r->state]));
-	if (r->state == DISCOVERY_DONE)
-		json_object_object_add(o, "discovery_ms", json_object_new_uint64(
-			(r->finished_usec - r->started_usec) / 1000));
-	if (r->state != DISCOVERY_DONE && r->last_error[0])
-		json_object_object_add(o, "error",
-				       json_object_new_string(r->last_error));
-	if (r->state == DISCOVERY_FAILED)
-		json_object_object_add(o, "retry_in_s",
-				       json_object_new_uint64(r->retry_usec / USEC));
 	json_object_object_add(o, "queries", json_object_new_uint64(r->queries));
-	json_object_object_add(o, "runs", json_object_new_uint64(r->runs));
-	json_object_object_add(o, "failures", json_object_new_uint64(r->failures));
-	arr = json_object_new_array();
-	for (unsigned int i = 0; i < r->n_found; i++) {
-		e = json_object_new_object();
-		json_object_object_add(e, "host", json_object_new_string(r->found[i].host));
-		json_object_object_add(e, "port", json_object_new_int(r->found[i].port));
-		json_object_object_add(e, "transport", json_object_new_string(
-			sip_transport_name(r->found[i].transport)));
-		json_object_object_add(e, "source", json_object_new_string(r->found[i].source));
-		json_object_array_add(arr, e);
-	}
-	json_object_object_add(o, "registrars", arr);
 	return o;
 }

@@ -29,7 +29,7 @@
 #include <openssl/x509.h>
 
 #include "core/daemon.h"
-#include "net/dns.h"
+#include "sip/discovery.h"
 #include "sip/transaction.h"
 
 enum sip_reg_state {

@@ -11,6 +11,7 @@
 #include "trust/identity.h"
 #include "lib/sip/ocs_ident.h"
 #include "net/dns.h"
+#include "sip/discovery.h"
 #include "lib/util/secret.h"
 #include "sip/signin.h"
 #include "sip/provision.h"
@@ -159,7 +160,7 @@ static void evaluate_once(struct signin *s)
 	}
 	/* The sign-in address's domain is the SIP domain (seed). */
 	resolver_set_sip_domain(s->d->resolver, identity_domain(s->d->identity));
-	targets = resolver_registrars(s->d->resolver, &n);
+	targets = discovery_registrars(s->d->discovery, &n);
 	store = trust_store(s->d->trust);
 	if (sip_register_state(s->reg) != SIP_REG_IDLE &&
 	    sip_register_state(s->reg) != SIP_REG_UNREGISTERING) {
@@ -248,7 +249,7 @@ int signin_new(struct ucphoned *d, struct signin **out)
 	if (ret >= 0)
 		ret = trust_watch(d->trust, on_changed, s);
 	if (ret >= 0)
-		ret = resolver_watch(d->resolver, on_changed, s);
+		ret = discovery_watch(d->discovery, on_changed, s);
 	if (ret >= 0 && d->sntp)
 		ret = sntp_watch(d->sntp, on_changed, s);
 	if (ret < 0) {
@@ -265,7 +266,7 @@ void signin_free(struct signin *s)
 {
 	if (!s)
 		return;
-	resolver_unwatch(s->d->resolver, s);
+	discovery_unwatch(s->d->discovery, s);
 	if (s->d->sntp)
 		sntp_unwatch(s->d->sntp, s);
 	s->time_timer = sd_event_source_disable_unref(s->time_timer);
