@@ -19,7 +19,6 @@
 
 #include "net/dhcp_client.h"
 #include "net/netcfg.h"
-#include "net/network.h"
 
 #define SUBSYS "dhcp"
 #define USEC 1000000ull
@@ -35,6 +34,7 @@
 struct dhcp_client {
 	struct ucphoned *d;
 	struct log *log;
+	struct dhcp_client_listener listener;
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	uint8_t mac[6];
@@ -372,7 +372,7 @@ static void lose_lease(struct dhcp_client *c, const char *why)
 		close(c->udp_fd);
 	c->udp_fd = -1;
 	netcfg_remove(c->net);
-	network_lease_lost(c->d);
+	c->listener.lost(c->listener.userdata);
 }
 
 static void start_init(struct dhcp_client *c, uint64_t delay)
@@ -511,7 +511,7 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 	if (ack->bad_options)
 		log_warning(c->log, SUBSYS, "options refused in the lease",
 			    LOG_UINT("mask", ack->bad_options));
-	network_lease_bound(c->d, changed);
+	c->listener.bound(&c->lease, changed, c->listener.userdata);
 	if (!was)
 		maybe_inform(c);
 }
@@ -721,7 +721,7 @@ static void handle_reply(struct dhcp_client *c, const struct dhcp_reply *r)
 		log_info(c->log, SUBSYS, "DHCPINFORM answered",
 			 LOG_BOOL("has_43", c->lease.ms_uc.present),
 			 LOG_BOOL("has_120", c->lease.sip.present));
-		network_lease_bound(c->d, false);
+		c->listener.bound(&c->lease, false, c->listener.userdata);
 		return;
 	}
 	if (r->xid != c->xid)
@@ -844,7 +844,9 @@ static int read_mac(struct dhcp_client *c)
 	return ret;
 }
 
-int dhcp_client_new(struct ucphoned *d, struct dhcp_client **out)
+int dhcp_client_new(struct ucphoned *d,
+		    const struct dhcp_client_listener *listener,
+		    struct dhcp_client **out)
 {
 	struct dhcp_client *c = calloc(1, sizeof(*c));
 	const char *ifname = d->options.interface;
@@ -855,6 +857,7 @@ int dhcp_client_new(struct ucphoned *d, struct dhcp_client **out)
 		return -ENOMEM;
 	c->d = d;
 	c->log = &d->log;
+	c->listener = *listener;
 	c->raw_fd = c->udp_fd = c->arp_fd = -1;
 	*out = c;
 	if (strlen(ifname) >= sizeof(c->ifname))

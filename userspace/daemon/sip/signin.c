@@ -7,17 +7,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/dhcp_client.h"
-#include "trust/identity.h"
 #include "lib/sip/ocs_ident.h"
-#include "net/dns.h"
-#include "sip/discovery.h"
 #include "lib/util/secret.h"
-#include "sip/signin.h"
+#include "net/dhcp_client.h"
+#include "net/dns.h"
+#include "net/sntp.h"
+#include "sip/discovery.h"
 #include "sip/provision.h"
 #include "sip/register.h"
+#include "sip/signin.h"
 #include "sip/transaction.h"
-#include "net/sntp.h"
+#include "trust/identity.h"
 #include "trust/trust.h"
 
 #define SUBSYS "signin"

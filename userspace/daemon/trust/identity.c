@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/util/secret.h"
 #include "trust/identity.h"
 #include "trust/identity_file.h"
-#include "lib/util/secret.h"
 
 #define SUBSYS "identity"
 #define SIGNIN_FILE "signin"
