@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/util/atomic_file.h"
 #include "net/dhcp_client.h"
 #include "net/netcfg.h"
 
@@ -279,30 +280,19 @@ static int send_msg(struct dhcp_client *c, enum dhcp_msg_type type)
 
 static void lease_store(struct dhcp_client *c)
 {
-	char name[64], tmp[72], a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	char name[64], a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
 	char text[256];
-	int fd, n;
+	int n, ret;
 
 	snprintf(name, sizeof(name), LEASE_FILE_FMT, c->ifname);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
 	n = snprintf(text, sizeof(text), "%s %s %lld %u\n",
 		     ip(c->lease.yiaddr, a), ip(c->lease.server_id, s),
 		     (long long)time(NULL), c->lease.lease_time);
-	fd = openat(c->d->state_dir_fd, tmp,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail;
-	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0) {
-		close(fd);
-		goto fail;
-	}
-	close(fd);
-	if (renameat(c->d->state_dir_fd, tmp, c->d->state_dir_fd, name) < 0)
-		goto fail;
-	return;
-fail:
-	log_warning(c->log, SUBSYS, "cannot store the lease",
-		    LOG_STR("file", name), LOG_ERRNO(errno));
+	ret = atomic_file_write(c->d->state_dir_fd, name, text, (size_t)n,
+				NULL);
+	if (ret < 0)
+		log_warning(c->log, SUBSYS, "cannot store the lease",
+			    LOG_STR("file", name), LOG_ERRNO(ret));
 }
 
 /* The stored address if its lease has not run out; 0 otherwise. */
@@ -316,7 +306,8 @@ static uint32_t lease_load(struct dhcp_client *c)
 	int fd;
 
 	snprintf(name, sizeof(name), LEASE_FILE_FMT, c->ifname);
-	fd = openat(c->d->state_dir_fd, name, O_RDONLY | O_CLOEXEC);
+	/* O_NOFOLLOW: a symlink planted here must not be read. */
+	fd = openat(c->d->state_dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
 	n = read(fd, text, sizeof(text) - 1);
