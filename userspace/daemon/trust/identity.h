@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The sign-in identity (issue 7): the sign-in address (user@SIP domain, the
+ * The sign-in identity: the sign-in address (user@SIP domain, the
  * seed's "sign-in address"), Domain\User, and the password. Entered with
  * `ucphonectl signin` (stored 0600 as <state dir>/signin, written
  * atomically, loaded at start-up, removed by `ucphonectl signout` and by a
