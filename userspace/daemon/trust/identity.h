@@ -19,12 +19,8 @@
 #include <json-c/json.h>
 
 #include "core/daemon.h"
+#include "trust/identity_file.h"
 
-struct signin_identity {
-	char address[256];	/* sign-in address "alice@corp.test" (SIP URI user part @ SIP domain) */
-	char user[256];		/* "CORP\\alice" (Domain\User) or "alice"; used for Digest username and LDAP bind */
-	char password[256];	/* NUL-terminated; secret: never logged, zeroed on free (lib/util/secret.h) */
-};
 struct identity;
 int identity_new(struct ucphoned *d, struct identity **out);   /* loads <state>/signin if present */
 void identity_free(struct identity *id);
