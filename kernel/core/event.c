@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hardware events to userspace: one UCPHONE_CMD_EVENT message per event,
- * multicast on the "events" group of every network namespace, so the
- * daemon hears the phone's keys wherever it runs.
+ * multicast on the "events" group of the initial network namespace only.
+ *
+ * Key events carry what the user dials, PINs included. Joining the group
+ * needs CAP_NET_ADMIN over the socket's network namespace, and anyone can
+ * make a network namespace of their own (unshare -Urn) in which they hold
+ * that capability. Generic netlink on 6.1 has no per-family bind hook that
+ * could ask for more, so the events are simply never sent anywhere else:
+ * in the initial namespace the capability is the real one (the initial
+ * user namespace's). The rest of the family (GET_INFO, SRTP) still serves
+ * every namespace.
  */
 #include <linux/atomic.h>
 #include <linux/module.h>
-#include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 
 #include "core.h"
@@ -85,7 +92,7 @@ static int ucphone_event_multicast(struct ucphone_binding *binding,
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 
-	ret = genlmsg_multicast_allns(&ucphone_genl_family, skb, 0, 0);
+	ret = genlmsg_multicast(&ucphone_genl_family, skb, 0, 0, GFP_ATOMIC);
 	/* Nobody listening is not a failure: the phone still works. */
 	return ret == -ESRCH ? 0 : ret;
 
@@ -117,24 +124,13 @@ EXPORT_SYMBOL_GPL(ucphone_event_send);
  * ucphone_events_have_listeners - does anybody hear ucphone events?
  *
  * For a driver whose event asks for an action that must happen anyway
- * (a reset): true when some socket in some network namespace has joined
- * the "events" group.
+ * (a reset): true when some socket of the initial network namespace has
+ * joined the "events" group. Listeners elsewhere hear nothing, so they
+ * count for nothing: they cannot hold back a reset's fallback either.
  */
 bool ucphone_events_have_listeners(void)
 {
-	bool found = false;
-	struct net *net;
-
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		if (net->genl_sock &&
-		    genl_has_listeners(&ucphone_genl_family, net, 0)) {
-			found = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
+	return genl_has_listeners(&ucphone_genl_family, &init_net, 0) > 0;
 }
 EXPORT_SYMBOL_GPL(ucphone_events_have_listeners);
 

@@ -28,9 +28,13 @@
  * characters, NUL-terminated; the kernel release is at most 64 characters.
  *
  * Permissions: commands that change state need CAP_NET_ADMIN (-EPERM
- * otherwise). Reading state does not, except where noted. Joining the
- * "events" group needs CAP_NET_ADMIN in the socket's network namespace:
- * key events reveal what a user dials, PINs included.
+ * otherwise). Reading state does not, except where noted. Events are sent
+ * in the initial network namespace only, and joining the "events" group
+ * there needs CAP_NET_ADMIN in the initial user namespace: key events
+ * reveal what a user dials, PINs included. In any other network namespace
+ * the family answers commands and the group can be joined (by whoever
+ * holds CAP_NET_ADMIN over that namespace, as in one made with
+ * unshare -Urn), but nothing is ever sent on it there.
  *
  * UCPHONE_CMD_GET_INFO
  * --------------------
@@ -49,8 +53,9 @@
  *
  * UCPHONE_CMD_EVENT (kernel to userspace only)
  * --------------------------------------------
- * Multicast on group UCPHONE_MCGRP_EVENTS ("events") in every network
- * namespace; a request with this command is refused with -EOPNOTSUPP.
+ * Multicast on group UCPHONE_MCGRP_EVENTS ("events") in the initial
+ * network namespace only; a request with this command is refused with
+ * -EOPNOTSUPP.
  *
  *    UCPHONE_A_EVENT: NLA_NESTED
  *        UCPHONE_EVENT_A_TYPE: NLA_U32, enum ucphone_event_type
