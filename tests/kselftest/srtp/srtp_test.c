@@ -257,6 +257,7 @@ struct new_args {
 	size_t key_len, salt_len;
 	int64_t ssrc;		/* -1: any */
 	uint32_t flags, id;
+	uint32_t window;	/* 0: the default */
 };
 
 static void put_new(struct nlt_msg *msg, uint16_t family,
@@ -279,6 +280,8 @@ static void put_new(struct nlt_msg *msg, uint16_t family,
 		nlt_put_u32(msg, UCPHONE_SRTP_A_FLAGS, a->flags);
 	if (a->id)
 		nlt_put_u32(msg, UCPHONE_SRTP_A_ID, a->id);
+	if (a->window)
+		nlt_put_u32(msg, UCPHONE_SRTP_A_WINDOW, a->window);
 	nlt_nest_end(msg, nest);
 }
 
@@ -533,6 +536,111 @@ TEST_F(srtp, replay_reorder_late_tamper)
 	EXPECT_EQ(2, st.auth_failures);
 	EXPECT_EQ(299, st.seq);
 	srtp_dealloc(lib);
+}
+
+/*
+ * The edge of the replay window (RFC 3711 3.3.2): with newest index N and
+ * a window of W, index N - W is one window behind and refused (counted as
+ * a replay) even though never seen; N - W + 1, never seen either, is the
+ * oldest still accepted. libsrtp2 draws the line at the same place. For
+ * the default window, ones set with UCPHONE_SRTP_A_WINDOW, and SRTCP's
+ * fixed 128. A window that is no power of two (1000) is the one that
+ * tells: the bitmap's size is a power of two, so with W = 64 or 128 index
+ * N - W shares N's bit, which hides a bound off by one.
+ */
+TEST_F(srtp, replay_window_edge)
+{
+	static const uint32_t windows[] = { 0, 64, 1000 };
+	uint8_t wire[3][PKT_MAX], got[PKT_MAX];
+	int wire_len[3], fds[2], id, i, j, len;
+	struct stats st;
+	srtp_t lib;
+
+	for (i = 0; i < (int)(sizeof(windows) / sizeof(windows[0])); i++) {
+		uint32_t w = windows[i] ? windows[i] : 128;
+		const uint16_t newest = 2000;
+		const uint16_t seqs[3] = { newest - w, newest - w + 1, newest };
+		struct new_args a = {
+			.dir = UCPHONE_SRTP_DIR_RX, .suite = variant->suite,
+			.keysalt = variant->keysalt,
+			.key_len = master_key_len(variant->suite),
+			.salt_len = 14, .ssrc = 0x5eed, .window = windows[i],
+		};
+		const struct nlattr *nest;
+
+		ASSERT_EQ(0, udp_pair(fds));
+		a.fd = fds[0];
+		put_new(&self->msg, self->family, &a);
+		ASSERT_EQ(0, nlt_request(self->nl, &self->msg, &self->reply))
+			TH_LOG("%s", self->reply.extack);
+		nest = nlt_msg_attr(&self->reply, UCPHONE_A_SRTP);
+		ASSERT_NE(NULL, nest);
+		id = nlt_u32(nlt_nest_attr(nest, UCPHONE_SRTP_A_ID));
+		lib = lib_session(variant->suite, variant->keysalt, false, 0x5eed);
+		ASSERT_NE(NULL, lib);
+		/* libsrtp2 protects in order; the wire sees the newest first. */
+		for (j = 0; j < 3; j++) {
+			len = make_rtp(wire[j], seqs[j], 0x5eed, 40);
+			ASSERT_EQ(srtp_err_status_ok, srtp_protect(lib, wire[j], &len));
+			wire_len[j] = len;
+		}
+		send(fds[1], wire[2], wire_len[2], 0);
+		ASSERT_EQ(52, recv_one(fds[0], got, sizeof(got)));
+		/* Exactly one window behind the newest: late, refused. */
+		send(fds[1], wire[0], wire_len[0], 0);
+		EXPECT_EQ(-1, recv_one(fds[0], got, sizeof(got)))
+			TH_LOG("window %u: index newest - %u was accepted", w, w);
+		ASSERT_EQ(0, get_session(self, id, &st));
+		EXPECT_EQ(1, st.replays);
+		EXPECT_EQ(1, st.packets);
+		/* One less than that: inside, never seen, accepted. */
+		send(fds[1], wire[1], wire_len[1], 0);
+		EXPECT_EQ(52, recv_one(fds[0], got, sizeof(got)))
+			TH_LOG("window %u: index newest - %u was refused", w, w - 1);
+		EXPECT_EQ(seqs[1] >> 8, got[2]);
+		EXPECT_EQ(seqs[1] & 0xff, got[3]);
+		/* ... once. */
+		send(fds[1], wire[1], wire_len[1], 0);
+		EXPECT_EQ(-1, recv_one(fds[0], got, sizeof(got)));
+		ASSERT_EQ(0, get_session(self, id, &st));
+		EXPECT_EQ(2, st.packets);
+		EXPECT_EQ(2, st.replays);
+		EXPECT_EQ(0, st.auth_failures + st.malformed);
+		EXPECT_EQ(newest, st.seq);
+		srtp_dealloc(lib);
+		close(fds[0]);
+		close(fds[1]);
+	}
+
+	/* SRTCP: libsrtp2 numbers its packets from 1; keep 72, 73 and 200. */
+	ASSERT_EQ(0, udp_pair(fds));
+	id = new_session(self, fds[0], UCPHONE_SRTP_DIR_RX, variant->suite,
+			 variant->keysalt, -1);
+	ASSERT_LT(0, id) TH_LOG("%s", self->reply.extack);
+	lib = lib_session(variant->suite, variant->keysalt, false, 0x5eed);
+	ASSERT_NE(NULL, lib);
+	for (j = 1; j <= 200; j++) {
+		uint8_t *buf = j == 72 ? wire[0] : j == 73 ? wire[1] : wire[2];
+
+		len = make_rtcp(buf, 0x5eed, j);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect_rtcp(lib, buf, &len));
+		wire_len[j == 72 ? 0 : j == 73 ? 1 : 2] = len;
+	}
+	send(fds[1], wire[2], wire_len[2], 0);
+	ASSERT_EQ(28, recv_one(fds[0], got, sizeof(got)));
+	send(fds[1], wire[0], wire_len[0], 0);
+	EXPECT_EQ(-1, recv_one(fds[0], got, sizeof(got)))
+		TH_LOG("SRTCP index 200 - 128 was accepted");
+	send(fds[1], wire[1], wire_len[1], 0);
+	EXPECT_EQ(28, recv_one(fds[0], got, sizeof(got)))
+		TH_LOG("SRTCP index 200 - 127 was refused");
+	ASSERT_EQ(0, get_session(self, id, &st));
+	EXPECT_EQ(2, st.rtcp_packets);
+	EXPECT_EQ(1, st.replays);
+	EXPECT_EQ(200, st.srtcp_index);
+	srtp_dealloc(lib);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* Re-INVITE: new keys in one step, index state kept, old keys refused. */
