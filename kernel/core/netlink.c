@@ -33,6 +33,8 @@ static const struct nla_policy ucphone_srtp_policy[UCPHONE_SRTP_A_MAX + 1] = {
 	[UCPHONE_SRTP_A_WINDOW] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ucphone_srtp_window_range),
 	[UCPHONE_SRTP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __UCPHONE_SRTP_F_ALL),
+	[UCPHONE_SRTP_A_MKI] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						UCPHONE_SRTP_MKI_MAX),
 };
 
 /*

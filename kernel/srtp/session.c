@@ -47,7 +47,8 @@ ucphone_srtp_session_alloc(u32 window, enum ucphone_srtp_direction dir)
 		goto err;
 	if (dir == UCPHONE_SRTP_DIR_TX) {
 		s->txbuf = kmalloc(UCPHONE_SRTP_TX_MAX + UCPHONE_SRTCP_INDEX_LEN +
-				   UCPHONE_SRTP_TAG_MAX, GFP_KERNEL);
+				   UCPHONE_SRTP_MKI_MAX + UCPHONE_SRTP_TAG_MAX,
+				   GFP_KERNEL);
 		if (!s->txbuf)
 			goto err;
 	}
