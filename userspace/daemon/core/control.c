@@ -15,6 +15,7 @@
 #include "lib/control/control_proto.h"
 #include "trust/identity.h"
 #include "core/info.h"
+#include "core/reload.h"
 #include "lib/util/secret.h"
 #include "core/status.h"
 #include "lib/util/list.h"
@@ -250,6 +251,11 @@ static int handle_request(struct control_client *c, const char *buf,
 		return handle_signin(c, &req);
 	case CONTROL_CMD_SIGNOUT:
 		return handle_signout(c);
+	case CONTROL_CMD_RELOAD:
+		result = daemon_reload(ctl->d, error);
+		if (!result)
+			return client_reply(c, control_reply_new_error(error));
+		break;
 	case __CONTROL_CMD_COUNT:
 		break;
 	}
