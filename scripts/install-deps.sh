@@ -24,6 +24,8 @@ packages=(
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd
 	kamailio kamailio-tls-modules baresip-core nginx-light dnsutils openssl
 	curl sntp sox jq
+	# manual pages: rendered and checked by tests/daemon/test_man.py
+	man-db groff-base
 )
 
 if [ ! -x /usr/sbin/policy-rc.d ] || ! grep -q 'exit 101' /usr/sbin/policy-rc.d; then

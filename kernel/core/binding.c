@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Which ucphone drivers are bound to which devices: the list GET_INFO
- * answers with. Bindings are added and removed in process context only.
+ * answers with, and the identity every event of a driver goes out under.
+ * Bindings are added and removed in process context only; their events
+ * are sent through event.c, which needs only the identity.
  */
 #include <linux/device.h>
 #include <linux/list.h>
@@ -11,31 +13,28 @@
 #include <linux/string.h>
 
 #include "core.h"
+#include "event.h"
 
 struct ucphone_binding {
 	struct list_head node;
-	enum ucphone_driver_kind kind;
-	char driver[UCPHONE_NAME_MAX];
-	char device[UCPHONE_NAME_MAX];
+	/* Never changes once added: events read it without the lock. */
+	struct ucphone_event_source src;
 };
 
 static LIST_HEAD(ucphone_bindings);
 static DEFINE_MUTEX(ucphone_bindings_lock);
 
-const char *ucphone_binding_driver(const struct ucphone_binding *binding)
+/* Announces a binding coming or going (UCPHONE_EVENT_DRIVER_*). */
+static void ucphone_binding_announce(struct ucphone_binding *binding,
+				     bool bound)
 {
-	return binding->driver;
-}
+	struct ucphone_event event = {
+		.type = bound ? UCPHONE_EVENT_DRIVER_BOUND :
+				UCPHONE_EVENT_DRIVER_UNBOUND,
+		.timestamp = ktime_get_boottime(),
+	};
 
-const char *ucphone_binding_device(const struct ucphone_binding *binding)
-{
-	return binding->device;
-}
-
-enum ucphone_driver_kind
-ucphone_binding_kind(const struct ucphone_binding *binding)
-{
-	return binding->kind;
+	ucphone_event_multicast(&binding->src, &event);
 }
 
 /**
@@ -64,14 +63,14 @@ struct ucphone_binding *ucphone_binding_add(enum ucphone_driver_kind kind,
 	binding = kzalloc(sizeof(*binding), GFP_KERNEL);
 	if (!binding)
 		return ERR_PTR(-ENOMEM);
-	binding->kind = kind;
-	strscpy(binding->driver, driver, sizeof(binding->driver));
-	strscpy(binding->device, device, sizeof(binding->device));
+	binding->src.kind = kind;
+	strscpy(binding->src.driver, driver, sizeof(binding->src.driver));
+	strscpy(binding->src.device, device, sizeof(binding->src.device));
 
 	mutex_lock(&ucphone_bindings_lock);
 	list_for_each_entry(other, &ucphone_bindings, node) {
-		if (!strcmp(other->driver, driver) &&
-		    !strcmp(other->device, device)) {
+		if (!strcmp(other->src.driver, driver) &&
+		    !strcmp(other->src.device, device)) {
 			mutex_unlock(&ucphone_bindings_lock);
 			kfree(binding);
 			return ERR_PTR(-EEXIST);
@@ -80,7 +79,7 @@ struct ucphone_binding *ucphone_binding_add(enum ucphone_driver_kind kind,
 	list_add_tail(&binding->node, &ucphone_bindings);
 	mutex_unlock(&ucphone_bindings_lock);
 
-	ucphone_event_binding(binding, true);
+	ucphone_binding_announce(binding, true);
 	return binding;
 }
 EXPORT_SYMBOL_GPL(ucphone_binding_add);
@@ -98,10 +97,29 @@ void ucphone_binding_remove(struct ucphone_binding *binding)
 	list_del(&binding->node);
 	mutex_unlock(&ucphone_bindings_lock);
 
-	ucphone_event_binding(binding, false);
+	ucphone_binding_announce(binding, false);
 	kfree(binding);
 }
 EXPORT_SYMBOL_GPL(ucphone_binding_remove);
+
+/**
+ * ucphone_event_send - tell userspace about a hardware event
+ * @binding: the sender's binding
+ * @event: what happened; bound/unbound events are the core's own
+ *
+ * Return: 0, or a negative errno (-EINVAL for a bad event, -ENOMEM,
+ * -ENOBUFS when a listener's socket is full).
+ */
+int ucphone_event_send(struct ucphone_binding *binding,
+		       const struct ucphone_event *event)
+{
+	if (IS_ERR_OR_NULL(binding) || !event ||
+	    event->type == UCPHONE_EVENT_DRIVER_BOUND ||
+	    event->type == UCPHONE_EVENT_DRIVER_UNBOUND)
+		return -EINVAL;
+	return ucphone_event_multicast(&binding->src, event);
+}
+EXPORT_SYMBOL_GPL(ucphone_event_send);
 
 static void ucphone_binding_release(void *binding)
 {
@@ -148,9 +166,11 @@ int ucphone_bindings_fill(struct sk_buff *skb)
 	list_for_each_entry(binding, &ucphone_bindings, node) {
 		entry = nla_nest_start(skb, 0);
 		if (!entry ||
-		    nla_put_string(skb, UCPHONE_DRIVER_A_NAME, binding->driver) ||
-		    nla_put_string(skb, UCPHONE_DRIVER_A_DEVICE, binding->device) ||
-		    nla_put_u32(skb, UCPHONE_DRIVER_A_KIND, binding->kind))
+		    nla_put_string(skb, UCPHONE_DRIVER_A_NAME,
+				   binding->src.driver) ||
+		    nla_put_string(skb, UCPHONE_DRIVER_A_DEVICE,
+				   binding->src.device) ||
+		    nla_put_u32(skb, UCPHONE_DRIVER_A_KIND, binding->src.kind))
 			goto out_unlock;
 		nla_nest_end(skb, entry);
 	}

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the files of ucphone.ko share among themselves. */
+/*
+ * What the files of ucphone.ko share among themselves. Calls go one way:
+ * netlink.c and dispatch.c serve requests, binding.c keeps the driver list
+ * and sends through event.c (event.h), which sends messages and knows no
+ * binding.
+ */
 #ifndef _UCPHONE_CORE_INTERNAL_H
 #define _UCPHONE_CORE_INTERNAL_H
 
@@ -13,15 +18,6 @@ void ucphone_netlink_exit(void);
 
 /* Appends UCPHONE_A_DRIVERS, one nest per binding, to a GET_INFO reply. */
 int ucphone_bindings_fill(struct sk_buff *skb);
-
-/* Announces a binding coming or going (UCPHONE_EVENT_DRIVER_*). */
-void ucphone_event_binding(struct ucphone_binding *binding, bool bound);
-
-/* Accessors the event code needs; a binding's strings never change. */
-const char *ucphone_binding_driver(const struct ucphone_binding *binding);
-const char *ucphone_binding_device(const struct ucphone_binding *binding);
-enum ucphone_driver_kind
-ucphone_binding_kind(const struct ucphone_binding *binding);
 
 /* Command handlers served by other modules (see ucphone_nl_handler). */
 int ucphone_dispatch_doit(struct sk_buff *skb, struct genl_info *info);

@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hardware events to userspace: one UCPHONE_CMD_EVENT message per event,
- * multicast on the "events" group of every network namespace, so the
- * daemon hears the phone's keys wherever it runs.
+ * multicast on the "events" group of the initial network namespace only.
+ *
+ * Key events carry what the user dials, PINs included. Joining the group
+ * needs CAP_NET_ADMIN over the socket's network namespace, and anyone can
+ * make a network namespace of their own (unshare -Urn) in which they hold
+ * that capability. Generic netlink on 6.1 has no per-family bind hook that
+ * could ask for more, so the events are simply never sent anywhere else:
+ * in the initial namespace the capability is the real one (the initial
+ * user namespace's). The rest of the family (GET_INFO, SRTP) still serves
+ * every namespace.
+ *
+ * A sender is known here only by its identity (struct ucphone_event_source,
+ * event.h): binding.c calls in, nothing here calls binding.c.
  */
 #include <linux/atomic.h>
 #include <linux/module.h>
-#include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 
-#include "core.h"
+#include "event.h"
 
 /* Gives each event a number, so a listener can tell that it missed some. */
 static atomic_t ucphone_event_seq = ATOMIC_INIT(0);
@@ -42,8 +52,8 @@ static int ucphone_event_fill_type(struct sk_buff *skb,
 	}
 }
 
-static int ucphone_event_multicast(struct ucphone_binding *binding,
-				   const struct ucphone_event *event)
+int ucphone_event_multicast(const struct ucphone_event_source *src,
+			    const struct ucphone_event *event)
 {
 	struct nlattr *nest;
 	struct sk_buff *skb;
@@ -67,17 +77,14 @@ static int ucphone_event_multicast(struct ucphone_binding *binding,
 	    nla_put_u64_64bit(skb, UCPHONE_EVENT_A_TIMESTAMP,
 			      ktime_to_ns(event->timestamp),
 			      UCPHONE_EVENT_A_PAD) ||
-	    nla_put_string(skb, UCPHONE_EVENT_A_DRIVER,
-			   ucphone_binding_driver(binding)) ||
-	    nla_put_string(skb, UCPHONE_EVENT_A_DEVICE,
-			   ucphone_binding_device(binding))) {
+	    nla_put_string(skb, UCPHONE_EVENT_A_DRIVER, src->driver) ||
+	    nla_put_string(skb, UCPHONE_EVENT_A_DEVICE, src->device)) {
 		ret = -EMSGSIZE;
 		goto err_free;
 	}
 	if (event->type == UCPHONE_EVENT_DRIVER_BOUND ||
 	    event->type == UCPHONE_EVENT_DRIVER_UNBOUND)
-		ret = nla_put_u32(skb, UCPHONE_EVENT_A_DRIVER_KIND,
-				  ucphone_binding_kind(binding));
+		ret = nla_put_u32(skb, UCPHONE_EVENT_A_DRIVER_KIND, src->kind);
 	else
 		ret = ucphone_event_fill_type(skb, event);
 	if (ret)
@@ -85,7 +92,7 @@ static int ucphone_event_multicast(struct ucphone_binding *binding,
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 
-	ret = genlmsg_multicast_allns(&ucphone_genl_family, skb, 0, 0);
+	ret = genlmsg_multicast(&ucphone_genl_family, skb, 0, 0, GFP_ATOMIC);
 	/* Nobody listening is not a failure: the phone still works. */
 	return ret == -ESRCH ? 0 : ret;
 
@@ -95,56 +102,15 @@ err_free:
 }
 
 /**
- * ucphone_event_send - tell userspace about a hardware event
- * @binding: the sender's binding
- * @event: what happened; bound/unbound events are the core's own
- *
- * Return: 0, or a negative errno (-EINVAL for a bad event, -ENOMEM,
- * -ENOBUFS when a listener's socket is full).
- */
-int ucphone_event_send(struct ucphone_binding *binding,
-		       const struct ucphone_event *event)
-{
-	if (IS_ERR_OR_NULL(binding) || !event ||
-	    event->type == UCPHONE_EVENT_DRIVER_BOUND ||
-	    event->type == UCPHONE_EVENT_DRIVER_UNBOUND)
-		return -EINVAL;
-	return ucphone_event_multicast(binding, event);
-}
-EXPORT_SYMBOL_GPL(ucphone_event_send);
-
-/**
  * ucphone_events_have_listeners - does anybody hear ucphone events?
  *
  * For a driver whose event asks for an action that must happen anyway
- * (a reset): true when some socket in some network namespace has joined
- * the "events" group.
+ * (a reset): true when some socket of the initial network namespace has
+ * joined the "events" group. Listeners elsewhere hear nothing, so they
+ * count for nothing: they cannot hold back a reset's fallback either.
  */
 bool ucphone_events_have_listeners(void)
 {
-	bool found = false;
-	struct net *net;
-
-	rcu_read_lock();
-	for_each_net_rcu(net) {
-		if (net->genl_sock &&
-		    genl_has_listeners(&ucphone_genl_family, net, 0)) {
-			found = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
+	return genl_has_listeners(&ucphone_genl_family, &init_net, 0) > 0;
 }
 EXPORT_SYMBOL_GPL(ucphone_events_have_listeners);
-
-void ucphone_event_binding(struct ucphone_binding *binding, bool bound)
-{
-	struct ucphone_event event = {
-		.type = bound ? UCPHONE_EVENT_DRIVER_BOUND :
-				UCPHONE_EVENT_DRIVER_UNBOUND,
-		.timestamp = ktime_get_boottime(),
-	};
-
-	ucphone_event_multicast(binding, &event);
-}

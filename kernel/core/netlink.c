@@ -33,6 +33,8 @@ static const struct nla_policy ucphone_srtp_policy[UCPHONE_SRTP_A_MAX + 1] = {
 	[UCPHONE_SRTP_A_WINDOW] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ucphone_srtp_window_range),
 	[UCPHONE_SRTP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __UCPHONE_SRTP_F_ALL),
+	[UCPHONE_SRTP_A_MKI] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						UCPHONE_SRTP_MKI_MAX),
 };
 
 /*
@@ -106,7 +108,11 @@ static const struct genl_ops ucphone_genl_ops[] = {
 };
 
 static const struct genl_multicast_group ucphone_mcgrps[] = {
-	/* Key events reveal what the user dials, PINs included. */
+	/*
+	 * Key events reveal what the user dials, PINs included: they are sent
+	 * in the initial network namespace only (event.c), where this flag
+	 * asks for CAP_NET_ADMIN in the initial user namespace.
+	 */
 	{ .name = UCPHONE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
@@ -114,7 +120,10 @@ struct genl_family ucphone_genl_family __ro_after_init = {
 	.name = UCPHONE_GENL_NAME,
 	.version = UCPHONE_GENL_VERSION,
 	.maxattr = UCPHONE_A_MAX,
-	/* Hardware is not per-namespace: a daemon anywhere may drive it. */
+	/*
+	 * Commands work in every namespace (a daemon in a container may
+	 * offload SRTP on its sockets); events stay in the initial one.
+	 */
 	.netnsok = true,
 	.module = THIS_MODULE,
 	.ops = ucphone_genl_ops,

@@ -51,6 +51,8 @@ static struct ucphone_srtp_ctx *srtp_ctx_from(struct genl_info *info,
 	const struct ucphone_srtp_suite_info *suite_info;
 	struct nlattr *key = req->tb[UCPHONE_SRTP_A_MASTER_KEY];
 	struct nlattr *salt = req->tb[UCPHONE_SRTP_A_MASTER_SALT];
+	struct nlattr *mki = req->tb[UCPHONE_SRTP_A_MKI];
+	struct ucphone_srtp_ctx *ctx;
 	enum ucphone_srtp_suite suite;
 
 	suite = nla_get_u32(req->tb[UCPHONE_SRTP_A_SUITE]);
@@ -73,7 +75,20 @@ static struct ucphone_srtp_ctx *srtp_ctx_from(struct genl_info *info,
 					    "master salt must be 12 bytes for this suite");
 		return ERR_PTR(-EINVAL);
 	}
-	return ucphone_srtp_ctx_new(suite, nla_data(key), nla_data(salt));
+	/* Where RFC 7714 puts an MKI was never checked against a peer. */
+	if (mki && (suite == UCPHONE_SRTP_AEAD_AES_128_GCM ||
+		    suite == UCPHONE_SRTP_AEAD_AES_256_GCM)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mki,
+				    "an MKI is supported with AES-CM suites only");
+		return ERR_PTR(-EINVAL);
+	}
+	ctx = ucphone_srtp_ctx_new(suite, nla_data(key), nla_data(salt));
+	if (!IS_ERR(ctx) && mki) {
+		/* The policy bounds the length to the buffer. */
+		ctx->mki_len = nla_len(mki);
+		memcpy(ctx->mki, nla_data(mki), ctx->mki_len);
+	}
+	return ctx;
 }
 
 /* The caller's UDP socket named by FD, with a file reference; or ERR_PTR. */
@@ -333,7 +348,9 @@ static int srtp_fill(struct sk_buff *skb, struct ucphone_srtp_session *s)
 	    nla_put_u32(skb, UCPHONE_SRTP_A_WINDOW, s->window) ||
 	    nla_put_u16(skb, UCPHONE_SRTP_A_SEQ, st.seq) ||
 	    nla_put_u32(skb, UCPHONE_SRTP_A_ROC, st.roc) ||
-	    nla_put_u32(skb, UCPHONE_SRTP_A_SRTCP_INDEX, st.rtcp_index))
+	    nla_put_u32(skb, UCPHONE_SRTP_A_SRTCP_INDEX, st.rtcp_index) ||
+	    (s->ctx->mki_len &&
+	     nla_put(skb, UCPHONE_SRTP_A_MKI, s->ctx->mki_len, s->ctx->mki)))
 		goto cancel;
 	snest = nla_nest_start(skb, UCPHONE_SRTP_A_STATS);
 	if (!snest ||
@@ -348,7 +365,9 @@ static int srtp_fill(struct sk_buff *skb, struct ucphone_srtp_session *s)
 	    nla_put_u64_64bit(skb, UCPHONE_SRTP_STATS_A_MALFORMED,
 			      stats.malformed, UCPHONE_SRTP_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, UCPHONE_SRTP_STATS_A_RTCP_PACKETS,
-			      stats.rtcp_packets, UCPHONE_SRTP_STATS_A_PAD))
+			      stats.rtcp_packets, UCPHONE_SRTP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, UCPHONE_SRTP_STATS_A_BAD_MKI,
+			      stats.bad_mki, UCPHONE_SRTP_STATS_A_PAD))
 		goto cancel;
 	nla_nest_end(skb, snest);
 	nla_nest_end(skb, nest);

@@ -7,6 +7,10 @@
  * RTP and RTCP share the socket (RFC 5761): a second byte of 192..223 marks
  * RTCP. A datagram that is not RTP version 2 (STUN, DTLS: RFC 7983) is not
  * ours and is left alone by the callers.
+ *
+ * With an MKI (AES-CM suites only) the trailer is MKI | tag: the MKI sits
+ * after the encrypted part (and SRTCP's E+index), the tag after it covers
+ * everything before the MKI (RFC 3711 3.1, 3.4).
  */
 #include <crypto/algapi.h>
 #include <linux/scatterlist.h>
@@ -89,6 +93,26 @@ static int rtp_header_len(const u8 *pkt, unsigned int len)
 	return hdr;
 }
 
+/*
+ * The session's MKI in front of the tag that ends at @pkt + *@len: when it
+ * is there, *@len drops to what the tag covers; when it is not, the packet
+ * is counted as carrying a wrong MKI. Without an MKI, always true.
+ */
+static bool srtp_mki_matches(struct ucphone_srtp_session *s, const u8 *pkt,
+			     unsigned int *len)
+{
+	unsigned int mki_len = s->ctx->mki_len;
+
+	if (!mki_len)
+		return true;
+	if (memcmp(pkt + *len - mki_len, s->ctx->mki, mki_len)) {
+		s->stats.bad_mki++;
+		return false;
+	}
+	*len -= mki_len;
+	return true;
+}
+
 void ucphone_srtp_stream_reset(struct ucphone_srtp_session *s)
 {
 	struct ucphone_srtp_stream *st = &s->stream;
@@ -165,7 +189,9 @@ static int srtp_protect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 				       pkt + hdr, len - hdr);
 		roc_be = cpu_to_be32(roc);
 		if (!ret)
-			ret = ucphone_srtp_tag(keys, pkt, len, &roc_be, pkt + len);
+			ret = ucphone_srtp_tag(keys, pkt, len, &roc_be,
+					       pkt + len + s->ctx->mki_len);
+		memcpy(pkt + len, s->ctx->mki, s->ctx->mki_len);
 	}
 	if (ret)
 		return ret;
@@ -174,7 +200,7 @@ static int srtp_protect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 	srtp_advance(st, seq, roc);
 	s->stats.packets++;
 	s->stats.bytes += len;
-	*out_len = len + keys->tag_len;
+	*out_len = len + s->ctx->mki_len + keys->tag_len;
 	return 0;
 }
 
@@ -197,25 +223,25 @@ static int srtp_protect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 		put_unaligned_be32(SRTCP_E_FLAG | index, e_index);
 		ret = gcm_rtcp(keys, true, iv, pkt, RTCP_HEADER_LEN, e_index,
 			       len - RTCP_HEADER_LEN);
-		if (ret)
-			return ret;
-		goto done;
+	} else {
+		u8 *trailer = pkt + len + UCPHONE_SRTCP_INDEX_LEN;
+
+		ret = ucphone_srtp_xor(keys, get_unaligned_be32(pkt + 4), index,
+				       pkt + RTCP_HEADER_LEN,
+				       len - RTCP_HEADER_LEN);
+		put_unaligned_be32(SRTCP_E_FLAG | index, pkt + len);
+		if (!ret)
+			ret = ucphone_srtp_tag(keys, pkt,
+					       len + UCPHONE_SRTCP_INDEX_LEN, NULL,
+					       trailer + s->ctx->mki_len);
+		memcpy(trailer, s->ctx->mki, s->ctx->mki_len);
 	}
-	ret = ucphone_srtp_xor(keys, get_unaligned_be32(pkt + 4), index,
-			       pkt + RTCP_HEADER_LEN, len - RTCP_HEADER_LEN);
 	if (ret)
 		return ret;
-	put_unaligned_be32(SRTCP_E_FLAG | index, pkt + len);
-	len += UCPHONE_SRTCP_INDEX_LEN;
-	ret = ucphone_srtp_tag(keys, pkt, len, NULL, pkt + len);
-	if (ret)
-		return ret;
-	len -= UCPHONE_SRTCP_INDEX_LEN;
-done:
-	len += UCPHONE_SRTCP_INDEX_LEN;
 	st->rtcp_index = index + 1;
 	s->stats.rtcp_packets++;
-	*out_len = len + keys->tag_len;
+	*out_len = len + UCPHONE_SRTCP_INDEX_LEN + s->ctx->mki_len +
+		   keys->tag_len;
 	return 0;
 }
 
@@ -253,9 +279,11 @@ static int srtp_unprotect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 	u64 index;
 	u16 seq;
 
-	if (len < RTP_HEADER_LEN + keys->tag_len)
+	if (len < RTP_HEADER_LEN + s->ctx->mki_len + keys->tag_len)
 		goto malformed;
 	len -= keys->tag_len;
+	if (!srtp_mki_matches(s, pkt, &len))
+		return -EKEYREJECTED;
 	hdr = rtp_header_len(pkt, len);
 	ssrc = get_unaligned_be32(pkt + 8);
 	seq = get_unaligned_be16(pkt + 2);
@@ -294,7 +322,8 @@ static int srtp_unprotect_rtp(struct ucphone_srtp_session *s, u8 *pkt,
 		ret = ucphone_srtp_tag(keys, pkt, len, &roc_be, tag);
 		if (ret)
 			return ret;
-		if (crypto_memneq(tag, pkt + len, keys->tag_len)) {
+		if (crypto_memneq(tag, pkt + len + s->ctx->mki_len,
+				  keys->tag_len)) {
 			s->stats.auth_failures++;
 			return -EBADMSG;
 		}
@@ -358,7 +387,14 @@ static int srtp_unprotect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 		len = body;
 		goto accepted;
 	}
+	if (len < RTCP_HEADER_LEN + UCPHONE_SRTCP_INDEX_LEN + s->ctx->mki_len +
+		  keys->tag_len) {
+		s->stats.malformed++;
+		return -EINVAL;
+	}
 	len -= keys->tag_len;
+	if (!srtp_mki_matches(s, pkt, &len))
+		return -EKEYREJECTED;
 	e_index = get_unaligned_be32(pkt + len - UCPHONE_SRTCP_INDEX_LEN);
 	index = e_index & SRTCP_INDEX_MAX;
 	if (ucphone_srtp_replay_check(&st->rtcp_replay, index)) {
@@ -368,7 +404,7 @@ static int srtp_unprotect_rtcp(struct ucphone_srtp_session *s, u8 *pkt,
 	ret = ucphone_srtp_tag(keys, pkt, len, NULL, tag);
 	if (ret)
 		return ret;
-	if (crypto_memneq(tag, pkt + len, keys->tag_len)) {
+	if (crypto_memneq(tag, pkt + len + s->ctx->mki_len, keys->tag_len)) {
 		s->stats.auth_failures++;
 		return -EBADMSG;
 	}
@@ -391,7 +427,8 @@ accepted:
 /*
  * Authenticates, replay-checks and decrypts the SRTP/SRTCP datagram at
  * @pkt in place. Every refusal is counted: -EINVAL malformed, -EALREADY
- * replayed or late, -EBADMSG authentication failure.
+ * replayed or late, -EBADMSG authentication failure, -EKEYREJECTED an MKI
+ * other than the session's.
  */
 int ucphone_srtp_unprotect(struct ucphone_srtp_session *s, u8 *pkt,
 			   unsigned int len, unsigned int *out_len)

@@ -7,6 +7,14 @@
  * protected instead of failing open; it ends with DEL or with its socket.
  * Freeing waits an RCU grace period (the receive hook reads sessions under
  * RCU) and runs in process context (crypto transforms are freed there).
+ *
+ * This file and socket.c call each other, on purpose: a session is the
+ * socket's claim and the socket hook is the session's end. Putting a
+ * session on a socket attaches the hooks (socket.c), and the socket's last
+ * close ends its sessions (socket.c calls ucphone_srtp_session_del()),
+ * both under ucphone_srtp_mutex. A callback in between would hide that
+ * one lock orders both and buy no layering: neither exists without the
+ * other.
  */
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -47,7 +55,8 @@ ucphone_srtp_session_alloc(u32 window, enum ucphone_srtp_direction dir)
 		goto err;
 	if (dir == UCPHONE_SRTP_DIR_TX) {
 		s->txbuf = kmalloc(UCPHONE_SRTP_TX_MAX + UCPHONE_SRTCP_INDEX_LEN +
-				   UCPHONE_SRTP_TAG_MAX, GFP_KERNEL);
+				   UCPHONE_SRTP_MKI_MAX + UCPHONE_SRTP_TAG_MAX,
+				   GFP_KERNEL);
 		if (!s->txbuf)
 			goto err;
 	}

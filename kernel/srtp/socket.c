@@ -20,6 +20,13 @@
  *
  * sk_user_data holds the claim, so no other kernel user (sockmap, an
  * encapsulation) can take the socket while we have it, and the reverse.
+ *
+ * This file and session.c call each other, on purpose: the hooks exist
+ * for the sessions on the socket, and the sessions end with the socket.
+ * session.c attaches and detaches the hooks; the close hook here ends the
+ * sessions (ucphone_srtp_session_del()), under the same
+ * ucphone_srtp_mutex. Splitting them with a callback would hide that one
+ * lock orders both sides.
  */
 #include <linux/module.h>
 #include <linux/net.h>

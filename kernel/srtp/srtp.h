@@ -49,6 +49,9 @@ struct ucphone_srtp_ctx {
 	enum ucphone_srtp_suite suite;
 	struct ucphone_srtp_keys rtp;
 	struct ucphone_srtp_keys rtcp;
+	/* The master key's identifier, before the tag of every packet. */
+	unsigned int mki_len;		/* 0: no MKI */
+	u8 mki[UCPHONE_SRTP_MKI_MAX];
 };
 
 struct ucphone_srtp_replay {
@@ -79,6 +82,7 @@ struct ucphone_srtp_stats {
 	u64 replays;
 	u64 malformed;
 	u64 rtcp_packets;
+	u64 bad_mki;
 };
 
 struct ucphone_srtp_sock;

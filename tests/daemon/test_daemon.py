@@ -433,13 +433,17 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
     tap.check("a second daemon on the same socket refuses, exit non-zero",
               second_daemon_refuses)
 
-    def sighup_reserved():
+    def sighup_reloads():
         d.proc.send_signal(signal.SIGHUP)
-        time.sleep(0.2)
+        deadline = time.monotonic() + CMD_TIMEOUT
+        while time.monotonic() < deadline and \
+                'msg="configuration reloaded"' not in d.text():
+            time.sleep(0.05)
         expect(d.proc.poll() is None, "SIGHUP stopped the daemon")
-        expect('msg="SIGHUP received; nothing to reload yet"' in d.text(),
-               "SIGHUP not logged")
-    tap.check("SIGHUP is logged and otherwise ignored", sighup_reserved)
+        expect('msg="configuration reloaded"' in d.text(),
+               "SIGHUP did not reload the configuration")
+    tap.check("SIGHUP reloads the configuration, the daemon runs on",
+              sighup_reloads)
 
     def sigterm_clean():
         rc, took = d.stop(signal.SIGTERM, timeout=2.0)

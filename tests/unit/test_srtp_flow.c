@@ -207,6 +207,163 @@ TEST_F(flow, drop_rules)
 	srtp_flow_free(rx);
 }
 
+/* libsrtp2 protecting without an MKI, the reference for the wire bytes. */
+static srtp_t lib_sender(void)
+{
+	uint8_t keysalt[30];
+	srtp_policy_t policy;
+	srtp_t lib = NULL;
+
+	memcpy(keysalt, key, 16);
+	memcpy(keysalt + 16, salt, 14);
+	memset(&policy, 0, sizeof(policy));
+	srtp_crypto_policy_set_rtp_default(&policy.rtp);
+	srtp_crypto_policy_set_rtp_default(&policy.rtcp);
+	policy.ssrc.type = ssrc_any_outbound;
+	policy.key = keysalt;
+	policy.window_size = 128;
+	/* On libsrtp2, srtp_flow_new() initialised it (once per process). */
+	if (test_mode() == SRTP_FLOW_FORCE_KERNEL)
+		srtp_init();
+	if (srtp_create(&lib, &policy) != srtp_err_status_ok)
+		return NULL;
+	return lib;
+}
+
+/*
+ * OCS and Lync key lines ("inline:KEY|2^31|1:1") put a one-byte MKI in
+ * every packet: header | payload | MKI | tag, the tag over header and
+ * payload only (RFC 3711 3.1). So the wire bytes are libsrtp2's packet
+ * without MKI with the MKI slipped in before an identical tag.
+ */
+TEST_F(flow, mki_on_the_wire_and_refused_when_wrong)
+{
+	static const uint8_t mki[1] = { 0x01 }, other_mki[1] = { 0x02 };
+	struct srtp_flow_params tx_p = params(UCPHONE_SRTP_DIR_TX, key);
+	struct srtp_flow_params rx_p = params(UCPHONE_SRTP_DIR_RX, key);
+	uint8_t pkt[200], ref[200], wire[200], got[200];
+	struct srtp_flow *tx, *rx;
+	struct srtp_flow_stats st;
+	int ref_len, n, i;
+	srtp_t lib;
+
+	tx_p.mki = mki;
+	tx_p.mki_len = 1;
+	rx_p.mki = mki;
+	rx_p.mki_len = 1;
+	ASSERT_EQ(0, srtp_flow_new(&tx, self->fds[0], &tx_p, test_mode()));
+	lib = lib_sender();
+	ASSERT_NE(NULL, lib);
+	TH_LOG("backend: %s", srtp_flow_backend_name(srtp_flow_backend(tx)));
+
+	/* TX: byte for byte, three packets. */
+	for (i = 0; i < 3; i++) {
+		size_t len = make_rtp(pkt, 1000 + i, 0x4d4b49);
+
+		memcpy(ref, pkt, len);
+		ref_len = len;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(lib, ref, &ref_len));
+		ASSERT_EQ(len, srtp_flow_send(tx, pkt, len));
+		ASSERT_TRUE(readable(self->fds[1]));
+		n = recv(self->fds[1], wire, sizeof(wire), 0);
+		ASSERT_EQ(ref_len + 1, n);
+		EXPECT_EQ(0, memcmp(wire, ref, ref_len - 10));
+		EXPECT_EQ(0x01, wire[ref_len - 10]);
+		EXPECT_EQ(0, memcmp(wire + ref_len - 9, ref + ref_len - 10, 10));
+	}
+	/* SRTCP: header | payload | E+index | MKI | tag. */
+	make_rtp(pkt, 0, 0x4d4b49);
+	pkt[1] = 200;
+	ASSERT_EQ(28, srtp_flow_send(tx, pkt, 28));
+	ASSERT_TRUE(readable(self->fds[1]));
+	n = recv(self->fds[1], wire, sizeof(wire), 0);
+	ASSERT_EQ(28 + 4 + 1 + 10, n);
+	EXPECT_EQ(0x80, wire[28]);
+	EXPECT_EQ(0x01, wire[32]);
+
+	/* RX: what the sender's flow makes comes back; a wrong MKI does not. */
+	ASSERT_EQ(0, srtp_flow_new(&rx, self->fds[1], &rx_p, test_mode()));
+	make_rtp(pkt, 1003, 0x4d4b49);
+	ASSERT_EQ(172, srtp_flow_send(tx, pkt, 172));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(172, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, pkt, 172));
+	pkt[1] = 200;
+	ASSERT_EQ(28, srtp_flow_send(tx, pkt, 28));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(28, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, pkt, 28));
+	/*
+	 * Packet 1004 with MKI 2 (the tag does not cover the MKI), written
+	 * raw: the sending flow ends first, or the kernel would protect the
+	 * SRTP once more.
+	 */
+	srtp_flow_free(tx);
+	tx = NULL;
+	make_rtp(pkt, 1004, 0x4d4b49);
+	memcpy(ref, pkt, 172);
+	ref_len = 172;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(lib, ref, &ref_len));
+	memcpy(wire, ref, ref_len - 10);
+	wire[ref_len - 10] = other_mki[0];
+	memcpy(wire + ref_len - 9, ref + ref_len - 10, 10);
+	send(self->fds[0], wire, ref_len + 1, 0);
+	/* ... the same packet with MKI 1: accepted, the wrong one cost nothing. */
+	wire[ref_len - 10] = mki[0];
+	send(self->fds[0], wire, ref_len + 1, 0);
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(172, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, pkt, 172));
+	EXPECT_EQ(-EAGAIN, srtp_flow_recv(rx, got, sizeof(got)));
+	ASSERT_EQ(0, srtp_flow_stats(rx, &st));
+	EXPECT_EQ(2, st.packets);
+	EXPECT_EQ(1, st.rtcp_packets);
+	EXPECT_EQ(1, st.bad_mki);
+	EXPECT_EQ(0, st.auth_failures + st.replays + st.malformed);
+	EXPECT_EQ(1004, st.seq);
+
+	srtp_dealloc(lib);
+	srtp_flow_free(tx);
+	srtp_flow_free(rx);
+}
+
+/*
+ * AES_CM_128_HMAC_SHA1_32 with an MKI: RTP's tag is 4 bytes, SRTCP's 10,
+ * and the MKI sits before each (libsrtp2 2.5 alone looks for the SRTCP
+ * MKI before a 4-byte tag).
+ */
+TEST_F(flow, mki_with_short_rtp_tag)
+{
+	static const uint8_t mki[2] = { 0x01, 0x02 };
+	struct srtp_flow_params tx_p = params(UCPHONE_SRTP_DIR_TX, key);
+	struct srtp_flow_params rx_p = params(UCPHONE_SRTP_DIR_RX, key);
+	uint8_t pkt[200], got[200];
+	struct srtp_flow *tx, *rx;
+	struct srtp_flow_stats st;
+
+	tx_p.suite = rx_p.suite = UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32;
+	tx_p.mki = rx_p.mki = mki;
+	tx_p.mki_len = rx_p.mki_len = sizeof(mki);
+	ASSERT_EQ(0, srtp_flow_new(&tx, self->fds[0], &tx_p, test_mode()));
+	ASSERT_EQ(0, srtp_flow_new(&rx, self->fds[1], &rx_p, test_mode()));
+	make_rtp(pkt, 5, 0x32);
+	ASSERT_EQ(172, srtp_flow_send(tx, pkt, 172));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(172, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, pkt, 172));
+	pkt[1] = 201;
+	ASSERT_EQ(40, srtp_flow_send(tx, pkt, 40));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(40, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, pkt, 40));
+	ASSERT_EQ(0, srtp_flow_stats(rx, &st));
+	EXPECT_EQ(1, st.packets);
+	EXPECT_EQ(1, st.rtcp_packets);
+	EXPECT_EQ(0, st.bad_mki + st.auth_failures + st.replays + st.malformed);
+	srtp_flow_free(tx);
+	srtp_flow_free(rx);
+}
+
 TEST_F(flow, bad_parameters)
 {
 	struct srtp_flow_params p = params(UCPHONE_SRTP_DIR_TX, key);
@@ -223,6 +380,14 @@ TEST_F(flow, bad_parameters)
 	} else {
 		EXPECT_EQ(-EOPNOTSUPP, srtp_flow_new(&flow, self->fds[0], &p, test_mode()));
 	}
+	/* An MKI longer than UCPHONE_SRTP_MKI_MAX, or without its bytes. */
+	p = params(UCPHONE_SRTP_DIR_TX, key);
+	p.mki = (const uint8_t *)"\1\2\3\4\5";
+	p.mki_len = UCPHONE_SRTP_MKI_MAX + 1;
+	EXPECT_EQ(-EINVAL, srtp_flow_new(&flow, self->fds[0], &p, test_mode()));
+	p.mki = NULL;
+	p.mki_len = 1;
+	EXPECT_EQ(-EINVAL, srtp_flow_new(&flow, self->fds[0], &p, test_mode()));
 }
 
 TEST_HARNESS_MAIN

@@ -107,13 +107,21 @@ fi
 
 # Runs its arguments in the host root with a clean, board-like environment,
 # starting in WORKDIR. A script rather than a function so setsid can exec it.
+#
+# The host root becomes the real root of a mount namespace of the command's
+# own (switch_root's move onto /, then chroot into it), not a plain chroot:
+# the kernel refuses user namespaces to a chrooted process, and the tests
+# must be able to try what any user can (unshare -Urn). PID 1 keeps the
+# initramfs, which it needs to report the verdict.
 cat >/bin/in-host <<'EOF'
 #!/bin/sh
 . /out/vm.env
 exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM="$TERM" LANG=C.UTF-8 PS1='\u@\h:\w\$ ' \
 	UCPHONE_VM=1 UCPHONE_VM_OUT="$OUT" \
-	chroot /host /bin/sh -c 'cd "$1" || exit 125; shift; exec "$@"' sh "$WORKDIR" "$@"
+	unshare -m --propagation private /bin/sh -c \
+	'cd /host && mount --move . / && exec chroot . /bin/sh -c '\''cd "$1" || exit 125; shift; exec "$@"'\'' sh "$@"' \
+	sh "$WORKDIR" "$@"
 EOF
 chmod 755 /bin/in-host
 

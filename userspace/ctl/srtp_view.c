@@ -66,6 +66,7 @@ static void add_json(const struct srtp_kernel_session *s, void *arg)
 	json_object_object_add(o, "replays", json_object_new_uint64(st->replays));
 	json_object_object_add(o, "malformed", json_object_new_uint64(st->malformed));
 	json_object_object_add(o, "rtcp_packets", json_object_new_uint64(st->rtcp_packets));
+	json_object_object_add(o, "bad_mki", json_object_new_uint64(st->bad_mki));
 	json_object_array_add(list, o);
 }
 

@@ -57,6 +57,7 @@ static void usage(FILE *out)
 		"  signin --address ADDRESS --user USER (--password-stdin | --password-file F)\n"
 		"            sign in (stored by the daemon, 0600); see signin --help\n"
 		"  signout   forget the sign-in identity\n"
+		"  reload    read the daemon's configuration file again\n"
 		"  help      print this help\n"
 		"  version   print ucphonectl's version\n"
 		"Other commands are passed to the daemon as they are.\n"
@@ -209,6 +210,40 @@ static int cmd_signout(struct ctl *ctl)
 	if (ret != EXIT_OK)
 		return ret;
 	print_identity(ctl, result);
+	json_object_put(result);
+	return EXIT_OK;
+}
+
+/* Prints the keys of a JSON array on one line, "-" when there are none. */
+static void print_keys(const char *label, struct json_object *arr)
+{
+	size_t n = json_object_is_type(arr, json_type_array) ?
+		json_object_array_length(arr) : 0;
+
+	printf("%s:", label);
+	for (size_t i = 0; i < n; i++)
+		printf(" %s", json_object_get_string(
+				json_object_array_get_idx(arr, i)));
+	printf("%s\n", n ? "" : " -");
+}
+
+static int cmd_reload(struct ctl *ctl)
+{
+	struct json_object *result, *v;
+	int ret = call(ctl, "reload", &result);
+
+	if (ret != EXIT_OK)
+		return ret;
+	if (ctl->json) {
+		print_json(result);
+	} else {
+		if (json_object_object_get_ex(result, "config", &v))
+			printf("reloaded %s\n", json_object_get_string(v));
+		json_object_object_get_ex(result, "applied", &v);
+		print_keys("applied now", v);
+		json_object_object_get_ex(result, "restart_needed", &v);
+		print_keys("kept until restart", v);
+	}
 	json_object_put(result);
 	return EXIT_OK;
 }
@@ -434,6 +469,8 @@ int main(int argc, char **argv)
 			ret = cmd_signin(&ctl, &signin);
 		else if (strcmp(command, "signout") == 0)
 			ret = cmd_signout(&ctl);
+		else if (strcmp(command, "reload") == 0)
+			ret = cmd_reload(&ctl);
 		else
 			ret = cmd_other(&ctl, command);
 	}

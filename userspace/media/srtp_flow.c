@@ -20,7 +20,8 @@ struct srtp_flow {
 static bool params_valid(const struct srtp_flow_params *p)
 {
 	return p && (p->dir == UCPHONE_SRTP_DIR_TX || p->dir == UCPHONE_SRTP_DIR_RX) &&
-	       p->master_key && p->master_salt;
+	       p->master_key && p->master_salt &&
+	       p->mki_len <= UCPHONE_SRTP_MKI_MAX && (!p->mki_len || p->mki);
 }
 
 int srtp_flow_new(struct srtp_flow **out, int fd,

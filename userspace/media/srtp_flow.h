@@ -16,6 +16,10 @@
  * - Both ways: datagrams that are not RTP version 2 (STUN, DTLS: RFC 7983)
  *   pass unchanged; RTCP is told apart by its second byte (RFC 5761).
  * - Re-key keeps ROC and replay state (libsrtp2's srtp_update()).
+ * - MKI (SDES "inline:KEY|2^31|1:1", as OCS and Lync send): with
+ *   params.mki_len 1..UCPHONE_SRTP_MKI_MAX, every packet sent carries the
+ *   MKI before its tag, and a received packet with another MKI is dropped
+ *   and counted in bad_mki (the AES-CM suites only; -EINVAL otherwise).
  *
  * Differences that stay visible: the first SRTCP index is 0 in the kernel
  * (RFC 3711 3.3.2) and 1 in libsrtp2; the AEAD (AES-GCM) suites exist in
@@ -53,6 +57,9 @@ struct srtp_flow_params {
 	bool ssrc_fixed;
 	uint32_t ssrc;
 	uint32_t window;	/* 0: 128 */
+	/* The master key identifier as on the wire (SDES "1:1" is { 1 }). */
+	const uint8_t *mki;
+	size_t mki_len;		/* 0: no MKI; at most UCPHONE_SRTP_MKI_MAX */
 };
 
 struct srtp_flow_stats {
@@ -62,6 +69,7 @@ struct srtp_flow_stats {
 	uint64_t replays;
 	uint64_t malformed;
 	uint64_t rtcp_packets;
+	uint64_t bad_mki;	/* RX: dropped for an MKI not the flow's */
 	uint32_t roc;
 	uint16_t seq;
 };

@@ -91,6 +91,7 @@ static int parse_reply(struct nl_msg *msg, void *arg)
 	STAT(replays, UCPHONE_SRTP_STATS_A_REPLAYS);
 	STAT(malformed, UCPHONE_SRTP_STATS_A_MALFORMED);
 	STAT(rtcp_packets, UCPHONE_SRTP_STATS_A_RTCP_PACKETS);
+	STAT(bad_mki, UCPHONE_SRTP_STATS_A_BAD_MKI);
 #undef STAT
 	out->roc = tb[UCPHONE_SRTP_A_ROC] ? nla_get_u32(tb[UCPHONE_SRTP_A_ROC]) : 0;
 	out->seq = tb[UCPHONE_SRTP_A_SEQ] ? nla_get_u16(tb[UCPHONE_SRTP_A_SEQ]) : 0;
@@ -180,6 +181,7 @@ int srtp_kernel_new(struct srtp_kernel *k, int fd,
 	    nla_put(msg, UCPHONE_SRTP_A_MASTER_SALT, p->master_salt_len, p->master_salt) ||
 	    (p->ssrc_fixed && nla_put_u32(msg, UCPHONE_SRTP_A_SSRC, p->ssrc)) ||
 	    (p->window && nla_put_u32(msg, UCPHONE_SRTP_A_WINDOW, p->window)) ||
+	    (p->mki_len && nla_put(msg, UCPHONE_SRTP_A_MKI, p->mki_len, p->mki)) ||
 	    (id && (nla_put_u32(msg, UCPHONE_SRTP_A_ID, id) ||
 		    nla_put_u32(msg, UCPHONE_SRTP_A_FLAGS, UCPHONE_SRTP_F_REPLACE)))) {
 		/* The message held key bytes. */

@@ -15,21 +15,39 @@
 
 #define TX_MAX 8192
 #define TRAILER_MAX (SRTP_MAX_TRAILER_LEN + 4)
+/* The SRTCP tag of every suite libsrtp2 runs here (HMAC-SHA1-80). */
+#define SRTCP_TAG_LEN 10
 
 struct srtp_soft {
 	int fd;
 	enum ucphone_srtp_direction dir;
 	bool ssrc_fixed;
 	uint32_t ssrc;
+	bool use_mki;		/* libsrtp2's *_mki calls, with key 0 */
+	uint8_t mki[UCPHONE_SRTP_MKI_MAX];
+	size_t mki_len;
 	srtp_t session;
 	struct srtp_flow_stats stats;
 	uint64_t highest;	/* RX: highest accepted index + 1, 0 before */
 	uint8_t buf[TX_MAX + TRAILER_MAX];
 };
 
+/*
+ * A policy's key with its MKI: libsrtp2 takes an MKI only through its list
+ * of master keys (policy.keys), here a list of one.
+ */
+struct soft_key {
+	uint8_t keysalt[46];
+	uint8_t mki[UCPHONE_SRTP_MKI_MAX];
+	srtp_master_key_t master;
+	srtp_master_key_t *list[1];
+};
+
 static int policy_from(srtp_policy_t *policy, const struct srtp_flow_params *p,
-		       uint8_t *keysalt)
+		       struct soft_key *k)
 {
+	uint8_t *keysalt = k->keysalt;
+
 	size_t key_len = p->suite == UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80 ? 32 : 16;
 
 	memset(policy, 0, sizeof(*policy));
@@ -54,7 +72,19 @@ static int policy_from(srtp_policy_t *policy, const struct srtp_flow_params *p,
 		return -EINVAL;
 	memcpy(keysalt, p->master_key, key_len);
 	memcpy(keysalt + key_len, p->master_salt, 14);
-	policy->key = keysalt;
+	if (p->mki_len > UCPHONE_SRTP_MKI_MAX || (p->mki_len && !p->mki))
+		return -EINVAL;
+	if (p->mki_len) {
+		memcpy(k->mki, p->mki, p->mki_len);
+		k->master.key = keysalt;
+		k->master.mki_id = k->mki;
+		k->master.mki_size = p->mki_len;
+		k->list[0] = &k->master;
+		policy->keys = k->list;
+		policy->num_master_keys = 1;
+	} else {
+		policy->key = keysalt;
+	}
 	policy->ssrc.type = p->dir == UCPHONE_SRTP_DIR_TX ? ssrc_any_outbound :
 			    ssrc_any_inbound;
 	policy->window_size = p->window ? p->window : 128;
@@ -72,7 +102,7 @@ static void srtp_init_once(void)
 
 int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params *p)
 {
-	uint8_t keysalt[46];
+	struct soft_key key;
 	srtp_policy_t policy;
 	struct srtp_soft *soft;
 	int ret;
@@ -80,7 +110,7 @@ int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params 
 	pthread_once(&srtp_once, srtp_init_once);
 	if (srtp_init_status != srtp_err_status_ok)
 		return -EIO;
-	ret = policy_from(&policy, p, keysalt);
+	ret = policy_from(&policy, p, &key);
 	if (ret)
 		goto out;
 	soft = calloc(1, sizeof(*soft));
@@ -92,6 +122,9 @@ int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params 
 	soft->dir = p->dir;
 	soft->ssrc_fixed = p->ssrc_fixed;
 	soft->ssrc = p->ssrc;
+	soft->use_mki = p->mki_len > 0;
+	soft->mki_len = p->mki_len;
+	memcpy(soft->mki, key.mki, p->mki_len);
 	if (srtp_create(&soft->session, &policy) != srtp_err_status_ok) {
 		free(soft);
 		ret = -EINVAL;
@@ -99,7 +132,7 @@ int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params 
 	}
 	*out = soft;
 out:
-	explicit_bzero(keysalt, sizeof(keysalt));
+	explicit_bzero(&key, sizeof(key));
 	return ret;
 }
 
@@ -145,9 +178,11 @@ ssize_t srtp_soft_send(struct srtp_soft *soft, const void *data, size_t len)
 			return -EINVAL;
 		}
 		if (is_rtcp(soft->buf, len))
-			err = srtp_protect_rtcp(soft->session, soft->buf, &n);
+			err = srtp_protect_rtcp_mki(soft->session, soft->buf, &n,
+						    soft->use_mki, 0);
 		else
-			err = srtp_protect(soft->session, soft->buf, &n);
+			err = srtp_protect_mki(soft->session, soft->buf, &n,
+					       soft->use_mki, 0);
 		if (err != srtp_err_status_ok) {
 			soft->stats.malformed++;
 			return -EINVAL;
@@ -171,6 +206,27 @@ ssize_t srtp_soft_send(struct srtp_soft *soft, const void *data, size_t len)
 	return len;
 }
 
+/*
+ * SRTCP with an MKI: header | payload | E+index | MKI | tag. libsrtp2 2.5
+ * looks for the MKI before a tag of the RTP tag's length, which is wrong
+ * for AES_CM_128_HMAC_SHA1_32 (4-byte RTP tag, 10-byte SRTCP tag), so the
+ * MKI is checked and taken out here and libsrtp2 sees a packet without.
+ */
+static srtp_err_status_t unprotect_rtcp_mki(struct srtp_soft *soft,
+					    uint8_t *pkt, int *len)
+{
+	size_t at;
+
+	if ((size_t)*len < 8 + 4 + soft->mki_len + SRTCP_TAG_LEN)
+		return srtp_err_status_bad_param;
+	at = *len - SRTCP_TAG_LEN - soft->mki_len;
+	if (memcmp(pkt + at, soft->mki, soft->mki_len))
+		return srtp_err_status_bad_mki;
+	memmove(pkt + at, pkt + at + soft->mki_len, SRTCP_TAG_LEN);
+	*len -= soft->mki_len;
+	return srtp_unprotect_rtcp_mki(soft->session, pkt, len, 0);
+}
+
 /* 0: @pkt is now plain (*len updated); else dropped and counted. */
 int srtp_soft_unprotect(struct srtp_soft *soft, uint8_t *pkt, int *len)
 {
@@ -184,11 +240,18 @@ int srtp_soft_unprotect(struct srtp_soft *soft, uint8_t *pkt, int *len)
 		soft->stats.malformed++;
 		return -EINVAL;
 	}
-	err = rtcp ? srtp_unprotect_rtcp(soft->session, pkt, len) :
-		     srtp_unprotect(soft->session, pkt, len);
+	if (rtcp && soft->use_mki)
+		err = unprotect_rtcp_mki(soft, pkt, len);
+	else if (rtcp)
+		err = srtp_unprotect_rtcp(soft->session, pkt, len);
+	else
+		err = srtp_unprotect_mki(soft->session, pkt, len, soft->use_mki);
 	switch (err) {
 	case srtp_err_status_ok:
 		break;
+	case srtp_err_status_bad_mki:
+		soft->stats.bad_mki++;
+		return -EKEYREJECTED;
 	case srtp_err_status_auth_fail:
 		soft->stats.auth_failures++;
 		return -EBADMSG;
@@ -241,14 +304,19 @@ ssize_t srtp_soft_recv(struct srtp_soft *soft, void *data, size_t size)
 
 int srtp_soft_rekey(struct srtp_soft *soft, const struct srtp_flow_params *p)
 {
-	uint8_t keysalt[46];
+	struct soft_key key;
 	srtp_policy_t policy;
 	int ret;
 
-	ret = policy_from(&policy, p, keysalt);
+	ret = policy_from(&policy, p, &key);
 	if (!ret && srtp_update(soft->session, &policy) != srtp_err_status_ok)
 		ret = -EINVAL;
-	explicit_bzero(keysalt, sizeof(keysalt));
+	if (!ret) {
+		soft->use_mki = p->mki_len > 0;
+		soft->mki_len = p->mki_len;
+		memcpy(soft->mki, key.mki, p->mki_len);
+	}
+	explicit_bzero(&key, sizeof(key));
 	return ret;
 }
 

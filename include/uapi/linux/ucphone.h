@@ -28,9 +28,13 @@
  * characters, NUL-terminated; the kernel release is at most 64 characters.
  *
  * Permissions: commands that change state need CAP_NET_ADMIN (-EPERM
- * otherwise). Reading state does not, except where noted. Joining the
- * "events" group needs CAP_NET_ADMIN in the socket's network namespace:
- * key events reveal what a user dials, PINs included.
+ * otherwise). Reading state does not, except where noted. Events are sent
+ * in the initial network namespace only, and joining the "events" group
+ * there needs CAP_NET_ADMIN in the initial user namespace: key events
+ * reveal what a user dials, PINs included. In any other network namespace
+ * the family answers commands and the group can be joined (by whoever
+ * holds CAP_NET_ADMIN over that namespace, as in one made with
+ * unshare -Urn), but nothing is ever sent on it there.
  *
  * UCPHONE_CMD_GET_INFO
  * --------------------
@@ -49,8 +53,9 @@
  *
  * UCPHONE_CMD_EVENT (kernel to userspace only)
  * --------------------------------------------
- * Multicast on group UCPHONE_MCGRP_EVENTS ("events") in every network
- * namespace; a request with this command is refused with -EOPNOTSUPP.
+ * Multicast on group UCPHONE_MCGRP_EVENTS ("events") in the initial
+ * network namespace only; a request with this command is refused with
+ * -EOPNOTSUPP.
  *
  *    UCPHONE_A_EVENT: NLA_NESTED
  *        UCPHONE_EVENT_A_TYPE: NLA_U32, enum ucphone_event_type
@@ -115,6 +120,11 @@
  *        UCPHONE_SRTP_A_ID: NLA_U32, with UCPHONE_SRTP_F_REPLACE only: the
  *            session to re-key atomically
  *        UCPHONE_SRTP_A_FLAGS: NLA_U32, enum ucphone_srtp_flags
+ *        UCPHONE_SRTP_A_MKI: NLA_BINARY, 1..UCPHONE_SRTP_MKI_MAX bytes
+ *            (optional, since version 2; AES-CM suites only): the master
+ *            key identifier, as it appears on the wire (SDES "|1:1" is the
+ *            one byte 0x01); its length is the MKI length. Absent: packets
+ *            carry no MKI, as before.
  *
  * Reply: UCPHONE_A_SRTP with UCPHONE_SRTP_A_ID, the new session's id.
  * A session ends with UCPHONE_CMD_SRTP_DEL or when its socket is closed.
@@ -147,8 +157,22 @@
  * AEAD suites follow RFC 7714: 12-byte master salt, 16-byte tag, and
  * for SRTCP the E flag and index after the tag.
  *
+ * MKI (RFC 3711 3.1): with UCPHONE_SRTP_A_MKI, a TX session puts the MKI
+ * between the encrypted part and the tag of every SRTP packet
+ * (header | payload | MKI | tag) and every SRTCP packet (header | payload
+ * | E+index | MKI | tag); the tag covers what precedes the MKI, not the
+ * MKI. The datagram grows by the MKI length as well. An RX session
+ * expects exactly that MKI in every packet: a packet with another one
+ * (in the place where this MKI would be) is dropped before any other
+ * check and counted in UCPHONE_SRTP_STATS_A_BAD_MKI. One session holds one
+ * master key, so one MKI; a re-key (UCPHONE_SRTP_F_REPLACE) sets the MKI
+ * of the new key, and no MKI attribute means none. MKIs of 1 to 4 bytes
+ * are supported (OCS and Lync send one byte); RFC 4568 allows up to 128,
+ * and longer ones are refused with -ERANGE by the policy. The MKI is not
+ * secret: UCPHONE_CMD_SRTP_GET reports it.
+ *
  * Errors: EINVAL (missing attribute, key or salt length wrong for the
- * suite), EBADF (fd not open
+ * suite, an MKI with an AEAD suite), EBADF (fd not open
  * in the caller), EPROTOTYPE (not a UDP socket), EXDEV (socket in another
  * network namespace), EBUSY (socket used by another kernel user, such as
  * an IPsec or L2TP encapsulation, or already has a session in that
@@ -172,9 +196,11 @@
  *        UCPHONE_SRTP_A_ROC: NLA_U32, current roll-over counter
  *        UCPHONE_SRTP_A_SRTCP_INDEX: NLA_U32, TX: the next SRTCP index to
  *            send; RX: the highest accepted
+ *        UCPHONE_SRTP_A_MKI: NLA_BINARY, only when the session has one
  *        UCPHONE_SRTP_A_STATS: NLA_NESTED
  *            UCPHONE_SRTP_STATS_A_PACKETS, _BYTES, _AUTH_FAILURES,
- *            _REPLAYS, _MALFORMED, _RTCP_PACKETS: NLA_U64 each
+ *            _REPLAYS, _MALFORMED, _RTCP_PACKETS, and since version 2
+ *            _BAD_MKI (RX packets dropped for a wrong MKI): NLA_U64 each
  *
  * Errors come back as a negative errno in the netlink ACK, with a message
  * in the extended ACK (NLMSGERR_ATTR_MSG) a user can read.
@@ -186,7 +212,7 @@
 #include <linux/types.h>
 
 #define UCPHONE_GENL_NAME "ucphone"
-#define UCPHONE_GENL_VERSION 1
+#define UCPHONE_GENL_VERSION 2
 #define UCPHONE_MCGRP_EVENTS "events"
 
 /* Longest driver or device name, with its NUL. */
@@ -194,6 +220,8 @@
 /* Longest SRTP master key and salt (AES-256: 32-byte key, 14-byte salt). */
 #define UCPHONE_SRTP_KEY_MAX 32
 #define UCPHONE_SRTP_SALT_MAX 14
+/* Longest master key identifier a session takes (RFC 4568 allows 128). */
+#define UCPHONE_SRTP_MKI_MAX 4
 
 enum ucphone_cmd {
 	UCPHONE_CMD_UNSPEC,
@@ -315,6 +343,7 @@ enum ucphone_srtp_attr {
 	UCPHONE_SRTP_A_WINDOW,
 	UCPHONE_SRTP_A_FLAGS,
 	UCPHONE_SRTP_A_STATS,
+	UCPHONE_SRTP_A_MKI,
 	__UCPHONE_SRTP_A_LAST
 };
 
@@ -356,6 +385,7 @@ enum ucphone_srtp_stats_attr {
 	UCPHONE_SRTP_STATS_A_REPLAYS,
 	UCPHONE_SRTP_STATS_A_MALFORMED,
 	UCPHONE_SRTP_STATS_A_RTCP_PACKETS,
+	UCPHONE_SRTP_STATS_A_BAD_MKI,
 	__UCPHONE_SRTP_STATS_A_LAST
 };
 

@@ -47,13 +47,14 @@ struct ucphone_event {
 };
 
 /*
- * Multicasts @event to every listener of the "events" group. Callable from
- * any context but hard interrupts; returns 0 when nobody listens.
+ * Multicasts @event to every listener of the "events" group in the initial
+ * network namespace. Callable from any context but hard interrupts;
+ * returns 0 when nobody listens.
  */
 int ucphone_event_send(struct ucphone_binding *binding,
 		       const struct ucphone_event *event);
 
-/* True when some socket, in any network namespace, listens to events. */
+/* True when some socket of the initial network namespace listens to events. */
 bool ucphone_events_have_listeners(void);
 
 /*

@@ -7,12 +7,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -414,6 +416,141 @@ TEST_F(core, events_reach_subscriber)
 	ASSERT_NE(NULL, event);
 	EXPECT_STREQ("test-source0",
 		     nlt_str(nlt_nest_attr(event, UCPHONE_EVENT_A_DEVICE)));
+}
+
+/* Writes @text to /proc/self/@file; 0 or -errno. */
+static int write_proc_self(const char *file, const char *text)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/* What an unprivileged listener in namespaces of its own reports. */
+enum ns_listener_result {
+	NS_JOIN_REFUSED = 1,	/* the events group would not have it */
+	NS_JOINED,		/* joined; then waits for a key */
+	NS_NO_USERNS,		/* no user namespace for this user */
+	NS_SETUP_FAILED,
+};
+
+/*
+ * A child that drops to nobody, makes a user namespace (and, with
+ * @new_netns, a network namespace) of its own as `unshare -Ur[n]` does,
+ * where it holds CAP_NET_ADMIN, and tries to listen to key presses. It
+ * reports on @report how the join went and exits 0 unless a key event
+ * reached it within 1.5 s of the join.
+ */
+static void ns_listener(int report, bool new_netns)
+{
+	struct nlt_reply *reply = calloc(1, sizeof(*reply));
+	uint8_t result = NS_SETUP_FAILED;
+	uint16_t family;
+	uint32_t group;
+	int fd = -1, i;
+
+	/*
+	 * Dumpable again after the uid change, or /proc/self stays root's
+	 * and the maps cannot be written.
+	 */
+	if (!reply || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY) ||
+	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		goto report;
+	if (unshare(CLONE_NEWUSER | (new_netns ? CLONE_NEWNET : 0))) {
+		result = NS_NO_USERNS;
+		goto report;
+	}
+	if (write_proc_self("setgroups", "deny") ||
+	    write_proc_self("uid_map", "0 65534 1") ||
+	    write_proc_self("gid_map", "0 65534 1"))
+		goto report;
+	fd = nlt_open();
+	if (fd < 0 || nlt_resolve(fd, UCPHONE_GENL_NAME, &family,
+				  UCPHONE_MCGRP_EVENTS, &group))
+		goto report;
+	result = nlt_subscribe(fd, group) ? NS_JOIN_REFUSED : NS_JOINED;
+report:
+	if (write(report, &result, 1) != 1 || result != NS_JOINED)
+		_exit(0);
+	/* Joined: any key event that arrives here is a leak. */
+	for (i = 0; i < 3; i++)
+		if (nlt_recv_event(fd, reply, 500) == 0 &&
+		    nlt_cmd(reply) == UCPHONE_CMD_EVENT)
+			_exit(20);
+	_exit(0);
+}
+
+/*
+ * Key presses (PIN digits) must not reach a user who made namespaces of
+ * their own: root in a new user namespace over a new network namespace
+ * holds CAP_NET_ADMIN there, which is all the group itself asks for.
+ * Runs outside any chroot (the VM's in-host), which would forbid
+ * unshare(CLONE_NEWUSER) for reasons of its own.
+ */
+static void check_ns_listener(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(core) *self, bool new_netns)
+{
+	const struct nlattr *event;
+	uint8_t result = 0;
+	int pipefd[2], status;
+	pid_t child;
+
+	ASSERT_EQ(0, nlt_subscribe(self->fd, self->events));
+	ASSERT_EQ(0, ksft_sh("modprobe ucphone-test-source"));
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(pipefd[0]);
+		ns_listener(pipefd[1], new_netns);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &result, 1));
+	close(pipefd[0]);
+	if (result == NS_NO_USERNS) {
+		waitpid(child, &status, 0);
+		/* The sysctl Debian adds; elsewhere, max_user_namespaces. */
+		if (ksft_sh("grep -qx 0 /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null") == 0)
+			SKIP(return, "unprivileged user namespaces are off");
+		ASSERT_NE(NS_NO_USERNS, result)
+			TH_LOG("unshare(CLONE_NEWUSER) refused: chrooted?");
+	}
+	ASSERT_TRUE(result == NS_JOIN_REFUSED || result == NS_JOINED);
+	TH_LOG("the namespaced listener's join was %s",
+	       result == NS_JOINED ? "accepted (events never sent there)" :
+				     "refused");
+	/* PIN digits 1 2 3 4, pressed and released. */
+	ASSERT_EQ(0, emit("key 2 1"));
+	ASSERT_EQ(0, emit("key 2 0"));
+	ASSERT_EQ(0, emit("key 3 1"));
+	ASSERT_EQ(0, emit("key 3 0"));
+	/* The daemon's listener in the initial namespaces hears them. */
+	event = wait_event(self->fd, self->reply, UCPHONE_EVENT_KEY);
+	ASSERT_NE(NULL, event);
+	EXPECT_EQ(KEY_1, nlt_u32(nlt_nest_attr(event, UCPHONE_EVENT_A_KEY_CODE)));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("a key press reached the namespaced listener");
+}
+
+TEST_F(core, no_key_events_in_own_user_and_network_namespace)
+{
+	check_ns_listener(_metadata, self, true);
+}
+
+TEST_F(core, no_key_events_in_own_user_namespace)
+{
+	check_ns_listener(_metadata, self, false);
 }
 
 TEST_F(core, overrun_shows_as_error_and_sequence_gap)

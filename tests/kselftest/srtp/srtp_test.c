@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/genetlink.h>
 #include <linux/ucphone.h>
 #include <openssl/evp.h>
 #include <srtp2/srtp.h>
@@ -84,6 +85,9 @@ struct stats {
 	uint32_t roc, srtcp_index;
 	uint16_t seq;
 	uint64_t packets, bytes, auth_failures, replays, malformed, rtcp_packets;
+	uint64_t bad_mki;
+	uint8_t mki[UCPHONE_SRTP_MKI_MAX];
+	size_t mki_len;
 };
 
 /* Two UDP sockets on loopback, connected to each other. */
@@ -173,10 +177,16 @@ static bool is_gcm(uint32_t suite)
 	       suite == UCPHONE_SRTP_AEAD_AES_256_GCM;
 }
 
-/* libsrtp2 at the other end; NULL on failure. */
-static srtp_t lib_session(uint32_t suite, const uint8_t *keysalt, bool inbound,
-			  uint32_t ssrc)
+/* libsrtp2 at the other end, with an MKI when @mki_len; NULL on failure. */
+static srtp_t lib_session_mki(uint32_t suite, const uint8_t *keysalt,
+			      bool inbound, uint32_t ssrc, const uint8_t *mki,
+			      unsigned int mki_len)
 {
+	srtp_master_key_t master = {
+		.key = (unsigned char *)keysalt,
+		.mki_id = (unsigned char *)mki, .mki_size = mki_len,
+	};
+	srtp_master_key_t *keys[1] = { &master };
 	srtp_policy_t policy;
 	srtp_t session;
 
@@ -196,11 +206,22 @@ static srtp_t lib_session(uint32_t suite, const uint8_t *keysalt, bool inbound,
 	}
 	policy.ssrc.type = inbound ? ssrc_any_inbound : ssrc_specific;
 	policy.ssrc.value = ssrc;
-	policy.key = (unsigned char *)keysalt;
+	if (mki_len) {
+		policy.keys = keys;
+		policy.num_master_keys = 1;
+	} else {
+		policy.key = (unsigned char *)keysalt;
+	}
 	policy.window_size = 128;
 	if (srtp_create(&session, &policy) != srtp_err_status_ok)
 		return NULL;
 	return session;
+}
+
+static srtp_t lib_session(uint32_t suite, const uint8_t *keysalt, bool inbound,
+			  uint32_t ssrc)
+{
+	return lib_session_mki(suite, keysalt, inbound, ssrc, NULL, 0);
 }
 
 FIXTURE(srtp) {
@@ -257,6 +278,9 @@ struct new_args {
 	size_t key_len, salt_len;
 	int64_t ssrc;		/* -1: any */
 	uint32_t flags, id;
+	uint32_t window;	/* 0: the default */
+	const uint8_t *mki;
+	size_t mki_len;
 };
 
 static void put_new(struct nlt_msg *msg, uint16_t family,
@@ -279,6 +303,10 @@ static void put_new(struct nlt_msg *msg, uint16_t family,
 		nlt_put_u32(msg, UCPHONE_SRTP_A_FLAGS, a->flags);
 	if (a->id)
 		nlt_put_u32(msg, UCPHONE_SRTP_A_ID, a->id);
+	if (a->window)
+		nlt_put_u32(msg, UCPHONE_SRTP_A_WINDOW, a->window);
+	if (a->mki_len)
+		nlt_put(msg, UCPHONE_SRTP_A_MKI, a->mki, a->mki_len);
 	nlt_nest_end(msg, nest);
 }
 
@@ -340,6 +368,16 @@ static int get_session(struct _test_data_srtp *self, uint32_t id,
 	st->replays = stat_u64(stats, UCPHONE_SRTP_STATS_A_REPLAYS);
 	st->malformed = stat_u64(stats, UCPHONE_SRTP_STATS_A_MALFORMED);
 	st->rtcp_packets = stat_u64(stats, UCPHONE_SRTP_STATS_A_RTCP_PACKETS);
+	st->bad_mki = stat_u64(stats, UCPHONE_SRTP_STATS_A_BAD_MKI);
+	st->mki_len = 0;
+	if (nlt_nest_attr(nest, UCPHONE_SRTP_A_MKI)) {
+		const struct nlattr *mki = nlt_nest_attr(nest, UCPHONE_SRTP_A_MKI);
+
+		st->mki_len = mki->nla_len - NLA_HDRLEN;
+		if (st->mki_len > sizeof(st->mki))
+			return -EPROTO;
+		memcpy(st->mki, (const uint8_t *)mki + NLA_HDRLEN, st->mki_len);
+	}
 	return 0;
 }
 
@@ -533,6 +571,319 @@ TEST_F(srtp, replay_reorder_late_tamper)
 	EXPECT_EQ(2, st.auth_failures);
 	EXPECT_EQ(299, st.seq);
 	srtp_dealloc(lib);
+}
+
+/*
+ * The edge of the replay window (RFC 3711 3.3.2): with newest index N and
+ * a window of W, index N - W is one window behind and refused (counted as
+ * a replay) even though never seen; N - W + 1, never seen either, is the
+ * oldest still accepted. libsrtp2 draws the line at the same place. For
+ * the default window, ones set with UCPHONE_SRTP_A_WINDOW, and SRTCP's
+ * fixed 128. A window that is no power of two (1000) is the one that
+ * tells: the bitmap's size is a power of two, so with W = 64 or 128 index
+ * N - W shares N's bit, which hides a bound off by one.
+ */
+TEST_F(srtp, replay_window_edge)
+{
+	static const uint32_t windows[] = { 0, 64, 1000 };
+	uint8_t wire[3][PKT_MAX], got[PKT_MAX];
+	int wire_len[3], fds[2], id, i, j, len;
+	struct stats st;
+	srtp_t lib;
+
+	for (i = 0; i < (int)(sizeof(windows) / sizeof(windows[0])); i++) {
+		uint32_t w = windows[i] ? windows[i] : 128;
+		const uint16_t newest = 2000;
+		const uint16_t seqs[3] = { newest - w, newest - w + 1, newest };
+		struct new_args a = {
+			.dir = UCPHONE_SRTP_DIR_RX, .suite = variant->suite,
+			.keysalt = variant->keysalt,
+			.key_len = master_key_len(variant->suite),
+			.salt_len = 14, .ssrc = 0x5eed, .window = windows[i],
+		};
+		const struct nlattr *nest;
+
+		ASSERT_EQ(0, udp_pair(fds));
+		a.fd = fds[0];
+		put_new(&self->msg, self->family, &a);
+		ASSERT_EQ(0, nlt_request(self->nl, &self->msg, &self->reply))
+			TH_LOG("%s", self->reply.extack);
+		nest = nlt_msg_attr(&self->reply, UCPHONE_A_SRTP);
+		ASSERT_NE(NULL, nest);
+		id = nlt_u32(nlt_nest_attr(nest, UCPHONE_SRTP_A_ID));
+		lib = lib_session(variant->suite, variant->keysalt, false, 0x5eed);
+		ASSERT_NE(NULL, lib);
+		/* libsrtp2 protects in order; the wire sees the newest first. */
+		for (j = 0; j < 3; j++) {
+			len = make_rtp(wire[j], seqs[j], 0x5eed, 40);
+			ASSERT_EQ(srtp_err_status_ok, srtp_protect(lib, wire[j], &len));
+			wire_len[j] = len;
+		}
+		send(fds[1], wire[2], wire_len[2], 0);
+		ASSERT_EQ(52, recv_one(fds[0], got, sizeof(got)));
+		/* Exactly one window behind the newest: late, refused. */
+		send(fds[1], wire[0], wire_len[0], 0);
+		EXPECT_EQ(-1, recv_one(fds[0], got, sizeof(got)))
+			TH_LOG("window %u: index newest - %u was accepted", w, w);
+		ASSERT_EQ(0, get_session(self, id, &st));
+		EXPECT_EQ(1, st.replays);
+		EXPECT_EQ(1, st.packets);
+		/* One less than that: inside, never seen, accepted. */
+		send(fds[1], wire[1], wire_len[1], 0);
+		EXPECT_EQ(52, recv_one(fds[0], got, sizeof(got)))
+			TH_LOG("window %u: index newest - %u was refused", w, w - 1);
+		EXPECT_EQ(seqs[1] >> 8, got[2]);
+		EXPECT_EQ(seqs[1] & 0xff, got[3]);
+		/* ... once. */
+		send(fds[1], wire[1], wire_len[1], 0);
+		EXPECT_EQ(-1, recv_one(fds[0], got, sizeof(got)));
+		ASSERT_EQ(0, get_session(self, id, &st));
+		EXPECT_EQ(2, st.packets);
+		EXPECT_EQ(2, st.replays);
+		EXPECT_EQ(0, st.auth_failures + st.malformed);
+		EXPECT_EQ(newest, st.seq);
+		srtp_dealloc(lib);
+		close(fds[0]);
+		close(fds[1]);
+	}
+
+	/* SRTCP: libsrtp2 numbers its packets from 1; keep 72, 73 and 200. */
+	ASSERT_EQ(0, udp_pair(fds));
+	id = new_session(self, fds[0], UCPHONE_SRTP_DIR_RX, variant->suite,
+			 variant->keysalt, -1);
+	ASSERT_LT(0, id) TH_LOG("%s", self->reply.extack);
+	lib = lib_session(variant->suite, variant->keysalt, false, 0x5eed);
+	ASSERT_NE(NULL, lib);
+	for (j = 1; j <= 200; j++) {
+		uint8_t *buf = j == 72 ? wire[0] : j == 73 ? wire[1] : wire[2];
+
+		len = make_rtcp(buf, 0x5eed, j);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect_rtcp(lib, buf, &len));
+		wire_len[j == 72 ? 0 : j == 73 ? 1 : 2] = len;
+	}
+	send(fds[1], wire[2], wire_len[2], 0);
+	ASSERT_EQ(28, recv_one(fds[0], got, sizeof(got)));
+	send(fds[1], wire[0], wire_len[0], 0);
+	EXPECT_EQ(-1, recv_one(fds[0], got, sizeof(got)))
+		TH_LOG("SRTCP index 200 - 128 was accepted");
+	send(fds[1], wire[1], wire_len[1], 0);
+	EXPECT_EQ(28, recv_one(fds[0], got, sizeof(got)))
+		TH_LOG("SRTCP index 200 - 127 was refused");
+	ASSERT_EQ(0, get_session(self, id, &st));
+	EXPECT_EQ(2, st.rtcp_packets);
+	EXPECT_EQ(1, st.replays);
+	EXPECT_EQ(200, st.srtcp_index);
+	srtp_dealloc(lib);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* The MKI each variant tries: OCS's one byte, and the longest, and two. */
+static size_t variant_mki(uint32_t suite, uint8_t *mki)
+{
+	static const uint8_t bytes[UCPHONE_SRTP_MKI_MAX] = { 0x01, 0xa5, 0x5a, 0x7e };
+
+	memcpy(mki, bytes, sizeof(bytes));
+	return suite == UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80 ? 1 :
+	       suite == UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32 ? UCPHONE_SRTP_MKI_MAX : 2;
+}
+
+/* A session with an MKI; its id or -errno. */
+static int new_mki_session(struct _test_data_srtp *self, int fd, uint32_t dir,
+			   uint32_t suite, const uint8_t *keysalt, int64_t ssrc,
+			   const uint8_t *mki, size_t mki_len)
+{
+	struct new_args a = {
+		.fd = fd, .dir = dir, .suite = suite, .keysalt = keysalt,
+		.key_len = master_key_len(suite), .salt_len = 14,
+		.ssrc = ssrc, .mki = mki, .mki_len = mki_len,
+	};
+	const struct nlattr *nest;
+	int ret;
+
+	put_new(&self->msg, self->family, &a);
+	ret = nlt_request(self->nl, &self->msg, &self->reply);
+	if (ret)
+		return ret;
+	nest = nlt_msg_attr(&self->reply, UCPHONE_A_SRTP);
+	if (!nest || !nlt_nest_attr(nest, UCPHONE_SRTP_A_ID))
+		return -EPROTO;
+	return nlt_u32(nlt_nest_attr(nest, UCPHONE_SRTP_A_ID));
+}
+
+/*
+ * MKI (RFC 3711 3.1) as OCS and Lync send it: the kernel's SRTP with an
+ * MKI is byte for byte libsrtp2's srtp_protect_mki(), across the wrap, and
+ * libsrtp2 takes its SRTCP; GET reports the MKI.
+ */
+TEST_F(srtp, mki_kernel_to_libsrtp)
+{
+	uint8_t plain[PKT_MAX], ref[PKT_MAX], got[PKT_MAX], mki[UCPHONE_SRTP_MKI_MAX];
+	size_t mki_len = variant_mki(variant->suite, mki);
+	srtp_t tx, rx;
+	struct stats st;
+	int id, i, len, n;
+
+	id = new_mki_session(self, self->fds[0], UCPHONE_SRTP_DIR_TX,
+			     variant->suite, variant->keysalt, 0x0c5, mki, mki_len);
+	ASSERT_LT(0, id) TH_LOG("%s", self->reply.extack);
+	tx = lib_session_mki(variant->suite, variant->keysalt, false, 0x0c5,
+			     mki, mki_len);
+	rx = lib_session_mki(variant->suite, variant->keysalt, true, 0, mki,
+			     mki_len);
+	ASSERT_NE(NULL, tx);
+	ASSERT_NE(NULL, rx);
+	for (i = 0; i < 8; i++) {
+		len = make_rtp(plain, 65532 + i, 0x0c5, 160);
+		memcpy(ref, plain, len);
+		ASSERT_EQ(len, send(self->fds[0], plain, len, 0));
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect_mki(tx, ref, &len, 1, 0));
+		n = recv_one(self->fds[1], got, sizeof(got));
+		ASSERT_EQ(len, n);
+		ASSERT_EQ(0, memcmp(got, ref, n));
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect_mki(rx, got, &n, 1));
+		ASSERT_EQ(172, n);
+		ASSERT_EQ(0, memcmp(got, plain, n));
+	}
+	/*
+	 * SRTCP: header | payload | E+index | MKI | tag (10 bytes in every
+	 * suite). libsrtp2 2.5 looks for an SRTCP MKI before a tag of the
+	 * RTP tag's length, 4 bytes with _32, so there it takes the packet
+	 * with the MKI cut out (the tag does not cover it) instead.
+	 */
+	len = make_rtcp(plain, 0x0c5, 9);
+	ASSERT_EQ(len, send(self->fds[0], plain, len, 0));
+	n = recv_one(self->fds[1], got, sizeof(got));
+	ASSERT_EQ(len + 4 + (int)mki_len + 10, n);
+	EXPECT_EQ(0, memcmp(got + len + 4, mki, mki_len));
+	if (variant->suite == UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32) {
+		memmove(got + len + 4, got + len + 4 + mki_len, 10);
+		n -= mki_len;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect_rtcp_mki(rx, got, &n, 0));
+	} else {
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect_rtcp_mki(rx, got, &n, 1));
+	}
+	ASSERT_EQ(len, n);
+	ASSERT_EQ(0, memcmp(got, plain, n));
+	ASSERT_EQ(0, get_session(self, id, &st));
+	EXPECT_EQ(8, st.packets);
+	EXPECT_EQ(1, st.roc);
+	ASSERT_EQ(mki_len, st.mki_len);
+	EXPECT_EQ(0, memcmp(st.mki, mki, mki_len));
+	srtp_dealloc(tx);
+	srtp_dealloc(rx);
+}
+
+/*
+ * libsrtp2 protects with an MKI, the kernel unprotects; a packet with
+ * another MKI, or with none, is dropped and counted as a bad MKI (and
+ * costs the stream nothing: the same packet with the right MKI passes).
+ */
+TEST_F(srtp, mki_libsrtp_to_kernel_and_bad_mki)
+{
+	uint8_t plain[PKT_MAX], wire[PKT_MAX], bad[PKT_MAX], got[PKT_MAX];
+	uint8_t mki[UCPHONE_SRTP_MKI_MAX];
+	size_t mki_len = variant_mki(variant->suite, mki);
+	size_t tag_len = variant->suite == UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32 ? 4 : 10;
+	srtp_t lib, plain_lib;
+	struct stats st;
+	int id, i, len, n;
+
+	id = new_mki_session(self, self->fds[0], UCPHONE_SRTP_DIR_RX,
+			     variant->suite, variant->keysalt, -1, mki, mki_len);
+	ASSERT_LT(0, id) TH_LOG("%s", self->reply.extack);
+	lib = lib_session_mki(variant->suite, variant->keysalt, false, 0x0c5,
+			      mki, mki_len);
+	plain_lib = lib_session(variant->suite, variant->keysalt, false, 0x0c5);
+	ASSERT_NE(NULL, lib);
+	ASSERT_NE(NULL, plain_lib);
+	for (i = 0; i < 6; i++) {
+		len = make_rtp(plain, 65533 + i, 0x0c5, 100);
+		memcpy(wire, plain, len);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect_mki(lib, wire, &len, 1, 0));
+		ASSERT_EQ(100 + 12 + mki_len + tag_len, len);
+		if (i == 3) {
+			/* The last MKI byte flipped: the tag does not cover it. */
+			memcpy(bad, wire, len);
+			bad[len - tag_len - 1] ^= 0x40;
+			send(self->fds[1], bad, len, 0);
+			EXPECT_EQ(-1, recv_one(self->fds[0], got, sizeof(got)));
+		}
+		send(self->fds[1], wire, len, 0);
+		n = recv_one(self->fds[0], got, sizeof(got));
+		ASSERT_EQ(112, n);
+		ASSERT_EQ(0, memcmp(got, plain, n));
+	}
+	/* SRTCP with the MKI. */
+	len = make_rtcp(plain, 0x0c5, 3);
+	memcpy(wire, plain, len);
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect_rtcp_mki(lib, wire, &len, 1, 0));
+	send(self->fds[1], wire, len, 0);
+	ASSERT_EQ(28, recv_one(self->fds[0], got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, plain, 28));
+	/* SRTCP with a wrong MKI (its tag is 10 bytes in every suite). */
+	len = make_rtcp(plain, 0x0c5, 4);
+	memcpy(wire, plain, len);
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect_rtcp_mki(lib, wire, &len, 1, 0));
+	wire[len - 10 - mki_len] ^= 0x01;
+	send(self->fds[1], wire, len, 0);
+	EXPECT_EQ(-1, recv_one(self->fds[0], got, sizeof(got)));
+	/* A sender that leaves the MKI out (a payload byte stands there). */
+	len = make_rtp(plain, 7, 0x0c5, 100);
+	plain[12 + 99] = (uint8_t)~mki[mki_len - 1];
+	memcpy(wire, plain, len);
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(plain_lib, wire, &len));
+	if (wire[len - tag_len - 1] == mki[mki_len - 1])
+		wire[len - tag_len - 1] ^= 0xff;	/* keystream chose it */
+	send(self->fds[1], wire, len, 0);
+	EXPECT_EQ(-1, recv_one(self->fds[0], got, sizeof(got)));
+	ASSERT_EQ(0, get_session(self, id, &st));
+	EXPECT_EQ(6, st.packets);
+	EXPECT_EQ(1, st.rtcp_packets);
+	EXPECT_EQ(3, st.bad_mki);
+	EXPECT_EQ(0, st.auth_failures + st.replays + st.malformed);
+	srtp_dealloc(lib);
+	srtp_dealloc(plain_lib);
+}
+
+/* An MKI the module does not take is refused, and clearly. */
+TEST_F(srtp, mki_bad_requests)
+{
+	static const uint8_t mki[UCPHONE_SRTP_MKI_MAX + 1] = { 1, 2, 3, 4, 5 };
+	uint8_t keysalt[46];
+	struct new_args a = {
+		.fd = self->fds[0], .dir = UCPHONE_SRTP_DIR_TX,
+		.suite = UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80, .keysalt = key128,
+		.key_len = 16, .salt_len = 14, .ssrc = -1,
+		.mki = mki, .mki_len = UCPHONE_SRTP_MKI_MAX + 1,
+	};
+
+	if (variant->suite != UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80)
+		SKIP(return, "suite independent");
+	put_new(&self->msg, self->family, &a);
+	EXPECT_EQ(-ERANGE, nlt_request(self->nl, &self->msg, &self->reply));
+	EXPECT_NE(0, self->reply.extack[0]);
+	/* An empty one. */
+	a.mki_len = 0;
+	put_new(&self->msg, self->family, &a);
+	{
+		/* put_new leaves an absent MKI out: add a zero-length one. */
+		struct nlattr *nest = (struct nlattr *)(self->msg.buf + NLMSG_HDRLEN +
+							GENL_HDRLEN);
+
+		nlt_put(&self->msg, UCPHONE_SRTP_A_MKI, mki, 0);
+		nest->nla_len += NLA_HDRLEN;
+	}
+	EXPECT_EQ(-ERANGE, nlt_request(self->nl, &self->msg, &self->reply));
+	/* With an AEAD suite. */
+	memset(keysalt, 7, sizeof(keysalt));
+	a.suite = UCPHONE_SRTP_AEAD_AES_128_GCM;
+	a.keysalt = keysalt;
+	a.salt_len = 12;
+	a.mki_len = 1;
+	put_new(&self->msg, self->family, &a);
+	EXPECT_EQ(-EINVAL, nlt_request(self->nl, &self->msg, &self->reply));
+	EXPECT_NE(NULL, strstr(self->reply.extack, "MKI"));
 }
 
 /* Re-INVITE: new keys in one step, index state kept, old keys refused. */

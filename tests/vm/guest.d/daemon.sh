@@ -40,8 +40,9 @@ daemon_pid=$!
 wait_for '[ -S "$control" ]'
 
 check "daemon finds the ucphone family" wait_for '[ "$(field kernel.available)" = true ]'
-check "info reports UAPI 1 and the running kernel" \
-	test "$(field kernel.uapi)/$(field kernel.release)" = "1/\"$(uname -r)\""
+uapi=$(sed -n 's/^#define UCPHONE_GENL_VERSION \([0-9]*\)$/\1/p' include/uapi/linux/ucphone.h)
+check "info reports UAPI $uapi (the header's) and the running kernel" \
+	test "$(field kernel.uapi)/$(field kernel.release)" = "$uapi/\"$(uname -r)\""
 
 modprobe ucphone-test-source
 check "info lists a driver once it binds" \

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/control.h"
+#include "core/reload.h"
 #include "lib/control/control_proto.h"
 #include "lib/util/list.h"
 #include "lib/util/secret.h"
@@ -249,6 +250,11 @@ static int handle_request(struct control_client *c, const char *buf,
 		return handle_signin(c, &req);
 	case CONTROL_CMD_SIGNOUT:
 		return handle_signout(c);
+	case CONTROL_CMD_RELOAD:
+		result = daemon_reload(ctl->d, error);
+		if (!result)
+			return client_reply(c, control_reply_new_error(error));
+		break;
 	case __CONTROL_CMD_COUNT:
 		break;
 	}

@@ -8,6 +8,8 @@
 #ifndef UCPHONED_DAEMON_H
 #define UCPHONED_DAEMON_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <systemd/sd-event.h>
@@ -46,6 +48,13 @@ struct ucphoned_options {
 	const char *signin_config;
 	const char *ca_bundle;		/* public roots (PEM) */
 	uint32_t time_wait_s;		/* sign-in waits for NTP at most this */
+	/* where these came from (core/options.c) */
+	const char *config_path;	/* the file read, or the default */
+	bool config_explicit;		/* --config given: the file must exist */
+	int argc;			/* main()'s, for a reload */
+	char **argv;
+	char **file_strings;		/* values the file gave, owned */
+	size_t n_file_strings;
 };
 
 struct ucphoned {

@@ -24,12 +24,15 @@
 #include "core/events.h"
 #include "core/info.h"
 #include "core/network.h"
+#include "core/options.h"
+#include "core/reload.h"
 #include "core/reset.h"
 #include "core/state_dir.h"
 #include "core/status.h"
 #include "core/wipe.h"
 #include "device/audio.h"
 #include "device/kernel_link.h"
+#include "lib/control/control_proto.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
 #include "net/sntp.h"
@@ -43,238 +46,7 @@
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_FAILURE_RUNTIME = 1,
-	EXIT_USAGE = 2,
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: ucphoned [OPTION]...\n"
-		"The ucphone desk phone's control daemon. Runs in the foreground.\n"
-		"\n"
-		"  -c, --control PATH    control socket (default %s,\n"
-		"                        or $UCPHONE_CONTROL)\n"
-		"  -S, --state-dir PATH  state directory, created 0700 (default %s)\n"
-		"  -v, --verbose         log debug messages too\n"
-		"  -q, --quiet           log warnings and errors only; twice: errors\n"
-		"      --syslog          log to syslog instead of stderr\n"
-		"      --reset-long-press=soft|hard|ignore\n"
-		"                        what a reset button press held at least\n"
-		"                        --reset-long-press-ms while running does\n"
-		"                        (default soft)\n"
-		"      --reset-long-press-ms=MS  (default %u)\n"
-		"  -i, --interface IFNAME  bring the network up on IFNAME: DHCP,\n"
-		"                        DNS, registrar discovery, time (default: off)\n"
-		"      --vendor-class STR  DHCP option 60 (default MS-UC-Client)\n"
-		"      --sip-domain DOMAIN  SIP domain for discovery (default: the\n"
-		"                        DHCP domain, option 15, until sign-in exists)\n"
-		"      --ntp-fallback HOST  last time source (default time.windows.com)\n"
-		"      --set-clock       step the system clock from NTP (default: off)\n"
-		"      --release         send DHCPRELEASE when stopping\n"
-		"      --sip-expires S   registration lifetime to ask for (default 3600)\n"
-		"      --sip-failback-s S  registered on a lower-priority registrar,\n"
-		"                        try the preferred one this often (default 300)\n"
-		"      --signin-config FILE  sign in with the identity in FILE\n"
-		"                        (address=, user=, password= lines) when\n"
-		"                        none is stored by `ucphonectl signin`\n"
-		"      --ca-bundle PATH  public CA roots, PEM (default %s)\n"
-		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
-		"                        answer, then checks certificates against\n"
-		"                        the system clock (default 10, 0: no wait)\n"
-		"  -f, --foreground      accepted for compatibility; always so\n"
-		"      --version         print the version and exit\n"
-		"  -h, --help            print this help and exit\n",
-		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR,
-		RESET_DEFAULT_LONG_PRESS_MS, UCPHONE_DEFAULT_CA_BUNDLE);
-}
-
-/* Returns -1 to go on, or the exit code. */
-static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
-{
-	enum { OPT_SYSLOG = 0x100, OPT_VERSION, OPT_LONG_PRESS,
-	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
-	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
-	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE,
-	       OPT_TIME_WAIT };
-	static const struct option longopts[] = {
-		{ "control", required_argument, NULL, 'c' },
-		{ "state-dir", required_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
-		{ "reset-long-press", required_argument, NULL, OPT_LONG_PRESS },
-		{ "reset-long-press-ms", required_argument, NULL,
-		  OPT_LONG_PRESS_MS },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "vendor-class", required_argument, NULL, OPT_VENDOR_CLASS },
-		{ "sip-domain", required_argument, NULL, OPT_SIP_DOMAIN },
-		{ "ntp-fallback", required_argument, NULL, OPT_NTP_FALLBACK },
-		{ "set-clock", no_argument, NULL, OPT_SET_CLOCK },
-		{ "release", no_argument, NULL, OPT_RELEASE },
-		{ "sip-expires", required_argument, NULL, OPT_SIP_EXPIRES },
-		{ "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK },
-		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
-		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
-		{ "time-wait-s", required_argument, NULL, OPT_TIME_WAIT },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *env = getenv("UCPHONE_CONTROL");
-	int verbosity = 0, c;
-
-	opt->control_path = env && *env ? env : UCPHONE_DEFAULT_CONTROL;
-	opt->state_dir = UCPHONE_DEFAULT_STATE_DIR;
-	opt->use_syslog = false;
-	opt->reset.long_press = RESET_ACTION_SOFT;
-	opt->reset.long_press_ms = RESET_DEFAULT_LONG_PRESS_MS;
-	opt->vendor_class = "MS-UC-Client";
-	opt->ntp_fallback = "time.windows.com";
-	opt->sip_expires_s = 3600;
-	opt->sip_failback_s = 300;
-	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
-	opt->time_wait_s = 10;
-
-	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt->control_path = optarg;
-			break;
-		case 'S':
-			opt->state_dir = optarg;
-			break;
-		case 'v':
-			verbosity++;
-			break;
-		case 'q':
-			verbosity--;
-			break;
-		case OPT_SYSLOG:
-			opt->use_syslog = true;
-			break;
-		case OPT_LONG_PRESS:
-			if (reset_parse_action(optarg, &opt->reset.long_press)) {
-				fprintf(stderr, "ucphoned: --reset-long-press wants soft, hard or ignore, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_LONG_PRESS_MS: {
-			char *end;
-			unsigned long ms;
-
-			errno = 0;
-			ms = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || ms > UINT32_MAX ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "ucphoned: --reset-long-press-ms wants milliseconds, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			opt->reset.long_press_ms = (uint32_t)ms;
-			break;
-		}
-		case 'i':
-			opt->interface = optarg;
-			break;
-		case OPT_VENDOR_CLASS:
-			opt->vendor_class = optarg;
-			break;
-		case OPT_SIP_DOMAIN:
-			opt->sip_domain = optarg;
-			break;
-		case OPT_NTP_FALLBACK:
-			opt->ntp_fallback = optarg;
-			break;
-		case OPT_SET_CLOCK:
-			opt->set_clock = true;
-			break;
-		case OPT_RELEASE:
-			opt->release_on_exit = true;
-			break;
-		case OPT_SIP_EXPIRES:
-		case OPT_SIP_FAILBACK: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    v < 1 || v > 86400) {
-				fprintf(stderr, "ucphoned: --%s wants 1-86400 seconds, not '%s'\n",
-					c == OPT_SIP_EXPIRES ? "sip-expires" :
-					"sip-failback-s", optarg);
-				return EXIT_USAGE;
-			}
-			if (c == OPT_SIP_EXPIRES)
-				opt->sip_expires_s = (uint32_t)v;
-			else
-				opt->sip_failback_s = (uint32_t)v;
-			break;
-		}
-		case OPT_SIGNIN_CONFIG:
-			opt->signin_config = optarg;
-			break;
-		case OPT_CA_BUNDLE:
-			opt->ca_bundle = optarg;
-			break;
-		case OPT_TIME_WAIT: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    v > 600) {
-				fprintf(stderr, "ucphoned: --time-wait-s wants 0-600 seconds, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			opt->time_wait_s = (uint32_t)v;
-			break;
-		}
-		case 'f':
-			break;
-		case OPT_VERSION:
-			printf("ucphoned %s (UAPI %d)\n", UCPHONE_VERSION,
-			       UCPHONE_GENL_VERSION);
-			return EXIT_OK;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "ucphoned: unexpected argument '%s'\n",
-			argv[optind]);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!*opt->control_path || !*opt->state_dir) {
-		fprintf(stderr, "ucphoned: empty path\n");
-		return EXIT_USAGE;
-	}
-	if ((opt->interface && !*opt->interface) || !*opt->vendor_class ||
-	    strlen(opt->vendor_class) > 255 ||
-	    (opt->sip_domain && !*opt->sip_domain) ||
-	    (opt->signin_config && !*opt->signin_config)) {
-		fprintf(stderr, "ucphoned: empty --interface, --sip-domain or "
-			"--signin-config, or --vendor-class empty or over 255 bytes\n");
-		return EXIT_USAGE;
-	}
-
-	verbosity += LOG_LEVEL_INFO;
-	if (verbosity < LOG_LEVEL_ERROR)
-		verbosity = LOG_LEVEL_ERROR;
-	if (verbosity > LOG_LEVEL_DEBUG)
-		verbosity = LOG_LEVEL_DEBUG;
-	opt->log_level = (enum log_level)verbosity;
-	return -1;
-}
 
 static int on_exit_signal(sd_event_source *source,
 			  const struct signalfd_siginfo *si, void *userdata)
@@ -293,8 +65,9 @@ static int on_sighup(sd_event_source *source,
 
 	(void)source;
 	(void)si;
-	/* Reserved for reloading configuration once there is some. */
-	log_info(&d->log, SUBSYS, "SIGHUP received; nothing to reload yet");
+	char error[CONTROL_ERROR_MAX];
+
+	json_object_put(daemon_reload(d, error));
 	return 0;
 }
 
@@ -443,8 +216,8 @@ int main(int argc, char **argv)
 	struct ucphoned d = { .state_dir_fd = -1 };
 	int ret;
 
-	ret = parse_options(argc, argv, &d.options);
-	if (ret >= 0)
+	ret = options_parse(argc, argv, &d.options);
+	if (ret != OPTIONS_RUN)
 		return ret;
 
 	/* Files we create are private unless we widen them on purpose. */
@@ -464,7 +237,8 @@ int main(int argc, char **argv)
 	log_info(&d.log, SUBSYS, "started", LOG_STR("version", UCPHONE_VERSION),
 		 LOG_UINT("uapi", UCPHONE_GENL_VERSION),
 		 LOG_STR("control", d.options.control_path),
-		 LOG_STR("state_dir", d.options.state_dir));
+		 LOG_STR("state_dir", d.options.state_dir),
+		 LOG_STR("config", d.options.config_path));
 	sd_notify(0, "READY=1");
 
 	ret = sd_event_loop(d.event);
@@ -481,5 +255,6 @@ int main(int argc, char **argv)
 	daemon_teardown(&d);
 	log_info(&d.log, SUBSYS, "stopped");
 	log_close(&d.log);
+	options_release(&d.options);
 	return ret < 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
 }

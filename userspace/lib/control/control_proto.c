@@ -17,6 +17,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_STATUS] = "status",
 	[CONTROL_CMD_SIGNIN] = "signin",
 	[CONTROL_CMD_SIGNOUT] = "signout",
+	[CONTROL_CMD_RELOAD] = "reload",
 };
 
 const char *control_command_name(enum control_command command)

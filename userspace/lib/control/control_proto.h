@@ -21,6 +21,8 @@
  *   reply     {"ok":true,"result":{"signed_in":true,"address":...,"user":...}}
  *
  * {"command":"signout"} forgets the identity and its stored copy.
+ * {"command":"reload"} reads the configuration file again; the result says
+ * which settings changed at once and which wait for a restart.
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -43,6 +45,7 @@ enum control_command {
 	CONTROL_CMD_STATUS,
 	CONTROL_CMD_SIGNIN,
 	CONTROL_CMD_SIGNOUT,
+	CONTROL_CMD_RELOAD,
 	__CONTROL_CMD_COUNT
 };
 
