@@ -192,6 +192,50 @@ TEST_F(dir, killed_after_each_step_old_or_new_never_torn)
 	}
 }
 
+/*
+ * A reader beside a writer that replaces the file again and again sees,
+ * every time, one whole version: all 'o' of OLD_LEN or all 'n' of NEW_LEN.
+ */
+TEST_F(dir, a_concurrent_reader_sees_one_whole_version)
+{
+	char buf[NEW_LEN + 1];
+	int status, seen_old = 0, seen_new = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, atomic_file_write(self->fd, "lease", self->old_data,
+				       OLD_LEN, NULL));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (int i = 0; i < 300; i++)
+			if (atomic_file_write(self->fd, "lease",
+					      i % 2 ? self->old_data : self->new_data,
+					      i % 2 ? OLD_LEN : NEW_LEN, NULL) < 0)
+				_exit(1);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		n = slurp(self->fd, "lease", buf, sizeof(buf));
+		if (n == OLD_LEN && !memcmp(buf, self->old_data, OLD_LEN)) {
+			seen_old++;
+		} else if (n == NEW_LEN && !memcmp(buf, self->new_data, NEW_LEN)) {
+			seen_new++;
+		} else {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			ASSERT_TRUE(false) {
+				TH_LOG("torn read: %zd bytes", n);
+			}
+		}
+	}
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	TH_LOG("%d reads of the old version, %d of the new", seen_old, seen_new);
+	EXPECT_LT(0, seen_old + seen_new);
+	EXPECT_EQ(1, entries(self->path));
+}
+
 /* A write cut short by the file size limit (EFBIG): old file, no temporary. */
 TEST_F(dir, failed_write_keeps_the_old_file_and_no_temporary)
 {
