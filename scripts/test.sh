@@ -63,6 +63,7 @@ stage_style() {
 	local rc=0
 	scripts/check-kernel-style.sh || rc=1
 	tests/dts/check.sh || rc=1
+	scripts/check-include-direction.sh || rc=1
 	return $rc
 }
 

@@ -14,6 +14,7 @@ Usage: test_daemon.py --ucphoned PATH --ucphonectl PATH
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -28,6 +29,19 @@ import traceback
 START_TIMEOUT = 10.0
 CMD_TIMEOUT = 10.0
 SO_SNDBUFFORCE = 32
+
+
+def uapi_version():
+    """UCPHONE_GENL_VERSION from the kernel/daemon contract, which the
+    programs print as "(UAPI N)"."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "../../include/uapi/linux/ucphone.h")
+    with open(header) as f:
+        m = re.search(r"^#define UCPHONE_GENL_VERSION (\d+)$", f.read(), re.M)
+    return int(m.group(1))
+
+
+UAPI = uapi_version()
 
 
 class Tap:
@@ -222,7 +236,7 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
         r = run_ctl(ctl, "--control", d.sock, "info")
         expect(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
         lines = r.stdout.splitlines()
-        expect(lines[0].startswith("ucphoned 0.1.0 (UAPI 1)"), r.stdout)
+        expect(lines[0].startswith(f"ucphoned 0.1.0 (UAPI {UAPI})"), r.stdout)
         expect("kernel:  unavailable (ucphone module not loaded; running "
                "degraded)" in lines, r.stdout)
     tap.check("ucphonectl info says degraded and exits 0", ctl_info_degraded)
@@ -236,7 +250,7 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
         expect(tool.returncode == 0, f"json.tool: {tool.stderr}")
         info = json.loads(r.stdout)
         expect(info["daemon"]["version"] == "0.1.0", info)
-        expect(info["daemon"]["uapi"] == 1, info)
+        expect(info["daemon"]["uapi"] == UAPI, info)
         expect(info["daemon"]["control"] == d.sock, info)
         expect(info["daemon"]["state_dir"] == d.state, info)
         expect(info["daemon"]["pid"] == d.proc.pid, info)
@@ -281,14 +295,14 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
             expect(r.returncode == want,
                    f"{argv}: exit {r.returncode}, want {want}")
         r = run_ctl(ctl, "version")
-        expect(r.stdout.strip() == "ucphonectl 0.1.0 (UAPI 1)", r.stdout)
+        expect(r.stdout.strip() == f"ucphonectl 0.1.0 (UAPI {UAPI})", r.stdout)
     tap.check("ucphonectl help/version exit 0, usage errors exit 2",
               ctl_usage)
 
     def daemon_cli():
         r = subprocess.run([ucphoned, "--version"], capture_output=True,
                            text=True, timeout=CMD_TIMEOUT)
-        expect(r.returncode == 0 and "ucphoned 0.1.0 (UAPI 1)" in r.stdout,
+        expect(r.returncode == 0 and f"ucphoned 0.1.0 (UAPI {UAPI})" in r.stdout,
                r.stdout)
         r = subprocess.run([ucphoned, "--help"], capture_output=True,
                            text=True, timeout=CMD_TIMEOUT)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/control/control_proto.h"
 #include "kselftest_harness.h"
+#include "lib/control/control_proto.h"
 
 static int parse(const char *text, size_t len, struct control_request *req,
 		 char error[CONTROL_ERROR_MAX])

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lib/dhcp/dhcp_msg.h"
 #include "kselftest_harness.h"
+#include "lib/dhcp/dhcp_msg.h"
 
 /* A BOOTREPLY skeleton; options appended at *len. */
 static size_t reply_head(uint8_t *buf, uint8_t type)

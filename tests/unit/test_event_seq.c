@@ -2,8 +2,8 @@
 /* Lost-event detection from UCPHONE_EVENT_A_SEQ (userspace/lib/netlink/event_seq.c). */
 #include <stdint.h>
 
-#include "lib/netlink/event_seq.h"
 #include "kselftest_harness.h"
+#include "lib/netlink/event_seq.h"
 
 TEST(first_event_is_in_order)
 {

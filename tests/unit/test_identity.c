@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "core/daemon.h"
+#include "core/wipe.h"
+#include "kselftest_harness.h"
 #include "trust/identity.h"
 #include "trust/identity_file.h"
-#include "kselftest_harness.h"
-#include "core/wipe.h"
 
 #define PASSWORD "Alice!Pass1 =x"
 

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kselftest_harness.h"
 #include "core/log.h"
+#include "kselftest_harness.h"
 
 #define FORMAT(level, subsys, msg, ...) \
 	log_format(line, level, subsys, msg, LOG_FIELDS(__VA_ARGS__))

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kselftest_harness.h"
 #include "core/reset_policy.h"
+#include "kselftest_harness.h"
 
 static struct ucphone_event press(uint32_t kind, uint32_t hold_ms,
 				  bool at_power_on)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "kselftest_harness.h"
 #include "../kmod/ucphone-srtp-vectors.h"
+#include "kselftest_harness.h"
 
 static const EVP_CIPHER *aes_ctr(size_t key_len)
 {

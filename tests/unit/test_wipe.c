@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kselftest_harness.h"
 #include "core/log.h"
 #include "core/wipe.h"
+#include "kselftest_harness.h"
 
 static void put_file(const char *dir, const char *name, const char *text)
 {

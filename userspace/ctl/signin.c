@@ -9,8 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "lib/util/secret.h"
 #include "ctl/signin.h"
+#include "lib/util/secret.h"
 
 static int usage_error(const char *why)
 {

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <json-c/json.h>
 
-#include "media/srtp_kernel.h"
 #include "ctl/srtp_view.h"
+#include "media/srtp_kernel.h"
 
 static const char *suite_name(uint32_t suite)
 {

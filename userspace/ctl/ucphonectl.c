@@ -21,10 +21,10 @@
 #include <linux/ucphone.h>
 
 #include "config.h"
-#include "lib/control/control_proto.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
 #include "ctl/srtp_view.h"
+#include "lib/control/control_proto.h"
 
 enum exit_code {
 	EXIT_OK = 0,

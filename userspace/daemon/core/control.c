@@ -12,13 +12,11 @@
 #include <unistd.h>
 
 #include "core/control.h"
-#include "lib/control/control_proto.h"
-#include "trust/identity.h"
-#include "core/info.h"
 #include "core/reload.h"
-#include "lib/util/secret.h"
-#include "core/status.h"
+#include "lib/control/control_proto.h"
 #include "lib/util/list.h"
+#include "lib/util/secret.h"
+#include "trust/identity.h"
 
 #define SUBSYS "control"
 
@@ -47,6 +45,7 @@ struct control_client {
 struct control {
 	struct ucphoned *d;
 	const struct log *log;
+	struct control_views views;
 	char *path;
 	char *lock_path;
 	int lock_fd;
@@ -239,13 +238,13 @@ static int handle_request(struct control_client *c, const char *buf,
 
 	switch (req.command) {
 	case CONTROL_CMD_INFO:
-		result = info_build(ctl->d);
+		result = ctl->views.info(ctl->views.userdata);
 		break;
 	case CONTROL_CMD_EVENTS:
 		result = subscribe(c);
 		break;
 	case CONTROL_CMD_STATUS:
-		result = status_build(ctl->d);
+		result = ctl->views.status(ctl->views.userdata);
 		break;
 	case CONTROL_CMD_SIGNIN:
 		return handle_signin(c, &req);
@@ -596,7 +595,8 @@ fail_errno:
 	return ret;
 }
 
-int control_new(struct ucphoned *d, const char *path, struct control **out)
+int control_new(struct ucphoned *d, const char *path,
+		const struct control_views *views, struct control **out)
 {
 	struct control *ctl;
 	int ret;
@@ -606,6 +606,7 @@ int control_new(struct ucphoned *d, const char *path, struct control **out)
 		return -ENOMEM;
 	ctl->d = d;
 	ctl->log = &d->log;
+	ctl->views = *views;
 	ctl->lock_fd = -1;
 	ctl->listen_fd = -1;
 	list_init(&ctl->clients);

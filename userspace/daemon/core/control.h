@@ -38,11 +38,24 @@ struct control_stats {
 };
 
 /*
+ * The read-only views the socket serves, built by whoever owns them
+ * (core/info.c, core/status.c): each returns a new result object, NULL
+ * when out of memory. The control server owns this interface, so it calls
+ * the views without including them, and info.c may read control_get_stats().
+ */
+struct control_views {
+	struct json_object *(*info)(void *userdata);
+	struct json_object *(*status)(void *userdata);
+	void *userdata;
+};
+
+/*
  * Takes the path (creating its directory if needed) or fails: -EADDRINUSE
  * when another daemon serves it, -EEXIST when something that is not a
  * socket sits there.
  */
-int control_new(struct ucphoned *d, const char *path, struct control **out);
+int control_new(struct ucphoned *d, const char *path,
+		const struct control_views *views, struct control **out);
 
 /* Closes every client, removes the socket file, releases the lock. */
 void control_free(struct control *ctl);

@@ -34,19 +34,19 @@ struct ucphoned_options {
 	enum log_level log_level;
 	bool use_syslog;
 	struct reset_policy reset;
-	/* network bring-up (issue 6); only with --interface */
+	/* network bring-up; only with --interface */
 	const char *interface;
 	const char *vendor_class;	/* DHCP option 60 */
 	const char *sip_domain;		/* NULL: the DHCP domain (option 15) */
 	const char *ntp_fallback;
 	bool set_clock;
 	bool release_on_exit;
-	/* sign-in (issue 7) */
+	/* sign-in */
 	uint32_t sip_expires_s;		/* REGISTER Expires asked for */
 	uint32_t sip_failback_s;	/* retry the preferred registrar */
-	/* sign-in (issue 7): identity file read when none is stored */
+	/* sign-in: identity file read when none is stored */
 	const char *signin_config;
-	const char *ca_bundle;		/* public roots (PEM), issue 7 */
+	const char *ca_bundle;		/* public roots (PEM) */
 	uint32_t time_wait_s;		/* sign-in waits for NTP at most this */
 	/* where these came from (core/options.c) */
 	const char *config_path;	/* the file read, or the default */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "device/audio.h"
 #include "core/control.h"
 #include "core/events.h"
 #include "core/reset.h"
+#include "device/audio.h"
 #include "lib/control/ucphone_json.h"
 #include "lib/netlink/ucphone_names.h"
 

@@ -18,25 +18,28 @@
 
 #include <linux/ucphone.h>
 
-#include "device/audio.h"
 #include "config.h"
 #include "core/control.h"
 #include "core/daemon.h"
-#include "net/dhcp_client.h"
 #include "core/events.h"
+#include "core/info.h"
+#include "core/network.h"
 #include "core/options.h"
 #include "core/reload.h"
-#include "lib/control/control_proto.h"
-#include "trust/identity.h"
-#include "device/kernel_link.h"
 #include "core/reset.h"
+#include "core/state_dir.h"
+#include "core/status.h"
+#include "core/wipe.h"
+#include "device/audio.h"
+#include "device/kernel_link.h"
+#include "lib/control/control_proto.h"
+#include "net/dhcp_client.h"
 #include "net/dns.h"
+#include "net/sntp.h"
 #include "sip/discovery.h"
 #include "sip/signin.h"
-#include "net/sntp.h"
-#include "core/state_dir.h"
+#include "trust/identity.h"
 #include "trust/trust.h"
-#include "core/wipe.h"
 
 #define SUBSYS "main"
 
@@ -95,6 +98,16 @@ static uint64_t monotonic_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static struct json_object *info_view(void *userdata)
+{
+	return info_build(userdata);
+}
+
+static struct json_object *status_view(void *userdata)
+{
+	return status_build(userdata);
+}
+
 static void daemon_teardown(struct ucphoned *d)
 {
 	/* Sign-in first: its un-REGISTER leaves while the network stands. */
@@ -130,6 +143,12 @@ static void daemon_teardown(struct ucphoned *d)
 
 static int daemon_setup(struct ucphoned *d)
 {
+	struct dhcp_client_listener lease_listener;
+	struct control_views views = {
+		.info = info_view,
+		.status = status_view,
+		.userdata = d,
+	};
 	struct kernel_link_listener listener;
 	int ret;
 
@@ -160,7 +179,7 @@ static int daemon_setup(struct ucphoned *d)
 		return ret;
 
 	/* The socket first: a second daemon stops here, before the kernel. */
-	ret = control_new(d, d->options.control_path, &d->control);
+	ret = control_new(d, d->options.control_path, &views, &d->control);
 	if (ret < 0)
 		return ret;
 
@@ -172,6 +191,7 @@ static int daemon_setup(struct ucphoned *d)
 	if (ret < 0 || !d->options.interface)
 		return ret;
 
+	network_listener_init(d, &lease_listener);
 	ret = resolver_new(d, &d->resolver);
 	if (ret >= 0)
 		ret = discovery_new(d->event, &d->log, d->resolver,
@@ -181,7 +201,7 @@ static int daemon_setup(struct ucphoned *d)
 	if (ret >= 0)
 		ret = trust_new(d, &d->trust);
 	if (ret >= 0)
-		ret = dhcp_client_new(d, &d->dhcp);
+		ret = dhcp_client_new(d, &lease_listener, &d->dhcp);
 	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
 	if (ret < 0)

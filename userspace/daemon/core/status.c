@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include "core/status.h"
 #include "net/dhcp_client.h"
-#include "trust/identity.h"
 #include "net/dns.h"
+#include "net/sntp.h"
 #include "sip/discovery.h"
 #include "sip/signin.h"
-#include "net/sntp.h"
-#include "core/status.h"
+#include "trust/identity.h"
 #include "trust/trust.h"
 
 struct json_object *status_build(struct ucphoned *d)

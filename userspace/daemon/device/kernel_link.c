@@ -22,8 +22,8 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "lib/netlink/event_seq.h"
 #include "device/kernel_link.h"
+#include "lib/netlink/event_seq.h"
 
 #define SUBSYS "kernel"
 

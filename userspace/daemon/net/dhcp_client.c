@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/util/atomic_file.h"
 #include "net/dhcp_client.h"
 #include "net/netcfg.h"
-#include "net/network.h"
 
 #define SUBSYS "dhcp"
 #define USEC 1000000ull
@@ -35,6 +35,7 @@
 struct dhcp_client {
 	struct ucphoned *d;
 	struct log *log;
+	struct dhcp_client_listener listener;
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	uint8_t mac[6];
@@ -279,30 +280,19 @@ static int send_msg(struct dhcp_client *c, enum dhcp_msg_type type)
 
 static void lease_store(struct dhcp_client *c)
 {
-	char name[64], tmp[72], a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	char name[64], a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
 	char text[256];
-	int fd, n;
+	int n, ret;
 
 	snprintf(name, sizeof(name), LEASE_FILE_FMT, c->ifname);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
 	n = snprintf(text, sizeof(text), "%s %s %lld %u\n",
 		     ip(c->lease.yiaddr, a), ip(c->lease.server_id, s),
 		     (long long)time(NULL), c->lease.lease_time);
-	fd = openat(c->d->state_dir_fd, tmp,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail;
-	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0) {
-		close(fd);
-		goto fail;
-	}
-	close(fd);
-	if (renameat(c->d->state_dir_fd, tmp, c->d->state_dir_fd, name) < 0)
-		goto fail;
-	return;
-fail:
-	log_warning(c->log, SUBSYS, "cannot store the lease",
-		    LOG_STR("file", name), LOG_ERRNO(errno));
+	ret = atomic_file_write(c->d->state_dir_fd, name, text, (size_t)n,
+				NULL);
+	if (ret < 0)
+		log_warning(c->log, SUBSYS, "cannot store the lease",
+			    LOG_STR("file", name), LOG_ERRNO(ret));
 }
 
 /* The stored address if its lease has not run out; 0 otherwise. */
@@ -316,7 +306,8 @@ static uint32_t lease_load(struct dhcp_client *c)
 	int fd;
 
 	snprintf(name, sizeof(name), LEASE_FILE_FMT, c->ifname);
-	fd = openat(c->d->state_dir_fd, name, O_RDONLY | O_CLOEXEC);
+	/* O_NOFOLLOW: a symlink planted here must not be read. */
+	fd = openat(c->d->state_dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
 	n = read(fd, text, sizeof(text) - 1);
@@ -372,7 +363,7 @@ static void lose_lease(struct dhcp_client *c, const char *why)
 		close(c->udp_fd);
 	c->udp_fd = -1;
 	netcfg_remove(c->net);
-	network_lease_lost(c->d);
+	c->listener.lost(c->listener.userdata);
 }
 
 static void start_init(struct dhcp_client *c, uint64_t delay)
@@ -511,7 +502,7 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 	if (ack->bad_options)
 		log_warning(c->log, SUBSYS, "options refused in the lease",
 			    LOG_UINT("mask", ack->bad_options));
-	network_lease_bound(c->d, changed);
+	c->listener.bound(&c->lease, changed, c->listener.userdata);
 	if (!was)
 		maybe_inform(c);
 }
@@ -721,7 +712,7 @@ static void handle_reply(struct dhcp_client *c, const struct dhcp_reply *r)
 		log_info(c->log, SUBSYS, "DHCPINFORM answered",
 			 LOG_BOOL("has_43", c->lease.ms_uc.present),
 			 LOG_BOOL("has_120", c->lease.sip.present));
-		network_lease_bound(c->d, false);
+		c->listener.bound(&c->lease, false, c->listener.userdata);
 		return;
 	}
 	if (r->xid != c->xid)
@@ -844,7 +835,9 @@ static int read_mac(struct dhcp_client *c)
 	return ret;
 }
 
-int dhcp_client_new(struct ucphoned *d, struct dhcp_client **out)
+int dhcp_client_new(struct ucphoned *d,
+		    const struct dhcp_client_listener *listener,
+		    struct dhcp_client **out)
 {
 	struct dhcp_client *c = calloc(1, sizeof(*c));
 	const char *ifname = d->options.interface;
@@ -855,6 +848,7 @@ int dhcp_client_new(struct ucphoned *d, struct dhcp_client **out)
 		return -ENOMEM;
 	c->d = d;
 	c->log = &d->log;
+	c->listener = *listener;
 	c->raw_fd = c->udp_fd = c->arp_fd = -1;
 	*out = c;
 	if (strlen(ifname) >= sizeof(c->ifname))

@@ -27,7 +27,22 @@ enum dhcp_state {
 
 struct dhcp_client;
 
-int dhcp_client_new(struct ucphoned *d, struct dhcp_client **out);
+/*
+ * Who hears of the lease (core/network.c): bound on each new or changed
+ * lease (and when DHCPINFORM completes one), lost when it is gone. The
+ * client owns this interface so that it calls up without knowing who
+ * listens.
+ */
+struct dhcp_client_listener {
+	void (*bound)(const struct dhcp_reply *lease, bool address_changed,
+		      void *userdata);
+	void (*lost)(void *userdata);
+	void *userdata;
+};
+
+int dhcp_client_new(struct ucphoned *d,
+		    const struct dhcp_client_listener *listener,
+		    struct dhcp_client **out);
 /* Sends DHCPRELEASE if configured, removes the address, frees. */
 void dhcp_client_free(struct dhcp_client *c);
 

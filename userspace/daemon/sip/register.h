@@ -7,7 +7,7 @@
  *   REGISTERED -> REFRESHING -> REGISTERED          at half the expiry
  *   any -> FAILED (retry later) ; REGISTERED -> UNREGISTERING -> IDLE
  *
- * It walks the registrar list in order (resolver.c's discovery): a
+ * It walks the registrar list in order (sip/discovery.c): a
  * connect error, TLS failure, an untrusted certificate, a 5xx/6xx or no
  * answer moves to the next target; past the last it waits (5 s doubling
  * to 5 min) and starts again from the first. Registered on a lower

@@ -7,17 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net/dhcp_client.h"
-#include "trust/identity.h"
 #include "lib/sip/ocs_ident.h"
-#include "net/dns.h"
-#include "sip/discovery.h"
+#include "lib/util/atomic_file.h"
 #include "lib/util/secret.h"
-#include "sip/signin.h"
+#include "net/dhcp_client.h"
+#include "net/dns.h"
+#include "net/sntp.h"
+#include "sip/discovery.h"
 #include "sip/provision.h"
 #include "sip/register.h"
+#include "sip/signin.h"
 #include "sip/transaction.h"
-#include "net/sntp.h"
+#include "trust/identity.h"
 #include "trust/trust.h"
 
 #define SUBSYS "signin"
@@ -63,15 +64,10 @@ static int load_epid(struct signin *s, char epid[11])
 	ret = ocs_epid_new(epid);
 	if (ret < 0)
 		return ret;
-	fd = openat(dfd, EPID_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write(fd, epid, 10) != 10 || fsync(fd) < 0 ||
-	    renameat(dfd, EPID_FILE ".tmp", dfd, EPID_FILE) < 0) {
-		/* Not fatal: this run uses it, the next makes another. */
-		log_warning(s->log, SUBSYS, "cannot store the epid", LOG_ERRNO(errno));
-	}
-	if (fd >= 0)
-		close(fd);
+	ret = atomic_file_write(dfd, EPID_FILE, epid, 10, NULL);
+	/* Not fatal: this run uses it, the next makes another. */
+	if (ret < 0)
+		log_warning(s->log, SUBSYS, "cannot store the epid", LOG_ERRNO(ret));
 	return 0;
 }
 

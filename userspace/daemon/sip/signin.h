@@ -4,7 +4,7 @@
  * seed's order, then registers and provisions.
  *
  *   identity (ucphonectl signin)  -> the SIP domain is the address's domain
- *   lease + registrar discovery   -> the target list (resolver.c)
+ *   lease + registrar discovery   -> the target list (discovery.c)
  *   root CA discovery finished    -> the trust store (trust.c)
  *   => sip_register (TLS, REGISTER, Digest, failover)
  *   => sip_provision (SUBSCRIBE vnd-microsoft-provisioning-v2)

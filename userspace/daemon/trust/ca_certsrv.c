@@ -15,10 +15,10 @@
 
 #include <curl/curl.h>
 
-#include "lib/pki/ca_bundle.h"
-#include "trust/ca_certsrv.h"
 #include "config.h"
 #include "lib/dhcp/dhcp_msg.h"
+#include "lib/pki/ca_bundle.h"
+#include "trust/ca_certsrv.h"
 
 #define SOCKETS_MAX 4
 

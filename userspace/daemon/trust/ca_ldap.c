@@ -44,9 +44,9 @@
 #include <openldap.h>
 
 #include "lib/pki/ca_bundle.h"
+#include "lib/util/secret.h"
 #include "trust/ca_ldap.h"
 #include "trust/ldap_tls.h"
-#include "lib/util/secret.h"
 
 #define SUBSYS "trust"
 #define CA_CONTAINER "CN=Certification Authorities,CN=Public Key Services,CN=Services,"

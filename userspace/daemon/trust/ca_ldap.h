@@ -16,8 +16,8 @@
 #include <openssl/x509.h>
 #include <systemd/sd-event.h>
 
-#include "lib/dhcp/dhcp_msg.h"
 #include "core/log.h"
+#include "lib/dhcp/dhcp_msg.h"
 
 struct ca_ldap;
 

@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/util/atomic_file.h"
+#include "lib/util/secret.h"
 #include "trust/identity.h"
 #include "trust/identity_file.h"
-#include "lib/util/secret.h"
 
 #define SUBSYS "identity"
 #define SIGNIN_FILE "signin"
-#define SIGNIN_TMP "signin.tmp"
 #define SIGNIN_CORRUPT "signin.corrupt"
 #define WATCHERS_MAX 8
 
@@ -254,33 +254,17 @@ struct json_object *identity_status(const struct identity *id)
 	return o;
 }
 
-/* tmp + fsync + rename + fsync(dir): the old file or the new, never half. */
+/* Replaced whole, 0600 (lib/util/atomic_file.h): the old file or the new. */
 static int store(struct identity *id, const struct signin_identity *in)
 {
-	int dirfd = id->d->state_dir_fd, fd, n, ret = 0;
 	char buf[IDENTITY_FILE_MAX];
+	int n, ret;
 
 	n = identity_format(in, buf, sizeof(buf));
 	if (n < 0)
 		return n;
-	fd = openat(dirfd, SIGNIN_TMP,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	/* O_TRUNC keeps the mode of a leftover tmp file: set ours. */
-	if (fchmod(fd, 0600) < 0 || write(fd, buf, (size_t)n) != n ||
-	    fsync(fd) < 0)
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	if (!ret && renameat(dirfd, SIGNIN_TMP, dirfd, SIGNIN_FILE) < 0)
-		ret = -errno;
-	if (ret)
-		unlinkat(dirfd, SIGNIN_TMP, 0);
-	else
-		fsync(dirfd);
-out:
+	ret = atomic_file_write(id->d->state_dir_fd, SIGNIN_FILE, buf,
+				(size_t)n, NULL);
 	secret_zero(buf, sizeof(buf));
 	return ret;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The sign-in identity (issue 7): the sign-in address (user@SIP domain, the
+ * The sign-in identity: the sign-in address (user@SIP domain, the
  * seed's "sign-in address"), Domain\User, and the password. Entered with
  * `ucphonectl signin` (stored 0600 as <state dir>/signin, written
  * atomically, loaded at start-up, removed by `ucphonectl signout` and by a
@@ -19,12 +19,8 @@
 #include <json-c/json.h>
 
 #include "core/daemon.h"
+#include "trust/identity_file.h"
 
-struct signin_identity {
-	char address[256];	/* sign-in address "alice@corp.test" (SIP URI user part @ SIP domain) */
-	char user[256];		/* "CORP\\alice" (Domain\User) or "alice"; used for Digest username and LDAP bind */
-	char password[256];	/* NUL-terminated; secret: never logged, zeroed on free (lib/util/secret.h) */
-};
 struct identity;
 int identity_new(struct ucphoned *d, struct identity **out);   /* loads <state>/signin if present */
 void identity_free(struct identity *id);

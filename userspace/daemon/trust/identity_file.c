@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "trust/identity_file.h"
 #include "lib/util/secret.h"
+#include "trust/identity_file.h"
 
 __attribute__((format(printf, 2, 3)))
 static int fail(char error[IDENTITY_ERROR_MAX], const char *fmt, ...)

@@ -19,7 +19,12 @@
 
 #include <stddef.h>
 
-#include "trust/identity.h"
+/* The three values, as the file, the control socket and identity.h hold them. */
+struct signin_identity {
+	char address[256];	/* sign-in address "alice@corp.test" (SIP URI user part @ SIP domain) */
+	char user[256];		/* "CORP\\alice" (Domain\User) or "alice"; used for Digest username and LDAP bind */
+	char password[256];	/* NUL-terminated; secret: never logged, zeroed on free (lib/util/secret.h) */
+};
 
 #define IDENTITY_ERROR_MAX 160
 /* Longest file accepted: three full lines and some comments. */

@@ -35,11 +35,11 @@
 #include <openssl/x509v3.h>
 
 #include "lib/pki/ca_bundle.h"
+#include "net/dns.h"
+#include "net/sntp.h"
 #include "trust/ca_certsrv.h"
 #include "trust/ca_ldap.h"
 #include "trust/identity.h"
-#include "net/dns.h"
-#include "net/sntp.h"
 #include "trust/trust.h"
 #include "trust/trust_file.h"
 

@@ -25,7 +25,7 @@ struct trust;
 int trust_new(struct ucphoned *d, struct trust **out);
 void trust_free(struct trust *t);
 
-/* NULL: lease lost. Called from network.c. */
+/* NULL: lease lost. Called from core/network.c. */
 void trust_set_lease(struct trust *t, const struct dhcp_reply *lease);
 
 enum trust_state {

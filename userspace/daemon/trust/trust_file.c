@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/util/atomic_file.h"
 #include "trust/trust_file.h"
 
-#define TRUST_TMP "roots.pem.tmp"
 #define SOURCE_TAG "# source: "
 #define TAG_LEN (sizeof(SOURCE_TAG) - 1)
 
@@ -17,23 +17,6 @@ void trust_root_describe(struct trust_root *r)
 {
 	ca_fingerprint(r->cert, r->fingerprint);
 	ca_subject(r->cert, r->subject);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* "# source: ..." + PEM per root; NULL when out of memory. */
@@ -70,7 +53,7 @@ static char *file_text(const struct trust_root *roots, unsigned int n,
 int trust_file_save(int state_dir_fd, const struct trust_root *roots,
 		    unsigned int n)
 {
-	int dir = -1, fd = -1, ret;
+	int dir = -1, ret;
 	size_t len;
 	char *text;
 
@@ -84,35 +67,13 @@ int trust_file_save(int state_dir_fd, const struct trust_root *roots,
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		goto fail_errno;
-	fd = openat(dir, TRUST_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail_errno;
-	ret = write_all(fd, text, len);
-	if (ret < 0)
-		goto fail;
-	if (fsync(fd) < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	ret = close(fd);
-	fd = -1;
-	if (ret < 0 || renameat(dir, TRUST_TMP, dir, TRUST_FILE) < 0 ||
-	    fsync(dir) < 0)
-		goto fail_errno;
+	ret = atomic_file_write(dir, TRUST_FILE, text, len, NULL);
 	close(dir);
 	free(text);
-	return 0;
+	return ret;
 
 fail_errno:
 	ret = -errno;
-fail:
-	if (fd >= 0)
-		close(fd);
-	if (dir >= 0) {
-		unlinkat(dir, TRUST_TMP, 0);
-		close(dir);
-	}
 	free(text);
 	return ret;
 }

@@ -11,8 +11,8 @@
 
 #include <openssl/x509.h>
 
-#include "lib/pki/ca_bundle.h"
 #include "lib/dhcp/dhcp_msg.h"
+#include "lib/pki/ca_bundle.h"
 
 #define TRUST_DIR "trust"
 #define TRUST_FILE "roots.pem"

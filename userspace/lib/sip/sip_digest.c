@@ -13,9 +13,9 @@
 
 #include <openssl/evp.h>
 
+#include "lib/sip/sip_digest.h"
 #include "lib/util/random_hex.h"
 #include "lib/util/secret.h"
-#include "lib/sip/sip_digest.h"
 
 struct cursor {
 	const char *p, *end;
