@@ -73,12 +73,18 @@ struct media_stream_params {
 	struct sockaddr_storage remote_rtcp;
 	bool rtcp_mux;			/* RFC 5761, both sides agreed */
 
+	/*
+	 * Payload types: the far end's SDP numbers what we send, ours what it
+	 * sends (RFC 3264 6.1); they differ only for dynamic types.
+	 */
 	enum media_codec codec;
-	uint8_t pt;			/* payload type sent and expected */
+	uint8_t pt;			/* payload type we send */
+	uint8_t rx_pt;			/* payload type the far end sends */
 	uint32_t clock_rate;		/* RTP timestamp clock (Hz) */
-	uint32_t ptime_ms;		/* packet time we send (10..60) */
+	uint32_t ptime_ms;		/* packet time we send: 20, 40 or 60 */
 
-	uint8_t tel_event_pt;		/* RFC 4733, MEDIA_PT_NONE if none */
+	uint8_t tel_event_pt;		/* RFC 4733 we send, MEDIA_PT_NONE: none */
+	uint8_t rx_tel_event_pt;	/* RFC 4733 the far end sends */
 	uint16_t tel_event_events;	/* bit n set: event n (0-15) */
 
 	enum media_dir dir;
