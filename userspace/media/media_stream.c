@@ -231,27 +231,35 @@ static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA
 		 uint64_t now_ns)
 {
 	struct stream *s = &c->s;
-	int16_t block[JBUF_BLOCK];
+	int16_t frame[MEDIA_FRAME], fill[MEDIA_FRAME];
+	bool have[MEDIA_FRAME / JBUF_BLOCK], all = true, any = false;
 
-	for (unsigned int off = 0; off < MEDIA_FRAME; off += JBUF_BLOCK) {
-		bool have = jbuf_get_block(&s->jb, block);
-
-		if (have) {
-			plc_rx(&s->plc, block, JBUF_BLOCK);
-			if (!s->first_played) {
-				s->first_played = true;
-				atomic_store_explicit(&s->st.first_played_ns, now_ns,
-						      memory_order_relaxed);
-				emit(e, c, MEDIA_EVENT_FIRST_PACKET, now_ns);
-			}
-		} else if (s->jb_fed) {
-			plc_fillin(&s->plc, block, JBUF_BLOCK);
-		} else {
-			continue;
-		}
-		for (unsigned int i = 0; i < JBUF_BLOCK; i++)
-			mix[off + i] += block[i];
+	for (unsigned int b = 0; b < MEDIA_FRAME / JBUF_BLOCK; b++) {
+		have[b] = jbuf_get_block(&s->jb, frame + b * JBUF_BLOCK);
+		all = all && have[b];
+		any = any || have[b];
 	}
+	/*
+	 * spandsp's PLC is fed whole 20 ms frames: with shorter ones its
+	 * history shift copies overlapping memory.
+	 */
+	if (all) {
+		plc_rx(&s->plc, frame, MEDIA_FRAME);
+	} else if (s->jb_fed) {
+		plc_fillin(&s->plc, fill, MEDIA_FRAME);
+		for (unsigned int b = 0; b < MEDIA_FRAME / JBUF_BLOCK; b++)
+			if (!have[b])
+				memcpy(frame + b * JBUF_BLOCK, fill + b * JBUF_BLOCK,
+				       sizeof(int16_t) * JBUF_BLOCK);
+	}
+	if (any && !s->first_played) {
+		s->first_played = true;
+		atomic_store_explicit(&s->st.first_played_ns, now_ns, memory_order_relaxed);
+		emit(e, c, MEDIA_EVENT_FIRST_PACKET, now_ns);
+	}
+	if (s->jb_fed)
+		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+			mix[i] += frame[i];
 	atomic_store_explicit(&s->st.rx_lost,
 			      (uint64_t)(s->have_remote && rtp_source_lost(&s->src) > 0 ?
 					 rtp_source_lost(&s->src) : 0),
