@@ -173,8 +173,14 @@ static int analyse(const char *path, struct analysis *a)
 	return 0;
 }
 
+static void set_mki(struct media_srtp_key *k)
+{
+	k->mki_len = 1;
+	k->mki = 1;
+}
+
 static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy policy,
-		     enum srtp_flow_mode mode, const char *tag)
+		     enum srtp_flow_mode mode, bool mki, const char *tag)
 {
 	char a_out[64], b_out[64], digits[16] = "";
 	struct phone a = { 0 }, b = { 0 };
@@ -203,6 +209,13 @@ static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy pol
 					    &alen, &pb, &err)) TH_LOG("%s", err.reason);
 	ASSERT_EQ(0, sdp_neg_answer_received(a.neg, answer, alen, &pa, &err))
 		TH_LOG("%s", err.reason);
+	if (mki) {
+		/* both ends keyed as OCS/Lync key them: "|2^31|1:1" */
+		set_mki(&pa.tx);
+		set_mki(&pa.rx);
+		set_mki(&pb.tx);
+		set_mki(&pb.rx);
+	}
 	t0 = now_ms();
 	ASSERT_EQ(0, media_call_start(b.call, &pb));
 	ASSERT_EQ(0, media_call_start(a.call, &pa));
@@ -282,12 +295,18 @@ static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy pol
 
 TEST(plain_rtp_tone_and_dtmf)
 {
-	run_call(_metadata, SDP_SRTP_OFF, SRTP_FLOW_AUTO, "plain");
+	run_call(_metadata, SDP_SRTP_OFF, SRTP_FLOW_AUTO, false, "plain");
 }
 
 TEST(srtp_libsrtp2_tone_and_dtmf)
 {
-	run_call(_metadata, SDP_SRTP_MANDATORY, SRTP_FLOW_FORCE_LIBSRTP, "srtp");
+	run_call(_metadata, SDP_SRTP_MANDATORY, SRTP_FLOW_FORCE_LIBSRTP, false, "srtp");
+}
+
+/* An MKI in every packet both ways; the kernel has none, so AUTO picks libsrtp2. */
+TEST(srtp_mki_tone_and_dtmf)
+{
+	run_call(_metadata, SDP_SRTP_MANDATORY, SRTP_FLOW_AUTO, true, "srtp-mki");
 }
 
 TEST_HARNESS_MAIN

@@ -521,8 +521,7 @@ static bool params_ok(const struct media_stream_params *p)
 	if (p->remote_rtp.ss_family != AF_INET && p->remote_rtp.ss_family != AF_INET6)
 		return false;
 	if (p->srtp) {
-		/* one key per direction, no MKI: what srtp_flow carries today */
-		if (p->tx.mki_len || p->rx.mki_len)
+		if (p->tx.mki_len > 4 || p->rx.mki_len > 4)
 			return false;
 		if (p->suite <= UCPHONE_SRTP_SUITE_UNSPEC || p->suite > UCPHONE_SRTP_SUITE_MAX)
 			return false;
@@ -551,11 +550,13 @@ static int new_flows(struct media_engine *e, struct chan *ch,
 		.master_key = p->tx.key, .master_key_len = p->tx.key_len,
 		.master_salt = p->tx.salt, .master_salt_len = p->tx.salt_len,
 		.ssrc_fixed = true, .ssrc = ssrc,
+		.mki_len = p->tx.mki_len, .mki = p->tx.mki,
 	};
 	struct srtp_flow_params rx = {
 		.dir = UCPHONE_SRTP_DIR_RX, .suite = p->suite,
 		.master_key = p->rx.key, .master_key_len = p->rx.key_len,
 		.master_salt = p->rx.salt, .master_salt_len = p->rx.salt_len,
+		.mki_len = p->rx.mki_len, .mki = p->rx.mki,
 	};
 	int rc;
 
@@ -723,11 +724,13 @@ int media_call_update(struct media_call *c, const struct media_stream_params *p)
 			.master_key = p->tx.key, .master_key_len = p->tx.key_len,
 			.master_salt = p->tx.salt, .master_salt_len = p->tx.salt_len,
 			.ssrc_fixed = true, .ssrc = s->ssrc,
+			.mki_len = p->tx.mki_len, .mki = p->tx.mki,
 		};
 		struct srtp_flow_params rx = {
 			.dir = UCPHONE_SRTP_DIR_RX, .suite = p->suite,
 			.master_key = p->rx.key, .master_key_len = p->rx.key_len,
 			.master_salt = p->rx.salt, .master_salt_len = p->rx.salt_len,
+			.mki_len = p->rx.mki_len, .mki = p->rx.mki,
 		};
 		struct chan rtp = s->rtp, rtcp = s->rtcp;
 
