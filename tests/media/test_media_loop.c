@@ -309,4 +309,71 @@ TEST(srtp_mki_tone_and_dtmf)
 	run_call(_metadata, SDP_SRTP_MANDATORY, SRTP_FLOW_AUTO, true, "srtp-mki");
 }
 
+static double tone_share(const char *path, double f1, double f2, double *rms)
+{
+	FILE *f = fopen(path, "rb");
+	static int16_t x[8000 * 10];
+	double p1, p2, pa, s12 = 0, sall = 0, sq = 0;
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(x, sizeof(int16_t), sizeof(x) / sizeof(x[0]), f);
+	fclose(f);
+	/* 50 ms blocks: the dial tone is continuous */
+	for (size_t i = 0; i + 400 <= n; i += 400) {
+		goertzel(x + i, 400, f1, &p1, &pa);
+		goertzel(x + i, 400, f2, &p2, &pa);
+		s12 += p1 + p2;
+		sall += pa;
+		for (int k = 0; k < 400; k++)
+			sq += (double)x[i + k] * x[i + k];
+	}
+	*rms = n ? sqrt(sq / (double)n) : 0;
+	return sall > 0 ? s12 / sall : 0;
+}
+
+/*
+ * With no call: the US dial tone (350 + 440 Hz) plays; the audio path is
+ * switched (handset to speaker) while it plays and the tone carries on in
+ * the new path; stopping the tone stops the PCMs.
+ */
+TEST(dial_tone_and_audio_path_switch)
+{
+	struct media_engine_config cfg = { 0 };
+	struct media_engine *e;
+	char out1[64], out2[64];
+	double share1, share2, rms1, rms2;
+
+	snprintf(out1, sizeof(out1), "/tmp/ucphone-tone-1-%d.raw", getpid());
+	snprintf(out2, sizeof(out2), "/tmp/ucphone-tone-2-%d.raw", getpid());
+	setenv("UCPHONE_TEST_A_IN", "/dev/zero", 1);
+	setenv("UCPHONE_TEST_A_OUT", out1, 1);
+	setenv("UCPHONE_TEST_B_IN", "/dev/zero", 1);
+	setenv("UCPHONE_TEST_B_OUT", out2, 1);
+	snprintf(cfg.playback, sizeof(cfg.playback), "ucphone_test_a_play");
+	snprintf(cfg.capture, sizeof(cfg.capture), "ucphone_test_a_cap");
+	ASSERT_EQ(0, media_engine_new(&cfg, &e));
+	EXPECT_EQ(-EINVAL, media_engine_tone(e, __MEDIA_TONE_LAST));
+	ASSERT_EQ(0, media_engine_tone(e, MEDIA_TONE_DIAL));
+	usleep(1000 * 1000);
+	ASSERT_EQ(0, media_engine_set_audio(e, "ucphone_test_b_play", "ucphone_test_b_cap"));
+	usleep(1000 * 1000);
+	ASSERT_EQ(0, media_engine_tone(e, MEDIA_TONE_NONE));
+	usleep(100 * 1000);
+	EXPECT_STREQ("dial", media_tone_name(MEDIA_TONE_DIAL));
+	media_engine_free(e);
+	share1 = tone_share(out1, 350, 440, &rms1);
+	share2 = tone_share(out2, 350, 440, &rms2);
+	fprintf(stderr, "# dial tone: 350+440 Hz share %.3f (RMS %.0f) before the path "
+		"switch, %.3f (RMS %.0f) after\n", share1, rms1, share2, rms2);
+	EXPECT_GT(share1, 0.9);
+	EXPECT_GT(share2, 0.9);
+	/* -13 dBm0 per tone: about 2300 RMS each */
+	EXPECT_GT(rms1, 2000);
+	EXPECT_GT(rms2, 2000);
+	unlink(out1);
+	unlink(out2);
+}
+
 TEST_HARNESS_MAIN
