@@ -16,6 +16,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
@@ -466,6 +468,13 @@ int media_call_open(struct media_engine *e, struct media_call **out)
 			rc = -errno;
 			break;
 		}
+		/*
+		 * Receive stamps for jitter and RTT: the first SIOCGSTAMPNS
+		 * turns them on (and fails, nothing received yet). Not
+		 * SO_TIMESTAMPNS, which sends them as cmsgs recv() drops.
+		 */
+		ioctl(c->rtp_fd, SIOCGSTAMPNS, &(struct timespec){ 0 });
+		ioctl(c->rtcp_fd, SIOCGSTAMPNS, &(struct timespec){ 0 });
 		if (bind_port(c->rtp_fd, &e->cfg.local, port) == 0 &&
 		    bind_port(c->rtcp_fd, &e->cfg.local, (uint16_t)(port + 1)) == 0) {
 			c->rtp_port = port;
@@ -768,7 +777,7 @@ int media_call_stop(struct media_call *c)
 	rc = detach(c);
 	if (rc < 0)
 		return rc;
-	stream_send_bye(c, media_now_ns());
+	stream_send_bye(c);
 	free_flows(&c->s.rtp);
 	if (c->s.separate_rtcp)
 		free_flows(&c->s.rtcp);

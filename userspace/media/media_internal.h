@@ -151,7 +151,7 @@ void stream_tick(struct media_engine *e, struct media_call *c,
 void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */
-void stream_send_bye(struct media_call *c, uint64_t now_ns);
+void stream_send_bye(struct media_call *c);
 
 /* media_engine.c: events from the thread */
 void engine_emit(struct media_engine *e, const struct media_event *ev);
