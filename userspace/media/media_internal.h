@@ -87,6 +87,7 @@ struct stream {
 	uint32_t rng;
 
 	uint64_t start_ns;
+	uint64_t detached_ns;		/* when the last detach happened */
 	struct stream_stats st;
 	uint8_t pkt[PKT_MAX];
 };
@@ -106,6 +107,7 @@ enum cmd_type {
 	CMD_ATTACH,
 	CMD_DETACH,		/* acknowledged */
 	CMD_DTMF,
+	CMD_PARAMS,		/* direction, ptime, events: applied in place */
 	CMD_TONE,
 	CMD_SET_AUDIO,		/* acknowledged; old PCMs come back */
 	CMD_QUIT,
@@ -117,6 +119,7 @@ struct cmd {
 	struct dtmf_req dtmf;
 	enum media_tone tone;
 	struct media_audio audio;
+	struct media_stream_params params;
 };
 
 #define CMD_SLOTS 64

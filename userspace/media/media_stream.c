@@ -376,17 +376,34 @@ void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns
 	struct stream *s = &c->s;
 
 	(void)e;
+	if (s->detached_ns) {
+		/*
+		 * Re-attached after an update: the timeline went on while the
+		 * stream was off the thread, so the timestamp and the playout
+		 * point skip what was missed (the far end conceals a loss,
+		 * not a shift).
+		 */
+		uint64_t frames = (now_ns - s->detached_ns) / 20000000ULL;
+		int16_t scratch[JBUF_BLOCK];
+
+		if (frames > 50)
+			frames = 50;
+		s->ts += (uint32_t)frames * MEDIA_FRAME;
+		for (uint64_t i = 0; i < frames * (MEDIA_FRAME / JBUF_BLOCK); i++)
+			jbuf_get_block(&s->jb, scratch);
+	} else {
+		schedule_rtcp(s, now_ns, true);
+	}
 	s->last_rx_ns = now_ns;
 	s->last_send_ns = 0;
 	s->txfill = 0;
-	schedule_rtcp(s, now_ns, true);
 }
 
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns)
 {
 	(void)e;
-	(void)now_ns;
 	c->s.txfill = 0;
+	c->s.detached_ns = now_ns;
 }
 
 void stream_send_bye(struct media_call *c)
