@@ -180,6 +180,7 @@ static void frame(struct media_engine *e)
 		media_audio_stop(&e->audio);
 		thread_error(e, rc);
 	}
+	atomic_store_explicit(&e->xruns, e->audio.xruns, memory_order_relaxed);
 	used = alloc_count_thread() - a0;
 	for (unsigned int i = 0; i < e->n_active; i++)
 		atomic_fetch_add_explicit(&e->active[i]->s.st.thread_allocs, used,
@@ -841,7 +842,7 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);
-	o->xruns = c->engine->audio.xruns;
+	o->xruns = atomic_load_explicit(&c->engine->xruns, memory_order_relaxed);
 	o->send_jitter_max_us = atomic_load(&st->send_jitter_max_us);
 	o->srtp = c->started && c->s.p.srtp;
 	o->suite = c->s.p.suite;

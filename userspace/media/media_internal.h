@@ -135,6 +135,7 @@ struct media_engine {
 	struct cmd cmd_mem[CMD_SLOTS];
 	struct media_event evt_mem[EVT_SLOTS];
 	_Atomic bool evt_overflow;
+	_Atomic uint64_t xruns;		/* the thread's audio.xruns, published */
 	uint32_t next_call_id;
 	uint16_t next_port;
 
