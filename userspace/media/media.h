@@ -168,8 +168,9 @@ int media_engine_tone(struct media_engine *engine, enum media_tone tone);
 
 /*
  * Opens the sockets for one call: an RTP socket bound to a free even port
- * in the range and an RTCP socket on port + 1 (closed again when rtcp-mux
- * is agreed). Nothing is sent until media_call_start(). 0 or -errno.
+ * in the range and an RTCP socket on port + 1 (kept while rtcp-mux is
+ * agreed, for a re-INVITE that drops it). Nothing is sent until
+ * media_call_start(). 0 or -errno.
  */
 int media_call_open(struct media_engine *engine, struct media_call **out);
 uint32_t media_call_id(const struct media_call *call);	/* never 0 */
@@ -180,7 +181,8 @@ uint16_t media_call_rtcp_port(const struct media_call *call);
  * Starts the stream as negotiated: SRTP contexts on the sockets (kernel
  * or libsrtp2), codec, jitter buffer, a random SSRC, sequence number and
  * timestamp (RFC 3550 5.1). -EOPNOTSUPP: codec or suite not available;
- * -EALREADY: already started (use media_call_update()).
+ * -EALREADY: already started (use media_call_update()); -EBUSY:
+ * MEDIA_CALLS_MAX streams already run.
  */
 int media_call_start(struct media_call *call,
 		     const struct media_stream_params *params);

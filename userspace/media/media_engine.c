@@ -659,10 +659,15 @@ static int stream_setup(struct media_call *c, const struct media_stream_params *
 static int attach(struct media_call *c)
 {
 	struct cmd cmd = { .type = CMD_ATTACH, .call = c };
-	int rc = send_cmd(c->engine, &cmd);
+	int rc;
 
-	if (rc == 0)
+	if (c->engine->n_attached >= MEDIA_CALLS_MAX)
+		return -EBUSY;
+	rc = send_cmd(c->engine, &cmd);
+	if (rc == 0) {
 		c->attached = true;
+		c->engine->n_attached++;
+	}
 	return rc;
 }
 
@@ -680,6 +685,7 @@ static int detach(struct media_call *c)
 	if (rc < 0)
 		return rc;
 	c->attached = false;
+	c->engine->n_attached--;
 	return 0;
 }
 
@@ -865,8 +871,14 @@ void media_call_close(struct media_call *c)
 {
 	if (!c)
 		return;
-	if (c->started)
-		media_call_stop(c);
+	if (c->started && media_call_stop(c) < 0 && c->attached) {
+		/*
+		 * The media thread did not let go of the call (wedged in a
+		 * device): its memory and sockets stay rather than be freed
+		 * under it.
+		 */
+		return;
+	}
 	close(c->rtp_fd);
 	close(c->rtcp_fd);
 	explicit_bzero(c, sizeof(*c));

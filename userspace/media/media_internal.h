@@ -137,6 +137,7 @@ struct media_engine {
 	_Atomic bool evt_overflow;
 	_Atomic uint64_t xruns;		/* the thread's audio.xruns, published */
 	uint32_t next_call_id;
+	unsigned int n_attached;	/* main loop's count of attached calls */
 	uint16_t next_port;
 
 	/* the thread's own */
