@@ -51,7 +51,7 @@ static void loopback(struct sockaddr_storage *ss)
 }
 
 static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
-		     enum srtp_flow_mode mode)
+		     enum srtp_flow_mode mode, bool rtcp_mux)
 {
 	struct media_engine_config cfg = { 0 };
 	struct sdp_config sc = { 0 };
@@ -82,7 +82,7 @@ static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
 	sc.codecs[1] = MEDIA_CODEC_PCMA;
 	sc.n_codecs = 2;
 	sc.tel_event = true;
-	sc.rtcp_mux = true;
+	sc.rtcp_mux = rtcp_mux;
 	return sdp_neg_new(&ph->neg, &sc);
 }
 
@@ -209,8 +209,9 @@ static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy pol
 	setenv("UCPHONE_TEST_B_IN", "/dev/zero", 1);
 	setenv("UCPHONE_TEST_B_OUT", b_out, 1);
 
-	ASSERT_EQ(0, phone_new(&a, 'a', policy, mode));
-	ASSERT_EQ(0, phone_new(&b, 'b', policy, mode));
+	/* the OCS-like MKI call also keeps RTCP on its own port (no rtcp-mux) */
+	ASSERT_EQ(0, phone_new(&a, 'a', policy, mode, !mki));
+	ASSERT_EQ(0, phone_new(&b, 'b', policy, mode, !mki));
 	ASSERT_EQ(0, sdp_neg_offer(a.neg, offer, sizeof(offer), &olen, &err));
 	ASSERT_EQ(0, sdp_neg_offer_received(b.neg, offer, olen, answer, sizeof(answer),
 					    &alen, &pb, &err)) TH_LOG("%s", err.reason);
@@ -321,6 +322,9 @@ static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy pol
 	unlink(b_out);
 
 	EXPECT_TRUE(updated);
+	/* both ends' first report (1.0-3.1 s in) arrived */
+	EXPECT_GT(sa.rtcp_rx, 0);
+	EXPECT_GT(sb.rtcp_rx, 0);
 	EXPECT_GT(sa.tx_packets, ssrc_before);
 	EXPECT_GT(sa.tx_packets, CALL_MS / 20 * 8 / 10);
 	EXPECT_GT(sb.rx_packets, CALL_MS / 20 * 7 / 10);
