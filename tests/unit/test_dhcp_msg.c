@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dhcp_msg.h"
 #include "kselftest_harness.h"
@@ -181,6 +182,53 @@ TEST(bad_119_loses_nothing_else)
 	EXPECT_EQ(0, r.n_search);
 	EXPECT_TRUE(r.bad_options & DHCP_BAD_SEARCH);
 	EXPECT_STREQ("corp.test", r.domain);
+}
+
+/*
+ * A name that opens with a pointer to its own first byte: refused at once.
+ * No label is read before the jump, so only the bound on the pointer's
+ * target stops the walk; a wrong bound would spin on one packet. The
+ * child's own alarm turns a spin into a failure in 2 s, not the harness's
+ * 30 s.
+ */
+TEST(pointer_to_offset_zero_is_refused_at_once)
+{
+	char out[DHCP_NAME_MAX][DHCP_NAME_MAX];
+	static const uint8_t at_zero[] = { 0xc0, 0x00 };
+	/* the same after a good name: the pointer's own offset */
+	static const uint8_t at_self[] = { 1, 'a', 0, 0xc0, 0x03 };
+	/* option 120: offsets count from the encoding byte */
+	static const uint8_t sip_self[] = { 0, 0xc0, 0x01 };
+	struct dhcp_sip_servers sip;
+	uint8_t buf[1500];
+	struct dhcp_reply r;
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK), pos = 0;
+	unsigned int n = 7;
+
+	alarm(2);
+	EXPECT_EQ(-EINVAL, dns_name_decode(at_zero, sizeof(at_zero), &pos,
+					   out[0]));
+	EXPECT_EQ(0, pos);
+	EXPECT_EQ(-EINVAL, dhcp_decode_search(at_zero, sizeof(at_zero), out, 16,
+					      &n));
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(-EINVAL, dhcp_decode_search(at_self, sizeof(at_self), out, 16,
+					      &n));
+	EXPECT_EQ(-EINVAL, dhcp_decode_sip(sip_self, sizeof(sip_self), &sip));
+	EXPECT_FALSE(sip.present);
+
+	/* in a whole ACK: 119 dropped, the domain and the lease kept */
+	len = add(buf, len, 119, at_zero, sizeof(at_zero));
+	len = add(buf, len, 15, "corp.test", 9);
+	len = add(buf, len, 51, "\0\0\x0e\x10", 4);
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	EXPECT_EQ(0, r.n_search);
+	EXPECT_TRUE(r.bad_options & DHCP_BAD_SEARCH);
+	EXPECT_STREQ("corp.test", r.domain);
+	EXPECT_EQ(3600, r.lease_time);
+	alarm(0);
 }
 
 TEST(sip_servers_as_addresses)
