@@ -270,6 +270,54 @@ TEST(ms_uc_any_order_with_or_without_ff)
 		(const uint8_t *)"\x02\x01h\x03\x01w\x04\x01x\x05\x01/", 12, &uc));
 }
 
+/*
+ * Sub-options the phone does not read (codes other than 1-5) before, between
+ * and after the ones it does, with pad bytes: skipped whole, value and all.
+ * Their values hold bytes that read like sub-options 2 and 5, so a parser
+ * that stepped over the code alone, or stopped at them, would not find the
+ * URL below.
+ */
+TEST(ms_uc_skips_foreign_sub_options_and_pads)
+{
+	static const char v[] =
+		"\x00\x00"
+		"\x06\x06" "\x05\x01/\x02\x01x"
+		"\x01\x0c" "MS-UC-Client"
+		"\xfa\x00"
+		"\x02\x05" "https"
+		"\x00"
+		"\x2b\x04" "\x03\x02" "ab"
+		"\x03\x0d" "web.corp.test"
+		"\x00\x00\x00"
+		"\x04\x03" "443"
+		"\x07\x03" "\x05\x01/"
+		"\x05\x25/CertProv/CertProvisioningService.svc"
+		"\x80\x02" "\xff\xff"
+		"\x00"
+		"\xff";
+	uint8_t buf[1500];
+	struct dhcp_ms_uc uc;
+	struct dhcp_reply r;
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK);
+
+	ASSERT_EQ(0, dhcp_decode_ms_uc((const uint8_t *)v, sizeof(v) - 1, &uc));
+	EXPECT_TRUE(uc.present);
+	EXPECT_STREQ("MS-UC-Client", uc.identifier);
+	EXPECT_STREQ("web.corp.test", uc.fqdn);
+	EXPECT_STREQ("https://web.corp.test:443/CertProv/CertProvisioningService.svc",
+		     uc.url);
+
+	/* the same through a whole ACK, nothing reported bad */
+	len = add(buf, len, 43, v, sizeof(v) - 1);
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	ASSERT_TRUE(r.ms_uc.present);
+	EXPECT_STREQ("https://web.corp.test:443/CertProv/CertProvisioningService.svc",
+		     r.ms_uc.url);
+	EXPECT_EQ(0, r.bad_options);
+}
+
 TEST(overloaded_file_field_is_read)
 {
 	uint8_t buf[1500], ov = 1;
