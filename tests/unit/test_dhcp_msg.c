@@ -405,6 +405,109 @@ TEST(repeated_lease_time_takes_the_shortest)
 	EXPECT_EQ(0, r.t1);
 }
 
+/* An ACK with option 51 and, where given, 58 and 59; times in seconds. */
+static void lease_ack(uint32_t lease, uint32_t t1, uint32_t t2,
+		      struct dhcp_reply *r)
+{
+	uint8_t buf[1500], v[4];
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK);
+	const uint32_t opts[][2] = { { 51, lease }, { 58, t1 }, { 59, t2 } };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!opts[i][1])
+			continue;
+		v[0] = (uint8_t)(opts[i][1] >> 24);
+		v[1] = (uint8_t)(opts[i][1] >> 16);
+		v[2] = (uint8_t)(opts[i][1] >> 8);
+		v[3] = (uint8_t)opts[i][1];
+		len = add(buf, len, (uint8_t)opts[i][0], v, 4);
+	}
+	buf[len++] = 255;
+	memset(r, 0xa5, sizeof(*r));
+	if (dhcp_parse(buf, len, r, &why) < 0)
+		memset(r, 0, sizeof(*r));
+}
+
+/*
+ * RFC 2131 4.4.5: without options 58 and 59 the phone renews at 0.5 and
+ * rebinds at 0.875 of the lease. dnsmasq always sends both, so only this
+ * test sees the defaults.
+ */
+TEST(lease_times_without_58_59_are_half_and_seven_eighths)
+{
+	struct dhcp_lease_times t;
+	struct dhcp_reply r;
+
+	lease_ack(1000, 0, 0, &r);
+	ASSERT_EQ(1000, r.lease_time);
+	ASSERT_EQ(0, r.t1);
+	ASSERT_EQ(0, r.t2);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(500, t.renew);
+	EXPECT_EQ(875, t.rebind);
+	EXPECT_EQ(1000, t.expiry);
+
+	/* the testbed's short lease, and one that does not divide evenly */
+	lease_ack(20, 0, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(10, t.renew);
+	EXPECT_EQ(17, t.rebind);
+	EXPECT_EQ(20, t.expiry);
+	lease_ack(7, 0, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(3, t.renew);
+	EXPECT_EQ(6, t.rebind);
+
+	/* "infinite" (0xffffffff): 7/8 without wrapping */
+	lease_ack(0xffffffffu, 0, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(2147483647u, t.renew);
+	EXPECT_EQ(3758096383u, t.rebind);
+	EXPECT_EQ(0xffffffffu, t.expiry);
+
+	/* no option 51 at all: an hour */
+	lease_ack(0, 0, 0, &r);
+	ASSERT_EQ(0, r.lease_time);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(1800, t.renew);
+	EXPECT_EQ(3150, t.rebind);
+	EXPECT_EQ(3600, t.expiry);
+}
+
+TEST(lease_times_follow_58_59_inside_the_lease)
+{
+	struct dhcp_lease_times t;
+	struct dhcp_reply r;
+
+	lease_ack(1000, 300, 600, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(300, t.renew);
+	EXPECT_EQ(600, t.rebind);
+
+	/* one of the two sent: the other at its default */
+	lease_ack(1000, 300, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(300, t.renew);
+	EXPECT_EQ(875, t.rebind);
+	lease_ack(1000, 0, 950, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(500, t.renew);
+	EXPECT_EQ(950, t.rebind);
+
+	/* at or past the lease's end: ignored */
+	lease_ack(1000, 1000, 2000, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(500, t.renew);
+	EXPECT_EQ(875, t.rebind);
+
+	/* T2 before T1: rebinding waits for renewing */
+	lease_ack(1000, 900, 100, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(900, t.renew);
+	EXPECT_EQ(900, t.rebind);
+}
+
 TEST(mask_prefix)
 {
 	EXPECT_EQ(24, dhcp_mask_prefix(htonl(0xffffff00)));
