@@ -13,6 +13,7 @@ set -uo pipefail
 trap cleanup EXIT
 echo "TAP version 13"
 
+kam0=$(wc -l < "$TB_KAMAILIO_LOG")
 daemon_start
 check "ucphonectl signin accepted" signin
 check "signs in: registered on the first SRV target" sip_is registered 40
@@ -29,6 +30,14 @@ check "provisioning: Device Update URL kept" \
 check "provisioning: voicemail URI and primary SMTP address kept" \
   test "$(js '[.sip.provisioning.values.voicemailUri, .sip.provisioning.values.primarySmtpAddress] | @tsv')" = \
   "$(printf 'sip:alice@corp.test;opaque=app:voicemail\t%s' "$TB_USER_SMTP")"
+# kamailio compares each credentials' digest uri with the Request-URI (the bed's config)
+digest_uri_ok() {
+  local new; new=$(tail -n "+$((kam0 + 1))" "$TB_KAMAILIO_LOG" | grep " from $PHONE_IP:")
+  ! grep -q 'DIGEST-URI-MISMATCH' <<<"$new" &&
+    grep -q "DIGEST-URI-OK REGISTER sip:${TB_USER_ADDRESS#*@} " <<<"$new" &&
+    grep -q "DIGEST-URI-OK SUBSCRIBE sip:$TB_USER_ADDRESS " <<<"$new"
+}
+check "Digest uri= is the Request-URI: REGISTER sip:<domain>, SUBSCRIBE sip:<address>" digest_uri_ok
 epid=$(js .sip.epid)
 uuid=$(python3 -c "import uuid,sys; print(uuid.uuid5(uuid.UUID('fcacfb03-8a73-46ef-91b1-e5ebeeaba4fe'), sys.argv[1]))" "$epid")
 check "OCS: epid is 10 hex digits, +sip.instance is its v5 UUID in the Contact" \

@@ -21,6 +21,11 @@ check "ucphonectl signin accepted" signin
 check "registration fails" sip_is failed 40
 check "status says exactly \"Cannot validate server certificate\"" \
   test "$(js '[.sip.error, .sip.status_text] | @tsv')" = "$(printf 'Cannot validate server certificate\tCannot validate server certificate')"
+# the text a person reads: `ucphonectl status` without --json
+human_has() { ctl status | grep -qxF -- "$1"; }
+check "ucphonectl status (text) says it on the registration line" \
+  human_has "sip:          Cannot validate server certificate (failed)"
+check "and on its error line" human_has "sip error:    Cannot validate server certificate"
 check "the daemon's log says it too" grep -qF 'error="Cannot validate server certificate"' "$W/daemon.log"
 check "kamailio received no REGISTER" test "$(registers "$TB_KAMAILIO_LOG")" -eq "$c1"
 check "and no other SIP request from the phone" test "$(js .sip.transport.requests_sent)" -eq 0
@@ -29,6 +34,13 @@ check "the second registrar none either" test "$(registers "$TB_KAMAILIO2_LOG")"
 "$TB_KAMAILIO_SH" trusted >/dev/null
 check "the bed's certificate back: signs in on its next retry" sip_is registered 30
 check "and the error is gone" test "$(js '.sip.error // "none"')" = none
+registered_text() {
+  local t; t=$(ctl status)
+  grep -qxF "sip:          Registered (registered)" <<<"$t" &&
+    grep -qE "^registrar:    $TB_SIP_HOST:5061, expires [0-9]+ s \([0-9]+ s left\)$" <<<"$t" &&
+    ! grep -q "Cannot validate" <<<"$t"
+}
+check "ucphonectl status (text): Registered, the registrar and its expiry, no error" registered_text
 daemon_stop
 
 echo "1..$n"

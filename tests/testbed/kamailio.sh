@@ -10,6 +10,12 @@
 #   kamailio.sh untrusted   restart sip with a sip.corp.test certificate from a throw-away
 #                           CA (pki/untrusted-ca.pem) that no directory publishes
 #   kamailio.sh trusted     restart sip with its own certificate (the bed's default)
+#   kamailio.sh max-expires N   sip grants at most N s from now on (registrar max_expires,
+#                           set at run time over its ctl socket; min_expires follows down
+#                           to N); 0 puts the bed's defaults back (no cap, 60 s minimum)
+#   kamailio.sh ttl USER    seconds left on USER's longest-lived binding in sip's location
+#                           table, 0 when it has none (or only lapsed ones)
+#   kamailio.sh forget USER drop USER's bindings from sip's location table
 # Logs are appended across restarts: tests count lines (e.g. "REQ REGISTER") before/after.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -113,7 +119,27 @@ switch_cert() {
   do_start sip
 }
 
-usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob | untrusted | trusted" >&2; exit 2; }
+# kamcmd ARGS...: an RPC to sip over its ctl socket (kamailio.cfg.in)
+kamcmd_sip() { kamcmd -s "unix:$(run_dir sip)/ctl.sock" "$@"; }
+
+max_expires() {
+  if [ "$1" -eq 0 ]; then
+    kamcmd_sip cfg.seti registrar max_expires 0 >/dev/null
+    kamcmd_sip cfg.seti registrar min_expires 60 >/dev/null
+  else
+    # below the minimum the registrar would raise the lifetime again
+    kamcmd_sip cfg.seti registrar min_expires "$(( $1 < 60 ? $1 : 60 ))" >/dev/null
+    kamcmd_sip cfg.seti registrar max_expires "$1" >/dev/null
+  fi
+}
+
+# ul.lookup lists the AOR's contacts with "Expires: <seconds left>" (or a word once lapsed)
+ttl() {
+  kamcmd_sip ul.lookup location "$1@$TB_DOMAIN" 2>/dev/null |
+    awk '$1 == "Expires:" && $2 ~ /^[0-9]+$/ && $2 > m { m = $2 } END { print m + 0 }'
+}
+
+usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob | untrusted | trusted | max-expires N | ttl USER | forget USER" >&2; exit 2; }
 
 case ${1:-} in
   start|stop|restart)
@@ -125,5 +151,8 @@ case ${1:-} in
     esac ;;
   untrusted) switch_cert sip-untrusted ;;
   trusted) switch_cert sip ;;
+  max-expires) [[ ${2:-} =~ ^[0-9]+$ ]] || usage; max_expires "$2" ;;
+  ttl) [ -n "${2:-}" ] || usage; ttl "$2" ;;
+  forget) [ -n "${2:-}" ] || usage; kamcmd_sip ul.rm location "$2@$TB_DOMAIN" >/dev/null 2>&1 || true ;;
   *) usage ;;
 esac

@@ -16,6 +16,12 @@ elif ! alive baresip-bob; then
   echo "restore: starting bob"
   "$TB_DIR/kamailio.sh" start bob
 fi
+# a registration lifetime cap left by a test (kamailio.sh max-expires)
+cap=$(alive kamailio && kamcmd -s "unix:$TB_RUN/kamailio/ctl.sock" cfg.get registrar max_expires 2>/dev/null || true)
+if [[ $cap =~ ^[0-9]+$ ]] && [ "$cap" != 0 ]; then
+  echo "restore: sip grants the lifetimes asked for again"
+  "$TB_DIR/kamailio.sh" max-expires 0
+fi
 if ! alive kamailio2; then
   echo "restore: starting sip2"
   "$TB_DIR/kamailio.sh" start sip2

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "lib/dhcp/dhcp_msg.h"
@@ -183,6 +184,53 @@ TEST(bad_119_loses_nothing_else)
 	EXPECT_STREQ("corp.test", r.domain);
 }
 
+/*
+ * A name that opens with a pointer to its own first byte: refused at once.
+ * No label is read before the jump, so only the bound on the pointer's
+ * target stops the walk; a wrong bound would spin on one packet. The
+ * child's own alarm turns a spin into a failure in 2 s, not the harness's
+ * 30 s.
+ */
+TEST(pointer_to_offset_zero_is_refused_at_once)
+{
+	char out[DHCP_NAME_MAX][DHCP_NAME_MAX];
+	static const uint8_t at_zero[] = { 0xc0, 0x00 };
+	/* the same after a good name: the pointer's own offset */
+	static const uint8_t at_self[] = { 1, 'a', 0, 0xc0, 0x03 };
+	/* option 120: offsets count from the encoding byte */
+	static const uint8_t sip_self[] = { 0, 0xc0, 0x01 };
+	struct dhcp_sip_servers sip;
+	uint8_t buf[1500];
+	struct dhcp_reply r;
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK), pos = 0;
+	unsigned int n = 7;
+
+	alarm(2);
+	EXPECT_EQ(-EINVAL, dns_name_decode(at_zero, sizeof(at_zero), &pos,
+					   out[0]));
+	EXPECT_EQ(0, pos);
+	EXPECT_EQ(-EINVAL, dhcp_decode_search(at_zero, sizeof(at_zero), out, 16,
+					      &n));
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(-EINVAL, dhcp_decode_search(at_self, sizeof(at_self), out, 16,
+					      &n));
+	EXPECT_EQ(-EINVAL, dhcp_decode_sip(sip_self, sizeof(sip_self), &sip));
+	EXPECT_FALSE(sip.present);
+
+	/* in a whole ACK: 119 dropped, the domain and the lease kept */
+	len = add(buf, len, 119, at_zero, sizeof(at_zero));
+	len = add(buf, len, 15, "corp.test", 9);
+	len = add(buf, len, 51, "\0\0\x0e\x10", 4);
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	EXPECT_EQ(0, r.n_search);
+	EXPECT_TRUE(r.bad_options & DHCP_BAD_SEARCH);
+	EXPECT_STREQ("corp.test", r.domain);
+	EXPECT_EQ(3600, r.lease_time);
+	alarm(0);
+}
+
 TEST(sip_servers_as_addresses)
 {
 	static const uint8_t v[] = { 1, 10, 77, 0, 1, 10, 77, 0, 2 };
@@ -220,6 +268,54 @@ TEST(ms_uc_any_order_with_or_without_ff)
 		14, &uc));
 	EXPECT_EQ(-EINVAL, dhcp_decode_ms_uc(
 		(const uint8_t *)"\x02\x01h\x03\x01w\x04\x01x\x05\x01/", 12, &uc));
+}
+
+/*
+ * Sub-options the phone does not read (codes other than 1-5) before, between
+ * and after the ones it does, with pad bytes: skipped whole, value and all.
+ * Their values hold bytes that read like sub-options 2 and 5, so a parser
+ * that stepped over the code alone, or stopped at them, would not find the
+ * URL below.
+ */
+TEST(ms_uc_skips_foreign_sub_options_and_pads)
+{
+	static const char v[] =
+		"\x00\x00"
+		"\x06\x06" "\x05\x01/\x02\x01x"
+		"\x01\x0c" "MS-UC-Client"
+		"\xfa\x00"
+		"\x02\x05" "https"
+		"\x00"
+		"\x2b\x04" "\x03\x02" "ab"
+		"\x03\x0d" "web.corp.test"
+		"\x00\x00\x00"
+		"\x04\x03" "443"
+		"\x07\x03" "\x05\x01/"
+		"\x05\x25/CertProv/CertProvisioningService.svc"
+		"\x80\x02" "\xff\xff"
+		"\x00"
+		"\xff";
+	uint8_t buf[1500];
+	struct dhcp_ms_uc uc;
+	struct dhcp_reply r;
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK);
+
+	ASSERT_EQ(0, dhcp_decode_ms_uc((const uint8_t *)v, sizeof(v) - 1, &uc));
+	EXPECT_TRUE(uc.present);
+	EXPECT_STREQ("MS-UC-Client", uc.identifier);
+	EXPECT_STREQ("web.corp.test", uc.fqdn);
+	EXPECT_STREQ("https://web.corp.test:443/CertProv/CertProvisioningService.svc",
+		     uc.url);
+
+	/* the same through a whole ACK, nothing reported bad */
+	len = add(buf, len, 43, v, sizeof(v) - 1);
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	ASSERT_TRUE(r.ms_uc.present);
+	EXPECT_STREQ("https://web.corp.test:443/CertProv/CertProvisioningService.svc",
+		     r.ms_uc.url);
+	EXPECT_EQ(0, r.bad_options);
 }
 
 TEST(overloaded_file_field_is_read)
@@ -307,6 +403,109 @@ TEST(repeated_lease_time_takes_the_shortest)
 	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
 	EXPECT_EQ(20, r.lease_time);
 	EXPECT_EQ(0, r.t1);
+}
+
+/* An ACK with option 51 and, where given, 58 and 59; times in seconds. */
+static void lease_ack(uint32_t lease, uint32_t t1, uint32_t t2,
+		      struct dhcp_reply *r)
+{
+	uint8_t buf[1500], v[4];
+	const char *why;
+	size_t len = reply_head(buf, DHCP_ACK);
+	const uint32_t opts[][2] = { { 51, lease }, { 58, t1 }, { 59, t2 } };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!opts[i][1])
+			continue;
+		v[0] = (uint8_t)(opts[i][1] >> 24);
+		v[1] = (uint8_t)(opts[i][1] >> 16);
+		v[2] = (uint8_t)(opts[i][1] >> 8);
+		v[3] = (uint8_t)opts[i][1];
+		len = add(buf, len, (uint8_t)opts[i][0], v, 4);
+	}
+	buf[len++] = 255;
+	memset(r, 0xa5, sizeof(*r));
+	if (dhcp_parse(buf, len, r, &why) < 0)
+		memset(r, 0, sizeof(*r));
+}
+
+/*
+ * RFC 2131 4.4.5: without options 58 and 59 the phone renews at 0.5 and
+ * rebinds at 0.875 of the lease. dnsmasq always sends both, so only this
+ * test sees the defaults.
+ */
+TEST(lease_times_without_58_59_are_half_and_seven_eighths)
+{
+	struct dhcp_lease_times t;
+	struct dhcp_reply r;
+
+	lease_ack(1000, 0, 0, &r);
+	ASSERT_EQ(1000, r.lease_time);
+	ASSERT_EQ(0, r.t1);
+	ASSERT_EQ(0, r.t2);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(500, t.renew);
+	EXPECT_EQ(875, t.rebind);
+	EXPECT_EQ(1000, t.expiry);
+
+	/* the testbed's short lease, and one that does not divide evenly */
+	lease_ack(20, 0, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(10, t.renew);
+	EXPECT_EQ(17, t.rebind);
+	EXPECT_EQ(20, t.expiry);
+	lease_ack(7, 0, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(3, t.renew);
+	EXPECT_EQ(6, t.rebind);
+
+	/* "infinite" (0xffffffff): 7/8 without wrapping */
+	lease_ack(0xffffffffu, 0, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(2147483647u, t.renew);
+	EXPECT_EQ(3758096383u, t.rebind);
+	EXPECT_EQ(0xffffffffu, t.expiry);
+
+	/* no option 51 at all: an hour */
+	lease_ack(0, 0, 0, &r);
+	ASSERT_EQ(0, r.lease_time);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(1800, t.renew);
+	EXPECT_EQ(3150, t.rebind);
+	EXPECT_EQ(3600, t.expiry);
+}
+
+TEST(lease_times_follow_58_59_inside_the_lease)
+{
+	struct dhcp_lease_times t;
+	struct dhcp_reply r;
+
+	lease_ack(1000, 300, 600, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(300, t.renew);
+	EXPECT_EQ(600, t.rebind);
+
+	/* one of the two sent: the other at its default */
+	lease_ack(1000, 300, 0, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(300, t.renew);
+	EXPECT_EQ(875, t.rebind);
+	lease_ack(1000, 0, 950, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(500, t.renew);
+	EXPECT_EQ(950, t.rebind);
+
+	/* at or past the lease's end: ignored */
+	lease_ack(1000, 1000, 2000, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(500, t.renew);
+	EXPECT_EQ(875, t.rebind);
+
+	/* T2 before T1: rebinding waits for renewing */
+	lease_ack(1000, 900, 100, &r);
+	dhcp_lease_times(&r, &t);
+	EXPECT_EQ(900, t.renew);
+	EXPECT_EQ(900, t.rebind);
 }
 
 TEST(mask_prefix)

@@ -187,6 +187,68 @@ TEST_F(wipe, links_are_removed_not_followed)
 	expect_no_leftovers(_metadata, self);
 }
 
+/*
+ * What a phone in service may hold besides plain files: hidden files and
+ * directories (names starting with '.' or ".."), trees several levels
+ * deep, empty directories, a FIFO and a link deep inside. All of it goes.
+ */
+static void fill_odd_tree(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(wipe) *self)
+{
+	static const char *const dirs[] = {
+		".trust", ".trust/.old", "trust", "trust/a", "trust/a/b",
+		"trust/a/b/c", "trust/a/b/c/d", "empty", "..dots", "calls",
+		"calls/.partial",
+	};
+	static const char *const files[] = {
+		".identity", ".trust/roots.pem", ".trust/.old/roots.pem.1",
+		"trust/a/b/c/d/deep.pem", "trust/a/.tmp-XXXX", "..hidden",
+		"..dots/.x", "calls/.partial/history.tmp",
+	};
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self->state, dirs[i]);
+		ASSERT_EQ(0, mkdir(path, 0700));
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		put_file(self->state, files[i], "state");
+		ASSERT_TRUE(exists(self->state, files[i]));
+	}
+	snprintf(path, sizeof(path), "%s/trust/a/b/fifo", self->state);
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	snprintf(path, sizeof(path), "%s/trust/a/b/c/escape", self->state);
+	ASSERT_EQ(0, symlink(self->outside, path));
+	/* a read-only directory with content */
+	snprintf(path, sizeof(path), "%s/.trust/.old", self->state);
+	ASSERT_EQ(0, chmod(path, 0500));
+	/* the fixture's three and seven more at the top */
+	ASSERT_EQ(10, count_entries(self->state));
+}
+
+TEST_F(wipe, hidden_files_and_nested_directories_are_all_gone)
+{
+	fill_odd_tree(_metadata, self);
+	ASSERT_EQ(0, wipe_state_dir(self->state, &self->log));
+	EXPECT_EQ(0, count_entries(self->state));
+	expect_no_leftovers(_metadata, self);
+	EXPECT_EQ(1, count_entries(self->outside));
+	EXPECT_EQ(0, wipe_recover(self->state, &self->log));
+}
+
+/* The same tree left half-wiped by a power cut: the next start deletes it. */
+TEST_F(wipe, hidden_and_nested_entries_are_purged_after_a_cut)
+{
+	fill_odd_tree(_metadata, self);
+	ASSERT_EQ(0, wipe_step_prepare(self->state, &self->log));
+	ASSERT_EQ(0, wipe_step_swap(self->state, &self->log));
+	EXPECT_EQ(0, count_entries(self->state));
+	EXPECT_TRUE(exists(self->root, ".state.wiped/.trust/.old/roots.pem.1"));
+	EXPECT_EQ(1, wipe_recover(self->state, &self->log));
+	EXPECT_EQ(0, count_entries(self->state));
+	expect_no_leftovers(_metadata, self);
+}
+
 TEST_F(wipe, a_second_wipe_and_recover_are_harmless)
 {
 	ASSERT_EQ(0, wipe_state_dir(self->state, &self->log));

@@ -444,8 +444,7 @@ static int on_udp_drain(sd_event_source *s, int fd, uint32_t revents,
 static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 {
 	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
-	/* RFC 2131 requires option 51 in an ACK; [U] an hour without it. */
-	uint32_t lt = ack->lease_time ? ack->lease_time : 3600;
+	struct dhcp_lease_times t;
 	uint64_t now = now_usec();
 	bool was = c->have_lease;
 	bool changed = !was || c->lease.yiaddr != ack->yiaddr;
@@ -463,11 +462,10 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 	}
 	c->have_lease = true;
 	c->bound_mono_usec = now;
-	c->expiry_usec = now + (uint64_t)lt * USEC;
-	c->t1_usec = now + (uint64_t)(ack->t1 && ack->t1 < lt ? ack->t1 : lt / 2) * USEC;
-	c->t2_usec = now + (uint64_t)(ack->t2 && ack->t2 < lt ? ack->t2 : lt * 7 / 8) * USEC;
-	if (c->t2_usec < c->t1_usec)
-		c->t2_usec = c->t1_usec;
+	dhcp_lease_times(ack, &t);
+	c->expiry_usec = now + (uint64_t)t.expiry * USEC;
+	c->t1_usec = now + (uint64_t)t.renew * USEC;
+	c->t2_usec = now + (uint64_t)t.rebind * USEC;
 	set_state(c, DHCP_STATE_BOUND);
 	c->leases_granted++;
 	if (!c->first_bound_usec)
@@ -496,7 +494,7 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 		 LOG_STR("address", ip(ack->yiaddr, a)),
 		 LOG_UINT("prefix", ack->prefix_len),
 		 LOG_STR("server", ip(ack->server_id, s)),
-		 LOG_UINT("lease_s", lt),
+		 LOG_UINT("lease_s", t.expiry),
 		 LOG_UINT("link_to_bound_ms", was ? 0 :
 			  (now - c->link_up_usec) / 1000));
 	if (ack->bad_options)

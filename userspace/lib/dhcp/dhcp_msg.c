@@ -241,6 +241,19 @@ int dns_name_decode(const uint8_t *data, size_t len, size_t *pos,
 	return 0;
 }
 
+void dhcp_lease_times(const struct dhcp_reply *ack, struct dhcp_lease_times *t)
+{
+	uint32_t lt = ack->lease_time ? ack->lease_time : 3600;
+
+	t->expiry = lt;
+	t->renew = ack->t1 && ack->t1 < lt ? ack->t1 : lt / 2;
+	/* 64-bit: 7/8 of a lease over 2^32/7 s (0xffffffff is "infinite") */
+	t->rebind = ack->t2 && ack->t2 < lt ? ack->t2 :
+		    (uint32_t)((uint64_t)lt * 7 / 8);
+	if (t->rebind < t->renew)
+		t->rebind = t->renew;
+}
+
 int dhcp_decode_search(const uint8_t *opt, size_t len,
 		       char out[][DHCP_NAME_MAX], unsigned int max,
 		       unsigned int *count)

@@ -140,6 +140,21 @@ int dhcp_decode_ms_uc(const uint8_t *opt, size_t len, struct dhcp_ms_uc *uc);
 int dns_name_decode(const uint8_t *data, size_t len, size_t *pos,
 		    char out[DHCP_NAME_MAX]);
 
+/* When a lease's timers fire, in seconds after its ACK. */
+struct dhcp_lease_times {
+	uint32_t renew;		/* T1: RENEWING, unicast to the server */
+	uint32_t rebind;	/* T2: REBINDING, broadcast */
+	uint32_t expiry;	/* the address is given up */
+};
+
+/*
+ * The timers of the lease an ACK grants (RFC 2131 4.4.5): options 58 and 59
+ * as sent when they fall inside the lease, else 0.5 and 0.875 of it; T2
+ * never before T1. RFC 2131 requires option 51 in an ACK; [U] an hour
+ * without it.
+ */
+void dhcp_lease_times(const struct dhcp_reply *ack, struct dhcp_lease_times *t);
+
 /* Prefix length of a contiguous netmask, or -1. */
 int dhcp_mask_prefix(uint32_t mask_be);
 

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `ucphonectl status` as a person reads it (userspace/ctl/format_status.c):
+ * the registration line and the seed's "Cannot validate server certificate"
+ * from status results shaped like the daemon's (tests/integration
+ * signin-untrusted.sh reads the same lines from a real daemon).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "format.h"
+#include "kselftest_harness.h"
+
+/* The lease part every status of a phone on the network has. */
+#define STATUS_DHCP \
+	"\"dhcp\": {\"interface\": \"eth0\", \"state\": \"bound\"," \
+	" \"address\": \"10.77.0.150\", \"prefix\": 24, \"server\": \"10.77.0.1\"," \
+	" \"lease_s\": 3600, \"expires_in_s\": 3590, \"routers\": [\"10.77.0.1\"]," \
+	" \"domain\": \"corp.test\", \"sip_servers\": []}"
+
+/* What `ucphonectl status` prints for the JSON text status. */
+static char *render(const char *status)
+{
+	struct json_object *o = json_tokener_parse(status);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!o)
+		return NULL;
+	f = open_memstream(&text, &len);
+	if (!f) {
+		json_object_put(o);
+		return NULL;
+	}
+	ctl_print_status(f, o);
+	fclose(f);
+	json_object_put(o);
+	return text;
+}
+
+/* Whether text holds line as one whole line. */
+static int has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, line, n) && (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+TEST(registered_shows_the_state_and_the_binding)
+{
+	char *t = render("{" STATUS_DHCP ", \"sip\": {\"state\": \"registered\","
+			 " \"status_text\": \"Registered\","
+			 " \"registrar\": \"sip.corp.test:5061\", \"expires\": 3600,"
+			 " \"expires_in_s\": 1799}}");
+
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(has_line(t, "sip:          Registered (registered)"))
+		TH_LOG("%s", t);
+	EXPECT_TRUE(has_line(t, "registrar:    sip.corp.test:5061, expires 3600 s (1799 s left)"))
+		TH_LOG("%s", t);
+	EXPECT_EQ(NULL, strstr(t, "sip error:"));
+	free(t);
+}
+
+TEST(untrusted_registrar_shows_the_seed_text)
+{
+	char *t = render("{" STATUS_DHCP ", \"sip\": {\"state\": \"failed\","
+			 " \"status_text\": \"Cannot validate server certificate\","
+			 " \"error\": \"Cannot validate server certificate\","
+			 " \"registrar\": \"sip.corp.test:5061\"}}");
+
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(has_line(t, "sip:          Cannot validate server certificate (failed)"))
+		TH_LOG("%s", t);
+	EXPECT_TRUE(has_line(t, "sip error:    Cannot validate server certificate"))
+		TH_LOG("%s", t);
+	EXPECT_TRUE(has_line(t, "registrar:    sip.corp.test:5061")) TH_LOG("%s", t);
+	free(t);
+}
+
+/* A registrar's text with control characters stays on its own line. */
+TEST(hostile_status_text_stays_one_line)
+{
+	char *t = render("{" STATUS_DHCP ", \"sip\": {\"state\": \"failed\","
+			 " \"status_text\": \"x\\nsip:          Registered\\u001b[2J\"}}");
+
+	ASSERT_NE(NULL, t);
+	EXPECT_FALSE(has_line(t, "sip:          Registered")) TH_LOG("%s", t);
+	EXPECT_EQ(NULL, strchr(t, '\033'));
+	free(t);
+}
+
+TEST_HARNESS_MAIN
