@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "format.h"
+#include "ctl/format.h"
 #include "kselftest_harness.h"
 
 /* The lease part every status of a phone on the network has. */
