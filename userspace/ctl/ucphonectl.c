@@ -59,7 +59,8 @@ static void usage(FILE *out)
 		"  signout   forget the sign-in identity\n"
 		"  reload    read the daemon's configuration file again\n"
 		"  help      print this help\n"
-		"  version   print ucphonectl's version\n"
+		"  version   the phone's software version (the daemon's) and\n"
+		"            ucphonectl's\n"
 		"Other commands are passed to the daemon as they are.\n"
 		"\n"
 		"Options:\n"
@@ -278,6 +279,66 @@ static int cmd_status(struct ctl *ctl)
 	return EXIT_OK;
 }
 
+/* A member of obj, or NULL. */
+static struct json_object *member(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+
+	return json_object_object_get_ex(obj, key, &v) ? v : NULL;
+}
+
+/*
+ * ucphonectl's own version, then the running daemon's: the phone's
+ * software version is the one ucphoned reports in info.
+ */
+static int cmd_version(struct ctl *ctl)
+{
+	struct json_object *info = NULL, *daemon, *kernel, *out, *own;
+	int ret;
+
+	if (!ctl->json) {
+		printf("ucphonectl %s (UAPI %d)\n", UCPHONE_VERSION,
+		       UCPHONE_GENL_VERSION);
+		fflush(stdout);
+	}
+	ret = connect_daemon(ctl);
+	if (ret == EXIT_OK)
+		ret = call(ctl, "info", &info);
+	daemon = member(info, "daemon");
+	kernel = member(info, "kernel");
+	if (ctl->json) {
+		out = json_object_new_object();
+		own = json_object_new_object();
+		if (!out || !own) {
+			json_object_put(out);
+			json_object_put(own);
+			json_object_put(info);
+			return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+		}
+		json_object_object_add(own, "version",
+				       json_object_new_string(UCPHONE_VERSION));
+		json_object_object_add(own, "uapi",
+				       json_object_new_int(UCPHONE_GENL_VERSION));
+		json_object_object_add(out, "ucphonectl", own);
+		if (daemon)
+			json_object_object_add(out, "ucphoned",
+					       json_object_get(daemon));
+		print_json(out);
+		json_object_put(out);
+	} else if (daemon) {
+		printf("ucphoned %s (UAPI %d)\n",
+		       json_object_get_string(member(daemon, "version")),
+		       json_object_get_int(member(daemon, "uapi")));
+		if (json_object_get_boolean(member(kernel, "available")) &&
+		    member(kernel, "uapi"))
+			printf("ucphone.ko UAPI %d on Linux %s\n",
+			       json_object_get_int(member(kernel, "uapi")),
+			       json_object_get_string(member(kernel, "release")));
+	}
+	json_object_put(info);
+	return ret;
+}
+
 /* Blocks SIGINT and SIGTERM and returns a signalfd for them. */
 static int signal_fd(void)
 {
@@ -430,11 +491,6 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(command, "version") == 0) {
-		printf("ucphonectl %s (UAPI %d)\n", UCPHONE_VERSION,
-		       UCPHONE_GENL_VERSION);
-		return EXIT_OK;
-	}
 	/* The kernel's SRTP sessions: read from the kernel, daemon or not. */
 	if (strcmp(command, "srtp") == 0)
 		return ctl_srtp(ctl.json);
@@ -457,8 +513,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ucphonectl: out of memory\n");
 		return EXIT_UNREACHABLE;
 	}
-	ret = connect_daemon(&ctl);
-	if (ret == EXIT_OK) {
+	if (strcmp(command, "version") == 0)
+		ret = cmd_version(&ctl);
+	else
+		ret = connect_daemon(&ctl);
+	if (ret == EXIT_OK && strcmp(command, "version") != 0) {
 		if (strcmp(command, "info") == 0)
 			ret = cmd_info(&ctl);
 		else if (strcmp(command, "events") == 0)
