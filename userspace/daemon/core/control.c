@@ -14,6 +14,7 @@
 #include "core/control.h"
 #include "lib/control/control_proto.h"
 #include "trust/identity.h"
+#include "core/diag.h"
 #include "core/info.h"
 #include "core/reload.h"
 #include "lib/util/secret.h"
@@ -255,6 +256,9 @@ static int handle_request(struct control_client *c, const char *buf,
 		result = daemon_reload(ctl->d, error);
 		if (!result)
 			return client_reply(c, control_reply_new_error(error));
+		break;
+	case CONTROL_CMD_DIAG:
+		result = diag_build(ctl->d);
 		break;
 	case __CONTROL_CMD_COUNT:
 		break;

@@ -29,4 +29,10 @@ void signin_free(struct signin *s);
 /* The status "sip" section. */
 struct json_object *signin_status(const struct signin *s);
 
+/*
+ * The registrar's certificate chain as the last TLS handshake saw it
+ * (sip_transport_peer_chain()), or NULL before any.
+ */
+struct json_object *signin_registrar_chain(struct signin *s);
+
 #endif /* UCPHONED_SIGNIN_H */

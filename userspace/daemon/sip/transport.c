@@ -18,6 +18,7 @@
 
 #include "net/dns.h"
 #include "sip/transport.h"
+#include "trust/cert_info.h"
 
 #define SUBSYS "sip-tls"
 #define RX_MAX (SIP_MSG_MAX + 4)
@@ -63,6 +64,11 @@ struct sip_tls_transport {
 	char last_cert_error[420];
 	/* Kept until a handshake succeeds: other targets may fail otherwise. */
 	char cert_time_error[420];
+	/* The chain the last handshake saw, verified or refused. */
+	STACK_OF(X509) *peer_chain;
+	char peer_host[256];
+	uint16_t peer_port;
+	bool peer_verified;
 };
 
 static const char *const error_texts[] = {
@@ -399,6 +405,34 @@ static void set_local(struct sip_conn *c)
 		 (unsigned int)ntohs(sa.sin_port));
 }
 
+/* Keeps the chain of c's handshake for the troubleshooting bundle. */
+static void keep_peer_chain(struct sip_conn *c, STACK_OF(X509) *chain,
+			    bool verified)
+{
+	struct sip_tls_transport *t = c->t;
+	STACK_OF(X509) *copy = chain ? X509_chain_up_ref(chain) : NULL;
+
+	if (!copy)
+		return;
+	sk_X509_pop_free(t->peer_chain, X509_free);
+	t->peer_chain = copy;
+	snprintf(t->peer_host, sizeof(t->peer_host), "%s", c->host);
+	t->peer_port = c->port;
+	t->peer_verified = verified;
+}
+
+/* A chain the store refuses is kept too: that is the one to look at. */
+static int on_verify(int ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+					      SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct sip_conn *c = ssl ? SSL_get_app_data(ssl) : NULL;
+
+	if (!ok && c)
+		keep_peer_chain(c, X509_STORE_CTX_get0_untrusted(store), false);
+	return ok;
+}
+
 static int start_handshake(struct sip_conn *c)
 {
 	X509_VERIFY_PARAM *param;
@@ -410,12 +444,13 @@ static int start_handshake(struct sip_conn *c)
 	SSL_CTX_set_min_proto_version(c->ssl_ctx, TLS1_2_VERSION);
 	SSL_CTX_set1_cert_store(c->ssl_ctx, c->store);
 	/* The handshake stops at a certificate the store cannot validate. */
-	SSL_CTX_set_verify(c->ssl_ctx, SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_verify(c->ssl_ctx, SSL_VERIFY_PEER, on_verify);
 	SSL_CTX_set_mode(c->ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	c->ssl = SSL_new(c->ssl_ctx);
 	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
 		goto fail;
+	SSL_set_app_data(c->ssl, c);
 	param = SSL_get0_param(c->ssl);
 	X509_VERIFY_PARAM_set_hostflags(param,
 					X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
@@ -475,6 +510,7 @@ static void do_handshake(struct sip_conn *c)
 		}
 		c->state = SIP_CONN_UP;
 		c->t->cert_time_error[0] = '\0';
+		keep_peer_chain(c, SSL_get0_verified_chain(c->ssl), true);
 		c->connect_timer = sd_event_source_disable_unref(c->connect_timer);
 		update_events(c, false);
 		log_info(c->t->log, SUBSYS, "connected", LOG_STR("host", c->host),
@@ -682,7 +718,25 @@ void sip_transport_free(struct sip_tls_transport *t)
 		close_transport(c);
 		c->state = SIP_CONN_DOWN;
 	}
+	sk_X509_pop_free(t->peer_chain, X509_free);
 	free(t);
+}
+
+struct json_object *sip_transport_peer_chain(const struct sip_tls_transport *t)
+{
+	struct json_object *o;
+
+	if (!t->peer_chain)
+		return NULL;
+	o = json_object_new_object();
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "host", json_object_new_string(t->peer_host));
+	json_object_object_add(o, "port", json_object_new_int(t->peer_port));
+	json_object_object_add(o, "verified",
+			       json_object_new_boolean(t->peer_verified));
+	json_object_object_add(o, "chain", cert_chain_json(t->peer_chain));
+	return o;
 }
 
 struct json_object *sip_transport_status(const struct sip_tls_transport *t)

@@ -98,4 +98,12 @@ int sip_conn_send(struct sip_conn *c, const char *buf, size_t len);
 
 struct json_object *sip_transport_status(const struct sip_tls_transport *t);
 
+/*
+ * The certificate chain the last TLS handshake saw, leaf first, whether
+ * the trust store took it or refused it, for the troubleshooting bundle:
+ * {"host":...,"port":5061,"verified":true,"chain":[cert_info_json()...]};
+ * NULL before any handshake got that far.
+ */
+struct json_object *sip_transport_peer_chain(const struct sip_tls_transport *t);
+
 #endif /* UCPHONED_SIP_TRANSPORT_H */
