@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "lib/control/control_proto.h"
+#include "ctl/diag.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
 #include "ctl/srtp_view.h"
@@ -61,6 +62,9 @@ static void usage(FILE *out)
 		"  help      print this help\n"
 		"  version   the phone's software version (the daemon's) and\n"
 		"            ucphonectl's\n"
+		"  diag [--output FILE]\n"
+		"            write the troubleshooting bundle (tar.gz): logs,\n"
+		"            status, lease, registrars, certificates, counters\n"
 		"Other commands are passed to the daemon as they are.\n"
 		"\n"
 		"Options:\n"
@@ -339,6 +343,30 @@ static int cmd_version(struct ctl *ctl)
 	return ret;
 }
 
+/*
+ * The troubleshooting bundle: the daemon's info, status and diag, then
+ * the local side. A daemon that cannot be reached is when a bundle is
+ * needed most: it is written without the daemon's part, and says so.
+ */
+static int cmd_diag(struct ctl *ctl, const struct diag_args *a)
+{
+	static const char *const asks[] = { "info", "status", "diag" };
+	struct diag_inputs in = { 0 };
+	struct json_object **out[] = { &in.info, &in.status, &in.diag };
+	int ret = connect_daemon(ctl);
+
+	for (size_t i = 0; ret != EXIT_UNREACHABLE && i < 3; i++)
+		ret = call(ctl, asks[i], out[i]);
+	if (ret == EXIT_UNREACHABLE)
+		fprintf(stderr, "ucphonectl: diag: the bundle has no part of "
+			"the daemon's\n");
+	ret = ctl_diag_write(a, &in);
+	json_object_put(in.info);
+	json_object_put(in.status);
+	json_object_put(in.diag);
+	return ret;
+}
+
 /* Blocks SIGINT and SIGTERM and returns a signalfd for them. */
 static int signal_fd(void)
 {
@@ -456,12 +484,14 @@ int main(int argc, char **argv)
 		.fd = -1,
 	};
 	struct signin_args signin = { 0 };
+	struct diag_args diag = { 0 };
 	int c, ret, at = command_index(argc, argv), global_argc = argc;
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
+	bool is_diag = at < argc && !strcmp(argv[at], "diag");
 	const char *command;
 
-	/* Global options stop at "signin": what follows is its own. */
-	if (is_signin)
+	/* Global options stop at "signin" and "diag": what follows is theirs. */
+	if (is_signin || is_diag)
 		global_argc = at + 1;
 	while ((c = getopt_long(global_argc, argv, "c:jh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -507,6 +537,11 @@ int main(int argc, char **argv)
 			return ret;
 		}
 	}
+	if (is_diag) {
+		ret = ctl_diag_parse(argc - at, argv + at, &diag);
+		if (ret)
+			return ret < 0 ? EXIT_OK : ret;
+	}
 
 	ctl.buf = malloc(CONTROL_MESSAGE_MAX + 1);
 	if (!ctl.buf) {
@@ -515,9 +550,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(command, "version") == 0)
 		ret = cmd_version(&ctl);
+	else if (is_diag)
+		ret = cmd_diag(&ctl, &diag);
 	else
 		ret = connect_daemon(&ctl);
-	if (ret == EXIT_OK && strcmp(command, "version") != 0) {
+	if (ret == EXIT_OK && strcmp(command, "version") != 0 && !is_diag) {
 		if (strcmp(command, "info") == 0)
 			ret = cmd_info(&ctl);
 		else if (strcmp(command, "events") == 0)
