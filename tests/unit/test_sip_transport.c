@@ -291,17 +291,21 @@ static void finish(struct client *cl, struct sip_conn *c)
 	sd_event_unref(cl->d.event);
 }
 
-/* The chain the last handshake saw, as the bundle shows it. */
+/* The chain the newest handshake saw, as the bundle shows it. */
 static void expect_peer_chain(struct __test_metadata *_metadata,
 			      struct client *cl, X509 *cert, bool verified)
 {
-	struct json_object *o = sip_transport_peer_chain(cl->t), *v, *chain;
+	struct json_object *arr = sip_transport_peer_chains(cl->t), *o, *v, *chain;
 	char fp[CA_FINGERPRINT_LEN];
 
-	ASSERT_NE(NULL, o);
+	ASSERT_NE(NULL, arr);
+	ASSERT_EQ(1u, json_object_array_length(arr));
+	o = json_object_array_get_idx(arr, 0);
 	ca_fingerprint(cert, fp);
 	ASSERT_TRUE(json_object_object_get_ex(o, "verified", &v));
 	EXPECT_EQ(verified, json_object_get_boolean(v));
+	/* A refused chain says why. */
+	EXPECT_EQ(!verified, json_object_object_get_ex(o, "error", &v));
 	ASSERT_TRUE(json_object_object_get_ex(o, "host", &v));
 	EXPECT_STREQ("127.0.0.1", json_object_get_string(v));
 	ASSERT_TRUE(json_object_object_get_ex(o, "chain", &chain));
@@ -309,7 +313,7 @@ static void expect_peer_chain(struct __test_metadata *_metadata,
 	v = json_object_array_get_idx(chain, 0);
 	ASSERT_TRUE(json_object_object_get_ex(v, "sha256", &v));
 	EXPECT_STREQ(fp, json_object_get_string(v));
-	json_object_put(o);
+	json_object_put(arr);
 }
 
 TEST(split_message_framed_and_ping_answered)

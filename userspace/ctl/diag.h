@@ -12,8 +12,9 @@
  *   status.json        the daemon's status: lease, DNS, time, trust, SIP
  *   lease.json         the DHCP lease
  *   registrars.json    the registrar list and how it was found
- *   certificates.json  learned roots, the DC's and the registrar's chain:
- *                      SHA-256, subject, issuer, validity
+ *   certificates.json  learned roots, the DC's chain, each registrar's
+ *                      chain as its last handshake saw it (refused ones
+ *                      with why): SHA-256, subject, issuer, validity
  *   daemon.log         the daemon's recent log lines
  *   kernel.log         the ucphone modules' kernel log lines
  *

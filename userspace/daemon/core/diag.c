@@ -26,8 +26,8 @@ static struct json_object *certificates(struct ucphoned *d)
 
 	o = d->trust ? trust_certificates(d->trust) : json_object_new_object();
 	if (o && d->signin)
-		json_object_object_add(o, "registrar",
-				       signin_registrar_chain(d->signin));
+		json_object_object_add(o, "registrars",
+				       signin_registrar_chains(d->signin));
 	return o;
 }
 

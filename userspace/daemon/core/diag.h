@@ -5,7 +5,7 @@
  *
  *   {"version":"0.1.0.0",
  *    "log":{"total":N,"omitted":M,"lines":["<time> level=...",...]},
- *    "certificates":{"learned_roots":[...],"dc":{...},"registrar":{...}}}
+ *    "certificates":{"learned_roots":[...],"dc":{...},"registrars":[...]}}
  *
  * The log lines are the newest of the ring (core/log.h), oldest first, as
  * many as fit in one control message; omitted counts the kept lines left

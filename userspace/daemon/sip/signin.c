@@ -334,7 +334,7 @@ struct json_object *signin_status(const struct signin *s)
 	return o;
 }
 
-struct json_object *signin_registrar_chain(struct signin *s)
+struct json_object *signin_registrar_chains(struct signin *s)
 {
-	return sip_transport_peer_chain(sip_txn_transport(s->l));
+	return sip_transport_peer_chains(sip_txn_transport(s->l));
 }

@@ -30,9 +30,9 @@ void signin_free(struct signin *s);
 struct json_object *signin_status(const struct signin *s);
 
 /*
- * The registrar's certificate chain as the last TLS handshake saw it
- * (sip_transport_peer_chain()), or NULL before any.
+ * The registrars' certificate chains as each one's last TLS handshake saw
+ * them (sip_transport_peer_chains()).
  */
-struct json_object *signin_registrar_chain(struct signin *s);
+struct json_object *signin_registrar_chains(struct signin *s);
 
 #endif /* UCPHONED_SIGNIN_H */

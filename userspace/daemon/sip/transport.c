@@ -64,11 +64,16 @@ struct sip_tls_transport {
 	char last_cert_error[420];
 	/* Kept until a handshake succeeds: other targets may fail otherwise. */
 	char cert_time_error[420];
-	/* The chain the last handshake saw, verified or refused. */
-	STACK_OF(X509) *peer_chain;
-	char peer_host[256];
-	uint16_t peer_port;
-	bool peer_verified;
+	/* The chain each target's last handshake saw, verified or refused. */
+	struct peer_chain {
+		STACK_OF(X509) *chain;		/* NULL: a free slot */
+		char host[256];
+		uint16_t port;
+		bool verified;
+		char error[128];		/* why it was refused */
+		uint64_t seq;			/* newer handshakes count higher */
+	} peers[SIP_PEER_CHAINS_MAX];
+	uint64_t peer_seq;
 };
 
 static const char *const error_texts[] = {
@@ -405,20 +410,40 @@ static void set_local(struct sip_conn *c)
 		 (unsigned int)ntohs(sa.sin_port));
 }
 
-/* Keeps the chain of c's handshake for the troubleshooting bundle. */
+/*
+ * Keeps the chain of c's handshake for the troubleshooting bundle, in its
+ * target's slot (or a free one, or the oldest's).
+ */
 static void keep_peer_chain(struct sip_conn *c, STACK_OF(X509) *chain,
-			    bool verified)
+			    bool verified, const char *error)
 {
 	struct sip_tls_transport *t = c->t;
 	STACK_OF(X509) *copy = chain ? X509_chain_up_ref(chain) : NULL;
+	struct peer_chain *p = NULL;
+	unsigned int i;
 
 	if (!copy)
 		return;
-	sk_X509_pop_free(t->peer_chain, X509_free);
-	t->peer_chain = copy;
-	snprintf(t->peer_host, sizeof(t->peer_host), "%s", c->host);
-	t->peer_port = c->port;
-	t->peer_verified = verified;
+	for (i = 0; i < SIP_PEER_CHAINS_MAX && !p; i++)
+		if (t->peers[i].chain && t->peers[i].port == c->port &&
+		    !strcmp(t->peers[i].host, c->host))
+			p = &t->peers[i];
+	for (i = 0; i < SIP_PEER_CHAINS_MAX && !p; i++)
+		if (!t->peers[i].chain)
+			p = &t->peers[i];
+	if (!p) {
+		p = &t->peers[0];
+		for (i = 1; i < SIP_PEER_CHAINS_MAX; i++)
+			if (t->peers[i].seq < p->seq)
+				p = &t->peers[i];
+	}
+	sk_X509_pop_free(p->chain, X509_free);
+	p->chain = copy;
+	snprintf(p->host, sizeof(p->host), "%s", c->host);
+	p->port = c->port;
+	p->verified = verified;
+	snprintf(p->error, sizeof(p->error), "%s", error ? error : "");
+	p->seq = ++t->peer_seq;
 }
 
 /* A chain the store refuses is kept too: that is the one to look at. */
@@ -429,7 +454,9 @@ static int on_verify(int ok, X509_STORE_CTX *store)
 	struct sip_conn *c = ssl ? SSL_get_app_data(ssl) : NULL;
 
 	if (!ok && c)
-		keep_peer_chain(c, X509_STORE_CTX_get0_untrusted(store), false);
+		keep_peer_chain(c, X509_STORE_CTX_get0_untrusted(store), false,
+				X509_verify_cert_error_string(
+					X509_STORE_CTX_get_error(store)));
 	return ok;
 }
 
@@ -510,7 +537,7 @@ static void do_handshake(struct sip_conn *c)
 		}
 		c->state = SIP_CONN_UP;
 		c->t->cert_time_error[0] = '\0';
-		keep_peer_chain(c, SSL_get0_verified_chain(c->ssl), true);
+		keep_peer_chain(c, SSL_get0_verified_chain(c->ssl), true, NULL);
 		c->connect_timer = sd_event_source_disable_unref(c->connect_timer);
 		update_events(c, false);
 		log_info(c->t->log, SUBSYS, "connected", LOG_STR("host", c->host),
@@ -718,25 +745,43 @@ void sip_transport_free(struct sip_tls_transport *t)
 		close_transport(c);
 		c->state = SIP_CONN_DOWN;
 	}
-	sk_X509_pop_free(t->peer_chain, X509_free);
+	for (unsigned int i = 0; i < SIP_PEER_CHAINS_MAX; i++)
+		sk_X509_pop_free(t->peers[i].chain, X509_free);
 	free(t);
 }
 
-struct json_object *sip_transport_peer_chain(const struct sip_tls_transport *t)
+struct json_object *sip_transport_peer_chains(const struct sip_tls_transport *t)
 {
-	struct json_object *o;
+	struct json_object *arr = json_object_new_array(), *o;
+	uint64_t below = UINT64_MAX;
 
-	if (!t->peer_chain)
+	if (!arr)
 		return NULL;
-	o = json_object_new_object();
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "host", json_object_new_string(t->peer_host));
-	json_object_object_add(o, "port", json_object_new_int(t->peer_port));
-	json_object_object_add(o, "verified",
-			       json_object_new_boolean(t->peer_verified));
-	json_object_object_add(o, "chain", cert_chain_json(t->peer_chain));
-	return o;
+	/* Newest first: each round takes the newest below the last one. */
+	for (;;) {
+		const struct peer_chain *p = NULL;
+
+		for (unsigned int i = 0; i < SIP_PEER_CHAINS_MAX; i++)
+			if (t->peers[i].chain && t->peers[i].seq < below &&
+			    (!p || t->peers[i].seq > p->seq))
+				p = &t->peers[i];
+		if (!p)
+			break;
+		below = p->seq;
+		o = json_object_new_object();
+		if (!o)
+			break;
+		json_object_object_add(o, "host", json_object_new_string(p->host));
+		json_object_object_add(o, "port", json_object_new_int(p->port));
+		json_object_object_add(o, "verified",
+				       json_object_new_boolean(p->verified));
+		if (p->error[0])
+			json_object_object_add(o, "error",
+					       json_object_new_string(p->error));
+		json_object_object_add(o, "chain", cert_chain_json(p->chain));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 struct json_object *sip_transport_status(const struct sip_tls_transport *t)
