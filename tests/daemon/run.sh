@@ -5,4 +5,4 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
-python3 "$here/test_daemon.py" --build "$build" && python3 "$here/test_signin.py" --build "$build"
+python3 "$here/test_daemon.py" --build "$build" && python3 "$here/test_signin.py" --build "$build" && python3 "$here/test_diag.py" --build "$build"

@@ -29,6 +29,8 @@ import traceback
 START_TIMEOUT = 10.0
 CMD_TIMEOUT = 10.0
 SO_SNDBUFFORCE = 32
+# The software version: the project's three parts and the build number.
+VERSION_RE = r"0\.1\.0\.\d+"
 
 
 def uapi_version():
@@ -236,7 +238,8 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
         r = run_ctl(ctl, "--control", d.sock, "info")
         expect(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
         lines = r.stdout.splitlines()
-        expect(lines[0].startswith(f"ucphoned 0.1.0 (UAPI {UAPI})"), r.stdout)
+        expect(re.match(rf"ucphoned {VERSION_RE} \(UAPI \d+\)", lines[0]),
+               r.stdout)
         expect("kernel:  unavailable (ucphone module not loaded; running "
                "degraded)" in lines, r.stdout)
     tap.check("ucphonectl info says degraded and exits 0", ctl_info_degraded)
@@ -249,8 +252,8 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
                               input=r.stdout, capture_output=True, text=True)
         expect(tool.returncode == 0, f"json.tool: {tool.stderr}")
         info = json.loads(r.stdout)
-        expect(info["daemon"]["version"] == "0.1.0", info)
-        expect(info["daemon"]["uapi"] == UAPI, info)
+        expect(re.fullmatch(VERSION_RE, info["daemon"]["version"]), info)
+        expect(isinstance(info["daemon"]["uapi"], int), info)
         expect(info["daemon"]["control"] == d.sock, info)
         expect(info["daemon"]["state_dir"] == d.state, info)
         expect(info["daemon"]["pid"] == d.proc.pid, info)
@@ -294,16 +297,39 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
             r = run_ctl(ctl, "--control", d.sock, *argv)
             expect(r.returncode == want,
                    f"{argv}: exit {r.returncode}, want {want}")
-        r = run_ctl(ctl, "version")
-        expect(r.stdout.strip() == f"ucphonectl 0.1.0 (UAPI {UAPI})", r.stdout)
     tap.check("ucphonectl help/version exit 0, usage errors exit 2",
               ctl_usage)
+
+    def ctl_version():
+        # The phone's software version is the running daemon's.
+        r = run_ctl(ctl, "--control", d.sock, "version")
+        expect(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+        lines = r.stdout.splitlines()
+        expect(len(lines) == 2, r.stdout)
+        expect(re.fullmatch(rf"ucphonectl {VERSION_RE} \(UAPI \d+\)",
+                            lines[0]), r.stdout)
+        expect(re.fullmatch(rf"ucphoned {VERSION_RE} \(UAPI \d+\)",
+                            lines[1]), r.stdout)
+        r = run_ctl(ctl, "--control", d.sock, "--json", "version")
+        v = json.loads(r.stdout)
+        expect(v["ucphoned"]["version"] == v["ucphonectl"]["version"], v)
+        expect(v["ucphoned"]["pid"] == d.proc.pid, v)
+        # No daemon: ucphonectl's own still printed, exit 3 naming it.
+        path = os.path.join(workdir, "nobody-home.sock")
+        r = run_ctl(ctl, "--control", path, "version")
+        expect(r.returncode == 3, f"exit {r.returncode}, want 3")
+        expect(re.fullmatch(rf"ucphonectl {VERSION_RE} \(UAPI \d+\)\n",
+                            r.stdout), r.stdout)
+        expect(path in r.stderr, r.stderr)
+    tap.check("ucphonectl version: its own and the daemon's, four parts",
+              ctl_version)
 
     def daemon_cli():
         r = subprocess.run([ucphoned, "--version"], capture_output=True,
                            text=True, timeout=CMD_TIMEOUT)
-        expect(r.returncode == 0 and f"ucphoned 0.1.0 (UAPI {UAPI})" in r.stdout,
-               r.stdout)
+        expect(r.returncode == 0 and
+               re.fullmatch(rf"ucphoned {VERSION_RE} \(UAPI \d+\)\n",
+                            r.stdout), r.stdout)
         r = subprocess.run([ucphoned, "--help"], capture_output=True,
                            text=True, timeout=CMD_TIMEOUT)
         expect(r.returncode == 0 and "--state-dir" in r.stdout, r.stdout)

@@ -4,6 +4,7 @@
  * and no value can forge a field, a quote or a line.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -90,6 +91,42 @@ TEST(level_filter)
 	EXPECT_TRUE(log_enabled(&log, LOG_LEVEL_WARNING));
 	EXPECT_FALSE(log_enabled(&log, LOG_LEVEL_INFO));
 	EXPECT_FALSE(log_enabled(&log, LOG_LEVEL_DEBUG));
+}
+
+/* The recent lines for the bundle: info and up, whatever max_level says. */
+TEST(ring_keeps_recent_lines)
+{
+	struct log log;
+	const char *l;
+	char msg[32];
+
+	log_init(&log, "t", LOG_LEVEL_ERROR, false);
+	EXPECT_EQ(0u, log_ring_count(&log));
+	EXPECT_EQ(NULL, log_ring_line(&log, 0));
+	ASSERT_EQ(0, log_ring_enable(&log));
+
+	log_info(&log, "t", "first", LOG_UINT("n", 1));
+	log_debug(&log, "t", "debug is not kept");
+	ASSERT_EQ(1u, log_ring_count(&log));
+	l = log_ring_line(&log, 0);
+	ASSERT_NE(NULL, l);
+	/* 2026-12-06T14:50:00.123Z level=info ... */
+	EXPECT_EQ('T', l[10]);
+	EXPECT_EQ('Z', l[23]);
+	EXPECT_STREQ(" level=info subsys=t msg=\"first\" n=1", l + 24);
+
+	for (unsigned int i = 0; i < LOG_RING_LINES + 10; i++) {
+		snprintf(msg, sizeof(msg), "line %u", i);
+		log_warning(&log, "t", "w", LOG_STR("m", msg));
+	}
+	EXPECT_EQ((unsigned int)LOG_RING_LINES, log_ring_count(&log));
+	EXPECT_EQ(LOG_RING_LINES + 11ull, log_ring_total(&log));
+	EXPECT_NE(NULL, strstr(log_ring_line(&log, 0), "m=\"line 265\""));
+	EXPECT_NE(NULL, strstr(log_ring_line(&log, LOG_RING_LINES - 1),
+			       "m=\"line 10\""));
+	EXPECT_EQ(NULL, log_ring_line(&log, LOG_RING_LINES));
+	log_close(&log);
+	EXPECT_EQ(0u, log_ring_count(&log));
 }
 
 TEST_HARNESS_MAIN

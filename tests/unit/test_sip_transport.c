@@ -20,6 +20,7 @@
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
+#include "lib/pki/ca_bundle.h"
 #include "net/dns.h"
 #include "sip/transaction.h"
 #include "sip/transport.h"
@@ -290,6 +291,31 @@ static void finish(struct client *cl, struct sip_conn *c)
 	sd_event_unref(cl->d.event);
 }
 
+/* The chain the newest handshake saw, as the bundle shows it. */
+static void expect_peer_chain(struct __test_metadata *_metadata,
+			      struct client *cl, X509 *cert, bool verified)
+{
+	struct json_object *arr = sip_transport_peer_chains(cl->t), *o, *v, *chain;
+	char fp[CA_FINGERPRINT_LEN];
+
+	ASSERT_NE(NULL, arr);
+	ASSERT_EQ(1u, json_object_array_length(arr));
+	o = json_object_array_get_idx(arr, 0);
+	ca_fingerprint(cert, fp);
+	ASSERT_TRUE(json_object_object_get_ex(o, "verified", &v));
+	EXPECT_EQ(verified, json_object_get_boolean(v));
+	/* A refused chain says why. */
+	EXPECT_EQ(!verified, json_object_object_get_ex(o, "error", &v));
+	ASSERT_TRUE(json_object_object_get_ex(o, "host", &v));
+	EXPECT_STREQ("127.0.0.1", json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(o, "chain", &chain));
+	ASSERT_GE(json_object_array_length(chain), 1u);
+	v = json_object_array_get_idx(chain, 0);
+	ASSERT_TRUE(json_object_object_get_ex(v, "sha256", &v));
+	EXPECT_STREQ(fp, json_object_get_string(v));
+	json_object_put(arr);
+}
+
 TEST(split_message_framed_and_ping_answered)
 {
 	struct server s;
@@ -306,6 +332,7 @@ TEST(split_message_framed_and_ping_answered)
 	EXPECT_EQ(1, cl.messages);
 	EXPECT_STREQ("split-call", cl.last_call_id);
 	EXPECT_EQ(0, strncmp(sip_conn_local(c), "127.0.0.1:", 10));
+	expect_peer_chain(_metadata, &cl, s.cert, true);
 	finish(&cl, c);	/* closes: the server's read ends */
 	server_stop(&s);
 	/* the pong, and nothing else */
@@ -330,6 +357,8 @@ TEST(untrusted_certificate_sends_nothing)
 	EXPECT_STREQ("Cannot validate server certificate",
 		     sip_conn_error_text(sip_conn_error(c)));
 	EXPECT_EQ(-ENOTCONN, sip_conn_send(c, "REGISTER", 8));
+	/* The refused chain is the one to look at when troubleshooting. */
+	expect_peer_chain(_metadata, &cl, s.cert, false);
 	finish(&cl, c);
 	server_stop(&s);
 	EXPECT_FALSE(s.handshake_ok);

@@ -21,6 +21,7 @@
 #include <linux/ucphone.h>
 
 #include "config.h"
+#include "ctl/diag.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
 #include "ctl/srtp_view.h"
@@ -59,7 +60,11 @@ static void usage(FILE *out)
 		"  signout   forget the sign-in identity\n"
 		"  reload    read the daemon's configuration file again\n"
 		"  help      print this help\n"
-		"  version   print ucphonectl's version\n"
+		"  version   the phone's software version (the daemon's) and\n"
+		"            ucphonectl's\n"
+		"  diag [--output FILE]\n"
+		"            write the troubleshooting bundle (tar.gz): logs,\n"
+		"            status, lease, registrars, certificates, counters\n"
 		"Other commands are passed to the daemon as they are.\n"
 		"\n"
 		"Options:\n"
@@ -278,6 +283,90 @@ static int cmd_status(struct ctl *ctl)
 	return EXIT_OK;
 }
 
+/* A member of obj, or NULL. */
+static struct json_object *member(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+
+	return json_object_object_get_ex(obj, key, &v) ? v : NULL;
+}
+
+/*
+ * ucphonectl's own version, then the running daemon's: the phone's
+ * software version is the one ucphoned reports in info.
+ */
+static int cmd_version(struct ctl *ctl)
+{
+	struct json_object *info = NULL, *daemon, *kernel, *out, *own;
+	int ret;
+
+	if (!ctl->json) {
+		printf("ucphonectl %s (UAPI %d)\n", UCPHONE_VERSION,
+		       UCPHONE_GENL_VERSION);
+		fflush(stdout);
+	}
+	ret = connect_daemon(ctl);
+	if (ret == EXIT_OK)
+		ret = call(ctl, "info", &info);
+	daemon = member(info, "daemon");
+	kernel = member(info, "kernel");
+	if (ctl->json) {
+		out = json_object_new_object();
+		own = json_object_new_object();
+		if (!out || !own) {
+			json_object_put(out);
+			json_object_put(own);
+			json_object_put(info);
+			return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+		}
+		json_object_object_add(own, "version",
+				       json_object_new_string(UCPHONE_VERSION));
+		json_object_object_add(own, "uapi",
+				       json_object_new_int(UCPHONE_GENL_VERSION));
+		json_object_object_add(out, "ucphonectl", own);
+		if (daemon)
+			json_object_object_add(out, "ucphoned",
+					       json_object_get(daemon));
+		print_json(out);
+		json_object_put(out);
+	} else if (daemon) {
+		printf("ucphoned %s (UAPI %d)\n",
+		       json_object_get_string(member(daemon, "version")),
+		       json_object_get_int(member(daemon, "uapi")));
+		if (json_object_get_boolean(member(kernel, "available")) &&
+		    member(kernel, "uapi"))
+			printf("ucphone.ko UAPI %d on Linux %s\n",
+			       json_object_get_int(member(kernel, "uapi")),
+			       json_object_get_string(member(kernel, "release")));
+	}
+	json_object_put(info);
+	return ret;
+}
+
+/*
+ * The troubleshooting bundle: the daemon's info, status and diag, then
+ * the local side. A daemon that cannot be reached is when a bundle is
+ * needed most: it is written without the daemon's part, and says so.
+ */
+static int cmd_diag(struct ctl *ctl, const struct diag_args *a)
+{
+	static const char *const asks[] = { "info", "status", "diag" };
+	struct diag_inputs in = { 0 };
+	struct json_object **out[] = { &in.info, &in.status, &in.diag };
+	int ret = connect_daemon(ctl);
+
+	for (size_t i = 0; ret != EXIT_UNREACHABLE && i < 3; i++)
+		ret = call(ctl, asks[i], out[i]);
+	if (ret == EXIT_UNREACHABLE)
+		fprintf(stderr, "ucphonectl: diag: the bundle has no part of "
+			"the daemon's\n");
+	ret = ctl_diag_write(a, &in);
+	json_object_put(in.info);
+	json_object_put(in.status);
+	json_object_put(in.diag);
+	return ret;
+}
+
 /* Blocks SIGINT and SIGTERM and returns a signalfd for them. */
 static int signal_fd(void)
 {
@@ -395,12 +484,14 @@ int main(int argc, char **argv)
 		.fd = -1,
 	};
 	struct signin_args signin = { 0 };
+	struct diag_args diag = { 0 };
 	int c, ret, at = command_index(argc, argv), global_argc = argc;
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
+	bool is_diag = at < argc && !strcmp(argv[at], "diag");
 	const char *command;
 
-	/* Global options stop at "signin": what follows is its own. */
-	if (is_signin)
+	/* Global options stop at "signin" and "diag": what follows is theirs. */
+	if (is_signin || is_diag)
 		global_argc = at + 1;
 	while ((c = getopt_long(global_argc, argv, "c:jh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -430,11 +521,6 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(command, "version") == 0) {
-		printf("ucphonectl %s (UAPI %d)\n", UCPHONE_VERSION,
-		       UCPHONE_GENL_VERSION);
-		return EXIT_OK;
-	}
 	/* The kernel's SRTP sessions: read from the kernel, daemon or not. */
 	if (strcmp(command, "srtp") == 0)
 		return ctl_srtp(ctl.json);
@@ -451,14 +537,24 @@ int main(int argc, char **argv)
 			return ret;
 		}
 	}
+	if (is_diag) {
+		ret = ctl_diag_parse(argc - at, argv + at, &diag);
+		if (ret)
+			return ret < 0 ? EXIT_OK : ret;
+	}
 
 	ctl.buf = malloc(CONTROL_MESSAGE_MAX + 1);
 	if (!ctl.buf) {
 		fprintf(stderr, "ucphonectl: out of memory\n");
 		return EXIT_UNREACHABLE;
 	}
-	ret = connect_daemon(&ctl);
-	if (ret == EXIT_OK) {
+	if (strcmp(command, "version") == 0)
+		ret = cmd_version(&ctl);
+	else if (is_diag)
+		ret = cmd_diag(&ctl, &diag);
+	else
+		ret = connect_daemon(&ctl);
+	if (ret == EXIT_OK && strcmp(command, "version") != 0 && !is_diag) {
 		if (strcmp(command, "info") == 0)
 			ret = cmd_info(&ctl);
 		else if (strcmp(command, "events") == 0)

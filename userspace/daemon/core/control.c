@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/control.h"
+#include "core/diag.h"
 #include "core/reload.h"
 #include "lib/control/control_proto.h"
 #include "lib/util/list.h"
@@ -254,6 +255,9 @@ static int handle_request(struct control_client *c, const char *buf,
 		result = daemon_reload(ctl->d, error);
 		if (!result)
 			return client_reply(c, control_reply_new_error(error));
+		break;
+	case CONTROL_CMD_DIAG:
+		result = diag_build(ctl->d);
 		break;
 	case __CONTROL_CMD_COUNT:
 		break;

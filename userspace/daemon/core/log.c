@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -18,6 +20,13 @@ enum value_style {
 	VALUE_RAW,	/* numbers and keywords we produce ourselves */
 	VALUE_AUTO,	/* bare if safe, else quoted and escaped */
 	VALUE_QUOTED,	/* always quoted (the message) */
+};
+
+struct log_ring {
+	char lines[LOG_RING_LINES][LOG_RING_LINE_MAX];
+	unsigned int next;		/* the slot the next line goes to */
+	unsigned int count;
+	unsigned long long total;
 };
 
 struct line {
@@ -47,6 +56,7 @@ void log_init(struct log *log, const char *ident, enum log_level max_level,
 	log->ident = ident;
 	log->max_level = max_level;
 	log->use_syslog = use_syslog;
+	log->ring = NULL;
 	if (use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -56,6 +66,55 @@ void log_close(struct log *log)
 	if (log->use_syslog)
 		closelog();
 	log->use_syslog = false;
+	free(log->ring);
+	log->ring = NULL;
+}
+
+int log_ring_enable(struct log *log)
+{
+	if (log->ring)
+		return 0;
+	log->ring = calloc(1, sizeof(*log->ring));
+	return log->ring ? 0 : -ENOMEM;
+}
+
+unsigned int log_ring_count(const struct log *log)
+{
+	return log->ring ? log->ring->count : 0;
+}
+
+unsigned long long log_ring_total(const struct log *log)
+{
+	return log->ring ? log->ring->total : 0;
+}
+
+const char *log_ring_line(const struct log *log, unsigned int age)
+{
+	const struct log_ring *r = log->ring;
+
+	if (!r || age >= r->count)
+		return NULL;
+	return r->lines[(r->next + LOG_RING_LINES - 1 - age) % LOG_RING_LINES];
+}
+
+/* The line with its UTC time in front, over the oldest kept line. */
+static void ring_add(struct log_ring *r, const char *line, size_t len)
+{
+	char *slot = r->lines[r->next];
+	struct timespec ts;
+	struct tm tm;
+	size_t n = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (gmtime_r(&ts.tv_sec, &tm))
+		n = strftime(slot, LOG_RING_LINE_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
+	n += (size_t)snprintf(slot + n, LOG_RING_LINE_MAX - n, ".%03ldZ ",
+			      ts.tv_nsec / 1000000L);
+	snprintf(slot + n, LOG_RING_LINE_MAX - n, "%.*s", (int)len, line);
+	r->next = (r->next + 1) % LOG_RING_LINES;
+	if (r->count < LOG_RING_LINES)
+		r->count++;
+	r->total++;
 }
 
 bool log_enabled(const struct log *log, enum log_level level)
@@ -214,17 +273,23 @@ void log_write(const struct log *log, enum log_level level,
 	       const char *subsys, const char *msg,
 	       const struct log_field *fields)
 {
+	bool keep = log->ring && level <= LOG_LEVEL_INFO;
+	bool print = log_enabled(log, level);
 	char line[LOG_LINE_MAX];
 	char out[LOG_LINE_MAX + 64];
 	int saved_errno = errno;
 	size_t len;
 	int n;
 
-	if (!log_enabled(log, level))
+	if (!print && !keep)
 		return;
 
 	len = log_format(line, level, subsys, msg, fields);
-	if (log->use_syslog) {
+	if (keep)
+		ring_add(log->ring, line, len);
+	if (!print) {
+		/* kept for the bundle only */
+	} else if (log->use_syslog) {
 		syslog(syslog_priorities[level], "%s", line);
 	} else {
 		/* One write per line: lines from two writers never mix. */

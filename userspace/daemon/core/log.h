@@ -24,10 +24,13 @@ enum log_level {
 	LOG_LEVEL_DEBUG,
 };
 
+struct log_ring;
+
 struct log {
 	const char *ident;		/* "ucphoned" */
 	enum log_level max_level;	/* lines above it are dropped */
 	bool use_syslog;
+	struct log_ring *ring;		/* the recent lines, or NULL */
 };
 
 enum log_field_kind {
@@ -91,6 +94,29 @@ void log_write(const struct log *log, enum log_level level,
 size_t log_format(char buf[LOG_LINE_MAX], enum log_level level,
 		  const char *subsys, const char *msg,
 		  const struct log_field *fields);
+
+/*
+ * The recent lines kept in memory for the troubleshooting bundle
+ * (`ucphonectl diag`): the last LOG_RING_LINES lines up to info level,
+ * whatever max_level says, each with its UTC time in front:
+ *
+ *   2026-12-06T14:50:00.123Z level=info subsys=main msg="started" ...
+ *
+ * They hold what the log lines hold and nothing more: a secret cannot
+ * reach a log line, so it cannot reach the ring.
+ */
+#define LOG_RING_LINES 256
+/* A kept line: the timestamp, a space and the line. */
+#define LOG_RING_LINE_MAX (LOG_LINE_MAX + 32)
+
+/* Starts keeping lines. 0 or -ENOMEM (the log works without a ring). */
+int log_ring_enable(struct log *log);
+/* How many lines are kept (at most LOG_RING_LINES). */
+unsigned int log_ring_count(const struct log *log);
+/* The kept line age lines before the newest (0: the newest), or NULL. */
+const char *log_ring_line(const struct log *log, unsigned int age);
+/* Lines that went by since the start (kept or since pushed out). */
+unsigned long long log_ring_total(const struct log *log);
 
 #define LOG_FIELDS(...) \
 	((const struct log_field[]){ __VA_ARGS__ __VA_OPT__(,) LOG_END })

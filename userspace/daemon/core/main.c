@@ -226,6 +226,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	log_init(&d.log, "ucphoned", d.options.log_level, d.options.use_syslog);
+	/* The recent lines, for the troubleshooting bundle. */
+	if (log_ring_enable(&d.log) < 0)
+		log_warning(&d.log, SUBSYS,
+			    "no memory for the recent log lines; diag has none");
 
 	ret = daemon_setup(&d);
 	if (ret < 0) {

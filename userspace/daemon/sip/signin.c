@@ -329,3 +329,8 @@ struct json_object *signin_status(const struct signin *s)
 	json_object_object_add(o, "transport", tp);
 	return o;
 }
+
+struct json_object *signin_registrar_chains(struct signin *s)
+{
+	return sip_transport_peer_chains(sip_txn_transport(s->l));
+}

@@ -29,4 +29,10 @@ void signin_free(struct signin *s);
 /* The status "sip" section. */
 struct json_object *signin_status(const struct signin *s);
 
+/*
+ * The registrars' certificate chains as each one's last TLS handshake saw
+ * them (sip_transport_peer_chains()).
+ */
+struct json_object *signin_registrar_chains(struct signin *s);
+
 #endif /* UCPHONED_SIGNIN_H */

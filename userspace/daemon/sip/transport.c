@@ -18,6 +18,7 @@
 
 #include "net/dns.h"
 #include "sip/transport.h"
+#include "trust/cert_info.h"
 
 #define SUBSYS "sip-tls"
 #define RX_MAX (SIP_MSG_MAX + 4)
@@ -63,6 +64,16 @@ struct sip_tls_transport {
 	char last_cert_error[420];
 	/* Kept until a handshake succeeds: other targets may fail otherwise. */
 	char cert_time_error[420];
+	/* The chain each target's last handshake saw, verified or refused. */
+	struct peer_chain {
+		STACK_OF(X509) *chain;		/* NULL: a free slot */
+		char host[256];
+		uint16_t port;
+		bool verified;
+		char error[128];		/* why it was refused */
+		uint64_t seq;			/* newer handshakes count higher */
+	} peers[SIP_PEER_CHAINS_MAX];
+	uint64_t peer_seq;
 };
 
 static const char *const error_texts[] = {
@@ -399,6 +410,56 @@ static void set_local(struct sip_conn *c)
 		 (unsigned int)ntohs(sa.sin_port));
 }
 
+/*
+ * Keeps the chain of c's handshake for the troubleshooting bundle, in its
+ * target's slot (or a free one, or the oldest's).
+ */
+static void keep_peer_chain(struct sip_conn *c, STACK_OF(X509) *chain,
+			    bool verified, const char *error)
+{
+	struct sip_tls_transport *t = c->t;
+	STACK_OF(X509) *copy = chain ? X509_chain_up_ref(chain) : NULL;
+	struct peer_chain *p = NULL;
+	unsigned int i;
+
+	if (!copy)
+		return;
+	for (i = 0; i < SIP_PEER_CHAINS_MAX && !p; i++)
+		if (t->peers[i].chain && t->peers[i].port == c->port &&
+		    !strcmp(t->peers[i].host, c->host))
+			p = &t->peers[i];
+	for (i = 0; i < SIP_PEER_CHAINS_MAX && !p; i++)
+		if (!t->peers[i].chain)
+			p = &t->peers[i];
+	if (!p) {
+		p = &t->peers[0];
+		for (i = 1; i < SIP_PEER_CHAINS_MAX; i++)
+			if (t->peers[i].seq < p->seq)
+				p = &t->peers[i];
+	}
+	sk_X509_pop_free(p->chain, X509_free);
+	p->chain = copy;
+	snprintf(p->host, sizeof(p->host), "%s", c->host);
+	p->port = c->port;
+	p->verified = verified;
+	snprintf(p->error, sizeof(p->error), "%s", error ? error : "");
+	p->seq = ++t->peer_seq;
+}
+
+/* A chain the store refuses is kept too: that is the one to look at. */
+static int on_verify(int ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+					      SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct sip_conn *c = ssl ? SSL_get_app_data(ssl) : NULL;
+
+	if (!ok && c)
+		keep_peer_chain(c, X509_STORE_CTX_get0_untrusted(store), false,
+				X509_verify_cert_error_string(
+					X509_STORE_CTX_get_error(store)));
+	return ok;
+}
+
 static int start_handshake(struct sip_conn *c)
 {
 	X509_VERIFY_PARAM *param;
@@ -410,12 +471,13 @@ static int start_handshake(struct sip_conn *c)
 	SSL_CTX_set_min_proto_version(c->ssl_ctx, TLS1_2_VERSION);
 	SSL_CTX_set1_cert_store(c->ssl_ctx, c->store);
 	/* The handshake stops at a certificate the store cannot validate. */
-	SSL_CTX_set_verify(c->ssl_ctx, SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_verify(c->ssl_ctx, SSL_VERIFY_PEER, on_verify);
 	SSL_CTX_set_mode(c->ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	c->ssl = SSL_new(c->ssl_ctx);
 	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
 		goto fail;
+	SSL_set_app_data(c->ssl, c);
 	param = SSL_get0_param(c->ssl);
 	X509_VERIFY_PARAM_set_hostflags(param,
 					X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
@@ -475,6 +537,7 @@ static void do_handshake(struct sip_conn *c)
 		}
 		c->state = SIP_CONN_UP;
 		c->t->cert_time_error[0] = '\0';
+		keep_peer_chain(c, SSL_get0_verified_chain(c->ssl), true, NULL);
 		c->connect_timer = sd_event_source_disable_unref(c->connect_timer);
 		update_events(c, false);
 		log_info(c->t->log, SUBSYS, "connected", LOG_STR("host", c->host),
@@ -682,7 +745,43 @@ void sip_transport_free(struct sip_tls_transport *t)
 		close_transport(c);
 		c->state = SIP_CONN_DOWN;
 	}
+	for (unsigned int i = 0; i < SIP_PEER_CHAINS_MAX; i++)
+		sk_X509_pop_free(t->peers[i].chain, X509_free);
 	free(t);
+}
+
+struct json_object *sip_transport_peer_chains(const struct sip_tls_transport *t)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	uint64_t below = UINT64_MAX;
+
+	if (!arr)
+		return NULL;
+	/* Newest first: each round takes the newest below the last one. */
+	for (;;) {
+		const struct peer_chain *p = NULL;
+
+		for (unsigned int i = 0; i < SIP_PEER_CHAINS_MAX; i++)
+			if (t->peers[i].chain && t->peers[i].seq < below &&
+			    (!p || t->peers[i].seq > p->seq))
+				p = &t->peers[i];
+		if (!p)
+			break;
+		below = p->seq;
+		o = json_object_new_object();
+		if (!o)
+			break;
+		json_object_object_add(o, "host", json_object_new_string(p->host));
+		json_object_object_add(o, "port", json_object_new_int(p->port));
+		json_object_object_add(o, "verified",
+				       json_object_new_boolean(p->verified));
+		if (p->error[0])
+			json_object_object_add(o, "error",
+					       json_object_new_string(p->error));
+		json_object_object_add(o, "chain", cert_chain_json(p->chain));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 struct json_object *sip_transport_status(const struct sip_tls_transport *t)

@@ -98,4 +98,17 @@ int sip_conn_send(struct sip_conn *c, const char *buf, size_t len);
 
 struct json_object *sip_transport_status(const struct sip_tls_transport *t);
 
+/* Targets whose last handshake's chain is kept (the oldest makes room). */
+#define SIP_PEER_CHAINS_MAX 8
+
+/*
+ * For the troubleshooting bundle: the certificate chain each target's
+ * last TLS handshake saw, leaf first, whether the trust store took it or
+ * refused it, newest first:
+ * [{"host":...,"port":5061,"verified":false,"error":"<OpenSSL's reason>",
+ *   "chain":[cert_info_json()...]},...]; empty before any handshake got
+ * that far; NULL when out of memory.
+ */
+struct json_object *sip_transport_peer_chains(const struct sip_tls_transport *t);
+
 #endif /* UCPHONED_SIP_TRANSPORT_H */

@@ -39,6 +39,7 @@
 #include "net/sntp.h"
 #include "trust/ca_certsrv.h"
 #include "trust/ca_ldap.h"
+#include "trust/cert_info.h"
 #include "trust/identity.h"
 #include "trust/trust.h"
 #include "trust/trust_file.h"
@@ -814,5 +815,37 @@ struct json_object *trust_status(const struct trust *t)
 	if (t->last_discovery_ms >= 0)
 		json_object_object_add(o, "last_discovery_ms",
 				       json_object_new_int64(t->last_discovery_ms));
+	return o;
+}
+
+struct json_object *trust_certificates(const struct trust *t)
+{
+	struct json_object *o = json_object_new_object(), *roots, *dc;
+	unsigned int i;
+
+	roots = json_object_new_array();
+	if (!o || !roots) {
+		json_object_put(o);
+		json_object_put(roots);
+		return NULL;
+	}
+	for (i = 0; i < t->n_learned; i++) {
+		struct json_object *r = cert_info_json(t->learned[i].cert);
+
+		if (r)
+			json_object_object_add(r, "source", json_object_new_string(
+				t->learned[i].source));
+		json_object_array_add(roots, r);
+	}
+	json_object_object_add(o, "learned_roots", roots);
+	if (t->dc_cert) {
+		dc = json_object_new_object();
+		json_object_object_add(dc, "host", json_object_new_string(t->dc_host));
+		if (t->dc_tls[0])
+			json_object_object_add(dc, "checked", json_object_new_string(t->dc_tls));
+		json_object_object_add(dc, "certificate", cert_info_json(t->dc_cert));
+		json_object_object_add(dc, "chain", cert_chain_json(t->dc_chain));
+		json_object_object_add(o, "dc", dc);
+	}
 	return o;
 }

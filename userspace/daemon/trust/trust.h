@@ -50,4 +50,12 @@ void trust_unwatch(struct trust *t, void *ctx);
 
 struct json_object *trust_status(const struct trust *t);
 
+/*
+ * The certificates behind the status, for the troubleshooting bundle:
+ * {"learned_roots":[cert...], "dc":{"host":..., "chain":[cert...]}}
+ * with each cert as cert_info_json() writes it (dc only after an LDAPS
+ * lookup). Public certificates only.
+ */
+struct json_object *trust_certificates(const struct trust *t);
+
 #endif /* UCPHONED_TRUST_H */

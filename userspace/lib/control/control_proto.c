@@ -18,6 +18,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_SIGNIN] = "signin",
 	[CONTROL_CMD_SIGNOUT] = "signout",
 	[CONTROL_CMD_RELOAD] = "reload",
+	[CONTROL_CMD_DIAG] = "diag",
 };
 
 const char *control_command_name(enum control_command command)

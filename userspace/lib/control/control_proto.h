@@ -23,6 +23,10 @@
  * {"command":"signout"} forgets the identity and its stored copy.
  * {"command":"reload"} reads the configuration file again; the result says
  * which settings changed at once and which wait for a restart.
+ * {"command":"diag"} returns what the troubleshooting bundle needs from
+ * the daemon beyond info and status: the software version, its recent
+ * log lines and the certificates it has seen (fingerprints, names and
+ * validity; never a private key, a password or a media key).
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -46,6 +50,7 @@ enum control_command {
 	CONTROL_CMD_SIGNIN,
 	CONTROL_CMD_SIGNOUT,
 	CONTROL_CMD_RELOAD,
+	CONTROL_CMD_DIAG,
 	__CONTROL_CMD_COUNT
 };
 
