@@ -11,7 +11,7 @@ packages=(
 	linux-headers-amd64 linux-source-6.1 sparse kmod cpio xz-utils
 	device-tree-compiler
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libsrtp2-dev
-	libasound2-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
+	libasound2-dev libspandsp-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
 	# the public CA bundle (trust.c default --ca-bundle)
 	ca-certificates
 	libsystemd-dev libjson-c-dev
