@@ -772,6 +772,29 @@ fail:
 	return ret;
 }
 
+int invite_refuse(const struct invite_config *cfg,
+		  const struct invite_ops *ops, void *ctx,
+		  const struct sip_msg *req, unsigned int status)
+{
+	struct invite *inv;
+	int ret;
+
+	if (sip_str_eq(req->method, "ACK"))
+		return 0;
+	inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		return -ENOMEM;
+	ret = copy_cfg(inv, cfg, ops, ctx);
+	if (ret == 0)
+		ret = random_hex(inv->dl.local_tag, 8);
+	if (ret == 0)
+		ret = reply(inv, req, status, status == 481 ?
+			    "Call/Transaction Does Not Exist" : status_reason(status),
+			    0, NULL, 0, NULL);
+	invite_free(inv);
+	return ret;
+}
+
 void invite_free(struct invite *inv)
 {
 	if (!inv)

@@ -110,6 +110,14 @@ int invite_new_incoming(const struct invite_config *cfg,
 			const struct invite_ops *ops, void *ctx,
 			const struct sip_msg *req, struct invite **out);
 void invite_free(struct invite *inv);
+/*
+ * Answers a request no session takes, statelessly: an INVITE while the
+ * phone is busy (486), a request for a dialog the phone does not know
+ * (481). ACK gets nothing. 0 or the send error.
+ */
+int invite_refuse(const struct invite_config *cfg,
+		  const struct invite_ops *ops, void *ctx,
+		  const struct sip_msg *req, unsigned int status);
 
 /* Answers an incoming call 200 OK (with the SDP answer). */
 int invite_accept(struct invite *inv);
