@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <linux/ucphone.h>
 
@@ -96,12 +97,47 @@ struct media_stream_params {
 	struct media_srtp_key rx;	/* what the far end sends with */
 };
 
+/*
+ * The helpers are inline so that this header stays plain data: lib/sdp
+ * and the media engine use it without linking each other.
+ */
+
 /* Zeroes the whole struct, keys included, in a way the compiler keeps. */
-void media_stream_params_clear(struct media_stream_params *p);
+static inline void media_stream_params_clear(struct media_stream_params *p)
+{
+	explicit_bzero(p, sizeof(*p));
+}
 
 /* "PCMU", "PCMA", "G722", "opus", or "none". */
-const char *media_codec_name(enum media_codec codec);
+static inline const char *media_codec_name(enum media_codec codec)
+{
+	switch (codec) {
+	case MEDIA_CODEC_PCMU:
+		return "PCMU";
+	case MEDIA_CODEC_PCMA:
+		return "PCMA";
+	case MEDIA_CODEC_G722:
+		return "G722";
+	case MEDIA_CODEC_OPUS:
+		return "opus";
+	default:
+		return "none";
+	}
+}
+
 /* "sendrecv", "sendonly", "recvonly", "inactive". */
-const char *media_dir_name(enum media_dir dir);
+static inline const char *media_dir_name(enum media_dir dir)
+{
+	switch (dir & MEDIA_DIR_SENDRECV) {
+	case MEDIA_DIR_SENDRECV:
+		return "sendrecv";
+	case MEDIA_DIR_SENDONLY:
+		return "sendonly";
+	case MEDIA_DIR_RECVONLY:
+		return "recvonly";
+	default:
+		return "inactive";
+	}
+}
 
 #endif /* UCPHONE_MEDIA_PARAMS_H */

@@ -150,6 +150,7 @@ struct sdp_media {
 	uint16_t port_count;		/* m=audio P/N; 1 when not written */
 	enum sdp_proto proto;
 	char proto_name[SDP_TOKEN_MAX];
+	char first_fmt[SDP_TOKEN_MAX];	/* first format token as written */
 	unsigned int n_formats;
 	struct sdp_format formats[SDP_FORMATS_MAX];
 	struct sdp_addr conn;		/* media c=, or the session's */
