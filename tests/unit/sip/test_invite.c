@@ -620,4 +620,66 @@ TEST(info_dtmf)
 	f_free(&f);
 }
 
+/*
+ * Two stacks in one process: alice's outgoing session and bob's incoming
+ * one, every message handed across as a proxy would (bob's first message
+ * creates his session), until both hang up cleanly.
+ */
+static void pump(struct fake *from, unsigned int *seen, struct fake *to_f,
+		 struct invite **to, bool *created)
+{
+	while (*seen < from->n_sent) {
+		const struct sip_msg *m = &from->sent[(*seen)++];
+
+		if (!*to) {
+			if (m->request && sip_str_eq(m->method, "INVITE") &&
+			    invite_new_incoming(&cfg, &ops, to_f, m, to) == 0)
+				*created = true;
+			continue;
+		}
+		if (invite_matches(*to, m))
+			invite_message(*to, m);
+	}
+}
+
+TEST(two_stacks_call_and_hang_up)
+{
+	struct fake a = { .now = 1 }, b = { .now = 1 };
+	struct invite *alice, *bob = NULL;
+	unsigned int a_seen = 0, b_seen = 0;
+	bool created = false, dummy;
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &a, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &alice));
+	pump(&a, &a_seen, &b, &bob, &created);
+	ASSERT_TRUE(created);
+	EXPECT_EQ(INVITE_INCOMING, invite_state(bob));
+	EXPECT_STREQ(SDP_OFFER, b.offer_seen);
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(INVITE_EARLY, invite_state(alice));
+	ASSERT_EQ(0, invite_accept(bob));
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(INVITE_CONFIRMED, invite_state(alice));
+	EXPECT_STREQ(SDP_ANSWER, a.answer_seen);
+	pump(&a, &a_seen, &b, &bob, &dummy);
+	EXPECT_EQ(INVITE_CONFIRMED, invite_state(bob));
+	/* the ACK stopped the resends; what is left is the session timer:
+	 * alice asked 1800 s and refreshes, bob ends it if she does not */
+	EXPECT_EQ(1 + (1800 - 32) * 1000000ull, b.armed);
+	EXPECT_TRUE(invite_refresher(alice));
+	EXPECT_FALSE(invite_refresher(bob));
+	EXPECT_EQ(1 + 900 * 1000000ull, a.armed);
+	/* bob hangs up; alice answers the BYE; bob's BYE completes */
+	ASSERT_EQ(0, invite_hangup(bob));
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(INVITE_TERMINATED, invite_state(alice));
+	pump(&a, &a_seen, &b, &bob, &dummy);
+	EXPECT_EQ(INVITE_TERMINATED, invite_state(bob));
+	EXPECT_EQ(200, b.st_status);
+	invite_free(alice);
+	invite_free(bob);
+	f_free(&a);
+	f_free(&b);
+}
+
 TEST_HARNESS_MAIN
