@@ -12,6 +12,22 @@ static int copy_str(struct sip_str s, char *out, size_t size)
 	return sip_str_copy(s, out, size) < 0 ? -EMSGSIZE : 0;
 }
 
+/*
+ * What the phone copies into its own requests must be fit to send: no
+ * control character (DEL included), and no space in a URI, which would end
+ * the request line early. Bytes >= 0x80 (UTF-8 display names) pass.
+ */
+static bool fit(struct sip_str s, bool uri)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c < 0x20 || c == 0x7f || (uri && (c == ' ' || c >= 0x80)))
+			return false;
+	}
+	return true;
+}
+
 /* "display" <uri>;params, without the tag parameter. */
 static int copy_na_without_tag(struct sip_str value, char *out, size_t size,
 			       struct sip_str *tag)
@@ -20,7 +36,8 @@ static int copy_na_without_tag(struct sip_str value, char *out, size_t size,
 	size_t n = 0, i = 0;
 	int w;
 
-	if (sip_parse_name_addr(value, &na) < 0 || !na.uri.len)
+	if (sip_parse_name_addr(value, &na) < 0 || !na.uri.len ||
+	    !fit(na.uri, true) || !fit(na.display, false) || !fit(na.params, false))
 		return -EINVAL;
 	if (tag && !sip_param(na.params, "tag", tag))
 		tag->len = 0;
@@ -88,7 +105,8 @@ static int contact_uri(const struct sip_msg *m, char *out, size_t size)
 	struct sip_name_addr na;
 
 	if (sip_split_list(sip_msg_value(m, SIP_HDR_CONTACT), items, 1) < 1 ||
-	    sip_parse_name_addr(items[0], &na) < 0 || !na.uri.len)
+	    sip_parse_name_addr(items[0], &na) < 0 || !na.uri.len ||
+	    !fit(na.uri, true))
 		return -EINVAL;
 	return copy_str(na.uri, out, size);
 }
@@ -108,8 +126,13 @@ static int take_routes(struct sip_dialog *dl, const struct sip_msg *m,
 		if (k < 0)
 			return -EINVAL;
 		for (int j = 0; j < k; j++) {
+			struct sip_name_addr na;
+
 			if (n == DIALOG_ROUTES_MAX)
 				return -EMSGSIZE;
+			if (sip_parse_name_addr(items[j], &na) < 0 || !na.uri.len ||
+			    !fit(na.uri, true) || !fit(items[j], false))
+				return -EINVAL;
 			if (copy_str(items[j], route[n], DIALOG_URI_MAX) < 0)
 				return -EMSGSIZE;
 			n++;
@@ -162,6 +185,8 @@ int dialog_init_uas(struct sip_dialog *dl, const struct sip_msg *req)
 	int ret;
 
 	memset(dl, 0, sizeof(*dl));
+	if (!fit(req->call_id, true))
+		return -EINVAL;
 	if (copy_str(req->call_id, dl->call_id, sizeof(dl->call_id)) < 0)
 		return -EMSGSIZE;
 	ret = copy_na_without_tag(sip_msg_value(req, SIP_HDR_FROM), dl->remote_na,
