@@ -86,7 +86,6 @@ enum media_event_type {
 	MEDIA_EVENT_RTP_TIMEOUT,	/* nothing received for rtp_timeout_ms */
 	MEDIA_EVENT_STREAM_ERROR,	/* socket or ALSA failure; stream stopped */
 	MEDIA_EVENT_DTMF_SENT,		/* media_call_send_dtmf() finished */
-	MEDIA_EVENT_TONE_DONE,		/* a non-repeating tone ended */
 	MEDIA_EVENT_OVERFLOW,		/* events were lost (ring full) */
 };
 
@@ -102,7 +101,6 @@ struct media_event {
 			uint16_t duration_ms;	/* with end */
 		} dtmf;
 		int error;		/* STREAM_ERROR: -errno */
-		enum media_tone tone;	/* TONE_DONE */
 	};
 };
 
@@ -163,8 +161,8 @@ int media_engine_set_audio(struct media_engine *engine, const char *playback,
 
 /*
  * Plays a tone on the playback path (mixed over call audio when a call
- * runs: call waiting). MEDIA_TONE_NONE stops it. Repeating tones (dial,
- * ringback, busy, reorder, ring) play until replaced or stopped.
+ * runs: call waiting). MEDIA_TONE_NONE stops it. Every tone repeats its
+ * cadence until replaced or stopped.
  */
 int media_engine_tone(struct media_engine *engine, enum media_tone tone);
 

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test fixture: an ALSA PCM plugin ("type paced") that stands in for a
+ * sound card's clock on a host without one. It plays into nothing and
+ * captures silence, but at the real-time pace of the configured rate: the
+ * hardware pointer follows CLOCK_MONOTONIC and poll() wakes once per
+ * period (a timerfd), as a card's period interrupt would. alsa-lib's own
+ * `null` PCM completes every transfer at once, so it cannot drive a media
+ * loop; the `file` plugin stacked on top of this one supplies the audio
+ * (infile for capture, file for what was played), see asound.conf.
+ *
+ * The phone's media engine opens these PCMs with the same alsa-lib calls
+ * it uses on the ES8311 card; nothing in the daemon knows about this file.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/timerfd.h>
+#include <alsa/asoundlib.h>
+#include <alsa/pcm_external.h>
+
+struct paced {
+	snd_pcm_ioplug_t io;
+	struct timespec t0;
+	uint64_t done;		/* frames played or captured since start */
+	bool running;
+};
+
+static uint64_t elapsed_frames(const struct paced *p)
+{
+	struct timespec now;
+	uint64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (uint64_t)(now.tv_sec - p->t0.tv_sec) * 1000000000ULL +
+	     (uint64_t)now.tv_nsec - (uint64_t)p->t0.tv_nsec;
+	return ns * p->io.rate / 1000000000ULL;
+}
+
+static int paced_start(snd_pcm_ioplug_t *io)
+{
+	struct paced *p = io->private_data;
+	uint64_t period_ns = (uint64_t)io->period_size * 1000000000ULL / io->rate;
+	struct itimerspec its = {
+		.it_interval = { (time_t)(period_ns / 1000000000ULL),
+				 (long)(period_ns % 1000000000ULL) },
+	};
+
+	clock_gettime(CLOCK_MONOTONIC, &p->t0);
+	its.it_value = its.it_interval;
+	p->done = 0;
+	p->running = true;
+	return timerfd_settime(io->poll_fd, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+static int paced_stop(snd_pcm_ioplug_t *io)
+{
+	struct paced *p = io->private_data;
+	struct itimerspec its = { 0 };
+
+	p->running = false;
+	return timerfd_settime(io->poll_fd, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+static snd_pcm_sframes_t paced_pointer(snd_pcm_ioplug_t *io)
+{
+	struct paced *p = io->private_data;
+	uint64_t target, delta, room;
+
+	if (!p->running)
+		return (snd_pcm_sframes_t)(p->done % io->buffer_size);
+	target = elapsed_frames(p);
+	delta = target > p->done ? target - p->done : 0;
+	/* playback: frames queued; capture: room left to fill */
+	room = snd_pcm_ioplug_hw_avail(io, io->hw_ptr, io->appl_ptr);
+	/* The card ran past what was written (playback) or read (capture). */
+	if (delta > room)
+		return -EPIPE;
+	p->done += delta;
+	return (snd_pcm_sframes_t)(p->done % io->buffer_size);
+}
+
+static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
+					const snd_pcm_channel_area_t *areas,
+					snd_pcm_uframes_t offset, snd_pcm_uframes_t size)
+{
+	if (io->stream == SND_PCM_STREAM_CAPTURE)
+		snd_pcm_areas_silence(areas, offset, io->channels, size, io->format);
+	return (snd_pcm_sframes_t)size;
+}
+
+/* Waits out what is queued, as a card would play it. */
+static int paced_drain(snd_pcm_ioplug_t *io)
+{
+	struct paced *p = io->private_data;
+	uint64_t queued = snd_pcm_ioplug_hw_avail(io, io->hw_ptr, io->appl_ptr);
+	uint64_t ns;
+	struct timespec ts;
+
+	if (!p->running)
+		return 0;
+	ns = queued * 1000000000ULL / io->rate;
+	ts.tv_sec = (time_t)(ns / 1000000000ULL);
+	ts.tv_nsec = (long)(ns % 1000000000ULL);
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
+static int paced_prepare(snd_pcm_ioplug_t *io)
+{
+	struct paced *p = io->private_data;
+	struct itimerspec its = { 0 };
+
+	/* after an xrun alsa-lib prepares without stopping: stop the clock */
+	p->done = 0;
+	p->running = false;
+	return timerfd_settime(io->poll_fd, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+static int paced_poll_revents(snd_pcm_ioplug_t *io, struct pollfd *pfd,
+			      unsigned int nfds, unsigned short *revents)
+{
+	uint64_t ticks;
+
+	(void)nfds;
+	*revents = 0;
+	if (read(pfd[0].fd, &ticks, sizeof(ticks)) < 0) {
+		if (errno != EAGAIN)
+			return -errno;
+		return 0;
+	}
+	*revents = io->stream == SND_PCM_STREAM_PLAYBACK ? POLLOUT : POLLIN;
+	return 0;
+}
+
+static int paced_close(snd_pcm_ioplug_t *io)
+{
+	struct paced *p = io->private_data;
+
+	close(io->poll_fd);
+	free(p);
+	return 0;
+}
+
+static const snd_pcm_ioplug_callback_t paced_callback = {
+	.start = paced_start,
+	.stop = paced_stop,
+	.pointer = paced_pointer,
+	.transfer = paced_transfer,
+	.prepare = paced_prepare,
+	.drain = paced_drain,
+	.poll_revents = paced_poll_revents,
+	.close = paced_close,
+};
+
+static int constrain(snd_pcm_ioplug_t *io)
+{
+	static const unsigned int access[] = { SND_PCM_ACCESS_RW_INTERLEAVED };
+	static const unsigned int formats[] = { SND_PCM_FORMAT_S16_LE };
+	int rc;
+
+	rc = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_ACCESS, 1, access);
+	if (rc >= 0)
+		rc = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_FORMAT, 1, formats);
+	if (rc >= 0)
+		rc = snd_pcm_ioplug_set_param_minmax(io, SND_PCM_IOPLUG_HW_CHANNELS, 1, 2);
+	if (rc >= 0)
+		rc = snd_pcm_ioplug_set_param_minmax(io, SND_PCM_IOPLUG_HW_RATE, 8000, 48000);
+	if (rc >= 0)
+		rc = snd_pcm_ioplug_set_param_minmax(io, SND_PCM_IOPLUG_HW_PERIOD_BYTES,
+						     64, 64 * 1024);
+	if (rc >= 0)
+		rc = snd_pcm_ioplug_set_param_minmax(io, SND_PCM_IOPLUG_HW_PERIODS, 2, 64);
+	return rc;
+}
+
+SND_PCM_PLUGIN_DEFINE_FUNC(paced)
+{
+	snd_config_iterator_t i, next;
+	struct paced *p;
+	int rc;
+
+	(void)root;
+	snd_config_for_each(i, next, conf) {
+		snd_config_t *n = snd_config_iterator_entry(i);
+		const char *id;
+
+		if (snd_config_get_id(n, &id) < 0)
+			continue;
+		if (!strcmp(id, "comment") || !strcmp(id, "type") || !strcmp(id, "hint"))
+			continue;
+		SNDERR("paced: unknown field %s", id);
+		return -EINVAL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->io.version = SND_PCM_IOPLUG_VERSION;
+	p->io.name = "ucphone test: real-time paced silent PCM";
+	p->io.callback = &paced_callback;
+	p->io.private_data = p;
+	p->io.flags = SND_PCM_IOPLUG_FLAG_MONOTONIC;
+	p->io.poll_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	/* a timerfd is readable when it fired; poll_revents says POLLOUT */
+	p->io.poll_events = POLLIN;
+	if (p->io.poll_fd < 0) {
+		free(p);
+		return -errno;
+	}
+	rc = snd_pcm_ioplug_create(&p->io, name, stream, mode);
+	if (rc < 0) {
+		close(p->io.poll_fd);
+		free(p);
+		return rc;
+	}
+	rc = constrain(&p->io);
+	if (rc < 0) {
+		snd_pcm_ioplug_delete(&p->io);
+		return rc;
+	}
+	*pcmp = p->io.pcm;
+	return 0;
+}
+
+SND_PCM_PLUGIN_SYMBOL(paced);

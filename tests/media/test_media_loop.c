@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Two phones' media engines in one process, on loopback: A's microphone
+ * hears a 1 kHz tone (a sox-made file through the ALSA file plugin), the
+ * call's SDP is negotiated by lib/sdp, RTP (plain, or SRTP through
+ * libsrtp2 on a host without the kernel module) carries it to B, and B's
+ * earpiece output is recorded. The recording must be the tone (Goertzel),
+ * with no gap over 40 ms once audio started; DTMF digits A sends must
+ * arrive at B once each; and on the plain path the media thread must make
+ * no heap allocation at all while the call runs.
+ *
+ * Needs ALSA_CONFIG_PATH to include tests/media/asound.conf (meson sets
+ * it) and TONE_RAW, the 1 kHz file.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "kselftest_harness.h"
+#include "media.h"
+#include "sdp.h"
+
+#define CALL_MS 7000
+#define DTMF_AT_MS 1500
+/* 4 digits of 100 ms, each with its 3 end packets: 4 x 140 ms, then the
+ * jitter buffer's delay: audio pauses there while the events go out */
+#define DTMF_QUIET_FROM_MS (DTMF_AT_MS - 100)
+#define DTMF_QUIET_TO_MS (DTMF_AT_MS + 900)
+
+struct phone {
+	struct media_engine *engine;
+	struct media_call *call;
+	struct sdp_neg *neg;
+};
+
+static void loopback(struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+}
+
+static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
+		     enum srtp_flow_mode mode)
+{
+	struct media_engine_config cfg = { 0 };
+	struct sdp_config sc = { 0 };
+	int rc;
+
+	snprintf(cfg.playback, sizeof(cfg.playback), "ucphone_test_%c_play", x);
+	snprintf(cfg.capture, sizeof(cfg.capture), "ucphone_test_%c_cap", x);
+	loopback(&cfg.local);
+	cfg.srtp_mode = mode;
+	cfg.jitter_delay_ms = 60;
+	rc = media_engine_new(&cfg, &ph->engine);
+	if (rc < 0)
+		return rc;
+	rc = media_call_open(ph->engine, &ph->call);
+	if (rc < 0)
+		return rc;
+	loopback(&sc.local);
+	sc.rtp_port = media_call_rtp_port(ph->call);
+	sc.rtcp_port = media_call_rtcp_port(ph->call);
+	sc.srtp = policy;
+	/* libsrtp2 on the host: the AES-CM suites */
+	sc.suites = (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80) |
+		    (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32);
+	sc.codecs[0] = MEDIA_CODEC_PCMU;
+	sc.codecs[1] = MEDIA_CODEC_PCMA;
+	sc.n_codecs = 2;
+	sc.tel_event = true;
+	sc.rtcp_mux = true;
+	return sdp_neg_new(&ph->neg, &sc);
+}
+
+static void phone_free(struct phone *ph)
+{
+	media_call_close(ph->call);
+	media_engine_free(ph->engine);
+	sdp_neg_free(ph->neg);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Goertzel power of freq in n samples at 8 kHz, and the total power. */
+static void goertzel(const int16_t *x, size_t n, double freq, double *p_f, double *p_all)
+{
+	double k = 2.0 * cos(2.0 * M_PI * freq / 8000.0), s1 = 0, s2 = 0, all = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double s0 = x[i] + k * s1 - s2;
+
+		s2 = s1;
+		s1 = s0;
+		all += (double)x[i] * x[i];
+	}
+	/* |X(f)|^2 scaled to compare with the total power: 2/n */
+	*p_f = (s1 * s1 + s2 * s2 - k * s1 * s2) * 2.0 / n;
+	*p_all = all;
+}
+
+struct analysis {
+	size_t samples;
+	double tone_ratio;	/* 1 kHz energy / all energy after start */
+	double rms;
+	unsigned int longest_gap_ms;	/* outside the DTMF window */
+	unsigned int dtmf_gap_ms;	/* the pause while digits went out */
+	double first_audio_ms;
+};
+
+static int analyse(const char *path, struct analysis *a)
+{
+	FILE *f = fopen(path, "rb");
+	int16_t *x;
+	size_t n, start = 0, gap = 0, longest = 0, dgap = 0;
+	double pf, pa, sum_f = 0, sum_all = 0, sq = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!f)
+		return -errno;
+	x = malloc(sizeof(int16_t) * 8000 * 60);
+	n = fread(x, sizeof(int16_t), 8000 * 60, f);
+	fclose(f);
+	a->samples = n;
+	/* first 10 ms block with sound */
+	while (start + 80 <= n) {
+		goertzel(x + start, 80, 1000, &pf, &pa);
+		if (pa / 80 > 100.0 * 100.0)
+			break;
+		start += 80;
+	}
+	a->first_audio_ms = start / 8.0;
+	/* analyse up to the last 100 ms (the call's end may cut a frame) */
+	for (size_t i = start; i + 80 <= n && i + 800 <= n; i += 80) {
+		goertzel(x + i, 80, 1000, &pf, &pa);
+		sum_f += pf;
+		sum_all += pa;
+		for (int k = 0; k < 80; k++)
+			sq += (double)x[i + k] * x[i + k];
+		/* a block 30 dB under the tone's level is a gap */
+		if (pa / 80 < 16000.0 * 16000.0 / 2 / 1000) {
+			gap += 10;
+			if (i / 8 >= DTMF_QUIET_FROM_MS && i / 8 < DTMF_QUIET_TO_MS) {
+				if (gap > dgap)
+					dgap = gap;
+			} else if (gap > longest) {
+				longest = gap;
+			}
+		} else {
+			gap = 0;
+		}
+	}
+	a->tone_ratio = sum_all > 0 ? sum_f / sum_all : 0;
+	a->rms = n > start ? sqrt(sq / (double)(n - start)) : 0;
+	a->longest_gap_ms = (unsigned int)longest;
+	a->dtmf_gap_ms = (unsigned int)dgap;
+	free(x);
+	return 0;
+}
+
+static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy policy,
+		     enum srtp_flow_mode mode, const char *tag)
+{
+	char a_out[64], b_out[64], digits[16] = "";
+	struct phone a = { 0 }, b = { 0 };
+	struct media_stream_params pa, pb;
+	char offer[SDP_OUT_MAX], answer[SDP_OUT_MAX];
+	size_t olen, alen, nd = 0;
+	struct sdp_error err;
+	struct media_stats sa, sb;
+	struct analysis an;
+	uint64_t t0, first_packet_ms = 0;
+	const char *tone = getenv("TONE_RAW");
+	bool dtmf_sent = false;
+
+	ASSERT_NE(NULL, tone);
+	snprintf(a_out, sizeof(a_out), "/tmp/ucphone-media-a-%d.raw", getpid());
+	snprintf(b_out, sizeof(b_out), "/tmp/ucphone-media-b-%d.raw", getpid());
+	setenv("UCPHONE_TEST_A_IN", tone, 1);
+	setenv("UCPHONE_TEST_A_OUT", a_out, 1);
+	setenv("UCPHONE_TEST_B_IN", "/dev/zero", 1);
+	setenv("UCPHONE_TEST_B_OUT", b_out, 1);
+
+	ASSERT_EQ(0, phone_new(&a, 'a', policy, mode));
+	ASSERT_EQ(0, phone_new(&b, 'b', policy, mode));
+	ASSERT_EQ(0, sdp_neg_offer(a.neg, offer, sizeof(offer), &olen, &err));
+	ASSERT_EQ(0, sdp_neg_offer_received(b.neg, offer, olen, answer, sizeof(answer),
+					    &alen, &pb, &err)) TH_LOG("%s", err.reason);
+	ASSERT_EQ(0, sdp_neg_answer_received(a.neg, answer, alen, &pa, &err))
+		TH_LOG("%s", err.reason);
+	t0 = now_ms();
+	ASSERT_EQ(0, media_call_start(b.call, &pb));
+	ASSERT_EQ(0, media_call_start(a.call, &pa));
+	media_stream_params_clear(&pa);
+	media_stream_params_clear(&pb);
+
+	while (now_ms() - t0 < CALL_MS) {
+		struct pollfd pfd = { .fd = media_engine_event_fd(b.engine), .events = POLLIN };
+		struct media_event ev;
+
+		poll(&pfd, 1, 50);
+		while (media_engine_next_event(b.engine, &ev) == 1) {
+			if (ev.type == MEDIA_EVENT_FIRST_PACKET && !first_packet_ms)
+				first_packet_ms = now_ms() - t0;
+			if (ev.type == MEDIA_EVENT_DTMF && ev.dtmf.end && nd < sizeof(digits) - 1)
+				digits[nd++] = ev.dtmf.digit;
+			EXPECT_NE(MEDIA_EVENT_STREAM_ERROR, ev.type)
+				TH_LOG("B: %s", strerror(-ev.error));
+		}
+		while (media_engine_next_event(a.engine, &ev) == 1)
+			EXPECT_NE(MEDIA_EVENT_STREAM_ERROR, ev.type)
+				TH_LOG("A: %s", strerror(-ev.error));
+		if (!dtmf_sent && now_ms() - t0 > DTMF_AT_MS) {
+			EXPECT_EQ(0, media_call_send_dtmf(a.call, '1', 100));
+			EXPECT_EQ(0, media_call_send_dtmf(a.call, '5', 100));
+			EXPECT_EQ(0, media_call_send_dtmf(a.call, '9', 100));
+			EXPECT_EQ(0, media_call_send_dtmf(a.call, '#', 100));
+			dtmf_sent = true;
+		}
+	}
+	ASSERT_EQ(0, media_call_stats(a.call, &sa));
+	ASSERT_EQ(0, media_call_stats(b.call, &sb));
+	phone_free(&a);
+	phone_free(&b);
+
+	ASSERT_EQ(0, analyse(b_out, &an));
+	fprintf(stderr, "# %s: A sent %llu packets (%s), B received %llu, lost %llu, late %llu, "
+		       "dup %llu, jitter %u us, jb %u ms, RTT %d us, rtcp rx %llu\n",
+		       tag, (unsigned long long)sa.tx_packets,
+		       sa.srtp ? srtp_flow_backend_name(sa.backend) : "plain",
+		       (unsigned long long)sb.rx_packets, (unsigned long long)sb.rx_lost,
+		       (unsigned long long)sb.rx_late, (unsigned long long)sb.rx_duplicates,
+		       sb.jitter_us, sb.jb_delay_ms, sa.rtt_us,
+		       (unsigned long long)sa.rtcp_rx);
+	fprintf(stderr, "# %s: B recorded %.2f s, first audio at %.0f ms, 1 kHz share %.3f, "
+		       "RMS %.0f, longest gap %u ms (%u ms while DTMF went out), first packet played %llu ms after start\n",
+		       tag, an.samples / 8000.0, an.first_audio_ms, an.tone_ratio, an.rms,
+		       an.longest_gap_ms, an.dtmf_gap_ms, (unsigned long long)first_packet_ms);
+	fprintf(stderr, "# %s: media thread allocations during the call: A %llu, B %llu "
+		       "(%llu frames; counting %s); send jitter max %u us; xruns %llu; DTMF \"%s\"\n",
+		       tag, (unsigned long long)sa.thread_allocs,
+		       (unsigned long long)sb.thread_allocs, (unsigned long long)sb.frames,
+		       sb.allocs_counted ? "on" : "off (sanitizer build)",
+		       sa.send_jitter_max_us, (unsigned long long)sb.xruns, digits);
+	unlink(a_out);
+	unlink(b_out);
+
+	EXPECT_GT(sa.tx_packets, CALL_MS / 20 * 8 / 10);
+	EXPECT_GT(sb.rx_packets, CALL_MS / 20 * 7 / 10);
+	EXPECT_EQ(0, sb.rx_lost);
+	EXPECT_GE(an.samples, (size_t)(CALL_MS * 8 * 8 / 10));
+	EXPECT_GT(an.tone_ratio, 0.9);
+	EXPECT_GT(an.rms, 3000);
+	EXPECT_LE(an.longest_gap_ms, 40);
+	EXPECT_STREQ("159#", digits);
+	EXPECT_EQ(4, sa.dtmf_sent);
+	EXPECT_EQ(4, sb.dtmf_received);
+	EXPECT_NE(0, first_packet_ms);
+	if (policy != SDP_SRTP_OFF)
+		EXPECT_TRUE(sa.srtp);
+	/* plain RTP: nothing on the media thread allocates */
+	if (sb.allocs_counted && !sa.srtp) {
+		EXPECT_EQ(0, sa.thread_allocs);
+		EXPECT_EQ(0, sb.thread_allocs);
+	}
+}
+
+TEST(plain_rtp_tone_and_dtmf)
+{
+	run_call(_metadata, SDP_SRTP_OFF, SRTP_FLOW_AUTO, "plain");
+}
+
+TEST(srtp_libsrtp2_tone_and_dtmf)
+{
+	run_call(_metadata, SDP_SRTP_MANDATORY, SRTP_FLOW_FORCE_LIBSRTP, "srtp");
+}
+
+TEST_HARNESS_MAIN

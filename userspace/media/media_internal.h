@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Inside the media engine: the call and engine structures the main loop
+ * and the media thread share. Who touches what:
+ * - struct media_call's stream is the media thread's while attached, the
+ *   main loop's otherwise (attach/detach go through the command ring and
+ *   detach waits for the thread's acknowledgement);
+ * - the counters in struct stream_stats are atomics written by the thread
+ *   and read by the main loop at any time.
+ */
+#ifndef UCPHONE_MEDIA_INTERNAL_H
+#define UCPHONE_MEDIA_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+
+#define SPANDSP_EXPOSE_INTERNAL_STRUCTURES
+#include <spandsp.h>
+
+#include "jbuf.h"
+#include "media.h"
+#include "media_audio.h"
+#include "rtp.h"
+#include "rtp_dtmf.h"
+#include "spsc_ring.h"
+#include "srtp_flow.h"
+
+#define DTMF_QUEUE 32
+#define PKT_MAX 1500
+
+struct stream_stats {
+	_Atomic uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+	_Atomic uint64_t rx_lost, rx_late, rx_duplicates, rx_malformed;
+	_Atomic uint64_t rtcp_tx, rtcp_rx, dtmf_sent, dtmf_received, frames;
+	_Atomic uint32_t jitter_us, remote_fraction_lost, remote_cumulative_lost;
+	_Atomic uint32_t remote_jitter_us, jb_delay_ms, send_jitter_max_us;
+	_Atomic int32_t rtt_us;
+	_Atomic uint64_t thread_allocs, first_played_ns;
+};
+
+/* One channel: a socket and, with SRTP, its two flows. */
+struct chan {
+	int fd;
+	struct srtp_flow *tx, *rx;
+};
+
+struct dtmf_req {
+	uint8_t event;
+	uint16_t duration_ms;
+};
+
+struct stream {
+	struct media_stream_params p;
+	struct chan rtp, rtcp;		/* rtcp.fd == rtp.fd with rtcp-mux */
+	bool separate_rtcp;
+
+	/* sending */
+	uint32_t ssrc;
+	uint16_t seq;
+	uint32_t ts;
+	int16_t txbuf[MEDIA_FRAME * 3];	/* up to 60 ms */
+	unsigned int txfill;
+	g711_state_t enc, dec;
+	struct rtp_dtmf_tx dtmf_tx;
+	struct dtmf_req dtmf_q[DTMF_QUEUE];
+	unsigned int dtmf_head, dtmf_tail;
+	uint64_t last_send_ns;
+	uint64_t sent_packets, sent_octets;	/* for SR */
+	bool sent_since_report;
+
+	/* receiving */
+	bool have_remote;
+	struct rtp_source src;
+	struct jbuf jb;
+	plc_state_t plc;
+	struct rtp_dtmf_rx dtmf_rx;
+	uint64_t last_rx_ns;
+	bool timeout_reported;
+	bool first_played;
+	bool jb_fed;
+
+	/* RTCP */
+	uint64_t next_rtcp_ns;
+	bool first_rtcp;
+	uint32_t rng;
+
+	uint64_t start_ns;
+	struct stream_stats st;
+	uint8_t pkt[PKT_MAX];
+};
+
+struct media_call {
+	struct media_engine *engine;
+	uint32_t id;
+	int rtp_fd, rtcp_fd;
+	uint16_t rtp_port, rtcp_port;
+	bool started;		/* stream set up (main loop's view) */
+	bool attached;		/* handed to the thread */
+	struct stream s;
+	char cname[40];
+};
+
+enum cmd_type {
+	CMD_ATTACH,
+	CMD_DETACH,		/* acknowledged */
+	CMD_DTMF,
+	CMD_TONE,
+	CMD_SET_AUDIO,		/* acknowledged; old PCMs come back */
+	CMD_QUIT,
+};
+
+struct cmd {
+	enum cmd_type type;
+	struct media_call *call;
+	struct dtmf_req dtmf;
+	enum media_tone tone;
+	struct media_audio audio;
+};
+
+#define CMD_SLOTS 64
+#define EVT_SLOTS 128
+
+struct media_engine {
+	struct media_engine_config cfg;
+	pthread_t thread;
+	bool thread_started;
+	bool realtime;
+	int cmd_fd, evt_fd, ack_fd;
+	struct spsc_ring cmds, evts;
+	struct cmd cmd_mem[CMD_SLOTS];
+	struct media_event evt_mem[EVT_SLOTS];
+	_Atomic bool evt_overflow;
+	uint32_t next_call_id;
+	uint16_t next_port;
+
+	/* the thread's own */
+	struct media_audio audio;
+	struct media_call *active[MEDIA_CALLS_MAX];
+	unsigned int n_active;
+	tone_gen_state_t tone;
+	bool tone_on;
+	struct cmd ack_cmd;		/* what a SET_AUDIO hands back */
+	bool audio_failed;
+};
+
+/* media_stream.c: the thread's per-frame work on one call */
+void stream_tick(struct media_engine *e, struct media_call *c,
+		 const int16_t cap[MEDIA_FRAME], int32_t mix[MEDIA_FRAME], uint64_t now_ns);
+void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
+void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
+/* Main loop, stream detached: the RTCP BYE that ends it. */
+void stream_send_bye(struct media_call *c, uint64_t now_ns);
+
+/* media_engine.c: events from the thread */
+void engine_emit(struct media_engine *e, const struct media_event *ev);
+uint64_t media_now_ns(void);
+
+#endif /* UCPHONE_MEDIA_INTERNAL_H */
