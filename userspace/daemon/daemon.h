@@ -16,6 +16,7 @@
 #include "reset_policy.h"
 
 struct audio;
+struct calls;
 struct control;
 struct dhcp_client;
 struct identity;
@@ -45,6 +46,10 @@ struct ucphoned_options {
 	const char *signin_config;
 	const char *ca_bundle;		/* public roots (PEM), issue 7 */
 	uint32_t time_wait_s;		/* sign-in waits for NTP at most this */
+	/* calls */
+	const char *srtp;		/* "mandatory", "optional", "off" */
+	const char *audio_playback;	/* ALSA PCM names */
+	const char *audio_capture;
 };
 
 struct ucphoned {
@@ -63,6 +68,7 @@ struct ucphoned {
 	struct identity *identity;	/* sign-in address, user, password */
 	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
+	struct calls *calls;		/* calls (call/calls.c), NULL without media */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

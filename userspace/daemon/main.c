@@ -19,6 +19,7 @@
 #include <linux/ucphone.h>
 
 #include "audio.h"
+#include "calls.h"
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
@@ -77,6 +78,9 @@ static void usage(FILE *out)
 		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
 		"                        answer, then checks certificates against\n"
 		"                        the system clock (default 10, 0: no wait)\n"
+		"      --srtp POLICY     calls: mandatory (default), optional or off\n"
+		"      --audio-playback PCM, --audio-capture PCM  ALSA devices for\n"
+		"                        calls and tones (default \"default\")\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -91,7 +95,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
 	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE,
-	       OPT_TIME_WAIT };
+	       OPT_TIME_WAIT, OPT_SRTP, OPT_AUDIO_PLAYBACK, OPT_AUDIO_CAPTURE };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -112,6 +116,9 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
 		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 		{ "time-wait-s", required_argument, NULL, OPT_TIME_WAIT },
+		{ "srtp", required_argument, NULL, OPT_SRTP },
+		{ "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK },
+		{ "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,6 +138,9 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->sip_failback_s = 300;
 	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 	opt->time_wait_s = 10;
+	opt->srtp = "mandatory";
+	opt->audio_playback = "default";
+	opt->audio_capture = "default";
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -230,6 +240,26 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 			opt->time_wait_s = (uint32_t)v;
 			break;
 		}
+		case OPT_SRTP:
+			if (strcmp(optarg, "mandatory") && strcmp(optarg, "optional") &&
+			    strcmp(optarg, "off")) {
+				fprintf(stderr, "ucphoned: --srtp wants mandatory, optional or off, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			opt->srtp = optarg;
+			break;
+		case OPT_AUDIO_PLAYBACK:
+		case OPT_AUDIO_CAPTURE:
+			if (!*optarg || strlen(optarg) >= 64) {
+				fprintf(stderr, "ucphoned: an ALSA device name is 1-63 bytes\n");
+				return EXIT_USAGE;
+			}
+			if (c == OPT_AUDIO_PLAYBACK)
+				opt->audio_playback = optarg;
+			else
+				opt->audio_capture = optarg;
+			break;
 		case 'f':
 			break;
 		case OPT_VERSION:
@@ -323,7 +353,10 @@ static uint64_t monotonic_usec(void)
 
 static void daemon_teardown(struct ucphoned *d)
 {
-	/* Sign-in first: its un-REGISTER leaves while the network stands. */
+	/* A call first: its BYE leaves on the registration's connection. */
+	calls_free(d->calls);
+	d->calls = NULL;
+	/* Sign-in next: its un-REGISTER leaves while the network stands. */
 	signin_free(d->signin);
 	d->signin = NULL;
 	/* DHCP next: it removes the address while the rest still stand. */
@@ -405,6 +438,9 @@ static int daemon_setup(struct ucphoned *d)
 		ret = dhcp_client_new(d, &d->dhcp);
 	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
+	/* no sound path: the phone signs in and says calls are unavailable */
+	if (ret >= 0 && calls_new(d, &d->calls) < 0)
+		d->calls = NULL;
 	if (ret < 0)
 		log_error(&d->log, SUBSYS, "cannot bring the network up",
 			  LOG_STR("interface", d->options.interface),
