@@ -553,6 +553,13 @@ TEST(incoming_refused)
 		"From: <sip:bob@corp.test>\r\nTo: <sip:alice@corp.test>\r\n"
 		"Call-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"));
 	EXPECT_EQ(400, last(&f)->status);
+	/* a Contact the phone could not write back into a request: 400 */
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv,
+		"INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TLS h;branch=z9hG4bKq\r\n"
+		"From: <sip:bob@corp.test>;tag=b\r\nTo: <sip:alice@corp.test>\r\n"
+		"Call-ID: x\r\nCSeq: 1 INVITE\r\nContact: <sip:b\x7f" "b@10.0.0.3>\r\n"
+		"Content-Length: 0\r\n\r\n"));
+	EXPECT_EQ(400, last(&f)->status);
 	EXPECT_EQ(NULL, inv);
 	EXPECT_EQ(0, f.n_states);
 	f_free(&f);
