@@ -52,7 +52,7 @@ call_bob() {
   check "$codec: ucphonectl dtmf 15#" quiet ctl dtmf '15#'
   check "$codec: bob received the digits" bob_saw "received event: '#'" 5
   sleep 8
-  echo "# $codec call: $(cjs '.calls[0] | {rtp_sent, rtp_received, lost, late, jitter_ms, rtt_ms, jitter_buffer_ms}' | tr -d '\n ')"
+  echo "# $codec call: $(cjs '.calls[0] | {setup_ms, first_audio_ms, rtp_sent, rtp_received, lost, late, jitter_ms, rtt_ms, jitter_buffer_ms, srtp_path}' | tr -d '\n ')"
   check "$codec: ucphonectl hangup (BYE from the phone)" quiet ctl hangup
   check "$codec: idle again" call_is idle 5
   sleep 0.5
@@ -98,6 +98,16 @@ bob dial "sip:$TB_USER_ADDRESS"
 check "a call while the phone is busy gets 486" bob_saw "486 Busy Here" 5
 ctl press onhook >/dev/null
 check "on hook: idle" call_is idle 3
+
+# dialling from the keypad: off hook, digits, the 4 s inter-digit timeout sends
+# sip:123@corp.test, which kamailio does not know (404): the reason is kept
+ctl press offhook >/dev/null
+for k in 1 2 3; do ctl press "$k" >/dev/null; done
+check "keypad: 3 digits collected" test "$(cjs .digits)" = 123
+check "keypad: sent after the 4 s timeout, refused 404" \
+  wait_calls '.last_status == 404' 10
+ctl press onhook >/dev/null
+check "keypad: on hook, idle" call_is idle 3
 
 # bob without SRTP: the phone (srtp=mandatory) refuses his plain offer with 488, and its own
 # SAVP offer gets no plain-RTP call either

@@ -19,6 +19,15 @@ call_is() {
   done
   return 1
 }
+# wait_calls JQ SECONDS: until the jq expression holds on `calls`
+wait_calls() {
+  local end=$(( $(date +%s%N) / 1000000 + $2 * 1000 ))
+  while (( $(date +%s%N) / 1000000 < end )); do
+    calls | jq -e "$1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
 # bob_mark; ...; bob_saw TEXT SECONDS: bob logged TEXT after the mark
 bob_mark() { BOB_MARK=$(stat -c %s "$BOB_LOG"); }
 bob_saw() {

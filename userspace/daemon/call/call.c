@@ -685,9 +685,14 @@ struct json_object *call_status(const struct call_manager *cm)
 		json_object_object_add(c, "sip_state",
 				       json_object_new_string(invite_state_name(invite_state(cm->inv))));
 		json_object_object_add(c, "call_id", json_object_new_string(invite_call_id(cm->inv)));
-		if (cm->connected_usec)
+		if (cm->connected_usec) {
 			json_object_object_add(c, "connected_s",
 					       json_object_new_uint64((t - cm->connected_usec) / 1000000));
+			/* INVITE sent (or received) to 200 OK */
+			json_object_object_add(c, "setup_ms",
+					       json_object_new_uint64((cm->connected_usec -
+								       cm->started_usec) / 1000));
+		}
 		if (invite_session_expires(cm->inv)) {
 			json_object_object_add(c, "session_expires_s",
 					       json_object_new_uint64(invite_session_expires(cm->inv)));
