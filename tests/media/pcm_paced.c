@@ -179,6 +179,9 @@ static int constrain(snd_pcm_ioplug_t *io)
 	return rc;
 }
 
+/* alsa-lib looks the opener up by name; declared for -Wmissing-prototypes */
+SND_PCM_PLUGIN_DEFINE_FUNC(paced);
+
 SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 {
 	snd_config_iterator_t i, next;

@@ -278,8 +278,8 @@ TEST(unusable_crypto_lines)
 		/* not inline: */
 		"AES_CM_128_HMAC_SHA1_80 uri:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz",
 		/* two keys (the phone keeps one per direction) */
-		"AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|1:1;"
-		"inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2:1",
+		("AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|1:1;"
+		 "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2:1"),
 	};
 	struct sdp_config cfg;
 	struct sdp_neg *neg;

@@ -225,4 +225,55 @@ TEST_F(flow, bad_parameters)
 	}
 }
 
+/*
+ * OCS/Lync key with "|2^31|1:1": a 1-byte MKI sits between the encrypted
+ * payload and the tag (RFC 3711 3.1) in every packet. The kernel has no
+ * MKI, so such a flow runs in libsrtp2 whichever backend the test asks
+ * for, and a receiver keyed without the MKI drops the packets.
+ */
+TEST_F(flow, mki_between_payload_and_tag)
+{
+	struct srtp_flow_params tx_p = params(UCPHONE_SRTP_DIR_TX, key);
+	struct srtp_flow_params rx_p = params(UCPHONE_SRTP_DIR_RX, key);
+	struct srtp_flow_params plain_rx = params(UCPHONE_SRTP_DIR_RX, key);
+	struct srtp_flow *tx, *rx, *rx_nomki, *k;
+	struct srtp_flow_stats st;
+	uint8_t pkt[200], got[200], wire[220];
+	size_t len = make_rtp(pkt, 100, 0xabcd);
+
+	tx_p.mki_len = rx_p.mki_len = 1;
+	tx_p.mki = rx_p.mki = 1;
+	EXPECT_EQ(-EOPNOTSUPP, srtp_flow_new(&k, self->fds[0], &tx_p, SRTP_FLOW_FORCE_KERNEL));
+	ASSERT_EQ(0, srtp_flow_new(&tx, self->fds[0], &tx_p, SRTP_FLOW_AUTO));
+	EXPECT_EQ(SRTP_FLOW_LIBSRTP, srtp_flow_backend(tx));
+	/* on the wire: header+payload, MKI 0x01, 10-byte tag */
+	ASSERT_EQ(len, srtp_flow_send(tx, pkt, len));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(len + 1 + 10, recv(self->fds[1], wire, sizeof(wire), 0));
+	EXPECT_EQ(0x01, wire[len]);
+	/* the MKI-keyed receiver takes it, one keyed without MKI drops it */
+	ASSERT_EQ(0, srtp_flow_new(&rx, self->fds[1], &rx_p, SRTP_FLOW_AUTO));
+	make_rtp(pkt, 101, 0xabcd);
+	ASSERT_EQ(len, srtp_flow_send(tx, pkt, len));
+	ASSERT_TRUE(readable(self->fds[1]));
+	ASSERT_EQ(len, srtp_flow_recv(rx, got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, pkt, len));
+	srtp_flow_free(rx);
+	ASSERT_EQ(0, srtp_flow_new(&rx_nomki, self->fds[1], &plain_rx, SRTP_FLOW_FORCE_LIBSRTP));
+	make_rtp(pkt, 102, 0xabcd);
+	ASSERT_EQ(len, srtp_flow_send(tx, pkt, len));
+	ASSERT_TRUE(readable(self->fds[1]));
+	EXPECT_EQ(-EAGAIN, srtp_flow_recv(rx_nomki, got, sizeof(got)));
+	ASSERT_EQ(0, srtp_flow_stats(rx_nomki, &st));
+	EXPECT_EQ(1, st.auth_failures);
+	/* an MKI longer than 4 bytes, or a value that does not fit, is refused */
+	tx_p.mki_len = 5;
+	EXPECT_EQ(-EINVAL, srtp_flow_new(&k, self->fds[0], &tx_p, SRTP_FLOW_AUTO));
+	tx_p.mki_len = 1;
+	tx_p.mki = 256;
+	EXPECT_EQ(-EINVAL, srtp_flow_new(&k, self->fds[0], &tx_p, SRTP_FLOW_AUTO));
+	srtp_flow_free(rx_nomki);
+	srtp_flow_free(tx);
+}
+
 TEST_HARNESS_MAIN

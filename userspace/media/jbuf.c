@@ -19,14 +19,32 @@ void jbuf_init(struct jbuf *jb, uint32_t delay_ms)
 static void restart(struct jbuf *jb, uint32_t ts)
 {
 	memset(jb->filled, 0, sizeof(jb->filled));
+	jb->late_run = 0;
 	jb->base_ts = ts;
 	jb->play_ts = ts - jb->delay;
 	jb->started = true;
 }
 
+/*
+ * Blocks are placed by their signed distance from base_ts, so a packet
+ * from before the first one (reordered) and the 2^32 wrap of RTP
+ * timestamps (not a multiple of a block) stay on the grid.
+ */
 static unsigned int slot_of(const struct jbuf *jb, uint32_t ts)
 {
-	return ((ts - jb->base_ts) / JBUF_BLOCK) % JBUF_BLOCKS;
+	int32_t d = (int32_t)(ts - jb->base_ts) / (int32_t)JBUF_BLOCK;
+
+	return (unsigned int)(((d % JBUF_BLOCKS) + JBUF_BLOCKS) % JBUF_BLOCKS);
+}
+
+/* Keeps the grid origin within 2^30 of the playout point (a whole number
+ * of rings: no slot moves). */
+static void rebase(struct jbuf *jb)
+{
+	const uint32_t step = JBUF_BLOCK * JBUF_BLOCKS * 131072U;
+
+	if ((int32_t)(jb->play_ts - jb->base_ts) > (1 << 30))
+		jb->base_ts += step;
 }
 
 enum jbuf_put jbuf_put(struct jbuf *jb, uint32_t ts, const int16_t *pcm, size_t n)
@@ -36,25 +54,25 @@ enum jbuf_put jbuf_put(struct jbuf *jb, uint32_t ts, const int16_t *pcm, size_t 
 
 	if (!jb->started)
 		restart(jb, ts);
-	if ((ts - jb->base_ts) % JBUF_BLOCK) {
+	if ((int32_t)(ts - jb->base_ts) % (int32_t)JBUF_BLOCK) {
 		jb->misaligned++;
 		return JBUF_PUT_MISALIGNED;
 	}
 	rel = (int32_t)(ts - jb->play_ts);
-	if (rel < 0 && (int64_t)rel + (int64_t)n <= 0) {
+	if (rel < 0 && -rel < (int32_t)(JBUF_BLOCKS * JBUF_BLOCK / 2) &&
+	    ++jb->late_run < JBUF_LATE_RESYNC) {
 		jb->late++;
 		return JBUF_PUT_LATE;
 	}
 	if (rel < 0 || (uint32_t)rel + n > JBUF_BLOCKS * JBUF_BLOCK) {
-		/* Far ahead, or straddling the playout point: start over on it. */
-		if (rel < 0 && -rel < (int32_t)(JBUF_BLOCKS * JBUF_BLOCK / 2)) {
+		/* Far ahead or behind, or late for too long: start over on it. */
+		if (rel < 0)
 			jb->late++;
-			return JBUF_PUT_LATE;
-		}
 		jb->resyncs++;
 		restart(jb, ts);
 		rc = JBUF_PUT_RESYNC;
 	}
+	jb->late_run = 0;
 	for (size_t off = 0; off + JBUF_BLOCK <= n; off += JBUF_BLOCK) {
 		unsigned int slot = slot_of(jb, ts + (uint32_t)off);
 
@@ -85,6 +103,7 @@ bool jbuf_get_block(struct jbuf *jb, int16_t out[JBUF_BLOCK])
 		jb->concealed++;
 	}
 	jb->play_ts += JBUF_BLOCK;
+	rebase(jb);
 	return have;
 }
 

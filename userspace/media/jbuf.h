@@ -5,7 +5,9 @@
  * the first packet's time, so reordered packets fall into place,
  * duplicates are dropped (the block is already there) and packets that
  * arrive after their block was played are dropped as late. A timestamp
- * outside the ring (a new talk-spurt base, a far end restarting) resyncs.
+ * outside the ring (a new talk-spurt base, a far end restarting) resyncs,
+ * and so do JBUF_LATE_RESYNC late packets in a row (a sender whose clock
+ * jumped back, e.g. after it lost capture time).
  * Missing blocks are reported so the caller conceals them.
  *
  * 8000 Hz audio only (G.711); pure code, no allocation, no clock: the
@@ -20,6 +22,7 @@
 
 #define JBUF_BLOCK 80		/* samples in a 10 ms block */
 #define JBUF_BLOCKS 64		/* 640 ms of ring */
+#define JBUF_LATE_RESYNC 4	/* late packets in a row that restart */
 
 enum jbuf_put {
 	JBUF_PUT_OK,
@@ -37,6 +40,7 @@ struct jbuf {
 	uint32_t play_ts;	/* timestamp of the next sample played */
 	uint32_t delay;		/* samples between arrival and playout */
 	uint64_t late, duplicates, resyncs, misaligned;
+	unsigned int late_run;	/* late packets in a row */
 	uint64_t played, concealed;	/* blocks */
 };
 

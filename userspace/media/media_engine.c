@@ -16,6 +16,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
@@ -113,6 +115,10 @@ static bool commands(struct media_engine *e)
 		case CMD_DTMF:
 			do_dtmf(&cmd.call->s, &cmd.dtmf);
 			break;
+		case CMD_PARAMS:
+			cmd.call->s.p = cmd.params;
+			explicit_bzero(&cmd.params, sizeof(cmd.params));
+			break;
 		case CMD_TONE:
 			e->tone_on = media_tone_init(&e->tone, e->cfg.tone_country, cmd.tone);
 			break;
@@ -174,6 +180,7 @@ static void frame(struct media_engine *e)
 		media_audio_stop(&e->audio);
 		thread_error(e, rc);
 	}
+	atomic_store_explicit(&e->xruns, e->audio.xruns, memory_order_relaxed);
 	used = alloc_count_thread() - a0;
 	for (unsigned int i = 0; i < e->n_active; i++)
 		atomic_fetch_add_explicit(&e->active[i]->s.st.thread_allocs, used,
@@ -466,6 +473,13 @@ int media_call_open(struct media_engine *e, struct media_call **out)
 			rc = -errno;
 			break;
 		}
+		/*
+		 * Receive stamps for jitter and RTT: the first SIOCGSTAMPNS
+		 * turns them on (and fails, nothing received yet). Not
+		 * SO_TIMESTAMPNS, which sends them as cmsgs recv() drops.
+		 */
+		ioctl(c->rtp_fd, SIOCGSTAMPNS, &(struct timespec){ 0 });
+		ioctl(c->rtcp_fd, SIOCGSTAMPNS, &(struct timespec){ 0 });
 		if (bind_port(c->rtp_fd, &e->cfg.local, port) == 0 &&
 		    bind_port(c->rtcp_fd, &e->cfg.local, (uint16_t)(port + 1)) == 0) {
 			c->rtp_port = port;
@@ -521,8 +535,7 @@ static bool params_ok(const struct media_stream_params *p)
 	if (p->remote_rtp.ss_family != AF_INET && p->remote_rtp.ss_family != AF_INET6)
 		return false;
 	if (p->srtp) {
-		/* one key per direction, no MKI: what srtp_flow carries today */
-		if (p->tx.mki_len || p->rx.mki_len)
+		if (p->tx.mki_len > 4 || p->rx.mki_len > 4)
 			return false;
 		if (p->suite <= UCPHONE_SRTP_SUITE_UNSPEC || p->suite > UCPHONE_SRTP_SUITE_MAX)
 			return false;
@@ -551,11 +564,13 @@ static int new_flows(struct media_engine *e, struct chan *ch,
 		.master_key = p->tx.key, .master_key_len = p->tx.key_len,
 		.master_salt = p->tx.salt, .master_salt_len = p->tx.salt_len,
 		.ssrc_fixed = true, .ssrc = ssrc,
+		.mki_len = p->tx.mki_len, .mki = p->tx.mki,
 	};
 	struct srtp_flow_params rx = {
 		.dir = UCPHONE_SRTP_DIR_RX, .suite = p->suite,
 		.master_key = p->rx.key, .master_key_len = p->rx.key_len,
 		.master_salt = p->rx.salt, .master_salt_len = p->rx.salt_len,
+		.mki_len = p->rx.mki_len, .mki = p->rx.mki,
 	};
 	int rc;
 
@@ -687,10 +702,32 @@ int media_call_start(struct media_call *c, const struct media_stream_params *p)
 	return rc;
 }
 
+static bool key_eq(const struct media_srtp_key *a, const struct media_srtp_key *b)
+{
+	return a->key_len == b->key_len && a->salt_len == b->salt_len &&
+	       a->mki_len == b->mki_len && a->mki == b->mki &&
+	       !memcmp(a->key, b->key, a->key_len) && !memcmp(a->salt, b->salt, a->salt_len);
+}
+
 static bool keys_same(const struct media_stream_params *a, const struct media_stream_params *b)
 {
-	return a->srtp == b->srtp && a->suite == b->suite &&
-	       !memcmp(&a->tx, &b->tx, sizeof(a->tx)) && !memcmp(&a->rx, &b->rx, sizeof(a->rx));
+	return a->srtp == b->srtp && (!a->srtp || (a->suite == b->suite &&
+						  key_eq(&a->tx, &b->tx) && key_eq(&a->rx, &b->rx)));
+}
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return !memcmp(a, b, ss_len(a));
+}
+
+/* Same sockets' peers, codec and payload types: only the thread's view moves. */
+static bool same_transport(const struct media_stream_params *a,
+			   const struct media_stream_params *b)
+{
+	return a->rtcp_mux == b->rtcp_mux && same_addr(&a->remote_rtp, &b->remote_rtp) &&
+	       (a->rtcp_mux || same_addr(&a->remote_rtcp, &b->remote_rtcp)) &&
+	       a->codec == b->codec && a->pt == b->pt && a->rx_pt == b->rx_pt &&
+	       a->clock_rate == b->clock_rate;
 }
 
 int media_call_update(struct media_call *c, const struct media_stream_params *p)
@@ -703,6 +740,14 @@ int media_call_update(struct media_call *c, const struct media_stream_params *p)
 		return -EINVAL;
 	if (!params_ok(p))
 		return -EOPNOTSUPP;
+	if (c->attached && keys_same(&s->p, p) && same_transport(&s->p, p)) {
+		/* hold, resume, a re-INVITE that changes nothing: no pause */
+		struct cmd cmd = { .type = CMD_PARAMS, .call = c, .params = *p };
+
+		rc = send_cmd(c->engine, &cmd);
+		explicit_bzero(&cmd, sizeof(cmd));
+		return rc;
+	}
 	rc = detach(c);
 	if (rc < 0)
 		return rc;
@@ -716,32 +761,12 @@ int media_call_update(struct media_call *c, const struct media_stream_params *p)
 		s->rtp.rx = rtp.rx;
 		s->rtcp.tx = rtcp.tx;
 		s->rtcp.rx = rtcp.rx;
-	} else if (old.srtp && p->srtp && old.rtcp_mux == p->rtcp_mux) {
-		/* re-key in place: the kernel swaps keys atomically */
-		struct srtp_flow_params tx = {
-			.dir = UCPHONE_SRTP_DIR_TX, .suite = p->suite,
-			.master_key = p->tx.key, .master_key_len = p->tx.key_len,
-			.master_salt = p->tx.salt, .master_salt_len = p->tx.salt_len,
-			.ssrc_fixed = true, .ssrc = s->ssrc,
-		};
-		struct srtp_flow_params rx = {
-			.dir = UCPHONE_SRTP_DIR_RX, .suite = p->suite,
-			.master_key = p->rx.key, .master_key_len = p->rx.key_len,
-			.master_salt = p->rx.salt, .master_salt_len = p->rx.salt_len,
-		};
-		struct chan rtp = s->rtp, rtcp = s->rtcp;
-
-		rc = srtp_flow_rekey(rtp.tx, &tx);
-		if (rc == 0)
-			rc = srtp_flow_rekey(rtp.rx, &rx);
-		if (rc == 0 && s->separate_rtcp)
-			rc = srtp_flow_rekey(rtcp.tx, &tx);
-		if (rc == 0 && s->separate_rtcp)
-			rc = srtp_flow_rekey(rtcp.rx, &rx);
-		if (rc == 0)
-			rc = stream_setup(c, p, true, false);
 	} else {
-		/* SRTP switched on or off, or RTCP moved: new flows */
+		/*
+		 * New keys, SRTP switched on or off, or RTCP moved: new SRTP
+		 * contexts (a new key starts at ROC 0, as Teams and
+		 * rtpengine expect); sequence and timestamp go on.
+		 */
 		free_flows(&s->rtp);
 		if (s->separate_rtcp)
 			free_flows(&s->rtcp);
@@ -765,7 +790,7 @@ int media_call_stop(struct media_call *c)
 	rc = detach(c);
 	if (rc < 0)
 		return rc;
-	stream_send_bye(c, media_now_ns());
+	stream_send_bye(c);
 	free_flows(&c->s.rtp);
 	if (c->s.separate_rtcp)
 		free_flows(&c->s.rtcp);
@@ -817,7 +842,7 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);
-	o->xruns = c->engine->audio.xruns;
+	o->xruns = atomic_load_explicit(&c->engine->xruns, memory_order_relaxed);
 	o->send_jitter_max_us = atomic_load(&st->send_jitter_max_us);
 	o->srtp = c->started && c->s.p.srtp;
 	o->suite = c->s.p.suite;

@@ -87,6 +87,7 @@ struct stream {
 	uint32_t rng;
 
 	uint64_t start_ns;
+	uint64_t detached_ns;		/* when the last detach happened */
 	struct stream_stats st;
 	uint8_t pkt[PKT_MAX];
 };
@@ -106,6 +107,7 @@ enum cmd_type {
 	CMD_ATTACH,
 	CMD_DETACH,		/* acknowledged */
 	CMD_DTMF,
+	CMD_PARAMS,		/* direction, ptime, events: applied in place */
 	CMD_TONE,
 	CMD_SET_AUDIO,		/* acknowledged; old PCMs come back */
 	CMD_QUIT,
@@ -117,6 +119,7 @@ struct cmd {
 	struct dtmf_req dtmf;
 	enum media_tone tone;
 	struct media_audio audio;
+	struct media_stream_params params;
 };
 
 #define CMD_SLOTS 64
@@ -132,6 +135,7 @@ struct media_engine {
 	struct cmd cmd_mem[CMD_SLOTS];
 	struct media_event evt_mem[EVT_SLOTS];
 	_Atomic bool evt_overflow;
+	_Atomic uint64_t xruns;		/* the thread's audio.xruns, published */
 	uint32_t next_call_id;
 	uint16_t next_port;
 
@@ -151,7 +155,7 @@ void stream_tick(struct media_engine *e, struct media_call *c,
 void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */
-void stream_send_bye(struct media_call *c, uint64_t now_ns);
+void stream_send_bye(struct media_call *c);
 
 /* media_engine.c: events from the thread */
 void engine_emit(struct media_engine *e, const struct media_event *ev);

@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 
 #include "media_internal.h"
 
@@ -71,7 +73,7 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * SECOND_NS + (uint64_t)ts.tv_nsec;
 }
 
-static void send_rtcp(struct media_call *c, uint64_t now_ns, bool bye)
+static void send_rtcp(struct media_call *c, bool bye)
 {
 	struct stream *s = &c->s;
 	struct rtcp_sender_info sr;
@@ -85,8 +87,9 @@ static void send_rtcp(struct media_call *c, uint64_t now_ns, bool bye)
 		sr.packets = (uint32_t)s->sent_packets;
 		sr.octets = (uint32_t)s->sent_octets;
 	}
+	/* DLSR: the SR's arrival stamp and now, both CLOCK_REALTIME */
 	if (s->have_remote)
-		rtp_source_report(&s->src, &rb, now_ns);
+		rtp_source_report(&s->src, &rb, realtime_ns());
 	len = rtcp_build(buf, sizeof(buf), s->ssrc, s->sent_since_report ? &sr : NULL,
 			 s->have_remote ? &rb : NULL, c->cname, bye);
 	if (len && chan_send(&s->rtcp, buf, len) > 0)
@@ -94,7 +97,8 @@ static void send_rtcp(struct media_call *c, uint64_t now_ns, bool bye)
 	s->sent_since_report = false;
 }
 
-static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64_t now_ns)
+/* arrival_rt: the datagram's receive stamp, CLOCK_REALTIME ns */
+static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64_t arrival_rt)
 {
 	struct stream *s = &c->s;
 	struct rtcp_info info;
@@ -105,7 +109,7 @@ static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64
 	}
 	atomic_fetch_add_explicit(&s->st.rtcp_rx, 1, memory_order_relaxed);
 	if (info.has_sr && s->have_remote && info.ssrc == s->src.ssrc)
-		rtp_source_sr(&s->src, info.sr.ntp, now_ns);
+		rtp_source_sr(&s->src, info.sr.ntp, arrival_rt);
 	for (unsigned int i = 0; i < info.n_reports; i++) {
 		const struct rtcp_report *r = &info.reports[i];
 		int64_t rtt;
@@ -120,7 +124,7 @@ static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64
 		atomic_store_explicit(&s->st.remote_jitter_us,
 				      (uint32_t)((uint64_t)r->jitter * 1000000 / s->p.clock_rate),
 				      memory_order_relaxed);
-		rtt = rtcp_rtt_us(rtp_ntp_from_ns(realtime_ns()), r->lsr, r->dlsr);
+		rtt = rtcp_rtt_us(rtp_ntp_from_ns(arrival_rt), r->lsr, r->dlsr);
 		if (rtt >= 0)
 			atomic_store_explicit(&s->st.rtt_us, (int32_t)(rtt > INT32_MAX ? INT32_MAX : rtt),
 					      memory_order_relaxed);
@@ -158,10 +162,10 @@ static void on_dtmf(struct media_engine *e, struct media_call *c,
 }
 
 static void on_rtp(struct media_engine *e, struct media_call *c, const uint8_t *buf,
-		   size_t len, uint64_t now_ns)
+		   size_t len, uint64_t now_ns, uint64_t arrival_ns)
 {
 	struct stream *s = &c->s;
-	uint32_t arrival = (uint32_t)(now_ns / 125000ULL);	/* 8 kHz units */
+	uint32_t arrival = (uint32_t)(arrival_ns / 125000ULL);	/* 8 kHz units */
 	int16_t pcm[MEDIA_FRAME * 3];
 	struct rtp_packet p;
 	enum jbuf_put put;
@@ -220,10 +224,20 @@ static void receive(struct media_engine *e, struct media_call *c, struct chan *c
 
 		if (n < 0)
 			break;
+		/*
+		 * Jitter and RTT want the packet's arrival, not this frame's
+		 * time: the kernel's receive stamp of the datagram just read
+		 * (CLOCK_REALTIME).
+		 */
+		struct timespec ts;
+		uint64_t arrival = realtime_ns();
+
+		if (ioctl(ch->fd, SIOCGSTAMPNS, &ts) == 0)
+			arrival = (uint64_t)ts.tv_sec * SECOND_NS + (uint64_t)ts.tv_nsec;
 		if (rtp_is_rtcp(s->pkt, (size_t)n))
-			on_rtcp(c, s->pkt, (size_t)n, now_ns);
+			on_rtcp(c, s->pkt, (size_t)n, arrival);
 		else if (ch == &s->rtp)
-			on_rtp(e, c, s->pkt, (size_t)n, now_ns);
+			on_rtp(e, c, s->pkt, (size_t)n, now_ns, arrival);
 	}
 }
 
@@ -347,7 +361,7 @@ void stream_tick(struct media_engine *e, struct media_call *c,
 	if (MEDIA_DIR_SENDS(s->p.dir))
 		send_frame(e, c, cap, now_ns);
 	if (now_ns >= s->next_rtcp_ns) {
-		send_rtcp(c, now_ns, false);
+		send_rtcp(c, false);
 		schedule_rtcp(s, now_ns, false);
 	}
 	if (MEDIA_DIR_RECEIVES(s->p.dir) && !s->timeout_reported &&
@@ -362,20 +376,37 @@ void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns
 	struct stream *s = &c->s;
 
 	(void)e;
+	if (s->detached_ns) {
+		/*
+		 * Re-attached after an update: the timeline went on while the
+		 * stream was off the thread, so the timestamp and the playout
+		 * point skip what was missed (the far end conceals a loss,
+		 * not a shift).
+		 */
+		uint64_t frames = (now_ns - s->detached_ns) / 20000000ULL;
+		int16_t scratch[JBUF_BLOCK];
+
+		if (frames > 50)
+			frames = 50;
+		s->ts += (uint32_t)frames * MEDIA_FRAME;
+		for (uint64_t i = 0; i < frames * (MEDIA_FRAME / JBUF_BLOCK); i++)
+			jbuf_get_block(&s->jb, scratch);
+	} else {
+		schedule_rtcp(s, now_ns, true);
+	}
 	s->last_rx_ns = now_ns;
 	s->last_send_ns = 0;
 	s->txfill = 0;
-	schedule_rtcp(s, now_ns, true);
 }
 
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns)
 {
 	(void)e;
-	(void)now_ns;
 	c->s.txfill = 0;
+	c->s.detached_ns = now_ns;
 }
 
-void stream_send_bye(struct media_call *c, uint64_t now_ns)
+void stream_send_bye(struct media_call *c)
 {
-	send_rtcp(c, now_ns, true);
+	send_rtcp(c, true);
 }

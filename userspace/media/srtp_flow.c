@@ -20,7 +20,8 @@ struct srtp_flow {
 static bool params_valid(const struct srtp_flow_params *p)
 {
 	return p && (p->dir == UCPHONE_SRTP_DIR_TX || p->dir == UCPHONE_SRTP_DIR_RX) &&
-	       p->master_key && p->master_salt;
+	       p->master_key && p->master_salt && p->mki_len <= 4 &&
+	       (p->mki_len == 4 || p->mki < (1U << (8 * p->mki_len)));
 }
 
 int srtp_flow_new(struct srtp_flow **out, int fd,
@@ -37,7 +38,8 @@ int srtp_flow_new(struct srtp_flow **out, int fd,
 	flow->fd = fd;
 	flow->dir = p->dir;
 	ret = -EOPNOTSUPP;
-	if (mode != SRTP_FLOW_FORCE_LIBSRTP && !srtp_kernel_open(&flow->kernel)) {
+	if (mode != SRTP_FLOW_FORCE_LIBSRTP && !p->mki_len &&
+	    !srtp_kernel_open(&flow->kernel)) {
 		ret = srtp_kernel_new(flow->kernel, fd, p, 0);
 		if (ret > 0) {
 			flow->backend = SRTP_FLOW_KERNEL;
@@ -117,6 +119,8 @@ int srtp_flow_rekey(struct srtp_flow *flow, const struct srtp_flow_params *p)
 		return -EINVAL;
 	if (flow->soft)
 		return srtp_soft_rekey(flow->soft, p);
+	if (p->mki_len)
+		return -EOPNOTSUPP;	/* the kernel has no MKI */
 	ret = srtp_kernel_new(flow->kernel, flow->fd, p, flow->id);
 	return ret < 0 ? ret : 0;
 }

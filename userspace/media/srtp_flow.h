@@ -53,6 +53,14 @@ struct srtp_flow_params {
 	bool ssrc_fixed;
 	uint32_t ssrc;
 	uint32_t window;	/* 0: 128 */
+	/*
+	 * MKI (RFC 3711 3.1), as OCS and Lync put in every packet: 0 none,
+	 * else 1..4 bytes carrying mki big-endian. The kernel has no MKI:
+	 * such a flow runs in libsrtp2 (SRTP_FLOW_AUTO), or fails with
+	 * -EOPNOTSUPP (SRTP_FLOW_FORCE_KERNEL).
+	 */
+	uint8_t mki_len;
+	uint32_t mki;
 };
 
 struct srtp_flow_stats {

@@ -24,11 +24,19 @@ struct srtp_soft {
 	srtp_t session;
 	struct srtp_flow_stats stats;
 	uint64_t highest;	/* RX: highest accepted index + 1, 0 before */
+	unsigned int use_mki;	/* every packet carries the MKI */
 	uint8_t buf[TX_MAX + TRAILER_MAX];
 };
 
+/* What an MKI policy points at while libsrtp2 copies it. */
+struct mki_key {
+	uint8_t id[4];
+	srtp_master_key_t key;
+	srtp_master_key_t *keys[1];
+};
+
 static int policy_from(srtp_policy_t *policy, const struct srtp_flow_params *p,
-		       uint8_t *keysalt)
+		       uint8_t *keysalt, struct mki_key *mk)
 {
 	size_t key_len = p->suite == UCPHONE_SRTP_AES_256_CM_HMAC_SHA1_80 ? 32 : 16;
 
@@ -55,6 +63,18 @@ static int policy_from(srtp_policy_t *policy, const struct srtp_flow_params *p,
 	memcpy(keysalt, p->master_key, key_len);
 	memcpy(keysalt + key_len, p->master_salt, 14);
 	policy->key = keysalt;
+	if (p->mki_len) {
+		for (unsigned int i = 0; i < p->mki_len; i++)
+			mk->id[i] = (uint8_t)(p->mki >> (8 * (p->mki_len - 1 - i)));
+		mk->key.key = keysalt;
+		mk->key.mki_id = mk->id;
+		mk->key.mki_size = p->mki_len;
+		mk->keys[0] = &mk->key;
+		policy->keys = mk->keys;
+		policy->num_master_keys = 1;
+		/* libsrtp2 reads policy->keys only when policy->key is NULL */
+		policy->key = NULL;
+	}
 	policy->ssrc.type = p->dir == UCPHONE_SRTP_DIR_TX ? ssrc_any_outbound :
 			    ssrc_any_inbound;
 	policy->window_size = p->window ? p->window : 128;
@@ -73,6 +93,7 @@ static void srtp_init_once(void)
 int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params *p)
 {
 	uint8_t keysalt[46];
+	struct mki_key mk;
 	srtp_policy_t policy;
 	struct srtp_soft *soft;
 	int ret;
@@ -80,7 +101,7 @@ int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params 
 	pthread_once(&srtp_once, srtp_init_once);
 	if (srtp_init_status != srtp_err_status_ok)
 		return -EIO;
-	ret = policy_from(&policy, p, keysalt);
+	ret = policy_from(&policy, p, keysalt, &mk);
 	if (ret)
 		goto out;
 	soft = calloc(1, sizeof(*soft));
@@ -92,6 +113,7 @@ int srtp_soft_new(struct srtp_soft **out, int fd, const struct srtp_flow_params 
 	soft->dir = p->dir;
 	soft->ssrc_fixed = p->ssrc_fixed;
 	soft->ssrc = p->ssrc;
+	soft->use_mki = p->mki_len != 0;
 	if (srtp_create(&soft->session, &policy) != srtp_err_status_ok) {
 		free(soft);
 		ret = -EINVAL;
@@ -145,9 +167,10 @@ ssize_t srtp_soft_send(struct srtp_soft *soft, const void *data, size_t len)
 			return -EINVAL;
 		}
 		if (is_rtcp(soft->buf, len))
-			err = srtp_protect_rtcp(soft->session, soft->buf, &n);
+			err = srtp_protect_rtcp_mki(soft->session, soft->buf, &n,
+						    soft->use_mki, 0);
 		else
-			err = srtp_protect(soft->session, soft->buf, &n);
+			err = srtp_protect_mki(soft->session, soft->buf, &n, soft->use_mki, 0);
 		if (err != srtp_err_status_ok) {
 			soft->stats.malformed++;
 			return -EINVAL;
@@ -184,12 +207,13 @@ int srtp_soft_unprotect(struct srtp_soft *soft, uint8_t *pkt, int *len)
 		soft->stats.malformed++;
 		return -EINVAL;
 	}
-	err = rtcp ? srtp_unprotect_rtcp(soft->session, pkt, len) :
-		     srtp_unprotect(soft->session, pkt, len);
+	err = rtcp ? srtp_unprotect_rtcp_mki(soft->session, pkt, len, soft->use_mki) :
+		     srtp_unprotect_mki(soft->session, pkt, len, soft->use_mki);
 	switch (err) {
 	case srtp_err_status_ok:
 		break;
 	case srtp_err_status_auth_fail:
+	case srtp_err_status_bad_mki:
 		soft->stats.auth_failures++;
 		return -EBADMSG;
 	case srtp_err_status_replay_fail:
@@ -242,12 +266,15 @@ ssize_t srtp_soft_recv(struct srtp_soft *soft, void *data, size_t size)
 int srtp_soft_rekey(struct srtp_soft *soft, const struct srtp_flow_params *p)
 {
 	uint8_t keysalt[46];
+	struct mki_key mk;
 	srtp_policy_t policy;
 	int ret;
 
-	ret = policy_from(&policy, p, keysalt);
+	ret = policy_from(&policy, p, keysalt, &mk);
 	if (!ret && srtp_update(soft->session, &policy) != srtp_err_status_ok)
 		ret = -EINVAL;
+	if (!ret)
+		soft->use_mki = p->mki_len != 0;
 	explicit_bzero(keysalt, sizeof(keysalt));
 	return ret;
 }
