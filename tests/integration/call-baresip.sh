@@ -13,7 +13,12 @@ set -uo pipefail
 . "$(dirname "$0")/lib/signin.sh"
 # shellcheck source=lib/calls.sh
 . "$(dirname "$0")/lib/calls.sh"
-cleanup_calls() { bob hangup 2>/dev/null; bob_account_restore; cleanup; }
+cleanup_calls() {
+  bob hangup 2>/dev/null
+  bob_account_restore
+  "$TB_DIR/kamailio.sh" start bob >/dev/null 2>&1   # after the MKI peer took his place
+  cleanup
+}
 trap cleanup_calls EXIT
 quiet() { "$@" >/dev/null; }
 echo "TAP version 13"
