@@ -609,6 +609,38 @@ TEST(session_timer_expiry_and_refresh)
 	f_free(&f);
 }
 
+TEST(incoming_without_offer_answer_in_ack)
+{
+	struct fake f = { .now = 1 };
+	struct invite *inv;
+	char ltag[64];
+
+	ASSERT_EQ(0, incoming(&f, &inv,
+		"INVITE sip:alice@10.77.0.100 SIP/2.0\r\n"
+		"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKd1\r\n"
+		"From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>\r\n"
+		"Call-ID: call-d@10.77.0.3\r\nCSeq: 1 INVITE\r\n" BOB_CONTACT
+		"Content-Length: 0\r\n\r\n"));
+	EXPECT_EQ(180, last(&f)->status);
+	EXPECT_STREQ("", f.offer_seen);
+	/* the phone's offer goes in the 200 */
+	ASSERT_EQ(0, invite_accept(inv));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(sip_str_eq(last(&f)->body, SDP_OFFER));
+	snprintf(ltag, sizeof(ltag), "%s", tag(hdr(last(&f), SIP_HDR_TO, 0)));
+	/* and the answer comes in the ACK */
+	feed(inv, "ACK sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKd2\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-d@10.77.0.3\r\nCSeq: 1 ACK\r\n"
+	     "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+	     ltag, strlen(SDP_ANSWER), SDP_ANSWER);
+	EXPECT_STREQ(SDP_ANSWER, f.answer_seen);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
 TEST(info_dtmf)
 {
 	struct fake f = { 0 };
