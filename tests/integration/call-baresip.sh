@@ -84,6 +84,13 @@ check "ucphonectl answer" quiet ctl answer
 check "connected" call_is connected 5
 check "bob's side is up, SRTP" bob_saw "SRTP is Enabled" 5
 sleep 2
+# bob holds (re-INVITE a=sendonly) and resumes (a=sendrecv): the phone follows
+bob hold
+check "bob holds: the phone says held" call_is held 5
+check "the media direction follows ($(cjs '.calls[0].media_direction'))" \
+  test "$(cjs '.calls[0].media_direction')" = recvonly
+bob resume
+check "bob resumes: connected again" call_is connected 5
 bob hangup
 check "bob hangs up (BYE from bob): idle" call_is idle 5
 
