@@ -103,7 +103,7 @@ lap "nginx (HTTP+HTTPS)" "$T"
 render "$TB_DIR/baresip/bob/config.in" "$TB_RUN/baresip/bob/config"
 render "$TB_DIR/baresip/bob/accounts.in" "$TB_RUN/baresip/bob/accounts"
 mkdir -p "$TB_RUN/baresip/rec-bob"
-sox -q -n -r 8000 -c 1 -b 16 "$TB_RUN/baresip/tone.wav" synth 30 sine 1000 vol 0.5
+sox -q -n -r 8000 -c 1 -b 16 "$TB_RUN/baresip/tone.wav" synth 120 sine 1000 vol 0.5
 
 # --- kamailio: two registrars (sip, and sip2 for failover), TLS 5061 + UDP/TCP 5060; then
 # baresip bob, the far-end phone, registered over TLS on sip (kamailio.sh: all three)

@@ -230,6 +230,39 @@ TEST(signin_carries_address_and_user_only)
 	EXPECT_STREQ("unknown field \"user\"", error);
 }
 
+TEST(call_commands_carry_their_one_argument)
+{
+	struct json_object *obj = control_request_new_arg("dial", "sip:bob@corp.test");
+	struct control_request req;
+	char error[CONTROL_ERROR_MAX];
+	const char *text;
+	size_t len;
+
+	text = control_json_string(obj, &len);
+	EXPECT_STREQ("{\"command\":\"dial\",\"target\":\"sip:bob@corp.test\"}", text);
+	ASSERT_EQ(0, parse(text, len, &req, error));
+	EXPECT_EQ(CONTROL_CMD_DIAL, req.command);
+	EXPECT_STREQ("sip:bob@corp.test", req.arg);
+	json_object_put(obj);
+
+	ASSERT_EQ(0, parse_str("{\"command\":\"dtmf\",\"digits\":\"12#\"}", &req, error));
+	EXPECT_EQ(CONTROL_CMD_DTMF, req.command);
+	EXPECT_STREQ("12#", req.arg);
+	ASSERT_EQ(0, parse_str("{\"command\":\"press\",\"key\":\"offhook\"}", &req, error));
+	EXPECT_EQ(CONTROL_CMD_PRESS, req.command);
+	ASSERT_EQ(0, parse_str("{\"command\":\"calls\"}", &req, error));
+	EXPECT_EQ(CONTROL_CMD_CALLS, req.command);
+	ASSERT_EQ(0, parse_str("{\"command\":\"answer\"}", &req, error));
+	ASSERT_EQ(0, parse_str("{\"command\":\"hangup\"}", &req, error));
+
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"dial\"}", &req, error));
+	EXPECT_STREQ("missing field \"target\"", error);
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"dial\",\"target\":\"\"}", &req, error));
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"dial\",\"digits\":\"1\"}", &req, error));
+	EXPECT_EQ(-EINVAL, parse_str("{\"command\":\"answer\",\"target\":\"x\"}", &req, error));
+	EXPECT_STREQ("unknown field \"target\"", error);
+}
+
 TEST(replies_round_trip)
 {
 	struct json_object *result = json_object_new_object();

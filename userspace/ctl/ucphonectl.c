@@ -21,6 +21,7 @@
 #include <linux/ucphone.h>
 
 #include "config.h"
+#include "ctl/calls_view.h"
 #include "ctl/diag.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
@@ -59,6 +60,12 @@ static void usage(FILE *out)
 		"            sign in (stored by the daemon, 0600); see signin --help\n"
 		"  signout   forget the sign-in identity\n"
 		"  reload    read the daemon's configuration file again\n"
+		"  dial URI|NAME|NUMBER  call (a number or name becomes sip:N@domain)\n"
+		"  answer    answer the ringing call\n"
+		"  hangup    end the call (or refuse the ringing one)\n"
+		"  calls     the call: state, far end, codec, SRTP, RTCP figures\n"
+		"  dtmf DIGITS  send 0-9 * # A-D during the call\n"
+		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook\n"
 		"  help      print this help\n"
 		"  version   the phone's software version (the daemon's) and\n"
 		"            ucphonectl's\n"
@@ -440,6 +447,40 @@ out:
 	return ret;
 }
 
+static bool takes_arg(const char *command)
+{
+	return !strcmp(command, "dial") || !strcmp(command, "dtmf") ||
+	       !strcmp(command, "press");
+}
+
+/* dial, answer, hangup, calls, dtmf, press: each prints the call view. */
+static int cmd_call(struct ctl *ctl, const char *name, const char *arg)
+{
+	struct json_object *req = arg ? control_request_new_arg(name, arg) :
+				  control_request_new(name);
+	struct json_object *result;
+	const char *text;
+	size_t len;
+	int ret;
+
+	if (!req)
+		return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+	text = control_json_string(req, &len);
+	ret = send(ctl->fd, text, len, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	json_object_put(req);
+	if (ret < 0)
+		return unreachable(ctl, "cannot send to", strerror(-ret));
+	ret = await_reply(ctl, name, &result);
+	if (ret != EXIT_OK)
+		return ret;
+	if (ctl->json)
+		print_json(result);
+	else
+		ctl_print_calls(stdout, result);
+	json_object_put(result);
+	return EXIT_OK;
+}
+
 /* Any other command: the daemon decides; its result prints as JSON. */
 static int cmd_other(struct ctl *ctl, const char *name)
 {
@@ -488,11 +529,20 @@ int main(int argc, char **argv)
 	int c, ret, at = command_index(argc, argv), global_argc = argc;
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
 	bool is_diag = at < argc && !strcmp(argv[at], "diag");
-	const char *command;
+	bool has_arg = at < argc && takes_arg(argv[at]);
+	const char *command, *arg = NULL;
 
-	/* Global options stop at "signin" and "diag": what follows is theirs. */
-	if (is_signin || is_diag)
+	/* Global options stop at "signin", "diag" and a call command taking
+	 * an argument: what follows is theirs. */
+	if (is_signin || is_diag || has_arg)
 		global_argc = at + 1;
+	if (has_arg) {
+		if (argc != at + 2 || !*argv[at + 1]) {
+			fprintf(stderr, "ucphonectl: %s takes one argument\n", argv[at]);
+			return EXIT_USAGE;
+		}
+		arg = argv[at + 1];
+	}
 	while ((c = getopt_long(global_argc, argv, "c:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -567,6 +617,9 @@ int main(int argc, char **argv)
 			ret = cmd_signout(&ctl);
 		else if (strcmp(command, "reload") == 0)
 			ret = cmd_reload(&ctl);
+		else if (has_arg || !strcmp(command, "answer") ||
+			 !strcmp(command, "hangup") || !strcmp(command, "calls"))
+			ret = cmd_call(&ctl, command, arg);
 		else
 			ret = cmd_other(&ctl, command);
 	}

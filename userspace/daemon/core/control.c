@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "core/call_control.h"
 #include "core/control.h"
 #include "core/diag.h"
 #include "core/reload.h"
@@ -258,6 +259,17 @@ static int handle_request(struct control_client *c, const char *buf,
 		break;
 	case CONTROL_CMD_DIAG:
 		result = diag_build(ctl->d);
+		break;
+	case CONTROL_CMD_DIAL:
+	case CONTROL_CMD_ANSWER:
+	case CONTROL_CMD_HANGUP:
+	case CONTROL_CMD_CALLS:
+	case CONTROL_CMD_DTMF:
+	case CONTROL_CMD_PRESS:
+		error[0] = '\0';
+		result = call_control(ctl->d, &req, error);
+		if (!result && error[0])
+			return client_reply(c, control_reply_new_error(error));
 		break;
 	case __CONTROL_CMD_COUNT:
 		break;

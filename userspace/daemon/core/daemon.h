@@ -18,6 +18,7 @@
 #include "core/reset_policy.h"
 
 struct audio;
+struct calls;
 struct control;
 struct dhcp_client;
 struct discovery;
@@ -55,6 +56,10 @@ struct ucphoned_options {
 	char **argv;
 	char **file_strings;		/* values the file gave, owned */
 	size_t n_file_strings;
+	/* calls */
+	const char *srtp;		/* "mandatory", "optional", "off" */
+	const char *audio_playback;	/* ALSA PCM names */
+	const char *audio_capture;
 };
 
 struct ucphoned {
@@ -74,6 +79,7 @@ struct ucphoned {
 	struct identity *identity;	/* sign-in address, user, password */
 	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
+	struct calls *calls;		/* calls (call/calls.c), NULL without media */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

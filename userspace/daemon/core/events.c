@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include "call/calls.h"
 #include "core/control.h"
 #include "core/events.h"
 #include "core/reset.h"
@@ -59,14 +60,18 @@ static void broadcast(struct ucphoned *d, struct json_object *msg)
 	json_object_put(msg);
 }
 
-static void on_kernel_event(const struct ucphone_event *ev, void *userdata)
+void events_dispatch(struct ucphoned *d, const struct ucphone_event *ev)
 {
-	struct ucphoned *d = userdata;
-
 	log_event(&d->log, ev);
 	broadcast(d, ucphone_event_to_json(ev));
 	reset_on_event(d, ev);
 	audio_on_event(d->audio, ev);
+	calls_on_event(d->calls, ev);
+}
+
+static void on_kernel_event(const struct ucphone_event *ev, void *userdata)
+{
+	events_dispatch(userdata, ev);
 }
 
 /* count 0: an overrun, number unknown until the next sequence number. */

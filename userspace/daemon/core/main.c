@@ -18,6 +18,7 @@
 
 #include <linux/ucphone.h>
 
+#include "call/calls.h"
 #include "config.h"
 #include "core/control.h"
 #include "core/daemon.h"
@@ -110,7 +111,10 @@ static struct json_object *status_view(void *userdata)
 
 static void daemon_teardown(struct ucphoned *d)
 {
-	/* Sign-in first: its un-REGISTER leaves while the network stands. */
+	/* A call first: its BYE leaves on the registration's connection. */
+	calls_free(d->calls);
+	d->calls = NULL;
+	/* Sign-in next: its un-REGISTER leaves while the network stands. */
 	signin_free(d->signin);
 	d->signin = NULL;
 	/* DHCP next: it removes the address while the rest still stand. */
@@ -141,9 +145,21 @@ static void daemon_teardown(struct ucphoned *d)
 	d->event = sd_event_unref(d->event);
 }
 
+/* A call's state changed: every events client hears it. */
+static void on_call_changed(void *userdata, struct json_object *event)
+{
+	struct ucphoned *d = userdata;
+
+	control_broadcast_event(d->control, event);
+}
+
 static int daemon_setup(struct ucphoned *d)
 {
 	struct dhcp_client_listener lease_listener;
+	struct calls_listener calls_listener = {
+		.changed = on_call_changed,
+		.userdata = d,
+	};
 	struct control_views views = {
 		.info = info_view,
 		.status = status_view,
@@ -204,6 +220,9 @@ static int daemon_setup(struct ucphoned *d)
 		ret = dhcp_client_new(d, &lease_listener, &d->dhcp);
 	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
+	/* No sound path: the phone signs in and says calls are unavailable. */
+	if (ret >= 0 && calls_new(d, &calls_listener, &d->calls) < 0)
+		d->calls = NULL;
 	if (ret < 0)
 		log_error(&d->log, SUBSYS, "cannot bring the network up",
 			  LOG_STR("interface", d->options.interface),

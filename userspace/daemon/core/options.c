@@ -42,6 +42,9 @@ enum option_id {
 	OPT_SIGNIN_CONFIG,
 	OPT_CA_BUNDLE,
 	OPT_TIME_WAIT,
+	OPT_SRTP,
+	OPT_AUDIO_PLAYBACK,
+	OPT_AUDIO_CAPTURE,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -78,6 +81,9 @@ static const struct option_desc options[] = {
 	{ { "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG }, 0 },
 	{ { "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE }, 0 },
 	{ { "time-wait-s", required_argument, NULL, OPT_TIME_WAIT }, LIVE },
+	{ { "srtp", required_argument, NULL, OPT_SRTP }, 0 },
+	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
+	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMDLINE_ONLY },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMDLINE_ONLY },
@@ -127,6 +133,11 @@ static void usage(FILE *out)
 		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
 		"                        answer, then checks certificates against\n"
 		"                        the system clock (default 10, 0: no wait)\n"
+		"      --srtp POLICY     calls: mandatory (default), optional or off\n"
+		"      --audio-playback PCM  ALSA device calls and tones play on\n"
+		"                        (default \"default\")\n"
+		"      --audio-capture PCM  ALSA device calls capture from\n"
+		"                        (default \"default\")\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -156,6 +167,9 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->signin_config = NULL;
 	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 	opt->time_wait_s = 10;
+	opt->srtp = "mandatory";
+	opt->audio_playback = "default";
+	opt->audio_capture = "default";
 }
 
 static const struct option_desc *find_by_id(int id)
@@ -314,6 +328,22 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 	case OPT_TIME_WAIT:
 		if (parse_uint(arg, 0, 600, &opt->time_wait_s))
 			want = "0-600 seconds";
+		break;
+	case OPT_SRTP:
+		if (strcmp(arg, "mandatory") && strcmp(arg, "optional") &&
+		    strcmp(arg, "off"))
+			want = "mandatory, optional or off";
+		else
+			opt->srtp = arg;
+		break;
+	case OPT_AUDIO_PLAYBACK:
+	case OPT_AUDIO_CAPTURE:
+		if (check_string(arg, 63))
+			want = "an ALSA device name of 1-63 bytes";
+		else if (id == OPT_AUDIO_PLAYBACK)
+			opt->audio_playback = arg;
+		else
+			opt->audio_capture = arg;
 		break;
 	case OPT_FOREGROUND:
 		break;
@@ -648,6 +678,11 @@ int options_reload(struct ucphoned_options *cur,
 	RESTART_FIELD(str_differs(cur->signin_config, next.signin_config),
 		      "signin-config");
 	RESTART_FIELD(str_differs(cur->ca_bundle, next.ca_bundle), "ca-bundle");
+	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
+	RESTART_FIELD(str_differs(cur->audio_playback, next.audio_playback),
+		      "audio-playback");
+	RESTART_FIELD(str_differs(cur->audio_capture, next.audio_capture),
+		      "audio-capture");
 #undef LIVE_FIELD
 #undef RESTART_FIELD
 

@@ -276,6 +276,16 @@ void signin_free(struct signin *s)
 	free(s);
 }
 
+struct sip_txn_layer *signin_txn_layer(const struct signin *s)
+{
+	return s->l;
+}
+
+struct sip_register *signin_register(const struct signin *s)
+{
+	return s->reg;
+}
+
 struct json_object *signin_status(const struct signin *s)
 {
 	struct json_object *o = sip_register_status(s->reg);

@@ -26,6 +26,10 @@ struct signin;
 int signin_new(struct ucphoned *d, struct signin **out);
 void signin_free(struct signin *s);
 
+/* The SIP layers calls share (the registration's transactions and flow). */
+struct sip_txn_layer *signin_txn_layer(const struct signin *s);
+struct sip_register *signin_register(const struct signin *s);
+
 /* The status "sip" section. */
 struct json_object *signin_status(const struct signin *s);
 

@@ -38,6 +38,8 @@ struct sip_txn_layer {
 		sip_notify_cb cb;
 		void *ctx;
 	} notify[NOTIFY_MAX];
+	sip_call_cb call_cb;
+	void *call_ctx;
 	uint64_t sent, answered, timeouts, stray, requests_in;
 };
 
@@ -187,6 +189,8 @@ static void on_response(struct sip_txn_layer *l, struct sip_conn *c,
 		txn_complete(tx, m, 0);
 		return;
 	}
+	if (l->call_cb && l->call_cb(l->call_ctx, c, m))
+		return;
 	l->stray++;
 	log_debug(l->log, SUBSYS, "response matches no transaction",
 		  LOG_UINT("status", m->status));
@@ -221,7 +225,9 @@ static void respond(struct sip_txn_layer *l, struct sip_conn *c,
 		       (int)req->cseq_method.len, req->cseq_method.p);
 	sip_out_header(&o, "User-Agent", "ucphone/%s", UCPHONE_VERSION);
 	if (sip_str_eq(req->method, "OPTIONS")) {
-		sip_out_header(&o, "Allow", "OPTIONS, NOTIFY");
+		sip_out_header(&o, "Allow", l->call_cb ?
+			       "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY" :
+			       "OPTIONS, NOTIFY");
 		sip_out_header(&o, "Accept", "application/vnd-microsoft-roaming-provisioning-v2+xml");
 		sip_out_header(&o, "Supported", "gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.presence");
 	}
@@ -242,6 +248,9 @@ static void on_request(struct sip_txn_layer *l, struct sip_conn *c,
 	l->requests_in++;
 	sip_str_copy(m->method, method, sizeof(method));
 	log_debug(l->log, SUBSYS, "request received", LOG_STR("method", method));
+	if (l->call_cb && !sip_str_eq(m->method, "OPTIONS") &&
+	    !sip_str_eq(m->method, "NOTIFY") && l->call_cb(l->call_ctx, c, m))
+		return;
 	if (sip_str_eq(m->method, "ACK"))
 		return;
 	if (sip_str_eq(m->method, "OPTIONS")) {
@@ -335,6 +344,12 @@ int sip_txn_on_notify(struct sip_txn_layer *l, const char *event,
 			return 0;
 		}
 	return -ENOSPC;
+}
+
+void sip_txn_on_call(struct sip_txn_layer *l, sip_call_cb cb, void *ctx)
+{
+	l->call_cb = cb;
+	l->call_ctx = ctx;
 }
 
 struct sip_tls_transport *sip_txn_transport(struct sip_txn_layer *l)

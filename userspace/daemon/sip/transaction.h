@@ -39,6 +39,13 @@ struct sip_conn_watch {
 	void (*up)(void *ctx, struct sip_conn *c);
 	void (*down)(void *ctx, struct sip_conn *c, enum sip_conn_error err);
 };
+/*
+ * Calls (sip/invite.c): every request but OPTIONS/NOTIFY, and every
+ * response no transaction here matches, go to the call handler first;
+ * it returns true when the message was a call's.
+ */
+typedef bool (*sip_call_cb)(void *ctx, struct sip_conn *c,
+			    const struct sip_msg *m);
 /* A NOTIFY for an event package: returns the SIP status to answer. */
 typedef unsigned int (*sip_notify_cb)(void *ctx, const struct sip_msg *req);
 
@@ -54,6 +61,9 @@ void sip_txn_unwatch(struct sip_txn_layer *l, void *ctx);
 /* event: "vnd-microsoft-provisioning-v2"; one handler per package. */
 int sip_txn_on_notify(struct sip_txn_layer *l, const char *event,
 		      sip_notify_cb cb, void *ctx);
+
+/* The one call handler (NULL: none); requests it does not take get 501. */
+void sip_txn_on_call(struct sip_txn_layer *l, sip_call_cb cb, void *ctx);
 
 /* A fresh branch, "z9hG4bK" + 24 random hex digits (RFC 3261 8.1.1.7). */
 void sip_txn_new_branch(char out[SIP_BRANCH_MAX]);

@@ -19,7 +19,41 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_SIGNOUT] = "signout",
 	[CONTROL_CMD_RELOAD] = "reload",
 	[CONTROL_CMD_DIAG] = "diag",
+	[CONTROL_CMD_DIAL] = "dial",
+	[CONTROL_CMD_ANSWER] = "answer",
+	[CONTROL_CMD_HANGUP] = "hangup",
+	[CONTROL_CMD_CALLS] = "calls",
+	[CONTROL_CMD_DTMF] = "dtmf",
+	[CONTROL_CMD_PRESS] = "press",
 };
+
+const char *control_command_arg(enum control_command command)
+{
+	switch (command) {
+	case CONTROL_CMD_DIAL:
+		return "target";
+	case CONTROL_CMD_DTMF:
+		return "digits";
+	case CONTROL_CMD_PRESS:
+		return "key";
+	default:
+		return NULL;
+	}
+}
+
+struct json_object *control_request_new_arg(const char *command,
+					    const char *arg)
+{
+	struct json_object *req = control_request_new(command);
+	const char *field = NULL;
+
+	for (unsigned int i = 0; i < __CONTROL_CMD_COUNT; i++)
+		if (!strcmp(command, command_names[i]))
+			field = control_command_arg((enum control_command)i);
+	if (req && field)
+		json_object_object_add(req, field, json_object_new_string(arg));
+	return req;
+}
 
 const char *control_command_name(enum control_command command)
 {
@@ -161,6 +195,22 @@ static int signin_fields(struct json_object *root, struct control_request *req,
 	return ret;
 }
 
+/* The call commands' one argument; no other command takes those fields. */
+static int arg_field(struct json_object *root, struct control_request *req,
+		     char error[CONTROL_ERROR_MAX])
+{
+	static const char *const fields[] = { "target", "digits", "key" };
+	const char *want = control_command_arg(req->command);
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if ((!want || strcmp(want, fields[i])) &&
+		    json_object_object_get_ex(root, fields[i], NULL))
+			return refuse_quoting(error, "unknown field", fields[i]);
+	if (!want)
+		return 0;
+	return copy_field(root, want, req->arg, error);
+}
+
 int control_request_parse(const void *buf, size_t len,
 			  struct control_request *req,
 			  char error[CONTROL_ERROR_MAX])
@@ -188,7 +238,8 @@ int control_request_parse(const void *buf, size_t len,
 	json_object_object_foreach(root, key, value) {
 		(void)value;
 		if (strcmp(key, "command") != 0 && strcmp(key, "address") != 0 &&
-		    strcmp(key, "user") != 0) {
+		    strcmp(key, "user") != 0 && strcmp(key, "target") != 0 &&
+		    strcmp(key, "digits") != 0 && strcmp(key, "key") != 0) {
 			ret = refuse_quoting(error, "unknown field", key);
 			goto out;
 		}
@@ -210,6 +261,8 @@ int control_request_parse(const void *buf, size_t len,
 			if (strcmp(name, command_names[i]) == 0) {
 				req->command = (enum control_command)i;
 				ret = signin_fields(root, req, error);
+				if (!ret)
+					ret = arg_field(root, req, error);
 				goto out;
 			}
 		}

@@ -27,6 +27,12 @@
  * the daemon beyond info and status: the software version, its recent
  * log lines and the certificates it has seen (fingerprints, names and
  * validity; never a private key, a password or a media key).
+ *
+ * Calls: {"command":"dial","target":"bob"} (a URI, name or number),
+ * {"command":"answer"}, {"command":"hangup"}, {"command":"calls"} (the
+ * call view), {"command":"dtmf","digits":"12#"} (0-9 * # A-D, at most
+ * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook: a
+ * keypad event made up).
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -51,6 +57,12 @@ enum control_command {
 	CONTROL_CMD_SIGNOUT,
 	CONTROL_CMD_RELOAD,
 	CONTROL_CMD_DIAG,
+	CONTROL_CMD_DIAL,
+	CONTROL_CMD_ANSWER,
+	CONTROL_CMD_HANGUP,
+	CONTROL_CMD_CALLS,
+	CONTROL_CMD_DTMF,
+	CONTROL_CMD_PRESS,
 	__CONTROL_CMD_COUNT
 };
 
@@ -62,7 +74,15 @@ struct control_request {
 	/* CONTROL_CMD_SIGNIN only: both present, non-empty, NUL-free */
 	char address[CONTROL_SIGNIN_FIELD_MAX];
 	char user[CONTROL_SIGNIN_FIELD_MAX];
+	/* dial "target", dtmf "digits", press "key": present, non-empty */
+	char arg[CONTROL_SIGNIN_FIELD_MAX];
 };
+
+/* The field a command takes its argument in ("target"...), or NULL. */
+const char *control_command_arg(enum control_command command);
+/* {"command":command,"<its field>":arg} */
+struct json_object *control_request_new_arg(const char *command,
+					    const char *arg);
 
 /* {"command":"signin","address":address,"user":user} */
 struct json_object *control_request_new_signin(const char *address,

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The call manager (daemon/call/call.c) and dial plan, driven like the
+ * phone is used: hook, speaker key, keypad digits, `ucphonectl dial`,
+ * with a fake clock, a fake media side (it records tones, offers and
+ * stream starts) and every SIP message captured and parsed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "call/call.h"
+#include "call/dialplan.h"
+
+#define SENT_MAX 32
+#define OFFER "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"
+
+struct fake {
+	uint64_t now, armed[__CALL_TIMER_COUNT];
+	struct sip_msg sent[SENT_MAX];
+	unsigned int n_sent, changes, streams_open, runs, dtmf_ok;
+	enum call_tone tone;
+	bool registered, tel_event;
+	char dtmf[32];
+	int stream_token;
+};
+
+static uint64_t f_now(void *ctx) { return ((struct fake *)ctx)->now; }
+static void f_arm(void *ctx, enum call_timer t, uint64_t at) { ((struct fake *)ctx)->armed[t] = at; }
+static void f_changed(void *ctx) { ((struct fake *)ctx)->changes++; }
+
+static int f_send(void *ctx, const char *buf, size_t len)
+{
+	struct fake *f = ctx;
+
+	if (f->n_sent == SENT_MAX)
+		return -ENOBUFS;
+	if (sip_msg_parse(buf, len, &f->sent[f->n_sent]) < 0)
+		return -EINVAL;
+	f->n_sent++;
+	return 0;
+}
+
+static int f_identity(void *ctx, struct call_identity *id)
+{
+	struct fake *f = ctx;
+
+	if (!f->registered)
+		return -ENOTCONN;
+	snprintf(id->local_na, sizeof(id->local_na), "<sip:alice@corp.test>");
+	snprintf(id->contact, sizeof(id->contact), "<sip:alice@10.77.0.100:40312;transport=tls;ob>");
+	snprintf(id->sent_by, sizeof(id->sent_by), "10.77.0.100:40312");
+	snprintf(id->domain, sizeof(id->domain), "corp.test");
+	snprintf(id->auth_user, sizeof(id->auth_user), "alice");
+	snprintf(id->password, sizeof(id->password), "Alice!Pass1");
+	return 0;
+}
+
+static struct fake *the_fake;
+
+static void *m_open(void *mctx, char *why, size_t n)
+{
+	struct fake *f = mctx;
+
+	(void)why;
+	(void)n;
+	f->streams_open++;
+	return &f->stream_token;
+}
+
+static void m_close(void *stream) { (void)stream; the_fake->streams_open--; }
+
+static int m_offer(void *stream, char *sdp, size_t cap, size_t *len)
+{
+	(void)stream;
+	*len = strlen(OFFER);
+	memcpy(sdp, OFFER, *len);
+	return cap > *len ? 0 : -ENOSPC;
+}
+
+static unsigned int m_answer(void *stream, const char *sdp, size_t len, char *why, size_t n)
+{
+	(void)stream;
+	(void)sdp;
+	if (len < 4) {
+		snprintf(why, n, "no audio");
+		return 488;
+	}
+	return 0;
+}
+
+static unsigned int m_offer_rx(void *stream, const char *sdp, size_t len, char *ans,
+			       size_t cap, size_t *alen, char *why, size_t n)
+{
+	(void)stream;
+	if (len < 10 || memcmp(sdp, "v=0", 3)) {
+		snprintf(why, n, "not SDP");
+		return 400;
+	}
+	return m_offer(stream, ans, cap, alen);
+}
+
+static int m_run(void *stream) { (void)stream; the_fake->runs++; return MEDIA_DIR_SENDRECV; }
+
+static int m_dtmf(void *stream, char d)
+{
+	size_t n = strlen(the_fake->dtmf);
+
+	(void)stream;
+	if (!the_fake->tel_event)
+		return -EOPNOTSUPP;
+	the_fake->dtmf[n] = d;
+	the_fake->dtmf[n + 1] = 0;
+	return 0;
+}
+
+static int m_tone(void *mctx, enum call_tone t) { ((struct fake *)mctx)->tone = t; return 0; }
+static struct json_object *m_describe(void *stream) { (void)stream; return json_object_new_object(); }
+
+static const struct call_media_ops media = {
+	.open = m_open, .close = m_close, .offer = m_offer,
+	.answer_received = m_answer, .offer_received = m_offer_rx,
+	.run = m_run, .dtmf = m_dtmf, .tone = m_tone, .describe = m_describe,
+};
+
+static struct call_manager *setup(struct fake *f)
+{
+	struct call_env env = {
+		.now = f_now, .arm = f_arm, .send = f_send, .identity = f_identity,
+		.changed = f_changed, .ctx = f, .media = &media, .mctx = f,
+	};
+	struct call_manager *cm;
+
+	memset(f, 0, sizeof(*f));
+	f->now = 1000;
+	f->registered = true;
+	the_fake = f;
+	if (call_manager_new(&env, &cm) < 0)
+		return NULL;
+	return cm;
+}
+
+static void teardown(struct fake *f, struct call_manager *cm)
+{
+	call_manager_free(cm);
+	for (unsigned int i = 0; i < f->n_sent; i++)
+		sip_msg_free(&f->sent[i]);
+}
+
+static const struct sip_msg *last(struct fake *f)
+{
+	return &f->sent[f->n_sent - 1];
+}
+
+static char *hdr(const struct sip_msg *m, enum sip_hdr id)
+{
+	static char buf[512];
+
+	buf[0] = 0;
+	sip_str_copy(sip_msg_value(m, id), buf, sizeof(buf));
+	return buf;
+}
+
+/* The far end's response to sent[i]. */
+static bool respond(struct call_manager *cm, struct fake *f, unsigned int i,
+		    const char *status, const char *body)
+{
+	const struct sip_msg *r = &f->sent[i];
+	char buf[4096], via[256], from[256], to[256];
+	struct sip_msg m;
+	bool mine;
+	int n;
+
+	snprintf(via, sizeof(via), "%s", hdr(r, SIP_HDR_VIA));
+	snprintf(from, sizeof(from), "%s", hdr(r, SIP_HDR_FROM));
+	snprintf(to, sizeof(to), "%s", hdr(r, SIP_HDR_TO));
+	n = snprintf(buf, sizeof(buf),
+		     "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s\r\nCall-ID: %.*s\r\n"
+		     "CSeq: %u %.*s\r\nContact: <sip:bob@10.77.0.3:5061;transport=tls>\r\n"
+		     "%sContent-Length: %zu\r\n\r\n%s", status, via, from, to,
+		     strstr(to, "tag=") ? "" : ";tag=b1", (int)r->call_id.len, r->call_id.p,
+		     r->cseq, (int)r->cseq_method.len, r->cseq_method.p,
+		     body ? "Content-Type: application/sdp\r\n" : "",
+		     body ? strlen(body) : 0, body ? body : "");
+	if (sip_msg_parse(buf, (size_t)n, &m) < 0)
+		return false;
+	mine = call_sip_message(cm, &m);
+	sip_msg_free(&m);
+	return mine;
+}
+
+static bool request(struct call_manager *cm, const char *text)
+{
+	struct sip_msg m;
+	bool mine;
+
+	if (sip_msg_parse(text, strlen(text), &m) < 0)
+		return false;
+	mine = call_sip_message(cm, &m);
+	sip_msg_free(&m);
+	return mine;
+}
+
+TEST(dialplan)
+{
+	char uri[128];
+
+	ASSERT_EQ(0, dialplan_uri("2001", "corp.test", uri, sizeof(uri)));
+	EXPECT_STREQ("sip:2001@corp.test", uri);
+	ASSERT_EQ(0, dialplan_uri("2001#", "corp.test", uri, sizeof(uri)));
+	EXPECT_STREQ("sip:2001@corp.test", uri);
+	ASSERT_EQ(0, dialplan_uri("bob", "corp.test", uri, sizeof(uri)));
+	EXPECT_STREQ("sip:bob@corp.test", uri);
+	ASSERT_EQ(0, dialplan_uri("bob@other.test", "corp.test", uri, sizeof(uri)));
+	EXPECT_STREQ("sip:bob@other.test", uri);
+	ASSERT_EQ(0, dialplan_uri("sip:carol@corp.test;transport=tls", "corp.test", uri, sizeof(uri)));
+	EXPECT_STREQ("sip:carol@corp.test;transport=tls", uri);
+	EXPECT_EQ(-EINVAL, dialplan_uri("bob smith", "corp.test", uri, sizeof(uri)));
+	EXPECT_EQ(-EINVAL, dialplan_uri("bob\r\nVia: x", "corp.test", uri, sizeof(uri)));
+	EXPECT_EQ(-EINVAL, dialplan_uri("<sip:x@y>", "corp.test", uri, sizeof(uri)));
+	EXPECT_EQ(-EINVAL, dialplan_uri("", "corp.test", uri, sizeof(uri)));
+	EXPECT_EQ(-EINVAL, dialplan_uri("sip:nobody", "corp.test", uri, sizeof(uri)));
+	EXPECT_EQ(-ENXIO, dialplan_uri("2001", "", uri, sizeof(uri)));
+	EXPECT_EQ(-ENOSPC, dialplan_uri("2001", "corp.test", uri, 8));
+}
+
+TEST(off_hook_digits_timeout_call_bye)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+
+	ASSERT_NE(NULL, cm);
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	EXPECT_EQ(CALL_DIALLING, call_state(cm));
+	EXPECT_EQ(CALL_TONE_DIAL, f.tone);
+	call_key(cm, CALL_KEY_DIGIT, '2');
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	call_press(cm, "0");
+	call_press(cm, "0");
+	call_press(cm, "1");
+	EXPECT_EQ(f.now + DIALPLAN_INTERDIGIT_USEC, f.armed[CALL_TIMER_DIGITS]);
+	EXPECT_EQ(0, f.n_sent);
+	/* 4 s without a digit: the number goes out */
+	f.now += DIALPLAN_INTERDIGIT_USEC;
+	call_timer(cm, CALL_TIMER_DIGITS);
+	EXPECT_EQ(CALL_CALLING, call_state(cm));
+	ASSERT_EQ(1, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[0].method, "INVITE"));
+	EXPECT_TRUE(sip_str_eq(f.sent[0].uri, "sip:2001@corp.test"));
+	EXPECT_EQ(1, f.streams_open);
+
+	EXPECT_TRUE(respond(cm, &f, 0, "180 Ringing", NULL));
+	EXPECT_EQ(CALL_RINGBACK, call_state(cm));
+	EXPECT_EQ(CALL_TONE_RINGBACK, f.tone);
+	EXPECT_TRUE(respond(cm, &f, 0, "200 OK", OFFER));
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	EXPECT_EQ(1, f.runs);
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "ACK"));
+
+	/* digits during the call: SIP INFO when no telephone-event */
+	call_press(cm, "5");
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "INFO"));
+	f.tel_event = true;
+	EXPECT_EQ(0, call_dtmf(cm, "1#"));
+	EXPECT_STREQ("1#", f.dtmf);
+	EXPECT_EQ(-EINVAL, call_dtmf(cm, "1x"));
+
+	/* on hook: BYE, and the stream closes when it ends */
+	call_key(cm, CALL_KEY_ON_HOOK, 0);
+	EXPECT_EQ(CALL_ENDING, call_state(cm));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
+	EXPECT_TRUE(respond(cm, &f, f.n_sent - 1, "200 OK", NULL));
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+	teardown(&f, cm);
+}
+
+TEST(busy_gives_busy_tone)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	char why[128];
+	struct json_object *st;
+
+	call_key(cm, CALL_KEY_SPEAKER, 0);
+	EXPECT_EQ(CALL_TONE_DIAL, f.tone);
+	ASSERT_EQ(0, call_dial(cm, "bob", why, sizeof(why)));
+	EXPECT_TRUE(sip_str_eq(f.sent[0].uri, "sip:bob@corp.test"));
+	EXPECT_EQ(-EBUSY, call_dial(cm, "carol", why, sizeof(why)));
+	EXPECT_TRUE(respond(cm, &f, 0, "486 Busy Here", NULL));
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(CALL_TONE_BUSY, f.tone);
+	st = call_status(cm);
+	EXPECT_STREQ("{ \"state\": \"idle\", \"off_hook\": true, \"last_error\": \"Busy Here\", \"last_status\": 486, \"calls\": [ ] }",
+		     json_object_to_json_string(st));
+	json_object_put(st);
+	/* the speaker key again: on hook, quiet */
+	call_key(cm, CALL_KEY_SPEAKER, 0);
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	/* not registered: a clear refusal, nothing sent */
+	f.registered = false;
+	EXPECT_EQ(-ENOTCONN, call_dial(cm, "bob", why, sizeof(why)));
+	EXPECT_STREQ("not signed in (no registration)", why);
+	EXPECT_EQ(-EINVAL, call_press(cm, "volume"));
+	teardown(&f, cm);
+}
+
+#define BOB_INVITE(callid, body)						\
+	"INVITE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"		\
+	"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bK" callid "\r\n"		\
+	"From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>\r\n"	\
+	"Call-ID: " callid "\r\nCSeq: 1 INVITE\r\n"				\
+	"Contact: <sip:bob@10.77.0.3:5061;transport=tls>\r\n"			\
+	"Content-Type: application/sdp\r\n"
+
+TEST(incoming_ring_lift_answer_far_bye)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	char text[2048];
+	const char *to;
+
+	snprintf(text, sizeof(text), BOB_INVITE("c1", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(CALL_INCOMING, call_state(cm));
+	EXPECT_EQ(CALL_TONE_RING, f.tone);
+	EXPECT_EQ(180, last(&f)->status);
+
+	/* a second call while this one rings: 486 */
+	snprintf(text, sizeof(text), BOB_INVITE("c2", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(486, last(&f)->status);
+	EXPECT_EQ(CALL_INCOMING, call_state(cm));
+
+	/* lifting the handset answers */
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	EXPECT_EQ(1, f.runs);
+	to = strstr(hdr(last(&f), SIP_HDR_TO), "tag=");
+	ASSERT_NE(NULL, to);
+	snprintf(text, sizeof(text),
+		 "BYE sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKbye\r\n"
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
+		 "Call-ID: c1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n", to);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+	/* a BYE for a call that is gone: 481 */
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(481, last(&f)->status);
+	teardown(&f, cm);
+}
+
+TEST(malformed_offer_keeps_phone_working)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	char text[2048];
+
+	snprintf(text, sizeof(text), BOB_INVITE("c3", "") "Content-Length: 11\r\n\r\nhello world");
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(400, last(&f)->status);
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+	/* the next good call rings */
+	snprintf(text, sizeof(text), BOB_INVITE("c4", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(CALL_INCOMING, call_state(cm));
+	/* hang up while it rings: 603 Decline */
+	ASSERT_EQ(0, call_hangup(cm));
+	EXPECT_EQ(603, last(&f)->status);
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	teardown(&f, cm);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The INVITE session (daemon/sip/invite.c) and its dialog, driven without
+ * a network: a fake clock, every message it sends captured and parsed,
+ * the far end's messages written here as a proxy would forward them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "sip/invite.h"
+
+#define SENT_MAX 32
+#define SDP_OFFER "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"
+#define SDP_ANSWER "v=0\r\no=- 2 2 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 5000 RTP/SAVP 0\r\n"
+
+struct fake {
+	uint64_t now, armed;
+	struct sip_msg sent[SENT_MAX];
+	unsigned int n_sent;
+	enum invite_state st;
+	unsigned int st_status, n_states;
+	char reason[64];
+	char offer_seen[512], answer_seen[512];
+	unsigned int offer_status, answer_status;
+};
+
+static uint64_t f_now(void *ctx) { return ((struct fake *)ctx)->now; }
+static void f_arm(void *ctx, uint64_t at) { ((struct fake *)ctx)->armed = at; }
+
+static int f_send(void *ctx, const char *buf, size_t len)
+{
+	struct fake *f = ctx;
+
+	if (f->n_sent == SENT_MAX)
+		return -ENOBUFS;
+	if (sip_msg_parse(buf, len, &f->sent[f->n_sent]) < 0)
+		return -EINVAL;
+	f->n_sent++;
+	return 0;
+}
+
+static void f_state(void *ctx, enum invite_state st, unsigned int status,
+		    const char *reason)
+{
+	struct fake *f = ctx;
+
+	f->st = st;
+	f->st_status = status;
+	f->n_states++;
+	snprintf(f->reason, sizeof(f->reason), "%s", reason);
+}
+
+static unsigned int f_offer(void *ctx, const char *sdp, size_t len, char *ans,
+			    size_t cap, size_t *alen)
+{
+	struct fake *f = ctx;
+
+	snprintf(f->offer_seen, sizeof(f->offer_seen), "%.*s", (int)len, sdp);
+	if (f->offer_status)
+		return f->offer_status;
+	*alen = strlen(SDP_ANSWER);
+	if (*alen > cap)
+		return 500;
+	memcpy(ans, SDP_ANSWER, *alen);
+	return 0;
+}
+
+static unsigned int f_answer(void *ctx, const char *sdp, size_t len)
+{
+	struct fake *f = ctx;
+
+	snprintf(f->answer_seen, sizeof(f->answer_seen), "%.*s", (int)len, sdp);
+	return f->answer_status;
+}
+
+static int f_make_offer(void *ctx, char *sdp, size_t cap, size_t *len)
+{
+	(void)ctx;
+	*len = strlen(SDP_OFFER);
+	memcpy(sdp, SDP_OFFER, *len);
+	return cap >= *len ? 0 : -ENOSPC;
+}
+
+static const struct invite_ops ops = {
+	.now = f_now, .arm = f_arm, .send = f_send, .state = f_state,
+	.offer = f_offer, .answer = f_answer, .make_offer = f_make_offer,
+};
+
+static const struct invite_config cfg = {
+	.local_na = "<sip:alice@corp.test>",
+	.contact = "<sip:alice@10.77.0.100:40312;transport=tls;ob>",
+	.sent_by = "10.77.0.100:40312",
+	.user_agent = "ucphone/test",
+	.auth_user = "alice",
+	.password = "Alice!Pass1",
+	.session_expires = 1800,
+};
+
+static void f_free(struct fake *f)
+{
+	for (unsigned int i = 0; i < f->n_sent; i++)
+		sip_msg_free(&f->sent[i]);
+}
+
+static const struct sip_msg *last(struct fake *f)
+{
+	return f->n_sent ? &f->sent[f->n_sent - 1] : NULL;
+}
+
+static char *hdr(const struct sip_msg *m, enum sip_hdr id, unsigned int i)
+{
+	static char buf[4][512];
+	static int k;
+	const struct sip_header *h = sip_msg_header(m, id, i);
+
+	k = (k + 1) % 4;
+	buf[k][0] = 0;
+	if (h)
+		sip_str_copy(h->value, buf[k], sizeof(buf[k]));
+	return buf[k];
+}
+
+static char *named(const struct sip_msg *m, const char *name)
+{
+	static char buf[512];
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < m->n_hdr; i++)
+		if (sip_str_ieq(m->hdr[i].name, name))
+			sip_str_copy(m->hdr[i].value, buf, sizeof(buf));
+	return buf;
+}
+
+static char *branch(const struct sip_msg *m)
+{
+	static char buf[64];
+	char *p = strstr(hdr(m, SIP_HDR_VIA, 0), "branch=");
+
+	snprintf(buf, sizeof(buf), "%s", p ? p + 7 : "");
+	if ((p = strchr(buf, ';')))
+		*p = 0;
+	return buf;
+}
+
+static char *tag(const char *value)
+{
+	static char buf[64];
+	const char *p = strstr(value, "tag=");
+	char *e;
+
+	snprintf(buf, sizeof(buf), "%s", p ? p + 4 : "");
+	if ((e = strchr(buf, ';')))
+		*e = 0;
+	return buf;
+}
+
+static void feed(struct invite *inv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int feed_ret;
+static void feed(struct invite *inv, const char *fmt, ...)
+{
+	char buf[8192];
+	struct sip_msg m;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	feed_ret = sip_msg_parse(buf, (size_t)n, &m);
+	if (feed_ret < 0)
+		return;
+	feed_ret = invite_matches(inv, &m) ? 0 : -ENOENT;
+	if (!feed_ret)
+		invite_message(inv, &m);
+	sip_msg_free(&m);
+}
+
+/* A response to the request sent[i], as bob (through the proxy) answers it. */
+static void answer(struct invite *inv, struct fake *f, unsigned int i,
+		   const char *status, const char *extra, const char *body)
+{
+	const struct sip_msg *r = &f->sent[i];
+	char cseq[64];
+
+	snprintf(cseq, sizeof(cseq), "%u %.*s", r->cseq, (int)r->cseq_method.len,
+		 r->cseq_method.p);
+	feed(inv,
+	     "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s\r\nCall-ID: %.*s\r\n"
+	     "CSeq: %s\r\n%s%s%sContent-Length: %zu\r\n\r\n%s",
+	     status, hdr(r, SIP_HDR_VIA, 0), hdr(r, SIP_HDR_FROM, 0),
+	     hdr(r, SIP_HDR_TO, 0), strstr(hdr(r, SIP_HDR_TO, 0), "tag=") ? "" : ";tag=bobtag",
+	     (int)r->call_id.len, r->call_id.p, cseq, extra ? extra : "",
+	     body ? "Content-Type: application/sdp\r\n" : "", "",
+	     body ? strlen(body) : 0, body ? body : "");
+}
+
+#define RR "Record-Route: <sip:10.77.0.2:5061;transport=tls;lr;r2=on>, <sip:10.77.0.2;lr;r2=on>\r\n"
+#define BOB_CONTACT "Contact: <sip:bob@10.77.0.3:5061;transport=tls>\r\n"
+
+TEST(outgoing_auth_ring_answer_bye)
+{
+	struct fake f = { .now = 1000000 };
+	struct invite *inv;
+	const struct sip_msg *m;
+	char b1[64];
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	ASSERT_EQ(1, f.n_sent);
+	m = &f.sent[0];
+	EXPECT_TRUE(sip_str_eq(m->method, "INVITE"));
+	EXPECT_TRUE(sip_str_eq(m->uri, "sip:bob@corp.test"));
+	EXPECT_STREQ("<sip:alice@10.77.0.100:40312;transport=tls;ob>", hdr(m, SIP_HDR_CONTACT, 0));
+	EXPECT_STREQ("1800", named(m, "Session-Expires"));
+	EXPECT_TRUE(sip_str_eq(m->body, SDP_OFFER));
+	EXPECT_EQ(f.now + INVITE_TIMER_B_USEC, f.armed);	/* Timer B */
+	snprintf(b1, sizeof(b1), "%s", branch(m));
+
+	/* 407: ACK in the same transaction, then the INVITE with credentials */
+	answer(inv, &f, 0, "407 Proxy Authentication Required",
+	       "Proxy-Authenticate: Digest realm=\"corp.test\", nonce=\"abc\", qop=\"auth\"\r\n", NULL);
+	ASSERT_EQ(0, feed_ret);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].method, "ACK"));
+	EXPECT_STREQ(b1, branch(&f.sent[1]));
+	EXPECT_EQ(f.sent[0].cseq, f.sent[1].cseq);
+	EXPECT_STREQ("bobtag", tag(hdr(&f.sent[1], SIP_HDR_TO, 0)));
+	m = &f.sent[2];
+	EXPECT_TRUE(sip_str_eq(m->method, "INVITE"));
+	EXPECT_EQ(f.sent[0].cseq + 1, m->cseq);
+	EXPECT_STRNE(b1, branch(m));
+	EXPECT_NE(NULL, strstr(hdr(m, SIP_HDR_PROXY_AUTHORIZATION, 0), "username=\"alice\""));
+	EXPECT_EQ(NULL, strstr(f.sent[2].buf, "Alice!Pass1"));
+	EXPECT_EQ(INVITE_CALLING, invite_state(inv));
+
+	/* 180 Ringing: early */
+	answer(inv, &f, 2, "180 Ringing", BOB_CONTACT RR, NULL);
+	EXPECT_EQ(INVITE_EARLY, f.st);
+	EXPECT_EQ(180, f.st_status);
+
+	/* 200 with the answer: the ACK goes through the route set, reversed */
+	answer(inv, &f, 2, "200 OK", BOB_CONTACT RR
+	       "Allow: INVITE, ACK, BYE, UPDATE\r\nSession-Expires: 600;refresher=uac\r\n",
+	       SDP_ANSWER);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	EXPECT_STREQ(SDP_ANSWER, f.answer_seen);
+	ASSERT_EQ(4, f.n_sent);
+	m = &f.sent[3];
+	EXPECT_TRUE(sip_str_eq(m->method, "ACK"));
+	EXPECT_TRUE(sip_str_eq(m->uri, "sip:bob@10.77.0.3:5061;transport=tls"));
+	EXPECT_EQ(f.sent[2].cseq, m->cseq);
+	EXPECT_STREQ("<sip:10.77.0.2;lr;r2=on>", hdr(m, SIP_HDR_ROUTE, 0));
+	EXPECT_STREQ("<sip:10.77.0.2:5061;transport=tls;lr;r2=on>", hdr(m, SIP_HDR_ROUTE, 1));
+	/* we refresh (refresher=uac) at half of 600 s */
+	EXPECT_EQ(600, invite_session_expires(inv));
+	EXPECT_TRUE(invite_refresher(inv));
+	EXPECT_EQ(f.now + 300000000ull, f.armed);
+
+	/* the 200 again (lost ACK upstream): the same ACK again */
+	answer(inv, &f, 2, "200 OK", BOB_CONTACT, SDP_ANSWER);
+	ASSERT_EQ(5, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[4].method, "ACK"));
+	EXPECT_STREQ(branch(&f.sent[3]), branch(&f.sent[4]));
+
+	/* the refresh: an UPDATE (bob allows it) at 300 s */
+	f.now += 300000000ull;
+	invite_timer(inv);
+	ASSERT_EQ(6, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[5].method, "UPDATE"));
+	EXPECT_STREQ("600;refresher=uac", named(&f.sent[5], "Session-Expires"));
+	answer(inv, &f, 5, "200 OK", "Session-Expires: 600;refresher=uac\r\n", NULL);
+	EXPECT_EQ(f.now + 300000000ull, f.armed);
+
+	/* hang up: BYE in the dialog, then terminated on its 200 */
+	ASSERT_EQ(0, invite_hangup(inv));
+	EXPECT_EQ(INVITE_ENDING, f.st);
+	ASSERT_EQ(7, f.n_sent);
+	m = &f.sent[6];
+	EXPECT_TRUE(sip_str_eq(m->method, "BYE"));
+	EXPECT_EQ(f.sent[5].cseq + 1, m->cseq);
+	EXPECT_STREQ("bobtag", tag(hdr(m, SIP_HDR_TO, 0)));
+	answer(inv, &f, 6, "200 OK", NULL, NULL);
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(UINT64_MAX, f.armed);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(cancel_waits_for_provisional)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	ASSERT_EQ(0, invite_hangup(inv));
+	EXPECT_EQ(INVITE_CANCELLING, f.st);
+	EXPECT_EQ(1, f.n_sent);		/* no CANCEL before a provisional */
+	answer(inv, &f, 0, "100 Trying", NULL, NULL);
+	ASSERT_EQ(2, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].method, "CANCEL"));
+	EXPECT_STREQ(branch(&f.sent[0]), branch(&f.sent[1]));
+	EXPECT_EQ(f.sent[0].cseq, f.sent[1].cseq);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].cseq_method, "CANCEL"));
+	answer(inv, &f, 1, "200 OK", NULL, NULL);
+	EXPECT_EQ(INVITE_CANCELLING, f.st);
+	answer(inv, &f, 0, "487 Request Terminated", NULL, NULL);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[2].method, "ACK"));
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(487, f.st_status);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(timer_b_and_busy)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	f.now += INVITE_TIMER_B_USEC - 1;
+	invite_timer(inv);
+	EXPECT_EQ(INVITE_CALLING, invite_state(inv));
+	f.now += 1;
+	invite_timer(inv);
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(408, f.st_status);
+	invite_free(inv);
+	f_free(&f);
+
+	memset(&f, 0, sizeof(f));
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	answer(inv, &f, 0, "486 Busy Here", NULL, NULL);
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(486, f.st_status);
+	EXPECT_STREQ("Busy Here", f.reason);
+	ASSERT_EQ(2, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].method, "ACK"));
+	invite_free(inv);
+	f_free(&f);
+
+	/* an answer the phone cannot use: ACK, then BYE */
+	memset(&f, 0, sizeof(f));
+	f.answer_status = 488;
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	answer(inv, &f, 0, "200 OK", BOB_CONTACT, SDP_ANSWER);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].method, "ACK"));
+	EXPECT_TRUE(sip_str_eq(f.sent[2].method, "BYE"));
+	EXPECT_EQ(INVITE_ENDING, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+#define INVITE_FROM_BOB(extra, ctype, body)					\
+	"INVITE sip:10.77.0.100:40312;transport=tls SIP/2.0\r\n"		\
+	"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy1\r\n"		\
+	"Via: SIP/2.0/TLS 10.77.0.3:5061;branch=z9hG4bKbob1;rport=5061\r\n"	\
+	RR "From: \"Bob\" <sip:bob@corp.test>;tag=bobtag\r\n"			\
+	"To: <sip:alice@corp.test>\r\nCall-ID: call-1@10.77.0.3\r\n"		\
+	"CSeq: 10 INVITE\r\n" BOB_CONTACT extra					\
+	"Content-Type: " ctype "\r\nContent-Length: %zu\r\n\r\n%s"
+
+static int incoming(struct fake *f, struct invite **inv, const char *text)
+{
+	struct sip_msg m;
+	int ret;
+
+	if (sip_msg_parse(text, strlen(text), &m) < 0)
+		return -EBADMSG;
+	ret = invite_new_incoming(&cfg, &ops, f, &m, inv);
+	sip_msg_free(&m);
+	return ret;
+}
+
+static char msgbuf[8192];
+#define MSG(...) (snprintf(msgbuf, sizeof(msgbuf), __VA_ARGS__), msgbuf)
+
+TEST(incoming_ring_answer_ack_bye)
+{
+	struct fake f = { .now = 7 };
+	struct invite *inv;
+	const struct sip_msg *m;
+	char ltag[64];
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Allow: INVITE, UPDATE\r\n", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_STREQ(SDP_OFFER, f.offer_seen);
+	ASSERT_EQ(1, f.n_sent);
+	m = &f.sent[0];
+	EXPECT_EQ(180, m->status);
+	EXPECT_STREQ("SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy1", hdr(m, SIP_HDR_VIA, 0));
+	EXPECT_NE(NULL, hdr(m, SIP_HDR_VIA, 1)[0] ? "" : NULL);
+	EXPECT_NE(0, tag(hdr(m, SIP_HDR_TO, 0))[0]);
+	EXPECT_NE(0, hdr(m, SIP_HDR_RECORD_ROUTE, 0)[0]);
+	EXPECT_NE(0, hdr(m, SIP_HDR_CONTACT, 0)[0]);
+	snprintf(ltag, sizeof(ltag), "%s", tag(hdr(m, SIP_HDR_TO, 0)));
+	EXPECT_EQ(INVITE_INCOMING, invite_state(inv));
+	EXPECT_STREQ("\"Bob\" <sip:bob@corp.test>", invite_remote(inv));
+
+	ASSERT_EQ(0, invite_accept(inv));
+	EXPECT_EQ(INVITE_ANSWERED, f.st);
+	ASSERT_EQ(2, f.n_sent);
+	m = &f.sent[1];
+	EXPECT_EQ(200, m->status);
+	EXPECT_TRUE(sip_str_eq(m->body, SDP_ANSWER));
+	EXPECT_STREQ(ltag, tag(hdr(m, SIP_HDR_TO, 0)));
+	/* resent at T1, then 2*T1 until the ACK */
+	EXPECT_EQ(f.now + INVITE_T1_USEC, f.armed);
+	f.now = f.armed;
+	invite_timer(inv);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_EQ(200, f.sent[2].status);
+	EXPECT_EQ(f.now + 2 * INVITE_T1_USEC, f.armed);
+
+	feed(inv, "ACK sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy2\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 10 ACK\r\nContent-Length: 0\r\n\r\n", ltag);
+	ASSERT_EQ(0, feed_ret);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	EXPECT_EQ(UINT64_MAX, f.armed);	/* no session timer, no resend */
+
+	/* a re-INVITE with a new offer: answered, the media told */
+	f.offer_seen[0] = 0;
+	feed(inv, "INVITE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy3\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 11 INVITE\r\n" BOB_CONTACT
+	     "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+	     ltag, strlen(SDP_OFFER), SDP_OFFER);
+	EXPECT_STREQ(SDP_OFFER, f.offer_seen);
+	ASSERT_EQ(4, f.n_sent);
+	EXPECT_EQ(200, f.sent[3].status);
+	EXPECT_TRUE(sip_str_eq(f.sent[3].body, SDP_ANSWER));
+	feed(inv, "ACK sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy4\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 11 ACK\r\nContent-Length: 0\r\n\r\n", ltag);
+	EXPECT_EQ(UINT64_MAX, f.armed);
+
+	/* an old CSeq: 500 */
+	feed(inv, "UPDATE sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy5\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 9 UPDATE\r\nContent-Length: 0\r\n\r\n", ltag);
+	EXPECT_EQ(500, last(&f)->status);
+
+	/* BYE from bob: 200, over */
+	feed(inv, "BYE sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy6\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 12 BYE\r\nContent-Length: 0\r\n\r\n", ltag);
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(sip_str_eq(last(&f)->cseq_method, "BYE"));
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(incoming_no_ack_ends_with_bye)
+{
+	struct fake f = { .now = 7 };
+	struct invite *inv;
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	ASSERT_EQ(0, invite_accept(inv));
+	for (int i = 0; i < 40 && f.st == INVITE_ANSWERED; i++) {
+		f.now = f.armed;
+		invite_timer(inv);
+	}
+	EXPECT_EQ(INVITE_ENDING, f.st);
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
+	/* the BYE goes to bob's Contact through the route set, in order */
+	EXPECT_TRUE(sip_str_eq(last(&f)->uri, "sip:bob@10.77.0.3:5061;transport=tls"));
+	EXPECT_STREQ("<sip:10.77.0.2:5061;transport=tls;lr;r2=on>", hdr(last(&f), SIP_HDR_ROUTE, 0));
+	/* resends capped at T2: 0.5 1 2 4 4 4 ... within 32 s */
+	EXPECT_GE(f.n_sent, 2 + 8);
+	EXPECT_LE(f.n_sent, 2 + 12);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(incoming_busy_and_cancel)
+{
+	struct fake f = { 0 };
+	struct invite *inv;
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	ASSERT_EQ(0, invite_reject(inv, 486));
+	EXPECT_EQ(486, last(&f)->status);
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	invite_free(inv);
+	f_free(&f);
+
+	memset(&f, 0, sizeof(f));
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	feed(inv, "CANCEL sip:10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKproxy1\r\n"
+	     "From: \"Bob\" <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 10 CANCEL\r\nContent-Length: 0\r\n\r\n");
+	ASSERT_EQ(0, feed_ret);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_EQ(200, f.sent[1].status);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].cseq_method, "CANCEL"));
+	EXPECT_EQ(487, f.sent[2].status);
+	EXPECT_TRUE(sip_str_eq(f.sent[2].cseq_method, "INVITE"));
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(incoming_refused)
+{
+	struct fake f = { 0 };
+	struct invite *inv = NULL;
+
+	/* the offer cannot be answered (plain RTP under srtp=mandatory...) */
+	f.offer_status = 488;
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
+						  strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(488, last(&f)->status);
+	f.offer_status = 0;
+	/* not SDP */
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "text/plain", "hello"),
+						  (size_t)5, "hello")));
+	EXPECT_EQ(415, last(&f)->status);
+	EXPECT_STREQ("application/sdp", named(last(&f), "Accept"));
+	/* an extension the phone does not have */
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Require: 100rel\r\n", "application/sdp", SDP_OFFER),
+						  strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(420, last(&f)->status);
+	EXPECT_STREQ("100rel", named(last(&f), "Unsupported"));
+	/* too short a session interval */
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Session-Expires: 60\r\n", "application/sdp", SDP_OFFER),
+						  strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(422, last(&f)->status);
+	EXPECT_STREQ("90", named(last(&f), "Min-SE"));
+	/* no From tag, no Contact: 400 */
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv,
+		"INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TLS h;branch=z9hG4bKq\r\n"
+		"From: <sip:bob@corp.test>\r\nTo: <sip:alice@corp.test>\r\n"
+		"Call-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"));
+	EXPECT_EQ(400, last(&f)->status);
+	/* a Contact the phone could not write back into a request: 400 */
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv,
+		"INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/TLS h;branch=z9hG4bKq\r\n"
+		"From: <sip:bob@corp.test>;tag=b\r\nTo: <sip:alice@corp.test>\r\n"
+		"Call-ID: x\r\nCSeq: 1 INVITE\r\nContact: <sip:b\x7f" "b@10.0.0.3>\r\n"
+		"Content-Length: 0\r\n\r\n"));
+	EXPECT_EQ(400, last(&f)->status);
+	EXPECT_EQ(NULL, inv);
+	EXPECT_EQ(0, f.n_states);
+	f_free(&f);
+}
+
+TEST(session_timer_expiry_and_refresh)
+{
+	struct fake f = { .now = 1 };
+	struct invite *inv;
+	char ltag[64];
+
+	/* bob refreshes every 120 s: with no refresh, BYE at 120 - 32 s */
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Supported: timer\r\nSession-Expires: 120;refresher=uac\r\n",
+							    "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	ASSERT_EQ(0, invite_accept(inv));
+	EXPECT_STREQ("120;refresher=uac", named(last(&f), "Session-Expires"));
+	EXPECT_STREQ("timer", named(last(&f), "Require"));
+	snprintf(ltag, sizeof(ltag), "%s", tag(hdr(last(&f), SIP_HDR_TO, 0)));
+	feed(inv, "ACK sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKa\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 10 ACK\r\nContent-Length: 0\r\n\r\n", ltag);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	EXPECT_FALSE(invite_refresher(inv));
+	EXPECT_EQ(1 + 88000000ull, f.armed);
+	/* a refresh (UPDATE without SDP) moves the expiry */
+	f.now = 60000001;
+	feed(inv, "UPDATE sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKu\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-1@10.77.0.3\r\nCSeq: 11 UPDATE\r\nSession-Expires: 120;refresher=uac\r\n"
+	     "Content-Length: 0\r\n\r\n", ltag);
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(0, last(&f)->body.len);
+	EXPECT_EQ(f.now + 88000000ull, f.armed);
+	f.now = f.armed;
+	invite_timer(inv);
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
+	EXPECT_EQ(INVITE_ENDING, f.st);
+	EXPECT_STREQ("session expired", f.reason);
+	/* no answer to the BYE: Timer F ends it */
+	f.now = f.armed;
+	invite_timer(inv);
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(incoming_without_offer_answer_in_ack)
+{
+	struct fake f = { .now = 1 };
+	struct invite *inv;
+	char ltag[64];
+
+	ASSERT_EQ(0, incoming(&f, &inv,
+		"INVITE sip:alice@10.77.0.100 SIP/2.0\r\n"
+		"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKd1\r\n"
+		"From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>\r\n"
+		"Call-ID: call-d@10.77.0.3\r\nCSeq: 1 INVITE\r\n" BOB_CONTACT
+		"Content-Length: 0\r\n\r\n"));
+	EXPECT_EQ(180, last(&f)->status);
+	EXPECT_STREQ("", f.offer_seen);
+	/* the phone's offer goes in the 200 */
+	ASSERT_EQ(0, invite_accept(inv));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(sip_str_eq(last(&f)->body, SDP_OFFER));
+	snprintf(ltag, sizeof(ltag), "%s", tag(hdr(last(&f), SIP_HDR_TO, 0)));
+	/* and the answer comes in the ACK */
+	feed(inv, "ACK sip:alice@10.77.0.100 SIP/2.0\r\n"
+	     "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKd2\r\n"
+	     "From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n"
+	     "Call-ID: call-d@10.77.0.3\r\nCSeq: 1 ACK\r\n"
+	     "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+	     ltag, strlen(SDP_ANSWER), SDP_ANSWER);
+	EXPECT_STREQ(SDP_ANSWER, f.answer_seen);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(info_dtmf)
+{
+	struct fake f = { 0 };
+	struct invite *inv;
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	EXPECT_EQ(-ENOTCONN, invite_send_info_dtmf(inv, '5', 160));
+	answer(inv, &f, 0, "200 OK", BOB_CONTACT, SDP_ANSWER);
+	ASSERT_EQ(0, invite_send_info_dtmf(inv, '5', 160));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "INFO"));
+	EXPECT_TRUE(sip_str_eq(last(&f)->body, "Signal=5\r\nDuration=160\r\n"));
+	EXPECT_STREQ("application/dtmf-relay", hdr(last(&f), SIP_HDR_CONTENT_TYPE, 0));
+	EXPECT_EQ(-EINVAL, invite_send_info_dtmf(inv, 'x', 160));
+	invite_free(inv);
+	f_free(&f);
+}
+
+/*
+ * Two stacks in one process: alice's outgoing session and bob's incoming
+ * one, every message handed across as a proxy would (bob's first message
+ * creates his session), until both hang up cleanly.
+ */
+static void pump(struct fake *from, unsigned int *seen, struct fake *to_f,
+		 struct invite **to, bool *created)
+{
+	while (*seen < from->n_sent) {
+		const struct sip_msg *m = &from->sent[(*seen)++];
+
+		if (!*to) {
+			if (m->request && sip_str_eq(m->method, "INVITE") &&
+			    invite_new_incoming(&cfg, &ops, to_f, m, to) == 0)
+				*created = true;
+			continue;
+		}
+		if (invite_matches(*to, m))
+			invite_message(*to, m);
+	}
+}
+
+TEST(two_stacks_call_and_hang_up)
+{
+	struct fake a = { .now = 1 }, b = { .now = 1 };
+	struct invite *alice, *bob = NULL;
+	unsigned int a_seen = 0, b_seen = 0;
+	bool created = false, dummy;
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &a, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &alice));
+	pump(&a, &a_seen, &b, &bob, &created);
+	ASSERT_TRUE(created);
+	EXPECT_EQ(INVITE_INCOMING, invite_state(bob));
+	EXPECT_STREQ(SDP_OFFER, b.offer_seen);
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(INVITE_EARLY, invite_state(alice));
+	ASSERT_EQ(0, invite_accept(bob));
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(INVITE_CONFIRMED, invite_state(alice));
+	EXPECT_STREQ(SDP_ANSWER, a.answer_seen);
+	pump(&a, &a_seen, &b, &bob, &dummy);
+	EXPECT_EQ(INVITE_CONFIRMED, invite_state(bob));
+	/* the ACK stopped the resends; what is left is the session timer:
+	 * alice asked 1800 s and refreshes, bob ends it if she does not */
+	EXPECT_EQ(1 + (1800 - 32) * 1000000ull, b.armed);
+	EXPECT_TRUE(invite_refresher(alice));
+	EXPECT_FALSE(invite_refresher(bob));
+	EXPECT_EQ(1 + 900 * 1000000ull, a.armed);
+	/* bob hangs up; alice answers the BYE; bob's BYE completes */
+	ASSERT_EQ(0, invite_hangup(bob));
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(INVITE_TERMINATED, invite_state(alice));
+	pump(&a, &a_seen, &b, &bob, &dummy);
+	EXPECT_EQ(INVITE_TERMINATED, invite_state(bob));
+	EXPECT_EQ(200, b.st_status);
+	invite_free(alice);
+	invite_free(bob);
+	f_free(&a);
+	f_free(&b);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call/call.h"
+#include "sip/dialog.h"
+#include "call/dialplan.h"
+#include "lib/util/secret.h"
+
+#define SDP_MAX INVITE_SDP_MAX
+
+struct call_manager {
+	struct call_env env;
+	enum call_state st;
+	bool offhook;		/* handset lifted or speaker on */
+	bool speaker;		/* off hook through the speaker key */
+	char digits[DIALPLAN_DIGITS_MAX + 1];
+	size_t n_digits;
+	enum call_tone tone;
+
+	struct invite *inv;	/* the call's SIP session */
+	struct invite *dead;	/* ended inside its own callback: freed after */
+	void *stream;		/* its media */
+	bool outgoing;
+	enum media_dir dir;
+	char remote[DIALOG_URI_MAX];
+	uint64_t started_usec, connected_usec;
+
+	unsigned int last_status;
+	char last_error[160];
+};
+
+static const char *const state_names[] = {
+	[CALL_IDLE] = "idle",
+	[CALL_DIALLING] = "dialling",
+	[CALL_CALLING] = "calling",
+	[CALL_RINGBACK] = "ringing-out",
+	[CALL_INCOMING] = "ringing-in",
+	[CALL_CONNECTED] = "connected",
+	[CALL_HELD] = "held",
+	[CALL_ENDING] = "ending",
+};
+
+const char *call_state_name(enum call_state st)
+{
+	return (unsigned int)st < sizeof(state_names) / sizeof(state_names[0]) ?
+	       state_names[st] : "?";
+}
+
+static uint64_t now(struct call_manager *cm)
+{
+	return cm->env.now(cm->env.ctx);
+}
+
+static void set_tone(struct call_manager *cm, enum call_tone tone)
+{
+	if (cm->tone == tone)
+		return;
+	cm->tone = tone;
+	cm->env.media->tone(cm->env.mctx, tone);
+}
+
+static void enter(struct call_manager *cm, enum call_state st)
+{
+	if (st != CALL_DIALLING) {
+		cm->env.arm(cm->env.ctx, CALL_TIMER_DIGITS, UINT64_MAX);
+		if (st != CALL_IDLE) {
+			cm->n_digits = 0;
+			cm->digits[0] = '\0';
+		}
+	}
+	cm->st = st;
+	cm->env.changed(cm->env.ctx);
+}
+
+static void reap(struct call_manager *cm)
+{
+	if (cm->dead) {
+		invite_free(cm->dead);
+		cm->dead = NULL;
+	}
+}
+
+static void close_stream(struct call_manager *cm)
+{
+	if (cm->stream)
+		cm->env.media->close(cm->stream);
+	cm->stream = NULL;
+}
+
+/* ---- the INVITE session's environment ---- */
+
+static uint64_t inv_now(void *ctx)
+{
+	return now(ctx);
+}
+
+static void inv_arm(void *ctx, uint64_t at)
+{
+	struct call_manager *cm = ctx;
+
+	cm->env.arm(cm->env.ctx, CALL_TIMER_SIP, at);
+}
+
+static int inv_send(void *ctx, const char *buf, size_t len)
+{
+	struct call_manager *cm = ctx;
+
+	return cm->env.send(cm->env.ctx, buf, len);
+}
+
+/* Runs the agreed stream; HELD when the far end does not both send and hear. */
+static void run_media(struct call_manager *cm)
+{
+	int dir = cm->env.media->run(cm->stream);
+
+	if (dir < 0) {
+		snprintf(cm->last_error, sizeof(cm->last_error),
+			 "media could not start");
+		if (cm->inv)
+			invite_hangup(cm->inv);
+		return;
+	}
+	cm->dir = (enum media_dir)dir;
+	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+		enter(cm, cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
+			  CALL_HELD);
+}
+
+static void call_ended(struct call_manager *cm, unsigned int status,
+		       const char *reason)
+{
+	bool failed = status >= 300 || cm->st == CALL_CALLING;
+
+	close_stream(cm);
+	cm->dead = cm->inv;
+	cm->inv = NULL;
+	if (status >= 300 || (failed && cm->outgoing)) {
+		cm->last_status = status;
+		snprintf(cm->last_error, sizeof(cm->last_error), "%s", reason);
+	}
+	if (cm->offhook && cm->outgoing && status >= 300)
+		set_tone(cm, status == 486 || status == 600 ? CALL_TONE_BUSY :
+			 CALL_TONE_REORDER);
+	else
+		set_tone(cm, CALL_TONE_NONE);
+	enter(cm, CALL_IDLE);
+}
+
+static void inv_state(void *ctx, enum invite_state st, unsigned int status,
+		      const char *reason)
+{
+	struct call_manager *cm = ctx;
+
+	switch (st) {
+	case INVITE_CALLING:
+	case INVITE_INCOMING:
+		break;
+	case INVITE_EARLY:
+		if (cm->st == CALL_CALLING || cm->st == CALL_RINGBACK) {
+			set_tone(cm, CALL_TONE_RINGBACK);
+			enter(cm, CALL_RINGBACK);
+		}
+		break;
+	case INVITE_ANSWERED:
+	case INVITE_CONFIRMED:
+		if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+			break;
+		set_tone(cm, CALL_TONE_NONE);
+		cm->connected_usec = now(cm);
+		cm->st = CALL_CONNECTED;
+		cm->last_status = 0;
+		cm->last_error[0] = '\0';
+		run_media(cm);
+		cm->env.changed(cm->env.ctx);
+		break;
+	case INVITE_CANCELLING:
+	case INVITE_ENDING:
+		set_tone(cm, CALL_TONE_NONE);
+		enter(cm, CALL_ENDING);
+		break;
+	case INVITE_TERMINATED:
+		call_ended(cm, status, reason);
+		break;
+	}
+}
+
+static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
+			      char *ans, size_t cap, size_t *alen)
+{
+	struct call_manager *cm = ctx;
+	char why[96] = "";
+	unsigned int st;
+
+	st = cm->env.media->offer_received(cm->stream, sdp, len, ans, cap, alen,
+					   why, sizeof(why));
+	if (st) {
+		snprintf(cm->last_error, sizeof(cm->last_error), "%s", why);
+		cm->last_status = st;
+		return st;
+	}
+	/* a re-offer during the call: the stream follows at once */
+	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+		run_media(cm);
+	return 0;
+}
+
+static unsigned int inv_answer(void *ctx, const char *sdp, size_t len)
+{
+	struct call_manager *cm = ctx;
+	char why[96] = "";
+	unsigned int st;
+
+	st = cm->env.media->answer_received(cm->stream, sdp, len, why,
+					    sizeof(why));
+	if (st) {
+		snprintf(cm->last_error, sizeof(cm->last_error), "%s", why);
+		cm->last_status = st;
+	}
+	return st;
+}
+
+static int inv_make_offer(void *ctx, char *sdp, size_t cap, size_t *len)
+{
+	struct call_manager *cm = ctx;
+
+	return cm->env.media->offer(cm->stream, sdp, cap, len);
+}
+
+static const struct invite_ops inv_ops = {
+	.now = inv_now,
+	.arm = inv_arm,
+	.send = inv_send,
+	.state = inv_state,
+	.offer = inv_offer,
+	.answer = inv_answer,
+	.make_offer = inv_make_offer,
+};
+
+static void invite_cfg(const struct call_identity *id, struct invite_config *c)
+{
+	*c = (struct invite_config){
+		.local_na = id->local_na,
+		.contact = id->contact,
+		.sent_by = id->sent_by,
+		.user_agent = "ucphone",
+		.auth_user = id->auth_user,
+		.password = id->password,
+		.session_expires = INVITE_SESSION_EXPIRES,
+	};
+}
+
+/* ---- user actions ---- */
+
+int call_dial(struct call_manager *cm, const char *target, char *why,
+	      size_t why_len)
+{
+	struct call_identity *id;
+	struct invite_config cfg;
+	char uri[DIALOG_URI_MAX], *sdp = NULL;
+	size_t sdp_len = 0;
+	int ret;
+
+	if (cm->inv || (cm->st != CALL_IDLE && cm->st != CALL_DIALLING)) {
+		snprintf(why, why_len, "a call is already up");
+		return -EBUSY;
+	}
+	id = calloc(1, sizeof(*id));
+	sdp = malloc(SDP_MAX);
+	if (!id || !sdp) {
+		ret = -ENOMEM;
+		snprintf(why, why_len, "out of memory");
+		goto out;
+	}
+	ret = cm->env.identity(cm->env.ctx, id);
+	if (ret < 0) {
+		snprintf(why, why_len, "not signed in (no registration)");
+		goto out;
+	}
+	ret = dialplan_uri(target, id->domain, uri, sizeof(uri));
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot dial that: %s",
+			 ret == -ENXIO ? "no SIP domain" : "not a number, name or SIP URI");
+		goto out;
+	}
+	cm->stream = cm->env.media->open(cm->env.mctx, why, why_len);
+	if (!cm->stream) {
+		ret = -EIO;
+		goto out;
+	}
+	ret = cm->env.media->offer(cm->stream, sdp, SDP_MAX, &sdp_len);
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot make the SDP offer");
+		close_stream(cm);
+		goto out;
+	}
+	invite_cfg(id, &cfg);
+	cm->outgoing = true;
+	cm->started_usec = now(cm);
+	cm->connected_usec = 0;
+	snprintf(cm->remote, sizeof(cm->remote), "%s", uri);
+	ret = invite_new_outgoing(&cfg, &inv_ops, cm, uri, sdp, sdp_len, &cm->inv);
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot send the INVITE");
+		close_stream(cm);
+		goto out;
+	}
+	cm->last_status = 0;
+	cm->last_error[0] = '\0';
+	set_tone(cm, CALL_TONE_NONE);
+	enter(cm, CALL_CALLING);
+out:
+	if (sdp)
+		secret_zero(sdp, SDP_MAX);
+	free(sdp);
+	if (id)
+		secret_zero(id, sizeof(*id));
+	free(id);
+	return ret;
+}
+
+int call_answer(struct call_manager *cm)
+{
+	int ret;
+
+	if (cm->st != CALL_INCOMING || !cm->inv)
+		return -ENOENT;
+	ret = invite_accept(cm->inv);
+	reap(cm);
+	return ret;
+}
+
+int call_hangup(struct call_manager *cm)
+{
+	int ret;
+
+	if (!cm->inv) {
+		if (cm->st == CALL_DIALLING) {
+			set_tone(cm, CALL_TONE_NONE);
+			enter(cm, CALL_IDLE);
+			return 0;
+		}
+		return -ENOENT;
+	}
+	ret = invite_hangup(cm->inv);
+	reap(cm);
+	return ret == -EALREADY ? 0 : ret;
+}
+
+static int send_digit(struct call_manager *cm, char d)
+{
+	int ret = cm->env.media->dtmf(cm->stream, d);
+
+	if (ret == -EOPNOTSUPP)
+		ret = invite_send_info_dtmf(cm->inv, d, 160);
+	return ret;
+}
+
+int call_dtmf(struct call_manager *cm, const char *digits)
+{
+	if (!cm->inv || (cm->st != CALL_CONNECTED && cm->st != CALL_HELD))
+		return -ENOTCONN;
+	for (const char *p = digits; *p; p++)
+		if (!strchr("0123456789*#ABCD", *p))
+			return -EINVAL;
+	for (const char *p = digits; *p; p++) {
+		int ret = send_digit(cm, *p);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void dial_collected(struct call_manager *cm)
+{
+	char why[128];
+
+	if (!cm->n_digits)
+		return;
+	if (call_dial(cm, cm->digits, why, sizeof(why)) < 0) {
+		cm->last_status = 0;
+		snprintf(cm->last_error, sizeof(cm->last_error), "%s", why);
+		cm->n_digits = 0;
+		cm->digits[0] = '\0';
+		set_tone(cm, cm->offhook ? CALL_TONE_REORDER : CALL_TONE_NONE);
+		enter(cm, CALL_IDLE);
+	}
+}
+
+static void off_hook(struct call_manager *cm)
+{
+	cm->offhook = true;
+	if (cm->st == CALL_INCOMING) {
+		call_answer(cm);
+		return;
+	}
+	if (cm->st == CALL_IDLE) {
+		set_tone(cm, cm->n_digits ? CALL_TONE_NONE : CALL_TONE_DIAL);
+		enter(cm, CALL_DIALLING);
+		if (cm->n_digits)
+			dial_collected(cm);
+	}
+}
+
+static void on_hook(struct call_manager *cm)
+{
+	cm->offhook = false;
+	cm->speaker = false;
+	if (cm->inv && cm->st != CALL_INCOMING) {
+		call_hangup(cm);
+		return;
+	}
+	if (cm->st == CALL_DIALLING) {
+		cm->n_digits = 0;
+		cm->digits[0] = '\0';
+		enter(cm, CALL_IDLE);
+	}
+	if (cm->st != CALL_INCOMING)
+		set_tone(cm, CALL_TONE_NONE);
+}
+
+void call_key(struct call_manager *cm, enum call_key key, char digit)
+{
+	switch (key) {
+	case CALL_KEY_NONE:
+		break;
+	case CALL_KEY_OFF_HOOK:
+		off_hook(cm);
+		break;
+	case CALL_KEY_ON_HOOK:
+		on_hook(cm);
+		break;
+	case CALL_KEY_SPEAKER:
+		if (cm->speaker && cm->offhook) {
+			on_hook(cm);
+		} else if (!cm->offhook || cm->st == CALL_INCOMING) {
+			cm->speaker = true;
+			off_hook(cm);
+		}
+		break;
+	case CALL_KEY_SEND:
+		digit = '#';
+		/* fall through */
+	case CALL_KEY_DIGIT:
+		if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD) {
+			char s[2] = { digit, '\0' };
+
+			call_dtmf(cm, s);
+			break;
+		}
+		if (cm->st != CALL_IDLE && cm->st != CALL_DIALLING)
+			break;
+		if (digit == '#') {
+			if (cm->st == CALL_DIALLING || cm->offhook)
+				dial_collected(cm);
+			break;
+		}
+		if (!dialplan_is_digit(digit) || cm->n_digits >= DIALPLAN_DIGITS_MAX)
+			break;
+		cm->digits[cm->n_digits++] = digit;
+		cm->digits[cm->n_digits] = '\0';
+		set_tone(cm, CALL_TONE_NONE);
+		if (cm->st == CALL_IDLE) {
+			if (!cm->offhook) {
+				/* on-hook dialling: lifting the handset sends */
+				cm->env.changed(cm->env.ctx);
+				break;
+			}
+			enter(cm, CALL_DIALLING);
+		}
+		cm->env.arm(cm->env.ctx, CALL_TIMER_DIGITS,
+			    now(cm) + DIALPLAN_INTERDIGIT_USEC);
+		cm->env.changed(cm->env.ctx);
+		break;
+	}
+	reap(cm);
+}
+
+int call_press(struct call_manager *cm, const char *name)
+{
+	if (strlen(name) == 1 && (dialplan_is_digit(name[0]) || name[0] == '#')) {
+		call_key(cm, name[0] == '#' ? CALL_KEY_SEND : CALL_KEY_DIGIT, name[0]);
+		return 0;
+	}
+	if (!strcmp(name, "speaker"))
+		call_key(cm, CALL_KEY_SPEAKER, 0);
+	else if (!strcmp(name, "offhook"))
+		call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	else if (!strcmp(name, "onhook"))
+		call_key(cm, CALL_KEY_ON_HOOK, 0);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- SIP ---- */
+
+static bool has_to_tag(const struct sip_msg *m)
+{
+	struct sip_name_addr na;
+
+	return sip_parse_name_addr(sip_msg_value(m, SIP_HDR_TO), &na) == 0 &&
+	       sip_param(na.params, "tag", NULL);
+}
+
+static void refuse(struct call_manager *cm, const struct sip_msg *m,
+		   unsigned int status)
+{
+	struct call_identity id = { 0 };
+	struct invite_config cfg;
+
+	if (cm->env.identity(cm->env.ctx, &id) < 0) {
+		snprintf(id.local_na, sizeof(id.local_na), "<sip:unknown.invalid>");
+		snprintf(id.contact, sizeof(id.contact), "<sip:unknown.invalid>");
+	}
+	invite_cfg(&id, &cfg);
+	invite_refuse(&cfg, &inv_ops, cm, m, status);
+	secret_zero(&id, sizeof(id));
+}
+
+static void incoming(struct call_manager *cm, const struct sip_msg *m)
+{
+	struct call_identity *id;
+	struct invite_config cfg;
+	char why[96] = "";
+	int ret;
+
+	if (cm->inv || (cm->st != CALL_IDLE)) {
+		refuse(cm, m, 486);
+		return;
+	}
+	id = calloc(1, sizeof(*id));
+	if (!id || cm->env.identity(cm->env.ctx, id) < 0) {
+		free(id);
+		refuse(cm, m, 480);
+		return;
+	}
+	invite_cfg(id, &cfg);
+	cm->stream = cm->env.media->open(cm->env.mctx, why, sizeof(why));
+	if (!cm->stream) {
+		snprintf(cm->last_error, sizeof(cm->last_error), "%s", why);
+		invite_refuse(&cfg, &inv_ops, cm, m, 480);
+		goto out;
+	}
+	cm->outgoing = false;
+	ret = invite_new_incoming(&cfg, &inv_ops, cm, m, &cm->inv);
+	if (ret < 0) {
+		cm->inv = NULL;
+		close_stream(cm);
+		goto out;
+	}
+	cm->started_usec = now(cm);
+	cm->connected_usec = 0;
+	snprintf(cm->remote, sizeof(cm->remote), "%s", invite_remote(cm->inv));
+	cm->last_status = 0;
+	cm->last_error[0] = '\0';
+	set_tone(cm, CALL_TONE_RING);
+	enter(cm, CALL_INCOMING);
+	/* the handset already lifted (or the speaker on) answers at once */
+	if (cm->offhook)
+		call_answer(cm);
+out:
+	secret_zero(id, sizeof(*id));
+	free(id);
+}
+
+bool call_sip_message(struct call_manager *cm, const struct sip_msg *m)
+{
+	bool mine = false;
+
+	if (cm->inv && invite_matches(cm->inv, m)) {
+		invite_message(cm->inv, m);
+		mine = true;
+	} else if (m->request && sip_str_eq(m->method, "INVITE") &&
+		   !has_to_tag(m)) {
+		incoming(cm, m);
+		mine = true;
+	} else if (m->request &&
+		   (sip_str_eq(m->method, "BYE") || sip_str_eq(m->method, "CANCEL") ||
+		    sip_str_eq(m->method, "UPDATE") || sip_str_eq(m->method, "INFO") ||
+		    sip_str_eq(m->method, "PRACK") ||
+		    (sip_str_eq(m->method, "INVITE") && has_to_tag(m)))) {
+		refuse(cm, m, 481);
+		mine = true;
+	} else if (m->request && sip_str_eq(m->method, "ACK")) {
+		mine = true;	/* the ACK of a refused INVITE: nothing to do */
+	}
+	reap(cm);
+	return mine;
+}
+
+void call_flow_lost(struct call_manager *cm)
+{
+	if (!cm->inv)
+		return;
+	/* nothing more can be sent: the session just ends */
+	close_stream(cm);
+	invite_free(cm->inv);
+	cm->inv = NULL;
+	cm->last_status = 0;
+	snprintf(cm->last_error, sizeof(cm->last_error),
+		 "connection to the server lost");
+	set_tone(cm, cm->offhook ? CALL_TONE_REORDER : CALL_TONE_NONE);
+	cm->env.arm(cm->env.ctx, CALL_TIMER_SIP, UINT64_MAX);
+	enter(cm, CALL_IDLE);
+}
+
+void call_timer(struct call_manager *cm, enum call_timer t)
+{
+	if (t == CALL_TIMER_SIP && cm->inv)
+		invite_timer(cm->inv);
+	else if (t == CALL_TIMER_DIGITS && cm->st == CALL_DIALLING)
+		dial_collected(cm);
+	reap(cm);
+}
+
+/* ---- life and status ---- */
+
+int call_manager_new(const struct call_env *env, struct call_manager **out)
+{
+	struct call_manager *cm = calloc(1, sizeof(*cm));
+
+	if (!cm)
+		return -ENOMEM;
+	cm->env = *env;
+	cm->dir = MEDIA_DIR_INACTIVE;
+	*out = cm;
+	return 0;
+}
+
+void call_manager_free(struct call_manager *cm)
+{
+	if (!cm)
+		return;
+	reap(cm);
+	if (cm->inv) {
+		/* a call still up: BYE or CANCEL, without waiting for the answer */
+		invite_hangup(cm->inv);
+		reap(cm);
+		invite_free(cm->inv);
+	}
+	close_stream(cm);
+	free(cm);
+}
+
+enum call_state call_state(const struct call_manager *cm)
+{
+	return cm->st;
+}
+
+struct json_object *call_status(const struct call_manager *cm)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *calls = json_object_new_array();
+	struct call_manager *mcm = (struct call_manager *)cm;
+
+	if (!o || !calls) {
+		json_object_put(o);
+		json_object_put(calls);
+		return NULL;
+	}
+	json_object_object_add(o, "state", json_object_new_string(call_state_name(cm->st)));
+	json_object_object_add(o, "off_hook", json_object_new_boolean(cm->offhook));
+	if (cm->n_digits)
+		json_object_object_add(o, "digits", json_object_new_string(cm->digits));
+	if (cm->last_error[0] || cm->last_status) {
+		json_object_object_add(o, "last_error", json_object_new_string(cm->last_error));
+		json_object_object_add(o, "last_status", json_object_new_uint64(cm->last_status));
+	}
+	if (cm->inv) {
+		struct json_object *c = NULL;
+		uint64_t t = now(mcm);
+
+		if (cm->stream && (cm->st == CALL_CONNECTED || cm->st == CALL_HELD))
+			c = cm->env.media->describe(cm->stream);
+		if (!c)
+			c = json_object_new_object();
+		json_object_object_add(c, "state", json_object_new_string(call_state_name(cm->st)));
+		json_object_object_add(c, "direction",
+				       json_object_new_string(cm->outgoing ? "outgoing" : "incoming"));
+		json_object_object_add(c, "far_end", json_object_new_string(cm->remote));
+		json_object_object_add(c, "sip_state",
+				       json_object_new_string(invite_state_name(invite_state(cm->inv))));
+		json_object_object_add(c, "call_id", json_object_new_string(invite_call_id(cm->inv)));
+		if (cm->connected_usec) {
+			json_object_object_add(c, "connected_s",
+					       json_object_new_uint64((t - cm->connected_usec) / 1000000));
+			/* INVITE sent (or received) to 200 OK */
+			json_object_object_add(c, "setup_ms",
+					       json_object_new_uint64((cm->connected_usec -
+								       cm->started_usec) / 1000));
+		}
+		if (invite_session_expires(cm->inv)) {
+			json_object_object_add(c, "session_expires_s",
+					       json_object_new_uint64(invite_session_expires(cm->inv)));
+			json_object_object_add(c, "session_refresher",
+					       json_object_new_string(invite_refresher(cm->inv) ? "phone" : "far end"));
+		}
+		json_object_array_add(calls, c);
+	}
+	json_object_object_add(o, "calls", calls);
+	return o;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The call manager: what the phone does with its handset, speaker key,
+ * keypad and the calls SIP brings. One call at a time (a second incoming
+ * call is answered 486 Busy Here).
+ *
+ *   IDLE --off hook / speaker--> DIALLING (dial tone)
+ *   DIALLING --'#' or 4 s after the last digit--> CALLING
+ *   IDLE --dial URI--> CALLING (INVITE sent)
+ *   CALLING --180/183--> RINGBACK (ring-back tone) --2xx--> CONNECTED
+ *   IDLE --INVITE--> INCOMING (ring tone) --off hook / speaker / answer-->
+ *        CONNECTED
+ *   CONNECTED <--> HELD (the far end put the call on hold)
+ *   any call --on hook / hangup--> ENDING --> IDLE (or DIALLING/busy tone
+ *        while the handset is still off hook)
+ *
+ * A refused or failed call leaves the reason (SIP status and text) in
+ * call_status() and plays the busy (486/600) or reorder tone while the
+ * handset is off hook. Digits during a call go out as RFC 4733 events, or
+ * as SIP INFO when the far end did not offer telephone-event.
+ *
+ * No I/O of its own: the environment (struct call_env) gives the time,
+ * timers, the SIP flow and identity, and the media (struct
+ * call_media_ops: SDP negotiation and the media engine), so the unit test
+ * drives it without a network or a sound card.
+ */
+#ifndef UCPHONED_CALL_CALL_H
+#define UCPHONED_CALL_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "sip/invite.h"
+#include "lib/sdp/media_params.h"
+#include "lib/sip/sip_msg.h"
+
+enum call_state {
+	CALL_IDLE,
+	CALL_DIALLING,		/* off hook, collecting digits */
+	CALL_CALLING,		/* INVITE sent */
+	CALL_RINGBACK,		/* the far end rings */
+	CALL_INCOMING,		/* the phone rings */
+	CALL_CONNECTED,
+	CALL_HELD,		/* the far end holds the call */
+	CALL_ENDING,		/* BYE/CANCEL sent, waiting for the answer */
+};
+
+enum call_timer {
+	CALL_TIMER_SIP,		/* the INVITE session's timers */
+	CALL_TIMER_DIGITS,	/* inter-digit timeout */
+	__CALL_TIMER_COUNT
+};
+
+/* Keys that matter to calls (the keypad driver's, or `ucphonectl press`). */
+enum call_key {
+	CALL_KEY_NONE,
+	CALL_KEY_DIGIT,		/* with the character */
+	CALL_KEY_SEND,		/* '#' */
+	CALL_KEY_SPEAKER,
+	CALL_KEY_OFF_HOOK,
+	CALL_KEY_ON_HOOK,
+};
+
+/* Who the phone is on SIP right now (from the registration). */
+struct call_identity {
+	char local_na[300];	/* "<sip:alice@corp.test>" */
+	char contact[512];
+	char sent_by[128];	/* the flow's local end */
+	char domain[256];
+	char auth_user[256];
+	char password[256];	/* secret: zeroed after use */
+};
+
+/* The tones the call manager asks for (media.h numbers them the same). */
+enum call_tone {
+	CALL_TONE_NONE,
+	CALL_TONE_DIAL,
+	CALL_TONE_RINGBACK,
+	CALL_TONE_BUSY,
+	CALL_TONE_REORDER,
+	CALL_TONE_RING,
+};
+
+/*
+ * The media side of one call, as the manager sees it. "why" receives a
+ * short reason for the user (never key material).
+ */
+struct call_media_ops {
+	/* Sockets and SDP state for a new call: a stream handle or NULL. */
+	void *(*open)(void *mctx, char *why, size_t why_len);
+	void (*close)(void *stream);
+	/* The phone's offer. 0 or -errno. */
+	int (*offer)(void *stream, char *sdp, size_t cap, size_t *len);
+	/* The far end's answer; 0, or the status that ends the call. */
+	unsigned int (*answer_received)(void *stream, const char *sdp,
+					size_t len, char *why, size_t why_len);
+	/* The far end's offer; 0 and the answer, or 400/488. */
+	unsigned int (*offer_received)(void *stream, const char *sdp,
+				       size_t len, char *ans, size_t cap,
+				       size_t *alen, char *why, size_t why_len);
+	/* Starts (or updates) the stream as agreed last: the direction or -errno. */
+	int (*run)(void *stream);
+	/* One RFC 4733 digit; -EOPNOTSUPP when none was agreed. */
+	int (*dtmf)(void *stream, char digit);
+	int (*tone)(void *mctx, enum call_tone tone);
+	/* codec, SRTP, RTCP and jitter-buffer figures for `calls` */
+	struct json_object *(*describe)(void *stream);
+};
+
+struct call_env {
+	uint64_t (*now)(void *ctx);
+	void (*arm)(void *ctx, enum call_timer t, uint64_t at_usec);
+	/* Writes on the registrar's flow; -ENOTCONN when there is none. */
+	int (*send)(void *ctx, const char *buf, size_t len);
+	/* -ENOTCONN when not registered. */
+	int (*identity)(void *ctx, struct call_identity *id);
+	/* The state changed (for events and the screen). */
+	void (*changed)(void *ctx);
+	void *ctx;
+	const struct call_media_ops *media;
+	void *mctx;
+};
+
+struct call_manager;
+
+int call_manager_new(const struct call_env *env, struct call_manager **out);
+void call_manager_free(struct call_manager *cm);
+
+/*
+ * Calls target (URI, name or number; the dial plan makes it a URI).
+ * 0, or -EBUSY (a call is up), -ENOTCONN (not registered), -EINVAL
+ * (not dialable), with a reason in why.
+ */
+int call_dial(struct call_manager *cm, const char *target, char *why,
+	      size_t why_len);
+int call_answer(struct call_manager *cm);	/* -ENOENT: nothing rings */
+int call_hangup(struct call_manager *cm);	/* -ENOENT: no call */
+/* Digits during a call: RFC 4733 or SIP INFO. -ENOTCONN: no call up. */
+int call_dtmf(struct call_manager *cm, const char *digits);
+/* A key, as the keypad driver reports it (or `ucphonectl press`). */
+void call_key(struct call_manager *cm, enum call_key key, char digit);
+/* "0".."9", "*", "#", "speaker", "offhook", "onhook": the same as call_key. */
+int call_press(struct call_manager *cm, const char *name);
+
+/* A SIP request or response: true when it was a call's (answered here). */
+bool call_sip_message(struct call_manager *cm, const struct sip_msg *m);
+/* The SIP flow went down: the call ends. */
+void call_flow_lost(struct call_manager *cm);
+void call_timer(struct call_manager *cm, enum call_timer t);
+
+enum call_state call_state(const struct call_manager *cm);
+const char *call_state_name(enum call_state st);
+/* {"state":..., "calls":[{...}], "last_error":...} for `calls` */
+struct json_object *call_status(const struct call_manager *cm);
+
+#endif /* UCPHONED_CALL_CALL_H */

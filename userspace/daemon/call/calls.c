@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/input-event-codes.h>
+
+#include "call/call.h"
+#include "call/calls.h"
+#include "call/media_link.h"
+#include "sip/signin.h"
+#include "sip/register.h"
+#include "sip/transaction.h"
+
+#define SUBSYS "call"
+
+struct calls {
+	struct ucphoned *d;
+	struct call_manager *cm;
+	struct media_link *ml;
+	struct sip_txn_layer *l;
+	struct sip_register *reg;
+	sd_event_source *timer[__CALL_TIMER_COUNT];
+	sd_event_source *media_io;
+	enum call_state last_state;
+	struct calls_listener listener;
+};
+
+static uint64_t env_now(void *ctx)
+{
+	struct calls *c = ctx;
+	uint64_t t = 0;
+
+	sd_event_now(c->d->event, CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct calls *c = ud;
+
+	(void)usec;
+	for (int i = 0; i < __CALL_TIMER_COUNT; i++)
+		if (c->timer[i] == s) {
+			sd_event_source_set_enabled(s, SD_EVENT_OFF);
+			call_timer(c->cm, (enum call_timer)i);
+			break;
+		}
+	return 0;
+}
+
+static void env_arm(void *ctx, enum call_timer t, uint64_t at)
+{
+	struct calls *c = ctx;
+
+	if (at == UINT64_MAX) {
+		sd_event_source_set_enabled(c->timer[t], SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time(c->timer[t], at);
+	sd_event_source_set_enabled(c->timer[t], SD_EVENT_ONESHOT);
+}
+
+static bool registered(const struct calls *c)
+{
+	enum sip_reg_state st = sip_register_state(c->reg);
+
+	return (st == SIP_REG_REGISTERED || st == SIP_REG_REFRESHING) &&
+	       sip_register_conn(c->reg) &&
+	       sip_conn_state(sip_register_conn(c->reg)) == SIP_CONN_UP;
+}
+
+static int env_send(void *ctx, const char *buf, size_t len)
+{
+	struct calls *c = ctx;
+	struct sip_conn *conn = sip_register_conn(c->reg);
+
+	if (!conn)
+		return -ENOTCONN;
+	return sip_conn_send(conn, buf, len);
+}
+
+/* "10.77.0.100:40312" -> the address, for SDP's c= line */
+static void local_addr(const char *hostport, struct sockaddr_storage *ss)
+{
+	char host[64];
+	const char *colon = strrchr(hostport, ':');
+	size_t n = colon ? (size_t)(colon - hostport) : strlen(hostport);
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (n && hostport[0] == '[' && hostport[n - 1] == ']') {
+		hostport++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		return;
+	memcpy(host, hostport, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1)
+		sin->sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1)
+		sin6->sin6_family = AF_INET6;
+}
+
+static int env_identity(void *ctx, struct call_identity *id)
+{
+	struct calls *c = ctx;
+	const struct sip_account *a;
+	const char *local, *at;
+	struct sockaddr_storage ss;
+
+	if (!registered(c))
+		return -ENOTCONN;
+	a = sip_register_account(c->reg);
+	local = sip_conn_local(sip_register_conn(c->reg));
+	at = strchr(a->address, '@');
+	snprintf(id->local_na, sizeof(id->local_na), "<sip:%s>", a->address);
+	snprintf(id->contact, sizeof(id->contact), "<sip:%.*s@%s;transport=tls>",
+		 at ? (int)(at - a->address) : 0, a->address, local);
+	snprintf(id->sent_by, sizeof(id->sent_by), "%s", local);
+	snprintf(id->domain, sizeof(id->domain), "%s", a->domain);
+	snprintf(id->auth_user, sizeof(id->auth_user), "%s", a->auth_user);
+	snprintf(id->password, sizeof(id->password), "%s", a->password);
+	local_addr(local, &ss);
+	if (ss.ss_family)
+		media_link_set_local(c->ml, &ss);
+	return 0;
+}
+
+static void env_changed(void *ctx)
+{
+	struct calls *c = ctx;
+	struct json_object *msg, *st;
+	enum call_state now = call_state(c->cm);
+
+	st = call_status(c->cm);
+	if (now != c->last_state)
+		log_info(&c->d->log, SUBSYS, "call state",
+			 LOG_STR("from", call_state_name(c->last_state)),
+			 LOG_STR("to", call_state_name(now)));
+	c->last_state = now;
+	msg = json_object_new_object();
+	if (!msg || !st) {
+		json_object_put(msg);
+		json_object_put(st);
+		return;
+	}
+	json_object_object_add(msg, "event", json_object_new_string("call"));
+	json_object_object_add(msg, "call", st);
+	if (c->listener.changed)
+		c->listener.changed(c->listener.userdata, msg);
+	json_object_put(msg);
+}
+
+static bool on_sip(void *ctx, struct sip_conn *conn, const struct sip_msg *m)
+{
+	struct calls *c = ctx;
+
+	(void)conn;
+	return call_sip_message(c->cm, m);
+}
+
+static void on_conn_down(void *ctx, struct sip_conn *conn,
+			 enum sip_conn_error err)
+{
+	struct calls *c = ctx;
+
+	(void)err;
+	if (conn == sip_register_conn(c->reg))
+		call_flow_lost(c->cm);
+}
+
+static int on_media_event(sd_event_source *s, int fd, uint32_t revents, void *ud)
+{
+	struct calls *c = ud;
+	struct media_event ev;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	while (media_engine_next_event(media_link_engine(c->ml), &ev) == 1) {
+		switch (ev.type) {
+		case MEDIA_EVENT_DTMF:
+			/* digits a far end sends may be a PIN: never logged */
+			break;
+		case MEDIA_EVENT_FIRST_PACKET:
+			log_info(&c->d->log, SUBSYS, "first media packet played");
+			break;
+		case MEDIA_EVENT_RTP_TIMEOUT:
+			log_warning(&c->d->log, SUBSYS, "no media from the far end");
+			break;
+		case MEDIA_EVENT_STREAM_ERROR:
+			log_warning(&c->d->log, SUBSYS, "media stream error",
+				    LOG_ERRNO(ev.error));
+			break;
+		case MEDIA_EVENT_OVERFLOW:
+			log_warning(&c->d->log, SUBSYS, "media events lost");
+			break;
+		case MEDIA_EVENT_DTMF_SENT:
+			break;
+		}
+	}
+	return 0;
+}
+
+int calls_new(struct ucphoned *d, const struct calls_listener *listener,
+	      struct calls **out)
+{
+	struct media_link_config mcfg = { 0 };
+	static const struct sip_conn_watch watch = { .down = on_conn_down };
+	struct call_env env;
+	struct calls *c;
+	int ret;
+
+	if (!d->signin)
+		return -ENODEV;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->d = d;
+	if (listener)
+		c->listener = *listener;
+	c->l = signin_txn_layer(d->signin);
+	c->reg = signin_register(d->signin);
+	snprintf(mcfg.engine.playback, sizeof(mcfg.engine.playback), "%s",
+		 d->options.audio_playback);
+	snprintf(mcfg.engine.capture, sizeof(mcfg.engine.capture), "%s",
+		 d->options.audio_capture);
+	snprintf(mcfg.engine.tone_country, sizeof(mcfg.engine.tone_country), "US");
+	mcfg.engine.rt_priority = 10;
+	mcfg.engine.srtp_mode = SRTP_FLOW_AUTO;
+	mcfg.srtp = !strcmp(d->options.srtp, "off") ? SDP_SRTP_OFF :
+		    !strcmp(d->options.srtp, "optional") ? SDP_SRTP_OPTIONAL :
+		    SDP_SRTP_MANDATORY;
+	ret = media_link_new(&mcfg, &d->log, &c->ml);
+	if (ret < 0) {
+		log_error(&d->log, SUBSYS, "no media engine: calls unavailable",
+			  LOG_ERRNO(ret));
+		free(c);
+		return ret;
+	}
+	env = (struct call_env){
+		.now = env_now,
+		.arm = env_arm,
+		.send = env_send,
+		.identity = env_identity,
+		.changed = env_changed,
+		.ctx = c,
+		.media = &media_link_ops,
+		.mctx = c->ml,
+	};
+	ret = call_manager_new(&env, &c->cm);
+	for (int i = 0; ret >= 0 && i < __CALL_TIMER_COUNT; i++) {
+		ret = sd_event_add_time(d->event, &c->timer[i], CLOCK_MONOTONIC,
+					UINT64_MAX, 1000, on_timer, c);
+		if (ret >= 0)
+			ret = sd_event_source_set_enabled(c->timer[i], SD_EVENT_OFF);
+	}
+	if (ret >= 0)
+		ret = sd_event_add_io(d->event, &c->media_io,
+				      media_engine_event_fd(media_link_engine(c->ml)),
+				      EPOLLIN, on_media_event, c);
+	if (ret >= 0)
+		ret = sip_txn_watch(c->l, &watch, c);
+	if (ret < 0) {
+		calls_free(c);
+		return ret;
+	}
+	sip_txn_on_call(c->l, on_sip, c);
+	*out = c;
+	return 0;
+}
+
+void calls_free(struct calls *c)
+{
+	if (!c)
+		return;
+	if (c->l) {
+		sip_txn_on_call(c->l, NULL, NULL);
+		sip_txn_unwatch(c->l, c);
+	}
+	call_manager_free(c->cm);
+	for (int i = 0; i < __CALL_TIMER_COUNT; i++)
+		sd_event_source_disable_unref(c->timer[i]);
+	sd_event_source_disable_unref(c->media_io);
+	media_link_free(c->ml);
+	free(c);
+}
+
+void calls_on_event(struct calls *c, const struct ucphone_event *ev)
+{
+	if (!c)
+		return;
+	if (ev->type == UCPHONE_EVENT_HOOK) {
+		if (ev->hook.state == UCPHONE_HOOK_OFF)
+			call_key(c->cm, CALL_KEY_OFF_HOOK, 0);
+		else if (ev->hook.state == UCPHONE_HOOK_ON)
+			call_key(c->cm, CALL_KEY_ON_HOOK, 0);
+		return;
+	}
+	if (ev->type != UCPHONE_EVENT_KEY || !ev->key.pressed)
+		return;
+	switch (ev->key.code) {
+	case KEY_1: case KEY_2: case KEY_3: case KEY_4: case KEY_5:
+	case KEY_6: case KEY_7: case KEY_8: case KEY_9:
+		call_key(c->cm, CALL_KEY_DIGIT, (char)('1' + ev->key.code - KEY_1));
+		break;
+	case KEY_0:
+		call_key(c->cm, CALL_KEY_DIGIT, '0');
+		break;
+	case KEY_NUMERIC_STAR:
+		call_key(c->cm, CALL_KEY_DIGIT, '*');
+		break;
+	case KEY_NUMERIC_POUND:
+		call_key(c->cm, CALL_KEY_SEND, '#');
+		break;
+	case KEY_SOUND:
+		call_key(c->cm, CALL_KEY_SPEAKER, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+int calls_dial(struct calls *c, const char *target, char *why, size_t why_len)
+{
+	return call_dial(c->cm, target, why, why_len);
+}
+
+int calls_answer(struct calls *c)
+{
+	return call_answer(c->cm);
+}
+
+int calls_hangup(struct calls *c)
+{
+	return call_hangup(c->cm);
+}
+
+int calls_dtmf(struct calls *c, const char *digits)
+{
+	return call_dtmf(c->cm, digits);
+}
+
+struct json_object *calls_status(const struct calls *c)
+{
+	struct json_object *o = call_status(c->cm);
+
+	if (o)
+		json_object_object_add(o, "media_realtime",
+				       json_object_new_boolean(media_engine_realtime(
+					       media_link_engine(c->ml))));
+	return o;
+}

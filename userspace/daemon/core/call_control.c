@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/input-event-codes.h>
+
+#include "core/call_control.h"
+#include "call/calls.h"
+#include "core/events.h"
+
+/* `press KEY`: the event the keypad driver would send, press and release. */
+static int press(struct ucphoned *d, const char *key,
+		 char error[CONTROL_ERROR_MAX])
+{
+	static const struct {
+		const char *name;
+		uint32_t code;
+	} keys[] = {
+		{ "0", KEY_0 }, { "1", KEY_1 }, { "2", KEY_2 }, { "3", KEY_3 },
+		{ "4", KEY_4 }, { "5", KEY_5 }, { "6", KEY_6 }, { "7", KEY_7 },
+		{ "8", KEY_8 }, { "9", KEY_9 }, { "*", KEY_NUMERIC_STAR },
+		{ "#", KEY_NUMERIC_POUND }, { "speaker", KEY_SOUND },
+	};
+	struct ucphone_event ev = { 0 };
+
+	snprintf(ev.driver, sizeof(ev.driver), "ucphonectl");
+	snprintf(ev.device, sizeof(ev.device), "press");
+	if (!strcmp(key, "offhook") || !strcmp(key, "onhook")) {
+		ev.type = UCPHONE_EVENT_HOOK;
+		ev.hook.state = key[1] == 'f' ? UCPHONE_HOOK_OFF : UCPHONE_HOOK_ON;
+		events_dispatch(d, &ev);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i].name))
+			continue;
+		ev.type = UCPHONE_EVENT_KEY;
+		ev.key.code = keys[i].code;
+		ev.key.pressed = true;
+		events_dispatch(d, &ev);
+		ev.key.pressed = false;
+		events_dispatch(d, &ev);
+		return 0;
+	}
+	snprintf(error, CONTROL_ERROR_MAX,
+		 "unknown key (0-9 * # speaker offhook onhook)");
+	return -EINVAL;
+}
+
+static struct json_object *fail(char error[CONTROL_ERROR_MAX], const char *why)
+{
+	snprintf(error, CONTROL_ERROR_MAX, "%s", why);
+	return NULL;
+}
+
+struct json_object *call_control(struct ucphoned *d,
+				 const struct control_request *req,
+				 char error[CONTROL_ERROR_MAX])
+{
+	char why[CONTROL_ERROR_MAX];
+	int ret = 0;
+
+	if (req->command == CONTROL_CMD_PRESS) {
+		if (press(d, req->arg, error) < 0)
+			return NULL;
+		return d->calls ? calls_status(d->calls) : json_object_new_object();
+	}
+	if (!d->calls)
+		return fail(error, "calls unavailable (no network or no sound path)");
+	switch (req->command) {
+	case CONTROL_CMD_DIAL:
+		ret = calls_dial(d->calls, req->arg, why, sizeof(why));
+		if (ret < 0)
+			return fail(error, why);
+		break;
+	case CONTROL_CMD_ANSWER:
+		ret = calls_answer(d->calls);
+		if (ret == -ENOENT)
+			return fail(error, "no call is ringing");
+		break;
+	case CONTROL_CMD_HANGUP:
+		ret = calls_hangup(d->calls);
+		if (ret == -ENOENT)
+			return fail(error, "no call to hang up");
+		break;
+	case CONTROL_CMD_DTMF:
+		ret = calls_dtmf(d->calls, req->arg);
+		if (ret == -ENOTCONN)
+			return fail(error, "no call is connected");
+		if (ret == -EINVAL)
+			return fail(error, "DTMF digits are 0-9 * # A-D");
+		break;
+	case CONTROL_CMD_CALLS:
+		break;
+	default:
+		return fail(error, "not a call command");
+	}
+	if (ret < 0) {
+		snprintf(error, CONTROL_ERROR_MAX, "%s failed: %s",
+			 control_command_name(req->command), strerror(-ret));
+		return NULL;
+	}
+	return calls_status(d->calls);
+}
