@@ -158,4 +158,20 @@ TEST(seed_order_and_suffix_names)
 					  suffixes, 2, 3, out));
 }
 
+/* RFC 2782 "." (c-ares: ""): the name offers no server at all. */
+TEST(srv_dot_target_means_not_available)
+{
+	struct srv_record recs[2] = {
+		{ .target = "sip.corp.test", .port = 5061 },
+		{ .target = "", .port = 1 },
+	};
+
+	EXPECT_FALSE(srv_unavailable(recs, 1));
+	EXPECT_TRUE(srv_unavailable(recs, 2));
+	EXPECT_TRUE(srv_unavailable(recs + 1, 1));
+	strcpy(recs[1].target, ".");
+	EXPECT_TRUE(srv_unavailable(recs, 2));
+	EXPECT_FALSE(srv_unavailable(recs, 0));
+}
+
 TEST_HARNESS_MAIN

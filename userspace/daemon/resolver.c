@@ -226,7 +226,7 @@ static void unlink_query(struct resolver *r, struct query *q)
 
 static void discovery_answer(struct resolver *r, int status,
 			     const struct srv_record *recs, unsigned int n,
-			     bool any_a);
+			     bool any_a, bool unavailable);
 
 static void on_answer(void *arg, int status, int timeouts,
 		      unsigned char *abuf, int alen)
@@ -236,6 +236,7 @@ static void on_answer(void *arg, int status, int timeouts,
 	struct srv_record recs[REGISTRARS_MAX];
 	uint32_t addrs[DHCP_LIST_MAX];
 	unsigned int n = 0;
+	bool unavailable = false;
 
 	(void)timeouts;
 	unlink_query(r, q);
@@ -260,7 +261,12 @@ static void on_answer(void *arg, int status, int timeouts,
 		}
 		if (srv)
 			ares_free_data(srv);
-		if (status == ARES_SUCCESS && n == 0)
+		/* The name answered: no server there, and none to look for. */
+		if (status == ARES_SUCCESS && srv_unavailable(recs, n)) {
+			unavailable = true;
+			n = 0;
+		}
+		if (status == ARES_SUCCESS && n == 0 && !unavailable)
 			status = ARES_ENODATA;
 		if (n)
 			srv_order(recs, n, rnd, NULL);
@@ -277,7 +283,7 @@ static void on_answer(void *arg, int status, int timeouts,
 	if (status != ARES_SUCCESS)
 		n = 0;
 	if (q->gen)
-		discovery_answer(r, status, recs, n, !q->srv);
+		discovery_answer(r, status, recs, n, !q->srv, unavailable);
 	else if (q->srv)
 		q->srv_cb(q->ctx, status == ARES_SUCCESS ? 0 : -ENOENT, recs, n);
 	else
@@ -490,11 +496,17 @@ static void add_found(struct resolver *r, const char *host, uint16_t port,
 
 static void discovery_answer(struct resolver *r, int status,
 			     const struct srv_record *recs, unsigned int n,
-			     bool any_a)
+			     bool any_a, bool unavailable)
 {
 	const struct registrar_step *step = &registrar_steps[r->step];
 
-	if (status == ARES_SUCCESS && n) {
+	if (unavailable) {
+		/* RFC 2782 ".": decidedly not here; the seed's next step. */
+		log_info(r->log, SUBSYS, "SRV says the service is not available",
+			 LOG_STR("name", r->asking));
+		r->step++;
+		r->attempt = 0;
+	} else if (status == ARES_SUCCESS && n) {
 		if (any_a)
 			add_found(r, r->asking, step->port, step->transport, "a",
 				  r->asking);

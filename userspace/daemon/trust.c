@@ -612,7 +612,7 @@ static void on_dc_srv(void *ctx, int status, const struct srv_record *recs,
 
 	if (status < 0 || !n) {
 		discovery_failed(t, true, "no domain controller: SRV _ldap._tcp.%s %s",
-				 t->domain, status < 0 ? "failed" : "is empty");
+				 t->domain, status < 0 ? "failed" : "names no server");
 		return;
 	}
 	t->n_dcs = n > DCS_MAX ? DCS_MAX : n;

@@ -24,6 +24,14 @@ const char *sip_transport_name(enum sip_transport t)
 	return t == SIP_TRANSPORT_TCP ? "tcp" : "tls";
 }
 
+bool srv_unavailable(const struct srv_record *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!recs[i].target[0] || !strcmp(recs[i].target, "."))
+			return true;
+	return false;
+}
+
 static void swap(struct srv_record *a, struct srv_record *b)
 {
 	struct srv_record t = *a;
