@@ -25,6 +25,8 @@ struct signin;
 struct sntp;
 struct trust;
 
+#define UCPHONED_TRUSTED_DOMAINS_MAX 8
+
 struct ucphoned_options {
 	const char *control_path;
 	const char *state_dir;
@@ -45,6 +47,12 @@ struct ucphoned_options {
 	const char *signin_config;
 	const char *ca_bundle;		/* public roots (PEM), issue 7 */
 	uint32_t time_wait_s;		/* sign-in waits for NTP at most this */
+	/*
+	 * Domains whose servers are trusted besides the SIP domain's own,
+	 * when DNS names them (--trusted-server-domain, provisioned).
+	 */
+	const char *trusted_domains[UCPHONED_TRUSTED_DOMAINS_MAX];
+	unsigned int n_trusted_domains;
 };
 
 struct ucphoned {

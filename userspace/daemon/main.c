@@ -74,6 +74,9 @@ static void usage(FILE *out)
 		"                        (address=, user=, password= lines) when\n"
 		"                        none is stored by `ucphonectl signin`\n"
 		"      --ca-bundle PATH  public CA roots, PEM (default %s)\n"
+		"      --trusted-server-domain DOMAIN  a registrar that DNS names\n"
+		"                        is used only inside the SIP domain or a\n"
+		"                        DOMAIN given here (up to %u; repeatable)\n"
 		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
 		"                        answer, then checks certificates against\n"
 		"                        the system clock (default 10, 0: no wait)\n"
@@ -81,7 +84,8 @@ static void usage(FILE *out)
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
 		UCPHONE_DEFAULT_CONTROL, UCPHONE_DEFAULT_STATE_DIR,
-		RESET_DEFAULT_LONG_PRESS_MS, UCPHONE_DEFAULT_CA_BUNDLE);
+		RESET_DEFAULT_LONG_PRESS_MS, UCPHONE_DEFAULT_CA_BUNDLE,
+		UCPHONED_TRUSTED_DOMAINS_MAX);
 }
 
 /* Returns -1 to go on, or the exit code. */
@@ -91,7 +95,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
 	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE,
-	       OPT_TIME_WAIT };
+	       OPT_TIME_WAIT, OPT_TRUSTED_DOMAIN };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -112,6 +116,8 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
 		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 		{ "time-wait-s", required_argument, NULL, OPT_TIME_WAIT },
+		{ "trusted-server-domain", required_argument, NULL,
+		  OPT_TRUSTED_DOMAIN },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -228,6 +234,18 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 				return EXIT_USAGE;
 			}
 			opt->time_wait_s = (uint32_t)v;
+			break;
+		}
+		case OPT_TRUSTED_DOMAIN: {
+			const char *why = NULL;
+
+			if (dns_name_check(optarg, strlen(optarg), &why) < 0 ||
+			    opt->n_trusted_domains == UCPHONED_TRUSTED_DOMAINS_MAX) {
+				fprintf(stderr, "ucphoned: --trusted-server-domain '%s': %s\n",
+					optarg, why ? why : "too many domains");
+				return EXIT_USAGE;
+			}
+			opt->trusted_domains[opt->n_trusted_domains++] = optarg;
 			break;
 		}
 		case 'f':

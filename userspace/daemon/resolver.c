@@ -19,6 +19,7 @@
 #define RETRY_FIRST_USEC (5 * USEC)
 #define RETRY_MAX_USEC (300 * USEC)
 #define WATCH_MAX 4
+#define SKIPPED_MAX 4
 
 enum discovery_state {
 	DISCOVERY_IDLE,		/* no lease, or no SIP domain */
@@ -75,6 +76,10 @@ struct resolver {
 	uint64_t started_usec, finished_usec, retry_usec;
 	uint64_t queries, failures, runs;
 	char last_error[DHCP_NAME_MAX + 128];
+	/* SRV targets outside the SIP domain and the trusted domains. */
+	char skipped[SKIPPED_MAX][2 * DHCP_NAME_MAX + 16];
+	unsigned int n_skipped;
+	uint64_t skipped_total;
 };
 
 static uint64_t now_usec(void)
@@ -359,6 +364,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
 	r->gen++;
 	r->step = r->attempt = 0;
 	r->n_found = 0;
+	r->n_skipped = 0;
 	r->a_label = NULL;
 	r->last_error[0] = '\0';
 	r->state = DISCOVERY_RUNNING;
@@ -423,7 +429,11 @@ static void discovery_finish(struct resolver *r)
 	r->retry_usec = r->retry_usec ? r->retry_usec * 2 : RETRY_FIRST_USEC;
 	if (r->retry_usec > RETRY_MAX_USEC)
 		r->retry_usec = RETRY_MAX_USEC;
-	if (!r->last_error[0])
+	if (!r->last_error[0] && r->n_skipped)
+		snprintf(r->last_error, sizeof(r->last_error),
+			 "no registrar in the SIP domain: %.340s",
+			 r->skipped[0]);
+	else if (!r->last_error[0])
 		snprintf(r->last_error, sizeof(r->last_error),
 			 "no registrar found in %s (every SRV and A name failed)",
 			 r->sip_domain);
@@ -475,12 +485,42 @@ static void discovery_next(struct resolver *r)
 	discovery_finish(r);
 }
 
+/*
+ * Strict DNS naming: unsecured DNS may only point inside the SIP domain
+ * (or a domain the phone was given to trust); the certificate is then
+ * checked against that name, so the server proves it is the domain's.
+ */
+static bool srv_target_trusted(struct resolver *r, const char *host)
+{
+	const struct ucphoned_options *o = &r->d->options;
+	char *why;
+
+	if (name_in_domain(host, r->sip_domain))
+		return true;
+	for (unsigned int i = 0; i < o->n_trusted_domains; i++)
+		if (name_in_domain(host, o->trusted_domains[i]))
+			return true;
+	r->skipped_total++;
+	if (r->n_skipped < SKIPPED_MAX) {
+		why = r->skipped[r->n_skipped++];
+		snprintf(why, sizeof(r->skipped[0]), "%.*s is not in %.*s",
+			 DHCP_NAME_MAX - 1, host, DHCP_NAME_MAX - 1,
+			 r->sip_domain);
+	}
+	log_warning(r->log, SUBSYS, "registrar skipped: outside the SIP domain",
+		    LOG_STR("host", host), LOG_STR("sip_domain", r->sip_domain),
+		    LOG_STR("srv", r->asking));
+	return false;
+}
+
 static void add_found(struct resolver *r, const char *host, uint16_t port,
 		      enum sip_transport t, const char *kind, const char *name)
 {
 	struct registrar *reg;
 
 	if (r->n_found == REGISTRARS_MAX)
+		return;
+	if (!strcmp(kind, "srv") && !srv_target_trusted(r, host))
 		return;
 	/* The SIP layer need not try one server twice; the first source wins. */
 	for (unsigned int i = 0; i < r->n_found; i++)
@@ -703,5 +743,11 @@ struct json_object *resolver_status(const struct resolver *r)
 		json_object_array_add(arr, e);
 	}
 	json_object_object_add(o, "registrars", arr);
+	arr = json_object_new_array();
+	for (unsigned int i = 0; i < r->n_skipped; i++)
+		json_object_array_add(arr, json_object_new_string(r->skipped[i]));
+	json_object_object_add(o, "skipped", arr);
+	json_object_object_add(o, "skipped_total",
+			       json_object_new_uint64(r->skipped_total));
 	return o;
 }

@@ -39,6 +39,13 @@ struct srv_record {
 bool srv_unavailable(const struct srv_record *recs, size_t n);
 
 /*
+ * True when name is domain itself or a name under it (RFC 5922 s4: a
+ * server learned from unsecured DNS is only believed inside the domain
+ * asked about). Case-insensitive; a final '.' on either is ignored.
+ */
+bool name_in_domain(const char *name, const char *domain);
+
+/*
  * Orders records in place per RFC 2782: ascending priority; within a
  * priority, weighted random selection (zero weights first among equals
  * get a small chance). rnd returns a uniform 32-bit value.
