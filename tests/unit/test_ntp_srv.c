@@ -174,4 +174,19 @@ TEST(srv_dot_target_means_not_available)
 	EXPECT_FALSE(srv_unavailable(recs, 0));
 }
 
+TEST(server_names_inside_the_domain_only)
+{
+	EXPECT_TRUE(name_in_domain("corp.test", "corp.test"));
+	EXPECT_TRUE(name_in_domain("sip.corp.test", "corp.test"));
+	EXPECT_TRUE(name_in_domain("Pool1.EU.Corp.Test.", "corp.test"));
+	EXPECT_TRUE(name_in_domain("sip.corp.test", "corp.test."));
+	EXPECT_FALSE(name_in_domain("registrar.evil.test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("evilcorp.test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("corp.test.evil.test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("", "corp.test"));
+	EXPECT_FALSE(name_in_domain(".", "corp.test"));
+	EXPECT_FALSE(name_in_domain("sip.corp.test", ""));
+}
+
 TEST_HARNESS_MAIN
