@@ -12,6 +12,8 @@ packages=(
 	device-tree-compiler
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libsrtp2-dev
 	libasound2-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
+	# root CA lookup with Kerberos (ucphone-ca-fetch): LDAP SASL GSSAPI
+	libkrb5-dev libsasl2-dev libsasl2-modules-gssapi-mit
 	# the public CA bundle (trust.c default --ca-bundle)
 	ca-certificates
 	libsystemd-dev libjson-c-dev
