@@ -14,6 +14,8 @@ packages=(
 	libasound2-dev libspandsp-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
 	# ucphonectl diag: the troubleshooting bundle (tar.gz)
 	libarchive-dev
+	# root CA lookup with Kerberos (ucphone-ca-fetch): LDAP SASL GSSAPI
+	libkrb5-dev libsasl2-dev libsasl2-modules-gssapi-mit
 	# the public CA bundle (trust.c default --ca-bundle)
 	ca-certificates
 	libsystemd-dev libjson-c-dev

@@ -43,9 +43,9 @@ printf 'Not!Her!Password' > "$W/wrong.pass"
 daemon_start
 check "lease bound" wait_js '.dhcp.state == "bound"' 10
 signin "$W/wrong.pass" || not_ok "ucphonectl signin (wrong password)"
-check "clear LDAP error: invalid credentials from the DC" \
-  wait_js '.trust.state == "done" and .trust.credentials_refused and (.trust.error | test("^LDAP bind as CORP\\\\alice to dc1.corp.test refused: Invalid credentials"))' 10
-check "log has the same refusal" wait_for_log 'msg="root CA discovery failed" error="LDAP bind as CORP' 2
+check "clear error: the DC's KDC refused the credentials (Kerberos pre-authentication)" \
+  wait_js '.trust.state == "done" and .trust.credentials_refused and (.trust.error | test("^Kerberos sign-in as alice@CORP.TEST at CORP.TEST .* failed: Preauthentication failed"))' 10
+check "log has the same refusal" wait_for_log 'msg="root CA discovery failed" error="Kerberos sign-in as alice@CORP.TEST' 2
 sleep 4
 check "no retry storm: one bind in 4 s, no retry scheduled, no root" \
   test "$(js '[.trust.ldap_binds, .trust.retry_in_s, (.trust.learned | length)] | @tsv')" = "$(printf '1\t\t0')"
@@ -55,7 +55,7 @@ check "the wrong password is in no log line or status" \
 # --- 3. the right password: the identity change restarts discovery
 signin || not_ok "ucphonectl signin (right password)"
 check "signing in again learns the root over LDAP" \
-  wait_js '(.trust.learned | length) == 1 and .trust.learned[0].source == "ldap dc1.'"$TB_DOMAIN"'" and (.trust.credentials_refused | not) and .trust.error == null' 15
+  wait_js '(.trust.learned | length) == 1 and .trust.learned[0].source == "ldap dc1.'"$TB_DOMAIN"' (Kerberos)" and (.trust.credentials_refused | not) and .trust.error == null' 15
 check "two binds in all" test "$(js .trust.ldap_binds)" = 2
 daemon_stop
 

@@ -10,7 +10,9 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 CA_BASE="CN=Certification Authorities,CN=Public Key Services,CN=Services,$TB_CONFIG_DN"
 CA_DN="CN=corp-DC1-CA,$CA_BASE"
-ADMIN=(-x -H "ldap://$TB_AD_IP" -D "Administrator@$TB_DOMAIN" -w "$TB_AD_ADMIN_PASS")
+# LDAPS: the DC refuses a simple bind on plain LDAP (strong auth required, AD's default)
+export LDAPTLS_CACERT=$TB_RUN/pki/ca.pem
+ADMIN=(-x -H "ldaps://$TB_AD_IP" -D "Administrator@$TB_DOMAIN" -w "$TB_AD_ADMIN_PASS")
 AD() { ip netns exec "$TB_NS_AD" "$@"; }
 
 present() {

@@ -9,7 +9,9 @@ set -uo pipefail   # no -e: a failing check is reported, not fatal
 . "$TB_RUN/env"
 S=$TB_RUN/smoke; rm -rf "$S"; mkdir -p "$S"
 PH() { ip netns exec "$TB_NS_PHONE" "$@"; }
-LDAPAUTH=(-x -H "$TB_LDAP_URI" -D "$TB_USER@$TB_DOMAIN" -y "$TB_USER_PASS_FILE")
+# LDAPS: the DC refuses a simple bind on plain LDAP (strong auth required, AD's default)
+export LDAPTLS_CACERT=$TB_CA_PEM
+LDAPAUTH=(-x -H "$TB_LDAPS_URI" -D "$TB_USER@$TB_DOMAIN" -y "$TB_USER_PASS_FILE")
 CA_FP=$(openssl x509 -in "$TB_CA_PEM" -noout -fingerprint -sha256)
 # lease VAR: a variable the udhcpc hook recorded at the last "bound" event
 lease() { sed -n '/^=== event bound/,$p' "$S/udhcpc.env" | sed -n "s/^$1=//p" | tail -1; }

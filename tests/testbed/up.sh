@@ -121,7 +121,8 @@ T=$(now)
 "$TB_DIR/samba/populate.sh"
 start samba "$TB_NS_AD" samba -F --no-process-group -M single -s "$TB_RUN/samba/dc/etc/smb.conf"
 TB_WAIT=60 waitfor "samba LDAP bind as $TB_USER on $TB_AD_IP:389" ip netns exec "$TB_NS_AD" \
-  ldapsearch -x -H "ldap://$TB_AD_IP" -D "$TB_USER@$TB_DOMAIN" -y "$TB_RUN/secrets/$TB_USER.pass" \
+  env LDAPTLS_CACERT="$TB_RUN/pki/ca.pem" ldapsearch -x -H "ldaps://$TB_AD_IP" \
+  -D "$TB_USER@$TB_DOMAIN" -y "$TB_RUN/secrets/$TB_USER.pass" \
   -s base -b "$TB_CONFIG_DN" dn
 lap "samba AD DC (LDAP bind)" "$T"
 

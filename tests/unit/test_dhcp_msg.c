@@ -231,6 +231,69 @@ TEST(pointer_to_offset_zero_is_refused_at_once)
 	alarm(0);
 }
 
+/*
+ * Option 15 is a name (RFC 1035 s2.3.4: labels of 1-63 octets, at most 253
+ * characters, no empty label; no label begins or ends with a hyphen): a
+ * malformed one is refused with its reason and the rest of the lease kept.
+ */
+TEST(malformed_domain_is_refused_lease_kept)
+{
+	static const char *const bad[] = {
+		"..", ".corp..test.", "-.-", "corp..test", ".corp.test",
+		"corp.-test", "corp.test-", ".",
+	};
+	char label[256], name[300];
+	uint8_t buf[1500], ip[] = { 10, 77, 0, 1 };
+	struct dhcp_reply r;
+	const char *why;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]) + 2; i++) {
+		const char *v = i < sizeof(bad) / sizeof(bad[0]) ? bad[i] : label;
+
+		memset(label, 'a', sizeof(label));
+		label[i == sizeof(bad) / sizeof(bad[0]) ? 255 : 64] = '\0';
+		len = reply_head(buf, DHCP_ACK);
+		len = add(buf, len, 6, ip, 4);
+		len = add(buf, len, 15, v, strlen(v));
+		buf[len++] = 255;
+		ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+		EXPECT_STREQ("", r.domain) TH_LOG("option 15 '%s' taken", v);
+		EXPECT_TRUE(r.bad_options & DHCP_BAD_DOMAIN);
+		EXPECT_NE(NULL, r.domain_why);
+		EXPECT_EQ(1, r.n_dns);
+		EXPECT_EQ(htonl(0x0a4d0096), r.yiaddr);
+	}
+
+	/* The longest name and label that are still names; a final dot is the root. */
+	memset(name, 0, sizeof(name));
+	for (int i = 0; i < 4; i++)
+		memset(name + i * 64, 'a' + i, 63);
+	for (int i = 0; i < 3; i++)
+		name[i * 64 + 63] = '.';
+	name[253] = '\0';	/* 63+1+63+1+63+1+61 = 253 */
+	len = reply_head(buf, DHCP_ACK);
+	len = add(buf, len, 15, name, strlen(name));
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	EXPECT_STREQ(name, r.domain);
+	EXPECT_EQ(0, r.bad_options);
+	name[253] = 'x';	/* 254 characters */
+	len = reply_head(buf, DHCP_ACK);
+	len = add(buf, len, 15, name, 254);
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	EXPECT_STREQ("", r.domain);
+	EXPECT_TRUE(r.bad_options & DHCP_BAD_DOMAIN);
+
+	len = reply_head(buf, DHCP_ACK);
+	len = add(buf, len, 15, "Corp-1.test.", 12);
+	buf[len++] = 255;
+	ASSERT_EQ(0, dhcp_parse(buf, len, &r, &why));
+	EXPECT_STREQ("Corp-1.test", r.domain);
+	EXPECT_EQ(0, r.bad_options);
+}
+
 TEST(sip_servers_as_addresses)
 {
 	static const uint8_t v[] = { 1, 10, 77, 0, 1, 10, 77, 0, 2 };

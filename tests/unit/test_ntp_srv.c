@@ -158,4 +158,35 @@ TEST(seed_order_and_suffix_names)
 					  suffixes, 2, 3, out));
 }
 
+/* RFC 2782 "." (c-ares: ""): the name offers no server at all. */
+TEST(srv_dot_target_means_not_available)
+{
+	struct srv_record recs[2] = {
+		{ .target = "sip.corp.test", .port = 5061 },
+		{ .target = "", .port = 1 },
+	};
+
+	EXPECT_FALSE(srv_unavailable(recs, 1));
+	EXPECT_TRUE(srv_unavailable(recs, 2));
+	EXPECT_TRUE(srv_unavailable(recs + 1, 1));
+	strcpy(recs[1].target, ".");
+	EXPECT_TRUE(srv_unavailable(recs, 2));
+	EXPECT_FALSE(srv_unavailable(recs, 0));
+}
+
+TEST(server_names_inside_the_domain_only)
+{
+	EXPECT_TRUE(name_in_domain("corp.test", "corp.test"));
+	EXPECT_TRUE(name_in_domain("sip.corp.test", "corp.test"));
+	EXPECT_TRUE(name_in_domain("Pool1.EU.Corp.Test.", "corp.test"));
+	EXPECT_TRUE(name_in_domain("sip.corp.test", "corp.test."));
+	EXPECT_FALSE(name_in_domain("registrar.evil.test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("evilcorp.test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("corp.test.evil.test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("test", "corp.test"));
+	EXPECT_FALSE(name_in_domain("", "corp.test"));
+	EXPECT_FALSE(name_in_domain(".", "corp.test"));
+	EXPECT_FALSE(name_in_domain("sip.corp.test", ""));
+}
+
 TEST_HARNESS_MAIN

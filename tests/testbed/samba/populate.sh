@@ -8,3 +8,14 @@ ca=$(base64 -w0 "$TB_RUN/pki/ca.der")
 pw=$(printf '"%s"' "$(cat "$TB_RUN/secrets/alice.pass")" | iconv -f UTF-8 -t UTF-16LE | base64 -w0)
 sed -e "s|@CA_B64@|$ca|g" -e "s|@ALICE_PWD_B64@|$pw|" "$TB_DIR/samba/pki-objects.ldif.in" > "$TB_RUN/samba/pki-objects.ldif"
 ldbadd -H "tdb://$TB_RUN/samba/dc/private/sam.ldb" "$TB_RUN/samba/pki-objects.ldif" >/dev/null
+# The DC's LDAP service principals, as a Windows DC registers them (Samba's samba_spnupdate
+# would, from the dnsupdate service this bed does not run): the phone binds with Kerberos
+# (SASL GSSAPI) to ldap/dc1.corp.test.
+ldbmodify -H "tdb://$TB_RUN/samba/dc/private/sam.ldb" >/dev/null <<EOL
+dn: CN=DC1,OU=Domain Controllers,$TB_BASE_DN
+changetype: modify
+add: servicePrincipalName
+servicePrincipalName: ldap/dc1.$TB_DOMAIN
+servicePrincipalName: ldap/dc1.$TB_DOMAIN/$TB_DOMAIN
+servicePrincipalName: ldap/DC1
+EOL

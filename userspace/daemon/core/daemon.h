@@ -29,6 +29,8 @@ struct signin;
 struct sntp;
 struct trust;
 
+#define UCPHONED_TRUSTED_DOMAINS_MAX 8
+
 struct ucphoned_options {
 	const char *control_path;
 	const char *state_dir;
@@ -60,6 +62,12 @@ struct ucphoned_options {
 	const char *srtp;		/* "mandatory", "optional", "off" */
 	const char *audio_playback;	/* ALSA PCM names */
 	const char *audio_capture;
+	/*
+	 * Domains whose servers are trusted besides the SIP domain's own,
+	 * when DNS names them (--trusted-server-domain, provisioned).
+	 */
+	const char *trusted_domains[UCPHONED_TRUSTED_DOMAINS_MAX];
+	unsigned int n_trusted_domains;
 };
 
 struct ucphoned {

@@ -211,6 +211,8 @@ static int daemon_setup(struct ucphoned *d)
 	ret = resolver_new(d, &d->resolver);
 	if (ret >= 0)
 		ret = discovery_new(d->event, &d->log, d->resolver,
+				    d->options.trusted_domains,
+				    d->options.n_trusted_domains,
 				    &d->discovery);
 	if (ret >= 0)
 		ret = sntp_new(d, &d->sntp);

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "core/options.h"
+#include "lib/dhcp/dhcp_msg.h"
 #include "lib/util/conf_file.h"
 
 enum option_id {
@@ -45,6 +46,7 @@ enum option_id {
 	OPT_SRTP,
 	OPT_AUDIO_PLAYBACK,
 	OPT_AUDIO_CAPTURE,
+	OPT_TRUSTED_DOMAIN,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -80,6 +82,8 @@ static const struct option_desc options[] = {
 	{ { "sip-failback-s", required_argument, NULL, OPT_SIP_FAILBACK }, 0 },
 	{ { "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG }, 0 },
 	{ { "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE }, 0 },
+	{ { "trusted-server-domain", required_argument, NULL,
+	    OPT_TRUSTED_DOMAIN }, 0 },
 	{ { "time-wait-s", required_argument, NULL, OPT_TIME_WAIT }, LIVE },
 	{ { "srtp", required_argument, NULL, OPT_SRTP }, 0 },
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
@@ -130,6 +134,9 @@ static void usage(FILE *out)
 		"                        (address=, user=, password= lines) when\n"
 		"                        none is stored by `ucphonectl signin`\n"
 		"      --ca-bundle PATH  public CA roots, PEM (default %s)\n"
+		"      --trusted-server-domain DOMAIN  a registrar that DNS names\n"
+		"                        is used only inside the SIP domain or a\n"
+		"                        DOMAIN given here (up to 8; repeatable)\n"
 		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
 		"                        answer, then checks certificates against\n"
 		"                        the system clock (default 10, 0: no wait)\n"
@@ -345,6 +352,17 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 		else
 			opt->audio_capture = arg;
 		break;
+	case OPT_TRUSTED_DOMAIN: {
+		const char *bad = NULL;
+
+		if (dns_name_check(arg, strlen(arg), &bad) < 0)
+			want = "a domain name";
+		else if (opt->n_trusted_domains == UCPHONED_TRUSTED_DOMAINS_MAX)
+			want = "at most 8 domains";
+		else
+			opt->trusted_domains[opt->n_trusted_domains++] = arg;
+		break;
+	}
 	case OPT_FOREGROUND:
 		break;
 	default:
@@ -628,6 +646,17 @@ static bool str_differs(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
+static bool same_domains(const struct ucphoned_options *a,
+			 const struct ucphoned_options *b)
+{
+	if (a->n_trusted_domains != b->n_trusted_domains)
+		return false;
+	for (unsigned int i = 0; i < a->n_trusted_domains; i++)
+		if (str_differs(a->trusted_domains[i], b->trusted_domains[i]))
+			return false;
+	return true;
+}
+
 int options_reload(struct ucphoned_options *cur,
 		   struct options_reload_result *result)
 {
@@ -678,6 +707,7 @@ int options_reload(struct ucphoned_options *cur,
 	RESTART_FIELD(str_differs(cur->signin_config, next.signin_config),
 		      "signin-config");
 	RESTART_FIELD(str_differs(cur->ca_bundle, next.ca_bundle), "ca-bundle");
+	RESTART_FIELD(!same_domains(cur, &next), "trusted-server-domain");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
 	RESTART_FIELD(str_differs(cur->audio_playback, next.audio_playback),
 		      "audio-playback");

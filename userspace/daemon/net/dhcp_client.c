@@ -59,6 +59,7 @@ struct dhcp_client {
 
 	uint64_t link_up_usec, first_bound_usec;
 	uint64_t leases_granted, naks, declines, renewals, rebinds, expiries;
+	uint64_t domains_refused;	/* option 15 that was not a name */
 };
 
 static uint64_t now_usec(void)
@@ -500,6 +501,12 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_reply *ack)
 	if (ack->bad_options)
 		log_warning(c->log, SUBSYS, "options refused in the lease",
 			    LOG_UINT("mask", ack->bad_options));
+	if (ack->bad_options & DHCP_BAD_DOMAIN) {
+		c->domains_refused++;
+		log_warning(c->log, SUBSYS, "option 15 refused: not a domain name",
+			    LOG_STR("reason", ack->domain_why ?
+				    ack->domain_why : "malformed"));
+	}
 	c->listener.bound(&c->lease, changed, c->listener.userdata);
 	if (!was)
 		maybe_inform(c);
@@ -968,6 +975,8 @@ struct json_object *dhcp_client_status(const struct dhcp_client *c)
 	json_object_object_add(o, "expiries", json_object_new_uint64(c->expiries));
 	json_object_object_add(o, "naks", json_object_new_uint64(c->naks));
 	json_object_object_add(o, "declines", json_object_new_uint64(c->declines));
+	json_object_object_add(o, "domains_refused",
+			       json_object_new_uint64(c->domains_refused));
 	if (!c->have_lease)
 		return o;
 	json_object_object_add(o, "address", json_object_new_string(ip(l->yiaddr, buf)));
@@ -996,5 +1005,8 @@ struct json_object *dhcp_client_status(const struct dhcp_client *c)
 	if (l->mtu)
 		json_object_object_add(o, "mtu", json_object_new_int(l->mtu));
 	json_object_object_add(o, "bad_options", json_object_new_uint64(l->bad_options));
+	if (l->bad_options & DHCP_BAD_DOMAIN)
+		json_object_object_add(o, "domain_refused", json_object_new_string(
+			l->domain_why ? l->domain_why : "malformed"));
 	return o;
 }

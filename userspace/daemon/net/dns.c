@@ -229,7 +229,14 @@ static void on_answer(void *arg, int status, int timeouts,
 		}
 		if (srv)
 			ares_free_data(srv);
-		if (status == ARES_SUCCESS && n == 0)
+		/*
+		 * RFC 2782 ".": the name answered that the service is decidedly
+		 * not there. Success with no record, so that nobody looks for
+		 * it under the search suffixes.
+		 */
+		if (status == ARES_SUCCESS && srv_unavailable(recs, n))
+			n = 0;
+		else if (status == ARES_SUCCESS && n == 0)
 			status = ARES_ENODATA;
 		if (n)
 			srv_order(recs, n, rnd, NULL);

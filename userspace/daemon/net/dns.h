@@ -34,7 +34,11 @@ bool resolver_has_lease(const struct resolver *r);
 const char (*resolver_search(const struct resolver *r,
 			     unsigned int *n))[DHCP_NAME_MAX];
 
-/* One-shot lookups (NTP, trust, SIP). addrs in network order. */
+/*
+ * One-shot lookups (NTP, trust, SIP). addrs in network order. An SRV
+ * lookup answered with the target "." (RFC 2782: the service is not
+ * available) gives status 0 and n 0: no server, and none to look for.
+ */
 typedef void (*resolver_a_cb)(void *ctx, int status, const uint32_t *addrs,
 			      unsigned int n);
 typedef void (*resolver_srv_cb)(void *ctx, int status,

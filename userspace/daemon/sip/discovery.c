@@ -13,6 +13,7 @@
 #define RETRY_FIRST_USEC (5 * USEC)
 #define RETRY_MAX_USEC (300 * USEC)
 #define WATCH_MAX 4
+#define SKIPPED_MAX 4
 
 enum discovery_state {
 	DISCOVERY_IDLE,		/* no lease, or no SIP domain */
@@ -44,6 +45,13 @@ struct discovery {
 	uint64_t started_usec, finished_usec, retry_usec;
 	uint64_t failures, runs;
 	char last_error[DHCP_NAME_MAX + 128];
+	/* Domains besides the SIP domain whose servers DNS may name. */
+	const char *const *trusted;
+	unsigned int n_trusted;
+	/* SRV targets outside the SIP domain and the trusted domains. */
+	char skipped[SKIPPED_MAX][2 * DHCP_NAME_MAX + 16];
+	unsigned int n_skipped;
+	uint64_t skipped_total;
 };
 
 static uint64_t now_usec(void)
@@ -67,6 +75,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *ud)
 	resolver_forget(disc->r, disc);
 	disc->step = disc->attempt = 0;
 	disc->n_found = 0;
+	disc->n_skipped = 0;
 	disc->a_label = NULL;
 	disc->last_error[0] = '\0';
 	disc->state = DISCOVERY_RUNNING;
@@ -133,7 +142,11 @@ static void discovery_finish(struct discovery *disc)
 			   RETRY_FIRST_USEC;
 	if (disc->retry_usec > RETRY_MAX_USEC)
 		disc->retry_usec = RETRY_MAX_USEC;
-	if (!disc->last_error[0])
+	if (!disc->last_error[0] && disc->n_skipped)
+		snprintf(disc->last_error, sizeof(disc->last_error),
+			 "no registrar in the SIP domain: %.340s",
+			 disc->skipped[0]);
+	else if (!disc->last_error[0])
 		snprintf(disc->last_error, sizeof(disc->last_error),
 			 "no registrar found in %s (every SRV and A name failed)",
 			 disc->sip_domain);
@@ -145,12 +158,43 @@ static void discovery_finish(struct discovery *disc)
 	notify(disc);
 }
 
+/*
+ * Strict DNS naming: unsecured DNS may only point inside the SIP domain
+ * (or a domain the phone was given to trust); the certificate is then
+ * checked against that name, so the server proves it is the domain's.
+ */
+static bool srv_target_trusted(struct discovery *disc, const char *host)
+{
+	char *why;
+
+	if (name_in_domain(host, disc->sip_domain))
+		return true;
+	for (unsigned int i = 0; i < disc->n_trusted; i++)
+		if (name_in_domain(host, disc->trusted[i]))
+			return true;
+	disc->skipped_total++;
+	if (disc->n_skipped < SKIPPED_MAX) {
+		why = disc->skipped[disc->n_skipped++];
+		snprintf(why, sizeof(disc->skipped[0]), "%.*s is not in %.*s",
+			 DHCP_NAME_MAX - 1, host, DHCP_NAME_MAX - 1,
+			 disc->sip_domain);
+	}
+	log_warning(disc->log, SUBSYS,
+		    "registrar skipped: outside the SIP domain",
+		    LOG_STR("host", host),
+		    LOG_STR("sip_domain", disc->sip_domain),
+		    LOG_STR("srv", disc->asking));
+	return false;
+}
+
 static void add_found(struct discovery *disc, const char *host, uint16_t port,
 		      enum sip_transport t, const char *kind, const char *name)
 {
 	struct registrar *reg;
 
 	if (disc->n_found == REGISTRARS_MAX)
+		return;
+	if (!strcmp(kind, "srv") && !srv_target_trusted(disc, host))
 		return;
 	/* The SIP layer need not try one server twice; the first source wins. */
 	for (unsigned int i = 0; i < disc->n_found; i++)
@@ -170,7 +214,14 @@ static void discovery_answer(struct discovery *disc, int status,
 {
 	const struct registrar_step *step = &registrar_steps[disc->step];
 
-	if (status == 0 && n) {
+	if (status == 0 && !n && !any_a) {
+		/* RFC 2782 ".": decidedly not here; the seed's next step. */
+		log_info(disc->log, SUBSYS,
+			 "SRV says the service is not available",
+			 LOG_STR("name", disc->asking));
+		disc->step++;
+		disc->attempt = 0;
+	} else if (status == 0 && n) {
 		if (any_a)
 			add_found(disc, disc->asking, step->port,
 				  step->transport, "a", disc->asking);
@@ -261,6 +312,7 @@ static void on_dns_changed(void *ctx)
 	disc->retry = sd_event_source_disable_unref(disc->retry);
 	disc->retry_usec = 0;
 	disc->n_found = 0;
+	disc->n_skipped = 0;
 	disc->state = DISCOVERY_IDLE;
 	snprintf(disc->sip_domain, sizeof(disc->sip_domain), "%s",
 		 resolver_sip_domain(disc->r));
@@ -278,6 +330,7 @@ static void on_dns_changed(void *ctx)
 }
 
 int discovery_new(sd_event *event, struct log *log, struct resolver *r,
+		  const char *const *trusted, unsigned int n_trusted,
 		  struct discovery **out)
 {
 	struct discovery *disc = calloc(1, sizeof(*disc));
@@ -288,6 +341,8 @@ int discovery_new(sd_event *event, struct log *log, struct resolver *r,
 	disc->event = event;
 	disc->log = log;
 	disc->r = r;
+	disc->trusted = trusted;
+	disc->n_trusted = n_trusted;
 	snprintf(disc->last_error, sizeof(disc->last_error), "no lease");
 	ret = resolver_watch(r, on_dns_changed, disc);
 	if (ret < 0) {
@@ -343,4 +398,11 @@ void discovery_status(const struct discovery *disc, struct json_object *o)
 		json_object_array_add(arr, e);
 	}
 	json_object_object_add(o, "registrars", arr);
+	arr = json_object_new_array();
+	for (unsigned int i = 0; i < disc->n_skipped; i++)
+		json_object_array_add(arr,
+				      json_object_new_string(disc->skipped[i]));
+	json_object_object_add(o, "skipped", arr);
+	json_object_object_add(o, "skipped_total",
+			       json_object_new_uint64(disc->skipped_total));
 }

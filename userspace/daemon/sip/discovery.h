@@ -34,8 +34,13 @@ struct registrar {
 
 struct discovery;
 
-/* Watches r for its whole life; the caller frees it before r. */
+/*
+ * Watches r for its whole life; the caller frees it before r. An SRV
+ * target is used only inside the SIP domain or one of the n_trusted
+ * domains (strict DNS naming; the array outlives the discovery).
+ */
 int discovery_new(sd_event *event, struct log *log, struct resolver *r,
+		  const char *const *trusted, unsigned int n_trusted,
 		  struct discovery **out);
 void discovery_free(struct discovery *disc);
 

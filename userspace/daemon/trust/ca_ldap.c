@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
+ * The password is sent here only over LDAPS whose certificate validates
+ * against the roots the phone already has (req.verify_store: public ones
+ * or a root learned before); the first lookup, with Kerberos, runs in the
+ * ucphone-ca-fetch helper (trust/ca_fetch_run.c). The history of the
+ * unverified design follows.
+ *
  * Why LDAPS first, unverified, then plain ldap://, both with a simple bind:
  * the phone is looking for the very root that would let it check the DC's
  * certificate, so TLS here cannot be verified before the bind. Unverified
@@ -116,8 +122,8 @@ static void finish(struct ca_ldap *l, int status)
 {
 	l->result.status = status;
 	/* Nothing came back over LDAP: the caller may try another way. */
-	l->result.transport_failed = status < 0 && l->step <= STEP_BIND &&
-				     !l->result.bind_refused;
+	l->result.transport_failed |= status < 0 && l->step <= STEP_BIND &&
+				      !l->result.bind_refused;
 	if (l->tls && ldap_tls_peer(l->tls) && X509_up_ref(ldap_tls_peer(l->tls))) {
 		l->result.dc_cert = ldap_tls_peer(l->tls);
 		l->result.dc_chain = X509_chain_up_ref(ldap_tls_peer_chain(l->tls));
@@ -412,6 +418,28 @@ static int start_bind(struct ca_ldap *l)
 	return 0;
 }
 
+/* The DC's certificate against the roots known before this lookup. */
+static bool dc_certificate_valid(struct ca_ldap *l, char *why, size_t len)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	X509 *peer = ldap_tls_peer(l->tls);
+	bool ok = false;
+
+	snprintf(why, len, "no certificate");
+	if (ctx && peer &&
+	    X509_STORE_CTX_init(ctx, l->req.verify_store, peer,
+				ldap_tls_peer_chain(l->tls)) == 1 &&
+	    X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(ctx),
+					l->req.host, 0) == 1) {
+		ok = X509_verify_cert(ctx) == 1;
+		if (!ok)
+			snprintf(why, len, "%s", X509_verify_cert_error_string(
+				X509_STORE_CTX_get_error(ctx)));
+	}
+	X509_STORE_CTX_free(ctx);
+	return ok;
+}
+
 static void handshake(struct ca_ldap *l, sd_event_source *src)
 {
 	uint32_t events = 0;
@@ -425,6 +453,12 @@ static void handshake(struct ca_ldap *l, sd_event_source *src)
 	if (ret < 0) {
 		fail(l, ret, "LDAPS to %s port %u: %s", l->req.host, l->req.port,
 		     why);
+		return;
+	}
+	if (l->req.verify_store && !dc_certificate_valid(l, why, sizeof(why))) {
+		l->result.transport_failed = true;
+		fail(l, -EPERM, "LDAPS certificate of %s does not validate (%s)",
+		     l->req.host, why);
 		return;
 	}
 	sd_event_source_set_io_events(src, EPOLLIN);

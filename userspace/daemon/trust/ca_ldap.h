@@ -25,7 +25,12 @@ struct ca_ldap_request {
 	char host[DHCP_NAME_MAX];	/* the DC's name, for the URL and the log */
 	uint32_t addr;			/* its IPv4 address, network order */
 	uint16_t port;
-	bool tls;			/* LDAPS: TLS from the first byte, unverified */
+	bool tls;			/* LDAPS: TLS from the first byte */
+	/*
+	 * LDAPS: the DC's certificate must validate against this store for
+	 * its name before the bind is sent (NULL: not checked).
+	 */
+	X509_STORE *verify_store;
 	const char *bind_dn;		/* "CORP\\alice" or "alice@corp.test" */
 	const char *password;		/* copied, zeroed once the bind is sent */
 	uint64_t timeout_usec;		/* for each step of the exchange */

@@ -4,7 +4,10 @@
  * daemon's loop:
  *
  *   WAITING --lease + identity--> DISCOVERING:
- *     SRV _ldap._tcp.<DHCP domain> -> A of the DC -> LDAP (ca_ldap.c):
+ *     SRV _ldap._tcp.<DHCP domain> -> A of the DC -> LDAP with Kerberos
+ *       (SASL GSSAPI, in the ucphone-ca-fetch helper: trust/ca_fetch_run.c);
+ *       without Kerberos, LDAPS with a simple bind only when the DC's
+ *       certificate validates already (ca_ldap.c); never plain LDAP:
  *       cACertificate root(s) ........................... learned, DONE
  *       else pKIEnrollmentService dNSHostName -> A -> certsrv GET
  *         (ca_certsrv.c) -> root(s) ..................... learned, DONE
@@ -19,8 +22,10 @@
  * the public bundle plus every learned root, rebuilt when a root is added
  * so that a store already handed out never changes under its user.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +44,7 @@
 #include "net/sntp.h"
 #include "trust/ca_certsrv.h"
 #include "trust/ca_ldap.h"
+#include "trust/ca_fetch_run.h"
 #include "trust/cert_info.h"
 #include "trust/identity.h"
 #include "trust/trust.h"
@@ -47,6 +53,8 @@
 #define SUBSYS "trust"
 #define USEC 1000000ull
 #define LDAP_TIMEOUT_USEC (8 * USEC)
+#define KERBEROS_TIMEOUT_USEC (10 * USEC)
+#define HELPER_NAME "ucphone-ca-fetch"
 #define CERTSRV_TIMEOUT_USEC (8 * USEC)
 #define RETRY_FIRST_S 30u
 #define RETRY_MAX_S 900u
@@ -99,6 +107,8 @@ struct trust {
 	char dc_host[DHCP_NAME_MAX];
 	char dc_tls[DHCP_NAME_MAX + 160];	/* dc_cert checked against the learned roots */
 	struct ca_ldap *ldap;
+	struct ca_fetch *fetch;		/* the Kerberos lookup under way */
+	char helper[PATH_MAX];		/* ucphone-ca-fetch, next to ucphoned */
 	struct ca_certsrv *certsrv;
 	sd_event_source *retry;
 	unsigned int failures, retry_s;
@@ -303,6 +313,8 @@ static void cancel_discovery(struct trust *t)
 	resolver_forget(t->d->resolver, t);
 	ca_ldap_free(t->ldap);
 	t->ldap = NULL;
+	ca_fetch_free(t->fetch);
+	t->fetch = NULL;
 	ca_certsrv_free(t->certsrv);
 	t->certsrv = NULL;
 	t->retry = sd_event_source_disable_unref(t->retry);
@@ -352,7 +364,8 @@ static void note_dc_tls(struct trust *t)
 	if (!t->dc_host[0])
 		return;
 	if (!t->dc_cert) {
-		snprintf(t->dc_tls, sizeof(t->dc_tls), "none: plain LDAP to %s",
+		snprintf(t->dc_tls, sizeof(t->dc_tls),
+			 "none: Kerberos (SASL GSSAPI, sealed) LDAP to %s",
 			 t->dc_host);
 		return;
 	}
@@ -491,26 +504,17 @@ static void next_dc(struct trust *t, const char *why)
 	discovery_failed(t, true, "%s", why);
 }
 
-static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
+/* What a directory lookup (Kerberos or verified LDAPS) brought back. */
+static void directory_answer(struct trust *t, const struct ca_ldap_result *r,
+			     const char *how)
 {
-	struct trust *t = ctx;
-	struct ca_ldap *l = t->ldap;
 	char source[TRUST_SOURCE_MAX];
 	int ret;
 
-	/* Watchers run below and may restart discovery: l is ours alone. */
-	t->ldap = NULL;
-	if (r->transport_failed && t->ldap_tls) {
-		log_info(t->log, SUBSYS, "no LDAPS on the DC; plain LDAP",
-			 LOG_STR("dc", t->dcs[t->dc].target),
-			 LOG_STR("error", r->error));
-		ca_ldap_free(l);
-		start_ldap(t, false);
-		return;
-	}
 	keep_dc_cert(t, r);
-	/* "ldap" for LDAPS too: the transport is in dc_tls. */
-	snprintf(source, sizeof(source), "ldap %s", t->dcs[t->dc].target);
+	/* "ldap <dc> (<how>)": status tells how each root was learned. */
+	snprintf(source, sizeof(source), "ldap %s (%s)", t->dcs[t->dc].target,
+		 how);
 	if (r->status == 0 && sk_X509_num(r->roots)) {
 		discovery_succeeded(t, r->roots, source);
 	} else if (r->status == 0) {
@@ -534,6 +538,25 @@ static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
 	} else {
 		next_dc(t, r->error);
 	}
+}
+
+static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
+{
+	struct trust *t = ctx;
+	struct ca_ldap *l = t->ldap;
+	char why[sizeof(r->error) + 96];
+
+	/* Watchers run below and may restart discovery: l is ours alone. */
+	t->ldap = NULL;
+	if (r->transport_failed) {
+		/* No Kerberos and no LDAPS that validates: nothing is sent. */
+		snprintf(why, sizeof(why),
+			 "%s; the password is not sent over unverified LDAP", r->error);
+		ca_ldap_free(l);
+		next_dc(t, why);
+		return;
+	}
+	directory_answer(t, r, "verified LDAPS");
 	ca_ldap_free(l);
 }
 
@@ -570,6 +593,7 @@ static void start_ldap(struct trust *t, bool tls)
 	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
 	req.bind_dn = who;
 	req.password = id->password;
+	req.verify_store = t->store;
 	t->phase = PHASE_LDAP;
 	t->ldap_tls = tls;
 	if (tls)
@@ -579,6 +603,80 @@ static void start_ldap(struct trust *t, bool tls)
 		snprintf(why, sizeof(why), "cannot start LDAP to %s: %s",
 			 req.host, strerror(-ret));
 		next_dc(t, why);
+	}
+}
+
+static void on_fetch_done(void *ctx, const struct ca_ldap_result *r)
+{
+	struct trust *t = ctx;
+	struct ca_fetch *f = t->fetch;
+
+	t->fetch = NULL;
+	if (r->transport_failed) {
+		log_info(t->log, SUBSYS, "no Kerberos LDAP on the DC; LDAPS if its certificate validates",
+			 LOG_STR("dc", t->dcs[t->dc].target),
+			 LOG_STR("error", r->error));
+		ca_fetch_free(f);
+		start_ldap(t, true);
+		return;
+	}
+	directory_answer(t, r, "Kerberos");
+	ca_fetch_free(f);
+}
+
+/*
+ * The user's Kerberos principal: "CORP\alice" and "alice" are alice in
+ * the realm (the DHCP domain in capitals, as AD names it); a UPN's domain
+ * becomes its realm.
+ */
+static void principal_name(const struct trust *t,
+			   const struct signin_identity *id, char *realm,
+			   size_t realm_len, char *out, size_t len)
+{
+	const char *user = id->user, *at = strchr(id->user, '@'), *bs;
+	size_t i;
+
+	bs = strchr(user, '\\');
+	if (bs)
+		user = bs + 1;
+	snprintf(realm, realm_len, "%s", at ? at + 1 : t->domain);
+	for (i = 0; realm[i]; i++)
+		realm[i] = (char)toupper((unsigned char)realm[i]);
+	snprintf(out, len, "%.*s@%s", (int)(at ? (size_t)(at - user) : strlen(user)),
+		 user, realm);
+}
+
+/* The first way to the directory: Kerberos, in the helper. */
+static void start_kerberos(struct trust *t)
+{
+	const struct signin_identity *id = signed_in(t);
+	char realm[DHCP_NAME_MAX], principal[sizeof(id->user) + DHCP_NAME_MAX + 2];
+	struct ca_fetch_request req = {
+		.helper = t->helper,
+		.addr = t->dc_addr,
+		.port = t->dcs[t->dc].port ? t->dcs[t->dc].port : LDAP_PORT,
+		.realm = realm,
+		.principal = principal,
+		.timeout_usec = KERBEROS_TIMEOUT_USEC,
+	};
+	int ret;
+
+	if (!id) {
+		discovery_over(t, false);
+		return;
+	}
+	principal_name(t, id, realm, sizeof(realm), principal, sizeof(principal));
+	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
+	req.password = id->password;
+	t->phase = PHASE_LDAP;
+	t->ldap_tls = false;
+	t->ldap_binds++;
+	ret = ca_fetch_start(t->d->event, t->log, &req, on_fetch_done, t,
+			     &t->fetch);
+	if (ret < 0) {
+		log_warning(t->log, SUBSYS, "cannot run the Kerberos lookup; LDAPS if its certificate validates",
+			    LOG_STR("helper", t->helper), LOG_ERRNO(ret));
+		start_ldap(t, true);
 	}
 }
 
@@ -595,7 +693,7 @@ static void on_dc_addr(void *ctx, int status, const uint32_t *addrs,
 		return;
 	}
 	t->dc_addr = addrs[0];
-	start_ldap(t, true);
+	start_kerberos(t);
 }
 
 static void try_dc(struct trust *t)
@@ -613,7 +711,7 @@ static void on_dc_srv(void *ctx, int status, const struct srv_record *recs,
 
 	if (status < 0 || !n) {
 		discovery_failed(t, true, "no domain controller: SRV _ldap._tcp.%s %s",
-				 t->domain, status < 0 ? "failed" : "is empty");
+				 t->domain, status < 0 ? "failed" : "names no server");
 		return;
 	}
 	t->n_dcs = n > DCS_MAX ? DCS_MAX : n;
@@ -675,6 +773,25 @@ void trust_set_lease(struct trust *t, const struct dhcp_reply *lease)
 	start_discovery(t, false);
 }
 
+/* ucphone-ca-fetch is installed next to ucphoned (and built next to it). */
+static void helper_path(struct trust *t)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(t->helper, sizeof(t->helper), "/usr/sbin/" HELPER_NAME);
+		return;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(t->helper, sizeof(t->helper), "%.*s/" HELPER_NAME,
+		 (int)(sizeof(t->helper) - sizeof("/" HELPER_NAME)), exe);
+}
+
 /* ---- the API ---- */
 
 int trust_new(struct ucphoned *d, struct trust **out)
@@ -688,6 +805,7 @@ int trust_new(struct ucphoned *d, struct trust **out)
 	t->d = d;
 	t->log = &d->log;
 	t->last_discovery_ms = -1;
+	helper_path(t);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return -ENOMEM;
 	ca_ldap_global_init();
@@ -801,6 +919,13 @@ struct json_object *trust_status(const struct trust *t)
 
 		r = json_object_new_object();
 		json_object_object_add(r, "source", json_object_new_string(l->source));
+		json_object_object_add(r, "learned_by", json_object_new_string(
+			strstr(l->source, "(Kerberos)") ? "Kerberos-authenticated LDAP" :
+			strstr(l->source, "(NTLM)") ? "NTLM-authenticated LDAP" :
+			strstr(l->source, "(verified LDAPS)") ? "verified LDAPS" :
+			!strncmp(l->source, "certsrv ", 8) ?
+				"certsrv (unauthenticated HTTP)" :
+				"unauthenticated LDAP (an earlier phone version)"));
 		json_object_object_add(r, "subject", json_object_new_string(l->subject));
 		json_object_object_add(r, "sha256", json_object_new_string(l->fingerprint));
 		json_object_array_add(list, r);

@@ -176,10 +176,52 @@ int dhcp_mask_prefix(uint32_t mask_be)
 	return n;
 }
 
+/* RFC 1035 s2.3.4: 255 octets on the wire are 253 characters in text. */
+#define DNS_NAME_TEXT_MAX 253
+
 static bool label_char_ok(uint8_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+int dns_name_check(const char *name, size_t len, const char **why)
+{
+	size_t start = 0;
+
+	if (len && name[len - 1] == '.')
+		len--;			/* the root, written out */
+	if (len == 0) {
+		*why = "empty name";
+		return -EINVAL;
+	}
+	if (len > DNS_NAME_TEXT_MAX) {
+		*why = "name over 253 characters";
+		return -EINVAL;
+	}
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && name[i] != '.') {
+			if (!label_char_ok((uint8_t)name[i])) {
+				*why = "character not allowed in a name";
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (i == start) {
+			*why = "empty label";
+			return -EINVAL;
+		}
+		if (i - start > 63) {
+			*why = "label over 63 octets";
+			return -EINVAL;
+		}
+		if (name[start] == '-' || name[i - 1] == '-') {
+			*why = "label begins or ends with '-'";
+			return -EINVAL;
+		}
+		start = i + 1;
+	}
+	return (int)len;
 }
 
 int dns_name_decode(const uint8_t *data, size_t len, size_t *pos,
@@ -523,20 +565,25 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_reply *r,
 	r->t2 = get_time(&a, 59, opt, sizeof(opt));
 
 	got = option_get(&a, 15, opt, sizeof(opt), &n);
-	if (got == 1) {
+	if (got != 0) {
+		int name_len = -EINVAL;
+
 		/* A trailing NUL is common; anything else must be a name. */
-		while (n && opt[n - 1] == 0)
+		while (got == 1 && n && opt[n - 1] == 0)
 			n--;
-		if (n == 0 || n >= DHCP_NAME_MAX) {
+		if (got < 0)
+			r->domain_why = "option unreadable";
+		else if (memchr(opt, 0, n))
+			r->domain_why = "NUL inside the name";
+		else
+			name_len = dns_name_check((const char *)opt, n,
+						  &r->domain_why);
+		if (name_len < 0) {
 			r->bad_options |= DHCP_BAD_DOMAIN;
 		} else {
-			for (size_t i = 0; i < n; i++)
-				if (!label_char_ok(opt[i]) && opt[i] != '.')
-					r->bad_options |= DHCP_BAD_DOMAIN;
-			if (!(r->bad_options & DHCP_BAD_DOMAIN)) {
-				memcpy(r->domain, opt, n);
-				r->domain[n] = '\0';
-			}
+			memcpy(r->domain, opt, (size_t)name_len);
+			r->domain[name_len] = '\0';
+			r->domain_why = NULL;
 		}
 	}
 	got = option_get(&a, 119, opt, sizeof(opt), &n);

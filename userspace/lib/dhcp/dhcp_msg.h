@@ -102,6 +102,7 @@ struct dhcp_reply {
 	uint32_t lease_time, t1, t2;		/* 51, 58, 59; 0 when absent */
 	/* Options that were present but refused, for the log. */
 	uint32_t bad_options;			/* bit per enum dhcp_bad */
+	const char *domain_why;			/* why 15 was refused (static) */
 };
 
 enum dhcp_bad {
@@ -131,6 +132,15 @@ int dhcp_decode_search(const uint8_t *opt, size_t len,
 int dhcp_decode_sip(const uint8_t *opt, size_t len,
 		    struct dhcp_sip_servers *sip);
 int dhcp_decode_ms_uc(const uint8_t *opt, size_t len, struct dhcp_ms_uc *uc);
+
+/*
+ * Checks a dotted name (RFC 1035 s2.3.4 and the host-name rules of
+ * RFC 1123 s2.1): labels of 1-63 letters, digits, '-' or '_', no label
+ * beginning or ending with '-', at most 253 characters; one final '.'
+ * (the root) is allowed. Returns the length without that dot, or -EINVAL
+ * with the reason in *why (a static string).
+ */
+int dns_name_check(const char *name, size_t len, const char **why);
 
 /*
  * Reads the RFC 1035 name at *pos of data[0..len); compression pointers

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/sip/registrar_plan.h"
 
@@ -22,6 +23,27 @@ const size_t registrar_steps_len =
 const char *sip_transport_name(enum sip_transport t)
 {
 	return t == SIP_TRANSPORT_TCP ? "tcp" : "tls";
+}
+
+bool srv_unavailable(const struct srv_record *recs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!recs[i].target[0] || !strcmp(recs[i].target, "."))
+			return true;
+	return false;
+}
+
+bool name_in_domain(const char *name, const char *domain)
+{
+	size_t n = strlen(name), d = strlen(domain);
+
+	if (n && name[n - 1] == '.')
+		n--;
+	if (d && domain[d - 1] == '.')
+		d--;
+	if (!n || !d || n < d || strncasecmp(name + n - d, domain, d))
+		return false;
+	return n == d || name[n - d - 1] == '.';
 }
 
 static void swap(struct srv_record *a, struct srv_record *b)

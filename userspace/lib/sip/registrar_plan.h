@@ -32,6 +32,20 @@ struct srv_record {
 };
 
 /*
+ * RFC 2782: a target of "." (c-ares hands it over as "") says the service
+ * is decidedly not available under the name asked: true when any record
+ * of an answer says so, and then no record of it names a server.
+ */
+bool srv_unavailable(const struct srv_record *recs, size_t n);
+
+/*
+ * True when name is domain itself or a name under it (RFC 5922 s4: a
+ * server learned from unsecured DNS is only believed inside the domain
+ * asked about). Case-insensitive; a final '.' on either is ignored.
+ */
+bool name_in_domain(const char *name, const char *domain);
+
+/*
  * Orders records in place per RFC 2782: ascending priority; within a
  * priority, weighted random selection (zero weights first among equals
  * get a small chance). rnd returns a uniform 32-bit value.
