@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ucphone-ui: the phone's screen. It shows what ucphoned reports over the
+ * control socket (status each second, events as they come) and the keys
+ * pressed on the keypad, read from its evdev device (--input) or, without
+ * one, from the daemon's key events. The daemon acts on the keys; the
+ * screen only shows them, and sends the sign-in the user typed.
+ *
+ *   ucphone-ui [--control PATH] [--input /dev/input/eventN]
+ *              [--renderer terminal] [--size COLSxROWS]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/input.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "lib/control/control_proto.h"
+#include "lib/util/secret.h"
+#include "ui/feed.h"
+#include "ui/link.h"
+#include "ui/model.h"
+#include "ui/render.h"
+#include "ui/view.h"
+
+#define TICK_USEC 200000ULL
+
+struct ui {
+	sd_event *loop;
+	struct ui_model model;
+	struct ui_link *link;
+	struct ui_renderer *render;
+	sd_event_source *tick, *input_io;
+	int input_fd;
+};
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void wall(struct ui *ui, uint64_t now)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	bool valid = localtime_r(&t, &tm) != NULL;
+
+	ui_model_tick(&ui->model, now,
+		      valid ? tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec : 0, valid);
+}
+
+/* Sends a sign-in the user finished typing, then draws. */
+static void refresh(struct ui *ui)
+{
+	char address[MULTITAP_MAX], user[MULTITAP_MAX], pw[MULTITAP_MAX];
+	struct ui_view v;
+	int ret;
+
+	if (ui_model_take_signin(&ui->model, address, user, pw, sizeof(pw))) {
+		ret = ui_link_signin(ui->link, address, user, pw);
+		secret_zero(pw, sizeof(pw));
+		if (ret < 0)
+			ui_model_signin_result(&ui->model, "Phone service not reachable",
+					       now_usec());
+	}
+	ui_view_build(&ui->model, &v);
+	ui->render->draw(ui->render, &v);
+	secret_zero(&v, sizeof(v));
+}
+
+static void on_up(void *ctx, bool up)
+{
+	struct ui *ui = ctx;
+
+	ui_model_daemon(&ui->model, up, now_usec());
+	refresh(ui);
+}
+
+static void on_status(void *ctx, struct json_object *result)
+{
+	struct ui *ui = ctx;
+	struct ui_status st;
+	struct json_object *calls;
+
+	ui_feed_status(result, &st);
+	ui_model_status(&ui->model, &st, now_usec());
+	/* a daemon that lists its calls: the first is the one shown */
+	if (json_object_object_get_ex(result, "calls", &calls) &&
+	    json_object_is_type(calls, json_type_array)) {
+		struct ui_call call = { .state = UI_CALL_NONE };
+
+		if (json_object_array_length(calls) > 0)
+			ui_feed_call(json_object_array_get_idx(calls, 0), &call);
+		if (call.state != ui->model.call.state)
+			ui_model_call(&ui->model, &call, now_usec());
+	}
+	refresh(ui);
+}
+
+static void on_event(void *ctx, struct json_object *event)
+{
+	struct ui *ui = ctx;
+
+	ui_feed_event(&ui->model, event, ui->input_fd < 0, now_usec());
+	refresh(ui);
+}
+
+static void on_signin(void *ctx, const char *error)
+{
+	struct ui *ui = ctx;
+
+	ui_model_signin_result(&ui->model, error, now_usec());
+	refresh(ui);
+}
+
+static const struct ui_link_ops link_ops = {
+	.up = on_up,
+	.status = on_status,
+	.event = on_event,
+	.signin = on_signin,
+};
+
+static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct ui *ui = userdata;
+
+	wall(ui, now_usec());
+	refresh(ui);
+	sd_event_source_set_time(s, usec + TICK_USEC);
+	return sd_event_source_set_enabled(s, SD_EVENT_ON);
+}
+
+static int on_input(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ui *ui = userdata;
+	struct input_event ev[16];
+	ssize_t n = read(fd, ev, sizeof(ev));
+	enum ui_key key;
+
+	(void)revents;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		/* the keypad went away: its keys come from events now */
+		fprintf(stderr, "ucphone-ui: keypad input lost: %s\n",
+			n < 0 ? strerror(errno) : "end of file");
+		sd_event_source_disable_unref(s);
+		ui->input_io = NULL;
+		close(ui->input_fd);
+		ui->input_fd = -1;
+		return 0;
+	}
+	for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+		if (ev[i].type != EV_KEY || ev[i].value != 1)
+			continue;
+		key = ui_feed_keycode(ev[i].code);
+		if (key != UI_KEY_NONE)
+			ui_model_key(&ui->model, key, now_usec());
+	}
+	refresh(ui);
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ucphone-ui [OPTIONS]\n"
+		"The desk phone's screen: shows what ucphoned reports and the keys pressed.\n"
+		"\n"
+		"  -c, --control PATH   ucphoned's control socket (default %s,\n"
+		"                       or $UCPHONE_CONTROL)\n"
+		"  -i, --input DEV      the keypad's evdev device; without it, keys\n"
+		"                       come from the daemon's key events\n"
+		"  -r, --renderer NAME  terminal (default)\n"
+		"  -s, --size COLSxROWS terminal size (default: the terminal's, 40x12 if none)\n"
+		"  -h, --help           print this help\n",
+		UCPHONE_DEFAULT_CONTROL);
+}
+
+static int parse_size(const char *s, unsigned int *w, unsigned int *h)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10), b;
+
+	if (end == s || *end != 'x')
+		return -EINVAL;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (end == s || *end || a < 32 || a > 200 || b < 10 || b > 100)
+		return -EINVAL;
+	*w = (unsigned int)a;
+	*h = (unsigned int)b;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "control", required_argument, NULL, 'c' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "renderer", required_argument, NULL, 'r' },
+		{ "size", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *control = getenv("UCPHONE_CONTROL");
+	const char *input = NULL, *renderer = "terminal";
+	unsigned int cols = 40, rows = 12;
+	bool sized = false;
+	struct winsize ws;
+	struct ui ui = { .input_fd = -1 };
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:i:r:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': control = optarg; break;
+		case 'i': input = optarg; break;
+		case 'r': renderer = optarg; break;
+		case 's':
+			if (parse_size(optarg, &cols, &rows) < 0) {
+				fprintf(stderr, "ucphone-ui: --size %s: want COLSxROWS, 32x10 to 200x100\n",
+					optarg);
+				return 2;
+			}
+			sized = true;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!control || !*control)
+		control = UCPHONE_DEFAULT_CONTROL;
+	if (strcmp(renderer, "terminal")) {
+		fprintf(stderr, "ucphone-ui: unknown renderer %s (terminal)\n", renderer);
+		return 2;
+	}
+	if (!sized && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 32 && ws.ws_row >= 10) {
+		cols = ws.ws_col > 200 ? 200 : ws.ws_col;
+		rows = ws.ws_row > 100 ? 100 : ws.ws_row;
+	}
+	if (input) {
+		ui.input_fd = open(input, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (ui.input_fd < 0) {
+			fprintf(stderr, "ucphone-ui: %s: %s\n", input, strerror(errno));
+			return 1;
+		}
+	}
+	ui_model_init(&ui.model, now_usec());
+	ui.render = ui_term_new(STDOUT_FILENO, cols, rows);
+	if (!ui.render || sd_event_default(&ui.loop) < 0) {
+		fprintf(stderr, "ucphone-ui: out of memory\n");
+		return 1;
+	}
+	{
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
+	ret = sd_event_add_signal(ui.loop, NULL, SIGTERM, NULL, NULL);
+	if (ret >= 0)
+		ret = sd_event_add_signal(ui.loop, NULL, SIGINT, NULL, NULL);
+	if (ret >= 0)
+		ret = sd_event_add_time_relative(ui.loop, &ui.tick, CLOCK_MONOTONIC, 0, 0,
+						 on_tick, &ui);
+	if (ret >= 0 && ui.input_fd >= 0)
+		ret = sd_event_add_io(ui.loop, &ui.input_io, ui.input_fd, EPOLLIN,
+				      on_input, &ui);
+	ui.link = ret >= 0 ? ui_link_new(ui.loop, control, &link_ops, &ui) : NULL;
+	if (!ui.link) {
+		fprintf(stderr, "ucphone-ui: cannot start: %s\n",
+			strerror(ret < 0 ? -ret : ENOMEM));
+		return 1;
+	}
+	refresh(&ui);
+	ret = sd_event_loop(ui.loop);
+	ui_link_free(ui.link);
+	sd_event_source_disable_unref(ui.tick);
+	sd_event_source_disable_unref(ui.input_io);
+	if (ui.input_fd >= 0)
+		close(ui.input_fd);
+	ui.render->free(ui.render);
+	ui_model_clear(&ui.model);
+	sd_event_unref(ui.loop);
+	return ret < 0 ? 1 : 0;
+}
