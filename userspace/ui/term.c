@@ -91,12 +91,6 @@ static void draw_body(struct term *t, const struct ui_view *v)
 
 	for (r = ROW_TITLE + 1; r < t->height; r++)
 		row(t, r, plain, "");
-	if (v->cross) {
-		unsigned int mid = t->height / 2, col = t->width / 2;
-
-		out(t, "\033[30;47m\033[%u;%uH|\033[%u;%uH--+--\033[%u;%uH|\033[0m",
-		    mid - 1, col + 1, mid, col - 1, mid + 1, col + 1);
-	}
 	if (v->heading[0])
 		row(t, ROW_HEADING, "\033[1m", v->heading);
 	for (int i = 0; i < UI_VIEW_LINES; i++) {
@@ -107,7 +101,7 @@ static void draw_body(struct term *t, const struct ui_view *v)
 		};
 		const struct ui_view_line *l = &v->line[i];
 
-		if (l->text[0] || v->white)
+		if (l->text[0])
 			row(t, ROW_LINES + (unsigned int)i,
 			    v->white ? plain : styles[l->style], l->text);
 	}
@@ -124,6 +118,13 @@ static void draw_body(struct term *t, const struct ui_view *v)
 	}
 	if (v->lock)
 		row(t, ROW_BAR, "\033[1;32m", "[LOCK] secure call");
+	/* the calibration target: a plus sign in the middle of the white */
+	if (v->cross) {
+		unsigned int mid = t->height / 2 - 1, col = t->width / 2;
+
+		out(t, "\033[30;47m\033[%u;%uH|\033[%u;%uH--+--\033[%u;%uH|\033[0m",
+		    mid - 1, col + 1, mid, col - 1, mid + 1, col + 1);
+	}
 }
 
 static void draw_softkeys(struct term *t, const struct ui_view *v)

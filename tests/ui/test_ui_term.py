@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""ucphone-ui's terminal renderer under tmux: each screen's capture-pane text.
+
+The control socket here is a small fake standing in for ucphoned's (no real
+server speaks it): status replies from a dict the test changes, events pushed
+to subscribers, the sign-in's two messages recorded (the password's length
+only). Keys come as the daemon's key events, as ucphone-ui reads them when it
+has no evdev device. Prints TAP; --save DIR keeps each screen's text.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+KEY = {str(d): 1 + d for d in range(1, 10)}
+KEY['0'] = 11
+KEY.update({'*': 0x20a, '#': 0x20b, 'OK': 0x160})  # KEY_NUMERIC_STAR/POUND, KEY_OK
+
+
+class FakeDaemon:
+    """Stands in for ucphoned's control socket (AF_UNIX SOCK_SEQPACKET)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.status = {}
+        self.subscribers = []
+        self.conns = []
+        self.signins = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.bind(path)
+        self.sock.listen(8)
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.conns.append(conn)
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        try:
+            while True:
+                msg = conn.recv(65536)
+                if not msg:
+                    return
+                req = json.loads(msg)
+                cmd = req.get('command')
+                if cmd == 'status':
+                    with self.lock:
+                        reply = {'ok': True, 'result': self.status}
+                    conn.send(json.dumps(reply).encode())
+                elif cmd == 'events':
+                    conn.send(b'{"ok":true,"result":{}}')
+                    with self.lock:
+                        self.subscribers.append(conn)
+                elif cmd == 'signin':
+                    pw = conn.recv(256)
+                    with self.lock:
+                        self.signins.append((req['address'], req['user'], len(pw)))
+                    conn.send(json.dumps({'ok': True, 'result': {
+                        'signed_in': True, 'address': req['address'],
+                        'user': req['user']}}).encode())
+                else:
+                    conn.send(b'{"ok":false,"error":"unknown command"}')
+        except OSError:
+            return
+
+    def event(self, ev):
+        with self.lock:
+            for c in list(self.subscribers):
+                try:
+                    c.send(json.dumps(ev).encode())
+                except OSError:
+                    self.subscribers.remove(c)
+
+    def key(self, name):
+        self.event({'event': 'key', 'code': KEY[name], 'pressed': True})
+        self.event({'event': 'key', 'code': KEY[name], 'pressed': False})
+
+    def close(self):
+        self.running = False
+        with self.lock:
+            for c in self.conns:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.subscribers = []
+            self.conns = []
+        self.sock.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+REGISTERED = {
+    'identity': {'signed_in': True, 'address': 'alice@corp.test'},
+    'dhcp': {'address': '192.0.2.10'}, 'time': {'synchronised': True},
+    'trust': {'state': 'done'},
+    'sip': {'state': 'registered', 'status_text': 'Registered'},
+}
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=''):
+        self.n += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}")
+        if not ok:
+            self.failed += 1
+            for line in detail.splitlines():
+                print('# ' + line)
+        sys.stdout.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ui', required=True)
+    ap.add_argument('--save')
+    args = ap.parse_args()
+    if not shutil.which('tmux'):
+        print('1..0 # SKIP tmux not installed')
+        return 0
+    work = tempfile.mkdtemp(prefix='ucphone-ui-')
+    sock = os.path.join(work, 'control')
+    tmux = ['tmux', '-S', os.path.join(work, 'tmux.sock')]
+    tap = Tap()
+    print('TAP version 13')
+    daemon = FakeDaemon(sock)
+
+    def screen():
+        return subprocess.run(tmux + ['capture-pane', '-p', '-t', 'ui'],
+                              capture_output=True, text=True).stdout
+
+    def expect(name, *texts, absent=()):
+        deadline = time.monotonic() + 10
+        text = ''
+        while time.monotonic() < deadline:
+            text = screen()
+            if all(t in text for t in texts) and not any(a in text for a in absent):
+                break
+            time.sleep(0.1)
+        ok = all(t in text for t in texts) and not any(a in text for a in absent)
+        tap.check(ok, f'{name}: shows {", ".join(repr(t) for t in texts)}', text)
+        if args.save:
+            os.makedirs(args.save, exist_ok=True)
+            with open(os.path.join(args.save, name + '.txt'), 'w') as f:
+                f.write(text)
+        return text
+
+    subprocess.run(tmux + ['new-session', '-d', '-s', 'ui', '-x', '40', '-y', '12',
+                           f'{args.ui} --control {sock} --size 40x12'], check=True)
+    try:
+        daemon.status = {'identity': {'signed_in': True}, 'dhcp': {'address': '192.0.2.10'},
+                         'sip': {'state': 'idle', 'status_text': 'Waiting for time'}}
+        expect('boot', 'Starting', 'Setting time', '[##########', '40%')
+
+        daemon.status = {'identity': {'signed_in': False}, 'sip': {'state': 'idle'}}
+        expect('signin', 'Sign in', 'Address')
+        for k in '22#':        # "b", then the next field
+            daemon.key(k)
+        for k in '2':
+            daemon.key(k)
+        time.sleep(1.3)        # the multi-tap timeout keeps the letter
+        for k in '3#79':       # user "ad", password "pw"
+            daemon.key(k)
+        time.sleep(1.3)
+        expect('signin-entry', 'Address  b', 'User     ad', 'Password **_')
+        daemon.key('OK')
+        deadline = time.monotonic() + 5
+        while not daemon.signins and time.monotonic() < deadline:
+            time.sleep(0.1)
+        tap.check(daemon.signins == [('b', 'ad', 2)],
+                  'signin: the entry reached the daemon (password as its own message)',
+                  repr(daemon.signins))
+
+        daemon.status = REGISTERED
+        expect('idle', 'alice@corp.test', 'Registered', 'Redial')
+
+        daemon.event({'event': 'hook', 'hook': 'off'})
+        for k in '204':
+            daemon.key(k)
+        expect('dialling', 'Dial', '204_')
+
+        daemon.event({'event': 'call', 'state': 'active', 'display': 'Bob',
+                      'codec': 'PCMU', 'srtp': True})
+        expect('in-call', 'In call', 'Bob', 'PCMU, encrypted (SRTP)', '[LOCK]', '00:00:0')
+        daemon.event({'event': 'call', 'state': 'ended'})
+        daemon.event({'event': 'call', 'state': 'incoming', 'remote': 'sip:carol@corp.test'})
+        expect('incoming', 'Incoming call', 'sip:carol@corp.test', 'Answer')
+        daemon.event({'event': 'call', 'state': 'ended', 'missed': True})
+        expect('missed', 'Registered', '1 missed call')
+
+        daemon.status = dict(REGISTERED, sip={
+            'state': 'failed',
+            'status_text': 'Cannot validate server certificate (sip.corp.test: expired)'})
+        expect('error', 'Cannot validate server certificate')
+
+        daemon.event({'event': 'reset-button', 'reset': 'hard', 'hold_ms': 5000,
+                      'at_power_on': True})
+        expect('hard-reset', 'Factory reset')
+        daemon.close()                 # the daemon wipes and restarts
+        time.sleep(1.5)
+        daemon = FakeDaemon(sock)
+        daemon.status = {'identity': {'signed_in': False}, 'sip': {'state': 'idle'}}
+        expect('calibration', '--+--', 'Press OK to start', absent=('Sign in',))
+        daemon.key('OK')
+        expect('after-calibration', 'Sign in')
+    finally:
+        subprocess.run(tmux + ['kill-server'], capture_output=True)
+        daemon.close()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f'1..{tap.n}')
+    return 1 if tap.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
