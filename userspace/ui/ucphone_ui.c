@@ -7,7 +7,8 @@
  * screen only shows them, and sends the sign-in the user typed.
  *
  *   ucphone-ui [--control PATH] [--input /dev/input/eventN]
- *              [--renderer terminal] [--size COLSxROWS]
+ *              [--renderer terminal|drm|png] [--size WxH]
+ *              [--card /dev/dri/card0] [--png-dir DIR]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,8 +184,12 @@ static void usage(FILE *out)
 		"                       or $UCPHONE_CONTROL)\n"
 		"  -i, --input DEV      the keypad's evdev device; without it, keys\n"
 		"                       come from the daemon's key events\n"
-		"  -r, --renderer NAME  terminal (default)\n"
-		"  -s, --size COLSxROWS terminal size (default: the terminal's, 40x12 if none)\n"
+		"  -r, --renderer NAME  terminal (default), drm (a KMS display) or png\n"
+		"  -s, --size WxH       terminal: columns x rows (default: the terminal's);\n"
+		"                       drm: pixels (default: the display's preferred mode);\n"
+		"                       png: pixels (default 320x240)\n"
+		"  -d, --card DEV       the display for drm (default /dev/dri/card0)\n"
+		"  -p, --png-dir DIR    where png writes SCREEN.png (default .)\n"
 		"  -h, --help           print this help\n",
 		UCPHONE_DEFAULT_CONTROL);
 }
@@ -198,7 +203,7 @@ static int parse_size(const char *s, unsigned int *w, unsigned int *h)
 		return -EINVAL;
 	s = end + 1;
 	b = strtoul(s, &end, 10);
-	if (end == s || *end || a < 32 || a > 200 || b < 10 || b > 100)
+	if (end == s || *end || a < 32 || a > 4096 || b < 10 || b > 4096)
 		return -EINVAL;
 	*w = (unsigned int)a;
 	*h = (unsigned int)b;
@@ -212,30 +217,36 @@ int main(int argc, char **argv)
 		{ "input", required_argument, NULL, 'i' },
 		{ "renderer", required_argument, NULL, 'r' },
 		{ "size", required_argument, NULL, 's' },
+		{ "card", required_argument, NULL, 'd' },
+		{ "png-dir", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *control = getenv("UCPHONE_CONTROL");
 	const char *input = NULL, *renderer = "terminal";
+	const char *card = "/dev/dri/card0", *png_dir = ".";
 	unsigned int cols = 40, rows = 12;
+	char why[256];
 	bool sized = false;
 	struct winsize ws;
 	struct ui ui = { .input_fd = -1 };
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:i:r:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': control = optarg; break;
 		case 'i': input = optarg; break;
 		case 'r': renderer = optarg; break;
 		case 's':
 			if (parse_size(optarg, &cols, &rows) < 0) {
-				fprintf(stderr, "ucphone-ui: --size %s: want COLSxROWS, 32x10 to 200x100\n",
+				fprintf(stderr, "ucphone-ui: --size %s: want WxH\n",
 					optarg);
 				return 2;
 			}
 			sized = true;
 			break;
+		case 'd': card = optarg; break;
+		case 'p': png_dir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -246,11 +257,27 @@ int main(int argc, char **argv)
 	}
 	if (!control || !*control)
 		control = UCPHONE_DEFAULT_CONTROL;
-	if (strcmp(renderer, "terminal")) {
-		fprintf(stderr, "ucphone-ui: unknown renderer %s (terminal)\n", renderer);
+	if (strcmp(renderer, "terminal") && strcmp(renderer, "drm") &&
+	    strcmp(renderer, "png")) {
+		fprintf(stderr, "ucphone-ui: unknown renderer %s (terminal, drm, png)\n",
+			renderer);
 		return 2;
 	}
-	if (!sized && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	if (!strcmp(renderer, "terminal") &&
+	    (cols > 200 || rows > 100)) {
+		fprintf(stderr, "ucphone-ui: a terminal screen is 32x10 to 200x100\n");
+		return 2;
+	}
+	if (!strcmp(renderer, "png") && !sized) {
+		cols = 320;
+		rows = 240;
+	}
+	if (strcmp(renderer, "terminal") && sized && (cols < 160 || rows < 120)) {
+		fprintf(stderr, "ucphone-ui: a display is at least 160x120 pixels\n");
+		return 2;
+	}
+	if (!strcmp(renderer, "terminal") && !sized &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col >= 32 && ws.ws_row >= 10) {
 		cols = ws.ws_col > 200 ? 200 : ws.ws_col;
 		rows = ws.ws_row > 100 ? 100 : ws.ws_row;
@@ -263,7 +290,20 @@ int main(int argc, char **argv)
 		}
 	}
 	ui_model_init(&ui.model, now_usec());
-	ui.render = ui_term_new(STDOUT_FILENO, cols, rows);
+	if (!strcmp(renderer, "drm")) {
+		ui.render = ui_drm_new(card, sized ? cols : 0, sized ? rows : 0, why,
+				       sizeof(why));
+		if (!ui.render) {
+			fprintf(stderr, "ucphone-ui: %s\n", why);
+			return 1;
+		}
+		cols = ui_drm_size(ui.render, &rows);
+		fprintf(stderr, "ucphone-ui: drm %ux%u on %s\n", cols, rows, card);
+	} else if (!strcmp(renderer, "png")) {
+		ui.render = ui_png_new(png_dir, cols, rows);
+	} else {
+		ui.render = ui_term_new(STDOUT_FILENO, cols, rows);
+	}
 	if (!ui.render || sd_event_default(&ui.loop) < 0) {
 		fprintf(stderr, "ucphone-ui: out of memory\n");
 		return 1;
