@@ -153,11 +153,11 @@ static int drm_draw(struct ui_renderer *r, const struct ui_view *v)
 	if (ret == 0 && drmModeDirtyFB(d->fd, d->fb, clips, n) < 0 &&
 	    errno != ENOSYS && errno != EINVAL)
 		ret = -errno;
-	if (ret == 0) {
-		d->last = *v;
-		d->drawn = true;
-	}
-	return ret;
+	if (ret < 0)
+		return ret;
+	d->last = *v;
+	d->drawn = true;
+	return 1;
 }
 
 static void drm_free(struct ui_renderer *r)

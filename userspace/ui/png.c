@@ -39,7 +39,7 @@ static int png_draw(struct ui_renderer *r, const struct ui_view *v)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (cairo_surface_write_to_png(p->surface, tmp) != CAIRO_STATUS_SUCCESS)
 		return -EIO;
-	return rename(tmp, path) < 0 ? -errno : 0;
+	return rename(tmp, path) < 0 ? -errno : 1;
 }
 
 static void png_free(struct ui_renderer *r)

@@ -12,7 +12,7 @@
 
 struct ui_renderer {
 	const char *name;
-	/* Draws v; returns 0 or -errno. */
+	/* Draws v: 1 if anything changed, 0 if not, or -errno. */
 	int (*draw)(struct ui_renderer *r, const struct ui_view *v);
 	void (*free)(struct ui_renderer *r);
 };

@@ -155,7 +155,7 @@ static int term_draw(struct ui_renderer *r, const struct ui_view *v)
 	out(t, "\033[%u;1H", t->height);
 	t->last = *v;
 	t->drawn = true;
-	return flush(t);
+	return flush(t) < 0 ? -EIO : 1;
 }
 
 static void term_free(struct ui_renderer *r)

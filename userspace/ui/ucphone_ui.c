@@ -42,6 +42,8 @@ struct ui {
 	struct ui_renderer *render;
 	sd_event_source *tick, *input_io;
 	int input_fd;
+	bool verbose;		/* a line on stderr per screen drawn */
+	bool draw_failed;
 };
 
 static uint64_t now_usec(void)
@@ -77,7 +79,14 @@ static void refresh(struct ui *ui)
 					       now_usec());
 	}
 	ui_view_build(&ui->model, &v);
-	ui->render->draw(ui->render, &v);
+	ret = ui->render->draw(ui->render, &v);
+	if (ret < 0 && !ui->draw_failed)
+		fprintf(stderr, "ucphone-ui: cannot draw on the %s: %s\n",
+			ui->render->name, strerror(-ret));
+	ui->draw_failed = ret < 0;
+	if (ret > 0 && ui->verbose)
+		fprintf(stderr, "ucphone-ui: drew %s progress %d\n",
+			ui_screen_name(v.screen), v.progress);
 	secret_zero(&v, sizeof(v));
 }
 
@@ -190,6 +199,7 @@ static void usage(FILE *out)
 		"                       png: pixels (default 320x240)\n"
 		"  -d, --card DEV       the display for drm (default /dev/dri/card0)\n"
 		"  -p, --png-dir DIR    where png writes SCREEN.png (default .)\n"
+		"  -v, --verbose        a line on stderr for each screen drawn\n"
 		"  -h, --help           print this help\n",
 		UCPHONE_DEFAULT_CONTROL);
 }
@@ -219,6 +229,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "card", required_argument, NULL, 'd' },
 		{ "png-dir", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -232,7 +243,7 @@ int main(int argc, char **argv)
 	struct ui ui = { .input_fd = -1 };
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': control = optarg; break;
 		case 'i': input = optarg; break;
@@ -247,6 +258,7 @@ int main(int argc, char **argv)
 			break;
 		case 'd': card = optarg; break;
 		case 'p': png_dir = optarg; break;
+		case 'v': ui.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
