@@ -5,6 +5,7 @@
  * multi-tap sign-in with a masked password, idle, dialling, calls, the
  * certificate error's exact text. The clock is injected.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -13,6 +14,7 @@
 #include "kselftest_harness.h"
 #include "ui/feed.h"
 #include "ui/model.h"
+#include "ui/reset_watch.h"
 #include "ui/view.h"
 
 #define SEC 1000000ULL
@@ -277,6 +279,62 @@ TEST(keycodes_of_the_keypad)
 	EXPECT_EQ(UI_KEY_OK, ui_feed_keycode(KEY_OK));
 	EXPECT_EQ(UI_KEY_OFF_HOOK, ui_feed_keycode(KEY_PICKUP_PHONE));
 	EXPECT_EQ(UI_KEY_NONE, ui_feed_keycode(KEY_A));
+}
+
+TEST(reset_window_from_sysfs)
+{
+	static const char *const bad[] = {
+		"", "\n", "held", "held 1", "held 1 ", "held x 5000", "held 1 5000 7",
+		"held -1 5000", "held 99999999999 5000", "soft", "none!", "hard\0",
+	};
+	struct ui_hold_state st, last = { .hold = UI_HOLD_NONE };
+	struct ui_model m;
+
+	ASSERT_EQ(0, ui_hold_parse("held 1250 5000\n", 15, &st));
+	EXPECT_EQ(UI_HOLD_HELD, st.hold);
+	EXPECT_EQ(1250, st.elapsed_ms);
+	EXPECT_EQ(5000, st.window_ms);
+	ASSERT_EQ(0, ui_hold_parse("hard\n", 5, &st));
+	EXPECT_EQ(UI_HOLD_HARD, st.hold);
+	ASSERT_EQ(0, ui_hold_parse("none\n", 5, &st));
+	EXPECT_EQ(UI_HOLD_NONE, st.hold);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* the last one carries its NUL into the attribute's text */
+		EXPECT_EQ(-EINVAL, ui_hold_parse(bad[i], strlen(bad[i]) +
+						 (i == 11 ? 1 : 0), &st)) {
+			TH_LOG("accepted \"%s\"", bad[i]);
+		}
+	}
+
+	/* the UI started 1.25 s into the window: the bar starts at 25 % */
+	ui_model_init(&m, 10 * SEC);
+	ui_hold_parse("held 1250 5000", 14, &st);
+	ui_hold_feed(&m, &last, &st, 10 * SEC);
+	EXPECT_EQ(UI_SCREEN_BOOT, m.screen);
+	EXPECT_EQ(250, ui_model_boot_permille(&m));
+	ui_hold_parse("held 3750 5000", 14, &st);
+	ui_hold_feed(&m, &last, &st, 12500000);
+	EXPECT_EQ(750, ui_model_boot_permille(&m));
+	/* the kernel sent the hard reset: once, whatever the readings after */
+	ui_hold_parse("hard", 4, &st);
+	ui_hold_feed(&m, &last, &st, 14 * SEC);
+	EXPECT_EQ(UI_SCREEN_HARD_RESET, m.screen);
+	ui_model_daemon(&m, true, 20 * SEC);
+	EXPECT_EQ(UI_SCREEN_CALIBRATION, m.screen);
+	ui_hold_feed(&m, &last, &st, 21 * SEC);
+	EXPECT_EQ(UI_SCREEN_CALIBRATION, m.screen);
+
+	/* released before the bar was full: a normal start */
+	last.hold = UI_HOLD_NONE;
+	ui_model_init(&m, 0);
+	ui_hold_parse("held 2000 5000", 14, &st);
+	ui_hold_feed(&m, &last, &st, 2 * SEC);
+	EXPECT_TRUE(m.reset_held);
+	ui_hold_parse("none", 4, &st);
+	ui_hold_feed(&m, &last, &st, 3 * SEC);
+	EXPECT_FALSE(m.reset_held);
+	EXPECT_FALSE(m.hard_reset);
+	EXPECT_EQ(UI_SCREEN_BOOT, m.screen);
 }
 
 TEST_HARNESS_MAIN

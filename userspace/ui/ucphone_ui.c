@@ -31,6 +31,7 @@
 #include "ui/link.h"
 #include "ui/model.h"
 #include "ui/render.h"
+#include "ui/reset_watch.h"
 #include "ui/view.h"
 
 #define TICK_USEC 200000ULL
@@ -43,6 +44,10 @@ struct ui {
 	sd_event_source *tick, *input_io;
 	int input_fd;
 	bool verbose;		/* a line on stderr per screen drawn */
+	/* the reset button's hard-reset window (sysfs) */
+	char hold_path[512];
+	struct ui_hold_state hold;
+	unsigned int ticks;
 	bool draw_failed;
 };
 
@@ -142,10 +147,28 @@ static const struct ui_link_ops link_ops = {
 	.signin = on_signin,
 };
 
+/* The reset button held since power-on fills the boot bar over its window. */
+static void watch_reset(struct ui *ui)
+{
+	struct ui_hold_state st = { .hold = UI_HOLD_NONE };
+
+	if (!ui->hold_path[0] && ui->ticks++ % 5 == 0)
+		ui_hold_find(ui->hold_path, sizeof(ui->hold_path));
+	if (!ui->hold_path[0])
+		return;
+	/* unbound or unreadable: the button is nobody's now */
+	if (ui_hold_read(ui->hold_path, &st) < 0) {
+		ui->hold_path[0] = '\0';
+		st.hold = UI_HOLD_NONE;
+	}
+	ui_hold_feed(&ui->model, &ui->hold, &st, now_usec());
+}
+
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct ui *ui = userdata;
 
+	watch_reset(ui);
 	wall(ui, now_usec());
 	refresh(ui);
 	sd_event_source_set_time(s, usec + TICK_USEC);
