@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "ui/draw.h"
@@ -200,4 +201,11 @@ void ui_draw(cairo_t *cr, int width, int height, const struct ui_view *v,
 		draw_body(cr, width, height, v);
 	if (parts & UI_PART_SOFTKEYS)
 		draw_softkeys(cr, width, height, v);
+}
+
+void ui_draw_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }

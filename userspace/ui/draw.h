@@ -24,4 +24,7 @@ struct ui_rect ui_draw_bar_rect(int width, int height);
 void ui_draw(cairo_t *cr, int width, int height, const struct ui_view *v,
 	     unsigned int parts);
 
+/* At exit: releases pango's, cairo's and fontconfig's caches. */
+void ui_draw_shutdown(void);
+
 #endif /* UCPHONE_UI_DRAW_H */

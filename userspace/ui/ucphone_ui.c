@@ -27,6 +27,7 @@
 #include "config.h"
 #include "lib/control/control_proto.h"
 #include "lib/util/secret.h"
+#include "ui/draw.h"
 #include "ui/feed.h"
 #include "ui/link.h"
 #include "ui/model.h"
@@ -374,6 +375,7 @@ int main(int argc, char **argv)
 	if (ui.input_fd >= 0)
 		close(ui.input_fd);
 	ui.render->free(ui.render);
+	ui_draw_shutdown();
 	ui_model_clear(&ui.model);
 	sd_event_unref(ui.loop);
 	return ret < 0 ? 1 : 0;
