@@ -61,7 +61,7 @@ static int flush(struct term *t)
 	return 0;
 }
 
-/* Row row, cleared, text cut to the width. */
+/* Row r, cleared, then text cut to the width. */
 static void row(struct term *t, unsigned int r, const char *style, const char *text)
 {
 	out(t, "\033[%u;1H%s\033[2K%-*.*s\033[0m", r, style, (int)t->width,

@@ -269,9 +269,15 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:vh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': control = optarg; break;
-		case 'i': input = optarg; break;
-		case 'r': renderer = optarg; break;
+		case 'c':
+			control = optarg;
+			break;
+		case 'i':
+			input = optarg;
+			break;
+		case 'r':
+			renderer = optarg;
+			break;
 		case 's':
 			if (parse_size(optarg, &cols, &rows) < 0) {
 				fprintf(stderr, "ucphone-ui: --size %s: want WxH\n",
@@ -280,11 +286,21 @@ int main(int argc, char **argv)
 			}
 			sized = true;
 			break;
-		case 'd': card = optarg; break;
-		case 'p': png_dir = optarg; break;
-		case 'v': ui.verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'd':
+			card = optarg;
+			break;
+		case 'p':
+			png_dir = optarg;
+			break;
+		case 'v':
+			ui.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc) {

@@ -217,7 +217,8 @@ void ui_view_build(const struct ui_model *m, struct ui_view *v)
 	set(v->title, sizeof(v->title), "ucphone");
 	if (m->have_status && m->st.address[0] && m->st.signed_in)
 		set(v->title, sizeof(v->title), m->st.address);
-	if (m->wall_valid)
+	/* the time once NTP set it: a wrong clock is worse than none */
+	if (m->wall_valid && m->have_status && m->st.time_synced)
 		snprintf(v->clock, sizeof(v->clock), "%02d:%02d",
 			 (int)(m->wall_sec / 3600 % 24), (int)(m->wall_sec / 60 % 60));
 	v->message_light = m->st.messages > 0;
