@@ -38,6 +38,7 @@ def main():
     ap.add_argument('--ui', required=True)
     ap.add_argument('--save')
     ap.add_argument('--png', help='also draw each screen as DIR/SCREEN.png (the KMS drawing)')
+    ap.add_argument('--png-size', default='320x240', help='WxH of those pictures')
     args = ap.parse_args()
     if not shutil.which('tmux'):
         print('1..0 # SKIP tmux not installed')
@@ -75,7 +76,7 @@ def main():
     if args.png:
         os.makedirs(args.png, exist_ok=True)
         pictures = subprocess.Popen([args.ui, '--control', sock, '--renderer', 'png',
-                                     '--png-dir', args.png])
+                                     '--png-dir', args.png, '--size', args.png_size])
     try:
         daemon.status = {'identity': {'signed_in': True}, 'dhcp': {'address': '192.0.2.10'},
                          'sip': {'state': 'idle', 'status_text': 'Waiting for time'}}
