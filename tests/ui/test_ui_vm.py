@@ -42,7 +42,7 @@ FLOWS = {
         'command': ['tests/ui/vm_reset.sh'],
         'modules': True,
         'screens': ['released-early', 'reset-holding', 'hard-reset-screen',
-                    'reset-calibration'],
+                    'reset-calibration', 'keypad-signin'],
         # the bar moves while the shot is taken: a region check instead
         'no_reference': ['reset-holding'],
     },
