@@ -110,13 +110,15 @@ def main():
             daemon.key(k)
         expect('dialling', 'Dial', '204_')
 
-        daemon.event({'event': 'call', 'state': 'active', 'display': 'Bob',
-                      'codec': 'PCMU', 'srtp': True})
+        daemon.event({'event': 'call', 'call': {'state': 'connected', 'calls': [
+                      {'state': 'connected', 'far_end': 'Bob', 'codec': 'PCMU',
+                       'srtp': True}]}})
         expect('in-call', 'In call', 'Bob', 'PCMU, encrypted (SRTP)', '[LOCK]', '00:00:0')
-        daemon.event({'event': 'call', 'state': 'ended'})
-        daemon.event({'event': 'call', 'state': 'incoming', 'remote': 'sip:carol@corp.test'})
+        daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}})
+        daemon.event({'event': 'call', 'call': {'state': 'ringing-in', 'calls': [
+                      {'state': 'ringing-in', 'far_end': 'sip:carol@corp.test'}]}})
         expect('incoming', 'Incoming call', 'sip:carol@corp.test', 'Answer')
-        daemon.event({'event': 'call', 'state': 'ended', 'missed': True})
+        daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}})
         expect('missed', 'Registered', '1 missed call')
 
         daemon.status = dict(REGISTERED, sip={

@@ -126,14 +126,15 @@ def main():
         ('idle', 'idle', set_status(REGISTERED), None),
         ('dialling', 'dialling', keys('204'), None),
         ('in-call', 'in-call', lambda: daemon.event(
-            {'event': 'call', 'state': 'active', 'display': 'Bob',
-             'codec': 'PCMU', 'srtp': True}), None),
+            {'event': 'call', 'call': {'state': 'connected', 'calls': [
+                {'state': 'connected', 'far_end': 'Bob', 'codec': 'PCMU',
+                 'srtp': True}]}}), None),
         ('incoming', 'incoming', lambda: (
-            daemon.event({'event': 'call', 'state': 'ended'}),
-            daemon.event({'event': 'call', 'state': 'incoming',
-                          'remote': 'sip:carol@corp.test'})), None),
+            daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}}),
+            daemon.event({'event': 'call', 'call': {'state': 'ringing-in', 'calls': [
+                {'state': 'ringing-in', 'far_end': 'sip:carol@corp.test'}]}})), None),
         ('missed', 'idle', lambda: daemon.event(
-            {'event': 'call', 'state': 'ended', 'missed': True}), None),
+            {'event': 'call', 'call': {'state': 'idle', 'calls': []}}), None),
         ('error', 'error', set_status(dict(REGISTERED, sip={
             'state': 'failed', 'status_text': 'Cannot validate server certificate'})),
          None),

@@ -214,11 +214,11 @@ TEST(dial_and_calls)
 	event_json(&m, "{\"event\":\"key\",\"code\":11,\"pressed\":true}", 2 * SEC);
 	ui_view_build(&m, &v);
 	EXPECT_STREQ("20_", v.line[0].text);
-	event_json(&m, "{\"event\":\"call\",\"state\":\"ringing\",\"remote\":\"sip:bob@corp.test\"}",
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"state\":\"calling\",\"calls\":[{\"state\":\"ringing-out\",\"far_end\":\"sip:bob@corp.test\"}]}}",
 		   3 * SEC);
 	EXPECT_EQ(UI_SCREEN_IN_CALL, m.screen);
-	event_json(&m, "{\"event\":\"call\",\"state\":\"active\",\"display\":\"Bob\","
-		   "\"codec\":\"PCMU\",\"srtp\":true}", 4 * SEC);
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"calls\":[{\"state\":\"connected\",\"far_end\":\"Bob\","
+		   "\"codec\":\"PCMU\",\"srtp\":true}]}}", 4 * SEC);
 	ui_model_tick(&m, 65 * SEC, 0, false);
 	ui_view_build(&m, &v);
 	EXPECT_STREQ("In call", v.heading);
@@ -226,22 +226,22 @@ TEST(dial_and_calls)
 	EXPECT_STREQ("00:01:01", v.line[1].text);
 	EXPECT_STREQ("PCMU, encrypted (SRTP)", v.line[2].text);
 	EXPECT_TRUE(v.lock);
-	event_json(&m, "{\"event\":\"call\",\"state\":\"ended\"}", 70 * SEC);
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"state\":\"idle\",\"calls\":[]}}", 70 * SEC);
 	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
 	/* a call nobody answered: counted, shown on idle */
-	event_json(&m, "{\"event\":\"call\",\"state\":\"incoming\",\"remote\":\"sip:carol@corp.test\"}",
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"calls\":[{\"state\":\"ringing-in\",\"far_end\":\"sip:carol@corp.test\"}]}}",
 		   80 * SEC);
 	EXPECT_EQ(UI_SCREEN_INCOMING, m.screen);
 	ui_view_build(&m, &v);
 	EXPECT_STREQ("sip:carol@corp.test", v.line[0].text);
 	EXPECT_STREQ("Answer", v.softkey[0]);
-	event_json(&m, "{\"event\":\"call\",\"state\":\"ended\",\"missed\":true}", 90 * SEC);
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"state\":\"idle\",\"calls\":[]}}", 90 * SEC);
 	ui_view_build(&m, &v);
 	EXPECT_EQ(UI_SCREEN_IDLE, v.screen);
 	EXPECT_STREQ("1 missed call", v.line[1].text);
 	/* unknown call states and odd JSON change nothing */
-	event_json(&m, "{\"event\":\"call\",\"state\":\"exploded\"}", 91 * SEC);
-	event_json(&m, "{\"event\":\"call\",\"state\":7}", 91 * SEC);
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"calls\":[{\"state\":\"exploded\"}]}}", 91 * SEC);
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"calls\":7}}", 91 * SEC);
 	event_json(&m, "[1,2]", 91 * SEC);
 	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
 }

@@ -93,12 +93,14 @@ bool ui_feed_call(struct json_object *obj, struct ui_call *call)
 		const char *name;
 		enum ui_call_state state;
 	} states[] = {
-		{ "dialling", UI_CALL_DIALLING }, { "ringing", UI_CALL_RINGING_OUT },
-		{ "incoming", UI_CALL_INCOMING }, { "active", UI_CALL_ACTIVE },
-		{ "held", UI_CALL_HELD }, { "ended", UI_CALL_ENDED },
+		/* the daemon's call manager's names */
+		{ "calling", UI_CALL_DIALLING }, { "ringing-out", UI_CALL_RINGING_OUT },
+		{ "ringing-in", UI_CALL_INCOMING }, { "connected", UI_CALL_ACTIVE },
+		{ "held", UI_CALL_HELD }, { "ending", UI_CALL_ENDED },
+		{ "idle", UI_CALL_ENDED },
 	};
 	const char *state = str(obj, "state");
-	const char *who = str(obj, "display");
+	const char *who = str(obj, "far_end");
 
 	memset(call, 0, sizeof(*call));
 	if (!state)
@@ -108,8 +110,6 @@ bool ui_feed_call(struct json_object *obj, struct ui_call *call)
 			call->state = states[i].state;
 	if (call->state == UI_CALL_NONE)
 		return false;
-	if (!who || !*who)
-		who = str(obj, "remote");
 	copy_text(call->far_end, sizeof(call->far_end), who);
 	copy_text(call->codec, sizeof(call->codec), str(obj, "codec"));
 	call->srtp = flag(obj, "srtp");
@@ -149,15 +149,27 @@ void ui_feed_event(struct ui_model *m, struct json_object *event,
 		   bool keys_from_events, uint64_t now_usec)
 {
 	const char *type = str(event, "event");
-	struct json_object *code;
+	struct json_object *code, *calls;
 	struct ui_call call;
 	enum ui_key key;
 
 	if (!type)
 		return;
 	if (!strcmp(type, "call")) {
-		if (ui_feed_call(event, &call))
+		calls = member(member(event, "call", json_type_object), "calls",
+			       json_type_array);
+		if (!calls)
+			return;
+		if (json_object_array_length(calls) > 0) {
+			if (ui_feed_call(json_object_array_get_idx(calls, 0), &call))
+				ui_model_call(m, &call, now_usec);
+		} else if (m->call.state != UI_CALL_NONE) {
+			/* the call is gone; one that only rang was missed */
+			memset(&call, 0, sizeof(call));
+			call.state = UI_CALL_ENDED;
+			call.missed = m->call.state == UI_CALL_INCOMING;
 			ui_model_call(m, &call, now_usec);
+		}
 	} else if (!strcmp(type, "reset-button")) {
 		if (str_is(event, "reset", "hard"))
 			ui_model_hard_reset(m, now_usec);

@@ -3,13 +3,12 @@
  * The daemon's JSON (status replies, events) into the model's inputs. The
  * JSON is not trusted: a missing or mistyped member reads as "not known".
  *
- * Calls: the daemon's status may carry "calls" (an array of call objects)
- * and the event stream {"event":"call", ...}; one call object is
- *   {"state":"dialling|ringing|incoming|active|held|ended",
- *    "remote":"sip:bob@corp.test","display":"Bob","codec":"PCMU",
- *    "srtp":true,"muted":false,"missed":false}
- * and ui_feed_call() is the one function that reads it. A daemon without
- * calls sends neither, and the call screens stay driven by keys alone.
+ * Calls: the daemon's event stream carries {"event":"call","call":{...}},
+ * the call manager with "calls", an array of call objects
+ *   {"state":"calling|ringing-out|ringing-in|connected|held|ending",
+ *    "far_end":"sip:bob@corp.test","codec":"PCMU","srtp":true,...}
+ * and ui_feed_call() is the one function that reads a call object. An
+ * empty array after a call ends it; one that only rang counts as missed.
  */
 #ifndef UCPHONE_UI_FEED_H
 #define UCPHONE_UI_FEED_H

@@ -108,20 +108,9 @@ static void on_status(void *ctx, struct json_object *result)
 {
 	struct ui *ui = ctx;
 	struct ui_status st;
-	struct json_object *calls;
 
 	ui_feed_status(result, &st);
 	ui_model_status(&ui->model, &st, now_usec());
-	/* a daemon that lists its calls: the first is the one shown */
-	if (json_object_object_get_ex(result, "calls", &calls) &&
-	    json_object_is_type(calls, json_type_array)) {
-		struct ui_call call = { .state = UI_CALL_NONE };
-
-		if (json_object_array_length(calls) > 0)
-			ui_feed_call(json_object_array_get_idx(calls, 0), &call);
-		if (call.state != ui->model.call.state)
-			ui_model_call(&ui->model, &call, now_usec());
-	}
 	refresh(ui);
 }
 
