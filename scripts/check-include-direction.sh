@@ -2,7 +2,7 @@
 # Dependencies in userspace/ run one way, and this checks it from the
 # `#include "..."` lines (prints TAP, exits non-zero on a finding):
 #
-#   ctl/ ----------------------------------------.
+#   ctl/, ui/ (the screen process) ---------------.
 #   daemon/core -> sip -> trust -> net ------------+--> media/ --> lib/
 #              `-> device -------------------------'
 #   (room reserved: core -> ui -> call -> sip; core -> exchange, update -> trust)
@@ -12,7 +12,8 @@
 #   ("lib/sip/sip_msg.h", "media/srtp_flow.h", "ctl/format.h"); "config.h"
 #   is the build's. A bare or ../ include would hide the direction.
 # - lib/ includes only lib/; media/ only media/ and lib/, and no SIP
-#   header (it sees negotiated parameters, never SIP); ctl/ no daemon code.
+#   header (it sees negotiated parameters, never SIP); ctl/ no daemon code;
+#   ui/ (ucphone-ui, its own process on the control socket) only ui/ and lib/.
 # - A daemon folder includes its own headers, lib/, media/, and the folders
 #   below it in DAEMON_BELOW. The two headers every folder stands on are
 #   allowed everywhere: core/daemon.h (the context: forward declarations
@@ -48,6 +49,7 @@ check_file() {
 	userspace/lib/*) layer=lib ;;
 	userspace/media/*) layer=media ;;
 	userspace/ctl/*) layer=ctl ;;
+	userspace/ui/*) layer=ui ;;
 	userspace/daemon/*/*)
 		layer=daemon
 		own=${f#userspace/daemon/}
@@ -91,6 +93,12 @@ check_file() {
 			*) note ctl "$f:$line: ctl/ includes daemon code \"$inc\"" ;;
 			esac
 			;;
+		ui)
+			case $dir in
+			ui | lib) ;;
+			*) note ui "$f:$line: ui/ includes \"$inc\" (it talks to the daemon over the socket)" ;;
+			esac
+			;;
 		daemon)
 			case $dir in
 			lib | media | "$own") continue ;;
@@ -124,10 +132,11 @@ verdict() {
 }
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 verdict names "includes name their folder (${#files[@]} userspace files)"
 verdict lib "lib/ includes only lib/"
 verdict media "media/ includes only media/ and lib/, and no SIP header"
 verdict ctl "ctl/ includes no daemon code"
+verdict ui "ui/ includes only ui/ and lib/"
 verdict daemon "daemon folders include only the folders below them (core -> sip -> trust -> net; device)"
 [ "$failed" -eq 0 ]

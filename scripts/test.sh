@@ -90,7 +90,13 @@ stage_fuzz() {
 	return $rc
 }
 
-stage_vm() { tests/vm/run-kselftests.sh; }
+# The kernel tests in one VM, then the phone's screens on a VM display.
+stage_vm() {
+	local rc=0
+	tests/vm/run-kselftests.sh || rc=1
+	tests/ui/test_ui_vm.py build || rc=1
+	return $rc
+}
 
 # The real servers, once up for every integration test: the smoke test,
 # then each tests/integration/*.sh (TAP; the bed's names and addresses are

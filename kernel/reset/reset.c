@@ -32,6 +32,7 @@
 #include <linux/property.h>
 #include <linux/reboot.h>
 #include <linux/spinlock.h>
+#include <linux/sysfs.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <ucphone/core.h>
@@ -224,6 +225,45 @@ static void reset_stop(void *data)
 	cancel_delayed_work_sync(&rst->fallback_work);
 }
 
+/*
+ * power_on_hold: the hard-reset window as the phone's screen draws it (its
+ * boot progress bar goes across over the same window). "held ELAPSED_MS
+ * WINDOW_MS" while the button is down since power-on and the window runs,
+ * "hard" once the hard reset was asked for and the button is still down,
+ * "none" otherwise.
+ */
+static ssize_t power_on_hold_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct ucphone_reset *rst = dev_get_drvdata(dev);
+	ssize_t len;
+
+	mutex_lock(&rst->lock);
+	switch (rst->state) {
+	case RESET_POWER_ON_HELD:
+		len = sysfs_emit(buf, "held %u %u\n",
+				 reset_ms_between(rst->press_start,
+						  ktime_get_boottime()),
+				 rst->hard_hold_ms);
+		break;
+	case RESET_POWER_ON_DONE:
+		len = sysfs_emit(buf, "hard\n");
+		break;
+	default:
+		len = sysfs_emit(buf, "none\n");
+		break;
+	}
+	mutex_unlock(&rst->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(power_on_hold);
+
+static struct attribute *reset_attrs[] = {
+	&dev_attr_power_on_hold.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(reset);
+
 static int reset_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -234,6 +274,7 @@ static int reset_probe(struct platform_device *pdev)
 	if (!rst)
 		return -ENOMEM;
 	rst->dev = dev;
+	platform_set_drvdata(pdev, rst);
 	spin_lock_init(&rst->edge_lock);
 	mutex_init(&rst->lock);
 	INIT_DELAYED_WORK(&rst->debounce_work, reset_debounced);
@@ -304,6 +345,7 @@ static struct platform_driver reset_driver = {
 	.driver = {
 		.name = "ucphone-reset",
 		.of_match_table = reset_of_match,
+		.dev_groups = reset_groups,
 	},
 };
 module_platform_driver(reset_driver);

@@ -4,12 +4,16 @@
 # in /lib/modules/$KVER/extra so `modprobe NAME` works as on a board.
 #
 #   tests/vm/run.sh [--module FILE.ko]... [--timeout SEC] [--interactive]
-#                   [--log FILE] [--net NETNS:BRIDGE] -- COMMAND [ARGS...]
+#                   [--log FILE] [--net NETNS:BRIDGE] [--display DEVICE]
+#                   -- COMMAND [ARGS...]
 #
 # --net gives the guest an eth0 (virtio-net) plugged into BRIDGE inside
 # network namespace NETNS (the testbed's switch), through a tap device that
 # lives and dies in that namespace: the phone joins the test network as a
 # real phone joins its LAN, and nothing touches the host's interfaces.
+# --display gives the guest a screen (a QEMU device such as
+# bochs-display,xres=320,yres=240) and the host a QMP socket,
+# <out folder>/qmp.sock, for screendumps.
 # The command runs as root in the repo's root directory, with UCPHONE_VM=1 and
 # UCPHONE_VM_OUT=<a fresh writable folder, the same path on host and guest>.
 # Exit status: the command's own; 124 on timeout (default 600 s, none with
@@ -22,13 +26,13 @@ repo=$(cd "$here/../.." && pwd)
 vm=${UCPHONE_CACHE:-$repo/.cache}/vm
 
 usage() {
-	sed -n '6,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,3\}//' >&2
+	sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,3\}//' >&2
 	exit 2
 }
 say() { echo "run.sh: $*" >&2; }
 die() { say "error: $*"; exit 125; }
 
-modules=() timeout_s='' interactive=0 log='' net=''
+modules=() timeout_s='' interactive=0 log='' net='' display=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--module) [ $# -ge 2 ] || usage; modules+=("$2"); shift 2 ;;
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--interactive) interactive=1; shift ;;
 	--log) [ $# -ge 2 ] || usage; log=$2; shift 2 ;;
 	--net) [ $# -ge 2 ] && [[ $2 == ?*:?* ]] || usage; net=$2; shift 2 ;;
+	--display) [ $# -ge 2 ] || usage; display=$2; shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -122,6 +127,11 @@ qemu=(
 	# loglevel=5 keeps KERN_WARNING, so a WARN's splat reaches the log.
 	-append "console=ttyS0 loglevel=5 trace_clock=global panic=-1 oops=panic panic_on_warn=1"
 )
+
+if [ -n "$display" ]; then
+	qemu+=(-device "$display" -display none
+		-qmp "unix:$out/qmp.sock,server=on,wait=off")
+fi
 
 # The tap is named after the run so that parallel VMs never collide.
 netns='' tap=''

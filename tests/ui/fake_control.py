@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""A fake of ucphoned's control socket, for ucphone-ui's tests.
+
+It stands in for the daemon's control socket (control_proto.h; no real
+server speaks it): status replies from a dict the test changes, events
+pushed to subscribers, the sign-in's two messages recorded (the password's
+length only). Keys are sent as the daemon's key events, which ucphone-ui
+reads when it has no evdev device.
+"""
+import json
+import os
+import socket
+import threading
+
+KEY = {str(d): 1 + d for d in range(1, 10)}
+KEY['0'] = 11
+KEY.update({'*': 0x20a, '#': 0x20b, 'OK': 0x160})  # KEY_NUMERIC_STAR/POUND, KEY_OK
+
+
+class FakeDaemon:
+    """Stands in for ucphoned's control socket (AF_UNIX SOCK_SEQPACKET)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.status = {}
+        self.subscribers = []
+        self.conns = []
+        self.signins = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.bind(path)
+        self.sock.listen(8)
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.conns.append(conn)
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        try:
+            while True:
+                msg = conn.recv(65536)
+                if not msg:
+                    return
+                req = json.loads(msg)
+                cmd = req.get('command')
+                if cmd == 'status':
+                    with self.lock:
+                        reply = {'ok': True, 'result': self.status}
+                    conn.send(json.dumps(reply).encode())
+                elif cmd == 'events':
+                    conn.send(b'{"ok":true,"result":{}}')
+                    with self.lock:
+                        self.subscribers.append(conn)
+                elif cmd == 'signin':
+                    pw = conn.recv(256)
+                    with self.lock:
+                        self.signins.append((req['address'], req['user'], len(pw)))
+                    conn.send(json.dumps({'ok': True, 'result': {
+                        'signed_in': True, 'address': req['address'],
+                        'user': req['user']}}).encode())
+                else:
+                    conn.send(b'{"ok":false,"error":"unknown command"}')
+        except OSError:
+            return
+
+    def event(self, ev):
+        with self.lock:
+            for c in list(self.subscribers):
+                try:
+                    c.send(json.dumps(ev).encode())
+                except OSError:
+                    self.subscribers.remove(c)
+
+    def key(self, name):
+        self.event({'event': 'key', 'code': KEY[name], 'pressed': True})
+        self.event({'event': 'key', 'code': KEY[name], 'pressed': False})
+
+    def close(self):
+        self.running = False
+        with self.lock:
+            for c in self.conns:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.subscribers = []
+            self.conns = []
+        self.sock.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+REGISTERED = {
+    'identity': {'signed_in': True, 'address': 'alice@corp.test'},
+    'dhcp': {'address': '192.0.2.10'}, 'time': {'synchronised': True},
+    'trust': {'state': 'done'},
+    'sip': {'state': 'registered', 'status_text': 'Registered'},
+}

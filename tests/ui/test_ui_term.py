@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""ucphone-ui's terminal renderer under tmux: each screen's capture-pane text.
+
+The control socket is fake_control.py's stand-in for ucphoned's. Keys come as
+the daemon's key events, as ucphone-ui reads them when it has no evdev
+device. Prints TAP; --save DIR keeps each screen's text, --png DIR also
+draws each screen as a PNG (the same drawing as on a KMS display).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_control import FakeDaemon, REGISTERED  # noqa: E402
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=''):
+        self.n += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}")
+        if not ok:
+            self.failed += 1
+            for line in detail.splitlines():
+                print('# ' + line)
+        sys.stdout.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ui', required=True)
+    ap.add_argument('--save')
+    ap.add_argument('--png', help='also draw each screen as DIR/SCREEN.png (the KMS drawing)')
+    ap.add_argument('--png-size', default='320x240', help='WxH of those pictures')
+    args = ap.parse_args()
+    if not shutil.which('tmux'):
+        print('1..0 # SKIP tmux not installed')
+        return 0
+    work = tempfile.mkdtemp(prefix='ucphone-ui-')
+    sock = os.path.join(work, 'control')
+    tmux = ['tmux', '-S', os.path.join(work, 'tmux.sock')]
+    tap = Tap()
+    print('TAP version 13')
+    daemon = FakeDaemon(sock)
+
+    def screen():
+        return subprocess.run(tmux + ['capture-pane', '-p', '-t', 'ui'],
+                              capture_output=True, text=True).stdout
+
+    def expect(name, *texts, absent=()):
+        deadline = time.monotonic() + 10
+        text = ''
+        while time.monotonic() < deadline:
+            text = screen()
+            if all(t in text for t in texts) and not any(a in text for a in absent):
+                break
+            time.sleep(0.1)
+        ok = all(t in text for t in texts) and not any(a in text for a in absent)
+        tap.check(ok, f'{name}: shows {", ".join(repr(t) for t in texts)}', text)
+        if args.save:
+            os.makedirs(args.save, exist_ok=True)
+            with open(os.path.join(args.save, name + '.txt'), 'w') as f:
+                f.write(text)
+        return text
+
+    subprocess.run(tmux + ['new-session', '-d', '-s', 'ui', '-x', '40', '-y', '12',
+                           f'{args.ui} --control {sock} --size 40x12'], check=True)
+    pictures = None
+    if args.png:
+        os.makedirs(args.png, exist_ok=True)
+        pictures = subprocess.Popen([args.ui, '--control', sock, '--renderer', 'png',
+                                     '--png-dir', args.png, '--size', args.png_size])
+    try:
+        daemon.status = {'identity': {'signed_in': True}, 'dhcp': {'address': '192.0.2.10'},
+                         'sip': {'state': 'idle', 'status_text': 'Waiting for time'}}
+        expect('boot', 'Starting', 'Setting time', '[##########', '40%')
+
+        daemon.status = {'identity': {'signed_in': False}, 'sip': {'state': 'idle'}}
+        expect('signin', 'Sign in', 'Address')
+        for k in '22#':        # "b", then the next field
+            daemon.key(k)
+        for k in '2':
+            daemon.key(k)
+        time.sleep(1.3)        # the multi-tap timeout keeps the letter
+        for k in '3#79':       # user "ad", password "pw"
+            daemon.key(k)
+        time.sleep(1.3)
+        expect('signin-entry', 'Address  b', 'User     ad', 'Password **_')
+        daemon.key('OK')
+        deadline = time.monotonic() + 5
+        while not daemon.signins and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # (twice with --png: that second screen signs in too)
+        tap.check(daemon.signins and set(daemon.signins) == {('b', 'ad', 2)},
+                  'signin: the entry reached the daemon (password as its own message)',
+                  repr(daemon.signins))
+
+        daemon.status = REGISTERED
+        expect('idle', 'alice@corp.test', 'Registered', 'Redial')
+
+        daemon.event({'event': 'hook', 'hook': 'off'})
+        for k in '204':
+            daemon.key(k)
+        expect('dialling', 'Dial', '204_')
+
+        daemon.event({'event': 'call', 'call': {'state': 'connected', 'calls': [
+                      {'state': 'connected', 'far_end': 'Bob', 'codec': 'PCMU',
+                       'srtp': True}]}})
+        expect('in-call', 'In call', 'Bob', 'PCMU, encrypted (SRTP)', '[LOCK]', '00:00:0')
+        daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}})
+        daemon.event({'event': 'call', 'call': {'state': 'ringing-in', 'calls': [
+                      {'state': 'ringing-in', 'far_end': 'sip:carol@corp.test'}]}})
+        expect('incoming', 'Incoming call', 'sip:carol@corp.test', 'Answer')
+        daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}})
+        expect('missed', 'Registered', '1 missed call')
+
+        daemon.status = dict(REGISTERED, sip={
+            'state': 'failed',
+            'status_text': 'Cannot validate server certificate (sip.corp.test: expired)'})
+        expect('error', 'Cannot validate server certificate')
+
+        daemon.event({'event': 'reset-button', 'reset': 'hard', 'hold_ms': 5000,
+                      'at_power_on': True})
+        expect('hard-reset', 'Factory reset')
+        daemon.close()                 # the daemon wipes and restarts
+        time.sleep(1.5)
+        daemon = FakeDaemon(sock)
+        daemon.status = {'identity': {'signed_in': False}, 'sip': {'state': 'idle'}}
+        expect('calibration', '--+--', 'Press OK to start', absent=('Sign in',))
+        daemon.key('OK')
+        expect('after-calibration', 'Sign in')
+    finally:
+        subprocess.run(tmux + ['kill-server'], capture_output=True)
+        if pictures:
+            pictures.terminate()
+            pictures.wait()
+        daemon.close()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f'1..{tap.n}')
+    return 1 if tap.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The screen's state machine (model.h says which screen wins when). */
+#include <string.h>
+
+#include "lib/util/secret.h"
+#include "ui/model.h"
+
+static const char *const screen_names[] = {
+	[UI_SCREEN_BOOT] = "boot",
+	[UI_SCREEN_HARD_RESET] = "hard-reset",
+	[UI_SCREEN_CALIBRATION] = "calibration",
+	[UI_SCREEN_SIGNIN] = "signin",
+	[UI_SCREEN_IDLE] = "idle",
+	[UI_SCREEN_DIALLING] = "dialling",
+	[UI_SCREEN_INCOMING] = "incoming",
+	[UI_SCREEN_IN_CALL] = "in-call",
+	[UI_SCREEN_ERROR] = "error",
+};
+
+const char *ui_screen_name(enum ui_screen s)
+{
+	return (unsigned int)s < __UI_SCREEN_COUNT ? screen_names[s] : "?";
+}
+
+static bool call_up(const struct ui_model *m)
+{
+	switch (m->call.state) {
+	case UI_CALL_DIALLING:
+	case UI_CALL_RINGING_OUT:
+	case UI_CALL_ACTIVE:
+	case UI_CALL_HELD:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool signin_wanted(const struct ui_model *m)
+{
+	return m->have_status && m->st.reg != UI_REG_UNKNOWN && !m->st.signed_in;
+}
+
+/* The one place that picks the screen. */
+static void update_screen(struct ui_model *m)
+{
+	enum ui_screen s;
+
+	if (m->hard_reset)
+		s = UI_SCREEN_HARD_RESET;
+	else if (m->first_start)
+		s = UI_SCREEN_CALIBRATION;
+	else if (m->call.state == UI_CALL_INCOMING)
+		s = UI_SCREEN_INCOMING;
+	else if (call_up(m))
+		s = UI_SCREEN_IN_CALL;
+	else if (m->dialling)
+		s = UI_SCREEN_DIALLING;
+	else if (m->reset_held)
+		s = UI_SCREEN_BOOT;
+	else if (signin_wanted(m) && m->daemon_up)
+		s = UI_SCREEN_SIGNIN;
+	else if (m->daemon_up && m->have_status && m->st.cert_error)
+		s = UI_SCREEN_ERROR;
+	else if (!m->registered_once && m->daemon_up && m->have_status &&
+		 m->st.reg == UI_REG_FAILED)
+		s = UI_SCREEN_ERROR;
+	else if (!m->registered_once || !m->daemon_up)
+		s = UI_SCREEN_BOOT;
+	else
+		s = UI_SCREEN_IDLE;
+	if (s != UI_SCREEN_SIGNIN && m->screen == UI_SCREEN_SIGNIN)
+		for (int i = 0; i < __UI_SIGNIN_FIELDS; i++)
+			multitap_commit(&m->entry[i]);
+	m->screen = s;
+}
+
+void ui_model_init(struct ui_model *m, uint64_t now_usec)
+{
+	memset(m, 0, sizeof(*m));
+	m->now_usec = now_usec;
+	m->st.missed_calls = -1;
+	m->st.messages = -1;
+	for (int i = 0; i < __UI_SIGNIN_FIELDS; i++)
+		multitap_init(&m->entry[i]);
+	update_screen(m);
+}
+
+static void clear_entry(struct ui_model *m)
+{
+	for (int i = 0; i < __UI_SIGNIN_FIELDS; i++)
+		multitap_clear(&m->entry[i]);
+	m->field = UI_SIGNIN_ADDRESS;
+	m->signin_ready = false;
+}
+
+void ui_model_clear(struct ui_model *m)
+{
+	clear_entry(m);
+	secret_zero(m, sizeof(*m));
+}
+
+void ui_model_daemon(struct ui_model *m, bool up, uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->daemon_up = up;
+	if (!up) {
+		m->have_status = false;
+		m->signin_sent = false;
+		/* a call cannot outlive the daemon that had it */
+		memset(&m->call, 0, sizeof(m->call));
+	} else if (m->hard_reset) {
+		/* the daemon is back after wiping: the phone starts afresh */
+		m->hard_reset = false;
+		m->first_start = true;
+		m->registered_once = false;
+		clear_entry(m);
+	}
+	update_screen(m);
+}
+
+void ui_model_status(struct ui_model *m, const struct ui_status *st,
+		     uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->st = *st;
+	m->have_status = true;
+	if (st->reg == UI_REG_REGISTERED)
+		m->registered_once = true;
+	if (st->signed_in && m->signin_sent) {
+		m->signin_sent = false;
+		clear_entry(m);
+	}
+	if (!st->signed_in && st->reg == UI_REG_SIGNED_OUT)
+		m->registered_once = false;
+	update_screen(m);
+}
+
+void ui_model_call(struct ui_model *m, const struct ui_call *call,
+		   uint64_t now_usec)
+{
+	bool was_active = m->call.state == UI_CALL_ACTIVE ||
+			  m->call.state == UI_CALL_HELD;
+
+	m->now_usec = now_usec;
+	if ((call->state == UI_CALL_ACTIVE || call->state == UI_CALL_HELD) &&
+	    !was_active)
+		m->call_since_usec = now_usec;
+	if (call->state == UI_CALL_ENDED && call->missed)
+		m->missed_calls++;
+	if (call->state == UI_CALL_ENDED)
+		memset(&m->call, 0, sizeof(m->call));
+	else
+		m->call = *call;
+	/* the daemon has the call now: the typed digits were its */
+	if (call->state != UI_CALL_NONE && call->state != UI_CALL_INCOMING) {
+		m->dialling = false;
+		m->digits[0] = '\0';
+	}
+	update_screen(m);
+}
+
+void ui_model_reset_held(struct ui_model *m, uint32_t window_ms,
+			 uint64_t since_usec, uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->reset_held = true;
+	m->reset_window_ms = window_ms;
+	m->reset_since_usec = since_usec;
+	update_screen(m);
+}
+
+void ui_model_reset_released(struct ui_model *m, uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->reset_held = false;
+	update_screen(m);
+}
+
+void ui_model_hard_reset(struct ui_model *m, uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->reset_held = false;
+	m->hard_reset = true;
+	m->dialling = false;
+	m->digits[0] = '\0';
+	clear_entry(m);
+	update_screen(m);
+}
+
+static void append_digit(struct ui_model *m, char c)
+{
+	size_t n = strlen(m->digits);
+
+	if (n + 1 < sizeof(m->digits)) {
+		m->digits[n] = c;
+		m->digits[n + 1] = '\0';
+	}
+}
+
+static bool is_dial_key(enum ui_key key)
+{
+	return (key >= '0' && key <= '9') || key == '*' || key == '#';
+}
+
+static void signin_key(struct ui_model *m, enum ui_key key)
+{
+	struct multitap *e = &m->entry[m->field];
+
+	if ((key >= '0' && key <= '9') || key == '*') {
+		multitap_key(e, (char)key, m->now_usec);
+		m->signin_error[0] = '\0';
+	} else if (key == UI_KEY_MENU) {
+		multitap_commit(e);
+		e->upper = !e->upper;
+	} else if (key == '#' || key == UI_KEY_OK) {
+		multitap_commit(e);
+		if (e->len == 0)
+			return;
+		if (m->field + 1 < __UI_SIGNIN_FIELDS) {
+			m->field++;
+		} else if (!m->signin_sent) {
+			m->signin_ready = true;
+			m->signin_error[0] = '\0';
+		}
+	}
+}
+
+void ui_model_key(struct ui_model *m, enum ui_key key, uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	switch (m->screen) {
+	case UI_SCREEN_CALIBRATION:
+		if (key == UI_KEY_OK)
+			m->first_start = false;
+		break;
+	case UI_SCREEN_SIGNIN:
+		signin_key(m, key);
+		break;
+	case UI_SCREEN_IDLE:
+		if (key == UI_KEY_OFF_HOOK || key == UI_KEY_SPEAKER ||
+		    key == UI_KEY_HEADSET) {
+			m->dialling = true;
+		} else if (is_dial_key(key)) {
+			m->dialling = true;
+			append_digit(m, (char)key);
+		}
+		break;
+	case UI_SCREEN_DIALLING:
+		if (key == UI_KEY_ON_HOOK) {
+			m->dialling = false;
+			m->digits[0] = '\0';
+		} else if (is_dial_key(key)) {
+			append_digit(m, (char)key);
+		}
+		break;
+	default:
+		break;
+	}
+	update_screen(m);
+}
+
+void ui_model_tick(struct ui_model *m, uint64_t now_usec, int64_t wall_sec,
+		   bool wall_valid)
+{
+	m->now_usec = now_usec;
+	m->wall_sec = wall_sec;
+	m->wall_valid = wall_valid;
+	for (int i = 0; i < __UI_SIGNIN_FIELDS; i++)
+		multitap_tick(&m->entry[i], now_usec);
+	update_screen(m);
+}
+
+bool ui_model_take_signin(struct ui_model *m, char *address, char *user,
+			  char *pw, size_t size)
+{
+	const struct multitap *e = m->entry;
+
+	if (!m->signin_ready || size == 0)
+		return false;
+	if (e[UI_SIGNIN_ADDRESS].len >= size || e[UI_SIGNIN_USER].len >= size ||
+	    e[UI_SIGNIN_PASSWORD].len >= size)
+		return false;
+	memcpy(address, e[UI_SIGNIN_ADDRESS].text, e[UI_SIGNIN_ADDRESS].len + 1);
+	memcpy(user, e[UI_SIGNIN_USER].text, e[UI_SIGNIN_USER].len + 1);
+	memcpy(pw, e[UI_SIGNIN_PASSWORD].text, e[UI_SIGNIN_PASSWORD].len + 1);
+	m->signin_ready = false;
+	m->signin_sent = true;
+	return true;
+}
+
+void ui_model_signin_result(struct ui_model *m, const char *error,
+			    uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->signin_sent = false;
+	if (error) {
+		/* keep what was typed but the password */
+		multitap_clear(&m->entry[UI_SIGNIN_PASSWORD]);
+		multitap_init(&m->entry[UI_SIGNIN_PASSWORD]);
+		m->field = UI_SIGNIN_PASSWORD;
+		strncpy(m->signin_error, error, sizeof(m->signin_error) - 1);
+		m->signin_error[sizeof(m->signin_error) - 1] = '\0';
+	} else {
+		clear_entry(m);
+	}
+	update_screen(m);
+}
+
+enum ui_boot_stage ui_model_boot_stage(const struct ui_model *m)
+{
+	if (!m->daemon_up || !m->have_status)
+		return UI_BOOT_STARTING;
+	if (m->registered_once || m->st.reg == UI_REG_REGISTERED)
+		return UI_BOOT_DONE;
+	if (!m->st.have_address)
+		return UI_BOOT_NETWORK;
+	if (!m->st.time_synced)
+		return UI_BOOT_TIME;
+	if (!m->st.trust_done)
+		return UI_BOOT_CERTIFICATES;
+	return UI_BOOT_SIGNING_IN;
+}
+
+unsigned int ui_model_boot_permille(const struct ui_model *m)
+{
+	uint64_t held_ms;
+
+	if (m->reset_held) {
+		if (m->reset_window_ms == 0)
+			return 1000;
+		held_ms = (m->now_usec - m->reset_since_usec) / 1000;
+		if (m->now_usec < m->reset_since_usec)
+			held_ms = 0;
+		return held_ms >= m->reset_window_ms ? 1000 :
+		       (unsigned int)(held_ms * 1000 / m->reset_window_ms);
+	}
+	return (unsigned int)ui_model_boot_stage(m) * 1000 / UI_BOOT_DONE;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A renderer draws views (view.h). Each keeps the view it drew last and
+ * redraws only the parts that changed.
+ */
+#ifndef UCPHONE_UI_RENDER_H
+#define UCPHONE_UI_RENDER_H
+
+#include <stddef.h>
+
+#include "ui/view.h"
+
+struct ui_renderer {
+	const char *name;
+	/* Draws v: 1 if anything changed, 0 if not, or -errno. */
+	int (*draw)(struct ui_renderer *r, const struct ui_view *v);
+	void (*free)(struct ui_renderer *r);
+};
+
+/* ANSI terminal on fd, width x height characters (>= 32 x 10). */
+struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height);
+
+/*
+ * KMS display card (/dev/dri/cardN): the preferred mode, or width x height
+ * when both are non-zero. NULL with the reason in why.
+ */
+struct ui_renderer *ui_drm_new(const char *card, unsigned int width,
+			       unsigned int height, char *why, size_t why_size);
+/* The display's size in pixels. */
+unsigned int ui_drm_size(const struct ui_renderer *r, unsigned int *height);
+
+/* PNG files DIR/SCREEN.png, width x height pixels (>= 160 x 120). */
+struct ui_renderer *ui_png_new(const char *dir, unsigned int width,
+			       unsigned int height);
+
+#endif /* UCPHONE_UI_RENDER_H */
