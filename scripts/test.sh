@@ -15,7 +15,7 @@ logs=$repo/build/test-logs
 passed=0 failed=0 skipped=0
 failed_names=()
 
-STAGES=(setup style unit asan fuzz vm testbed)
+STAGES=(setup style unit asan fuzz vm package testbed)
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -90,6 +90,10 @@ stage_fuzz() {
 }
 
 stage_vm() { tests/vm/run-kselftests.sh; }
+
+# Packaging for real boards: dkms.conf builds the modules against Debian's
+# kernel headers. (The phone image boots on the testbed: testbed stage.)
+stage_package() { tests/dkms/build.sh; }
 
 # The real servers, once up for every integration test: the smoke test,
 # then each tests/integration/*.sh (TAP; the bed's names and addresses are
