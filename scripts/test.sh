@@ -92,8 +92,14 @@ stage_fuzz() {
 stage_vm() { tests/vm/run-kselftests.sh; }
 
 # Packaging for real boards: dkms.conf builds the modules against Debian's
-# kernel headers. (The phone image boots on the testbed: testbed stage.)
-stage_package() { tests/dkms/build.sh; }
+# kernel headers; they cross-build for arm64 against Debian's arm64 headers.
+# (The phone image boots on the testbed: testbed stage.)
+stage_package() {
+	local rc=0
+	tests/dkms/build.sh || rc=1
+	tests/arm64/cross-build.sh || rc=1
+	return $rc
+}
 
 # The real servers, once up for every integration test: the smoke test,
 # then each tests/integration/*.sh (TAP; the bed's names and addresses are
