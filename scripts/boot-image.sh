@@ -62,34 +62,43 @@ for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
 mkdir -p "$cache/boot"
 exec 7>"$cache/boot/.lock"
 flock 7
-slot_img=$cache/boot/slot.sqfs
-dd if="$disk" of="$slot_img" bs=512 skip="$start" count="$size" status=none
-# The squashfs's own length (bytes_used, at byte 40 of its superblock).
-used=$(od -An -tu8 -j40 -N8 "$slot_img" | tr -d ' ')
-[[ $used =~ ^[0-9]+$ ]] && [ "$used" -gt 0 ] || die "root-$slot holds no squashfs"
-truncate -s "$used" "$slot_img"
-sum=$(sha256sum "$slot_img" | cut -c1-16)
-boot=$cache/boot/$sum
-if ! [ -f "$boot/.done" ]; then
-	rm -rf "${cache:?}"/boot/*/ "$boot"
-	mkdir -p "$boot"
-	kernel=$(unsquashfs -l "$slot_img" 2>/dev/null | sed -n 's|^squashfs-root/boot/\(vmlinuz-.*\)|\1|p' | head -n1)
-	initrd=$(unsquashfs -l "$slot_img" 2>/dev/null | sed -n 's|^squashfs-root/boot/\(initrd.img-.*\)|\1|p' | head -n1)
-	[ -n "$kernel" ] && [ -n "$initrd" ] || die "root-$slot has no /boot/vmlinuz-* and initrd.img-*"
-	unsquashfs -cat "$slot_img" "boot/$kernel" >"$boot/vmlinuz"
-	unsquashfs -cat "$slot_img" "boot/$initrd" >"$boot/initrd.img"
-	# QEMU boots the kernel's uncompressed ELF through its PVH entry, the
-	# same kernel with ~5 s less of firmware and decompression under TCG.
-	(
-		set +o pipefail
-		off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$boot/vmlinuz" | head -n1 | cut -d: -f1)
-		[ -n "$off" ] || exit 1
-		tail -c +$((off + 1)) "$boot/vmlinuz" | xz -dc --single-stream >"$boot/vmlinux" 2>/dev/null
-		LC_ALL=C readelf -n "$boot/vmlinux" 2>/dev/null | grep -q '(0x00000012)'
-	) || { say "no PVH entry in the kernel: booting the bzImage"; rm -f "$boot/vmlinux"; }
-	touch "$boot/.done"
+# Known disk (same file, size and time, same slot): its boot files are cached.
+seen=$cache/boot/seen-$(printf '%s %s %s' "$(realpath "$disk")" "$(stat -c '%s %Y' "$disk")" "$slot" |
+	sha256sum | cut -c1-16)
+if [ -L "$seen" ] && [ -f "$(readlink "$seen")/.done" ]; then
+	boot=$(readlink "$seen")
+else
+	slot_img=$cache/boot/slot.sqfs
+	dd if="$disk" of="$slot_img" bs=512 skip="$start" count="$size" status=none
+	# The squashfs's own length (bytes_used, at byte 40 of its superblock).
+	used=$(od -An -tu8 -j40 -N8 "$slot_img" | tr -d ' ')
+	[[ $used =~ ^[0-9]+$ ]] && [ "$used" -gt 0 ] || die "root-$slot holds no squashfs"
+	truncate -s "$used" "$slot_img"
+	sum=$(sha256sum "$slot_img" | cut -c1-16)
+	boot=$cache/boot/$sum
+	if ! [ -f "$boot/.done" ]; then
+		rm -rf "${cache:?}"/boot/*/ "$boot"
+		mkdir -p "$boot"
+		kernel=$(unsquashfs -l "$slot_img" 2>/dev/null | sed -n 's|^squashfs-root/boot/\(vmlinuz-.*\)|\1|p' | head -n1)
+		initrd=$(unsquashfs -l "$slot_img" 2>/dev/null | sed -n 's|^squashfs-root/boot/\(initrd.img-.*\)|\1|p' | head -n1)
+		[ -n "$kernel" ] && [ -n "$initrd" ] || die "root-$slot has no /boot/vmlinuz-* and initrd.img-*"
+		unsquashfs -cat "$slot_img" "boot/$kernel" >"$boot/vmlinuz"
+		unsquashfs -cat "$slot_img" "boot/$initrd" >"$boot/initrd.img"
+		# QEMU boots the kernel's uncompressed ELF through its PVH entry, the
+		# same kernel with ~5 s less of firmware and decompression under TCG.
+		(
+			set +o pipefail
+			off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$boot/vmlinuz" | head -n1 | cut -d: -f1)
+			[ -n "$off" ] || exit 1
+			tail -c +$((off + 1)) "$boot/vmlinuz" | xz -dc --single-stream >"$boot/vmlinux" 2>/dev/null
+			LC_ALL=C readelf -n "$boot/vmlinux" 2>/dev/null | grep -q '(0x00000012)'
+		) || { say "no PVH entry in the kernel: booting the bzImage"; rm -f "$boot/vmlinux"; }
+		touch "$boot/.done"
+	fi
+	rm -f "$slot_img"
+	find "$cache/boot" -maxdepth 1 -name 'seen-*' -type l -delete
+	ln -s "$boot" "$seen"
 fi
-rm -f "$slot_img"
 exec 7>&-
 kernel=$boot/vmlinuz
 [ -f "$boot/vmlinux" ] && kernel=$boot/vmlinux

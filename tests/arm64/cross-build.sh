@@ -12,7 +12,7 @@
 #   tests/arm64/cross-build.sh        modules end up in .cache/arm64/modules
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 cache=${UCPHONE_CACHE:-$repo/.cache}/arm64
 n=0 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }

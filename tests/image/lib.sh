@@ -14,7 +14,8 @@
 IMAGE_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IMAGE_DIR='' IMAGE_CONSOLE='' IMAGE_PID='' IMAGE_T0='' IMAGE_QEMU_T=''
 
-# Seconds since image_boot, to the millisecond.
+# Seconds since image_boot, to the millisecond. A script that starts
+# scripts/boot-image.sh --service itself sets IMAGE_DIR and IMAGE_T0.
 image_elapsed() {
 	local now=${EPOCHREALTIME/./}
 	local d=$((now / 1000 - IMAGE_T0))
@@ -42,7 +43,7 @@ image_open() {
 	local i
 	for i in $(seq 1 1200); do
 		[ -p "$IMAGE_DIR/svc.out" ] && [ -s "$IMAGE_DIR/qemu.pid" ] && break
-		kill -0 "$IMAGE_PID" 2>/dev/null || return 1
+		[ -z "$IMAGE_PID" ] || kill -0 "$IMAGE_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	# When QEMU started (its pid file appeared), for the boot benchmark.
