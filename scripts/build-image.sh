@@ -10,6 +10,8 @@
 #   scripts/build-image.sh              build (or reuse), print hash and size
 #   scripts/build-image.sh --print-env  also print DISK= ROOT= ROOT_SHA256=
 #                                       ROOT_SIZE= KVER= lines (for eval)
+#   scripts/build-image.sh --force      rebuild even if no input changed
+#                                       (twice in a row: the same sha256)
 #
 # Reproducible: the same inputs (sources, built binaries, Debian packages,
 # SOURCE_DATE_EPOCH, which defaults to the last commit of image/ and this
@@ -22,11 +24,12 @@ cd "$repo"
 cache=${UCPHONE_CACHE:-$repo/.cache}/image
 def=$repo/image
 
-print_env=0
+print_env=0 force=0
 case "${1:-}" in
 '') ;;
 --print-env) print_env=1 ;;
-*) echo "usage: $0 [--print-env]" >&2; exit 2 ;;
+--force) force=1 ;;
+*) echo "usage: $0 [--print-env | --force]" >&2; exit 2 ;;
 esac
 
 log() { echo "build-image: $*" >&2; }
@@ -180,7 +183,7 @@ report() {
 			"$out/disk.img" "$out/root.sqfs" "$ROOT_SHA256" "$ROOT_SIZE" "$KVER"
 	fi
 }
-if [ -f "$out/manifest" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
+if [ "$force" = 0 ] && [ -f "$out/manifest" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
 	log "inputs unchanged: reusing the image"
 	rm -rf "$work"
 	report
@@ -228,6 +231,9 @@ echo "$mods" | while read -r ko; do
 	mkdir -p "$root/lib/modules/$KVER/$(dirname "$rel")"
 	cp "$ko" "$root/lib/modules/$KVER/$rel"
 done
+# As `make modules_install INSTALL_MOD_STRIP=1`: no debug info (which
+# would also carry this checkout's paths).
+strip --strip-debug "$root/lib/modules/$KVER"/extra/*.ko
 cp "$MODDIR"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KVER/"
 depmod -b "$root" "$KVER" || die "depmod failed"
 ldconfig -r "$root"
