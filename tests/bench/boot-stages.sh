@@ -12,8 +12,9 @@
 #   kernel      the kernel's first console line
 #   initramfs   the initramfs's /init runs
 #   init        busybox init runs the root's rcS
-#   board       rcS done: board devices bound, modules loaded by modalias
-#   ucphoned    init starts ucphoned
+#   ucphoned    init starts ucphoned (rcS done: eth0's driver loaded)
+#   board       the board's devices registered (beside ucphoned; their
+#               drivers then load by modalias)
 #   dhcp        `ucphonectl status` shows the lease bound
 #   registered  `ucphonectl status` shows the registration
 # (the last two are polled on the service console, ~0.3 s resolution).
@@ -77,15 +78,15 @@ unset pass
 	{ echo "bench: the first boot did not register" >&2; exit 1; }
 image_stop
 
-printf '%-4s %8s %9s %6s %6s %9s %6s %10s\n' run kernel initramfs init board ucphoned dhcp registered
+printf '%-4s %8s %9s %6s %9s %6s %6s %10s\n' run kernel initramfs init ucphoned board dhcp registered
 for run in $(seq 1 "$runs"); do
 	image_boot --disk "$scratch/disk.img" --persist --net "$TB_NS_SW:br0" --timeout 600
 	image_wait_ready 120 || { echo "bench: the phone did not boot" >&2; exit 1; }
 	dhcp=$(poll_until '.dhcp.state == "bound"' 60) || true
 	reg=$(poll_until '.sip.state == "registered"' 120) || true
-	printf '%-4s %8s %9s %6s %6s %9s %6s %10s\n' "$run" "$(first_line)" \
+	printf '%-4s %8s %9s %6s %9s %6s %6s %10s\n' "$run" "$(first_line)" \
 		"$(mark 'ucphone-initramfs: start')" "$(mark 'ucphone-boot: init')" \
-		"$(mark 'ucphone-boot: rcS done')" "$(mark 'ucphone-boot: ucphoned start')" \
+		"$(mark 'ucphone-boot: ucphoned start')" "$(mark 'ucphone-boot: board up')" \
 		"$dhcp" "$reg"
 	image_stop
 done
