@@ -67,7 +67,7 @@ image_wait_ready() {
 guest() {
 	local cmd=$1 timeout=${2:-60} nonce line deadline
 	nonce=$RANDOM$RANDOM
-	printf '%s\necho "@@done-%s $?"\n' "$cmd" "$nonce" >&"$IMAGE_IN"
+	printf '%s\necho "@@done-%s $?"\n' "$cmd" "$nonce" 1>&"$IMAGE_IN"
 	deadline=$((SECONDS + timeout))
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		IFS= read -r -t 1 -u "$IMAGE_OUT" line || continue
@@ -94,7 +94,7 @@ guest_wait() {
 image_stop() {
 	local pid i
 	[ -n "$IMAGE_PID" ] || return 0
-	printf 'poweroff\n' >&"$IMAGE_IN" 2>/dev/null
+	printf 'poweroff\n' 1>&"$IMAGE_IN" 2>/dev/null
 	for i in $(seq 1 100); do
 		kill -0 "$IMAGE_PID" 2>/dev/null || break
 		sleep 0.1
