@@ -23,6 +23,11 @@ packages=(
 	qemu-system-x86 busybox-static alsa-utils i2c-tools gpiod evtest
 	# VM: the ucm.conf top file the audio scenario runs our UCM under
 	alsa-ucm-conf
+	# the phone image: Debian root, squashfs slots, GPT disk (scripts/build-image.sh)
+	mmdebstrap squashfs-tools fdisk
+	# packaging: the modules built by DKMS against Debian's headers, and
+	# cross-built for arm64 boards
+	dkms gcc-aarch64-linux-gnu
 	# testbed: real servers, run only inside the testbed's namespaces
 	iproute2 bc dnsmasq-base chrony samba samba-ad-dc samba-ad-provision
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd

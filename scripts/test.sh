@@ -15,7 +15,7 @@ logs=$repo/build/test-logs
 passed=0 failed=0 skipped=0
 failed_names=()
 
-STAGES=(setup style unit asan fuzz vm testbed)
+STAGES=(setup style unit asan fuzz vm package testbed)
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -95,6 +95,16 @@ stage_vm() {
 	local rc=0
 	tests/vm/run-kselftests.sh || rc=1
 	tests/ui/test_ui_vm.py build || rc=1
+	return $rc
+}
+
+# Packaging for real boards: dkms.conf builds the modules against Debian's
+# kernel headers; they cross-build for arm64 against Debian's arm64 headers.
+# (The phone image boots on the testbed: testbed stage.)
+stage_package() {
+	local rc=0
+	tests/dkms/build.sh || rc=1
+	tests/arm64/cross-build.sh || rc=1
 	return $rc
 }
 
