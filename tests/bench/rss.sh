@@ -1,6 +1,6 @@
 #!/bin/bash
 # Resident memory of ucphoned per state: "idle" (no network: no --interface) and, with the
-# testbed up (tests/testbed/up.sh; run under flock /work/wt/testbed.lock), "registered"
+# testbed up (tests/testbed/up.sh), "registered"
 # (DHCP, discovery, Kerberos root CA lookup, TLS, REGISTER 200 on the bed's kamailio).
 # Prints one line per state: STATE VmRSS_KiB RssAnon_KiB RssFile_KiB mapped_libraries.
 #   rss.sh BUILD_DIR [registered]
