@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "control_proto.h"
+#include "exchange_cmd.h"
 #include "format.h"
 #include "signin.h"
 #include "srtp_view.h"
@@ -57,6 +58,10 @@ static void usage(FILE *out)
 		"  signin --address ADDRESS --user USER (--password-stdin | --password-file F)\n"
 		"            sign in (stored by the daemon, 0600); see signin --help\n"
 		"  signout   forget the sign-in identity\n"
+		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
+		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
+		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
+		"  exchange-sync  fetch contacts and voice mail from Exchange now\n"
 		"  help      print this help\n"
 		"  version   print ucphonectl's version\n"
 		"Other commands are passed to the daemon as they are.\n"
@@ -159,6 +164,24 @@ static int call(struct ctl *ctl, const char *name,
 	json_object_put(req);
 	if (ret < 0)
 		return unreachable(ctl, "cannot send to", strerror(-ret));
+	return await_reply(ctl, name, result);
+}
+
+/* Sends a request object, reads its reply (ctl_ask_fn for exchange_cmd.c). */
+static int ask(void *ctx, struct json_object *req, struct json_object **result)
+{
+	struct ctl *ctl = ctx;
+	struct json_object *cmd;
+	const char *text, *name;
+	size_t len;
+
+	name = json_object_object_get_ex(req, "command", &cmd) ?
+	       json_object_get_string(cmd) : "request";
+	text = control_json_string(req, &len);
+	if (!text)
+		return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+	if (send(ctl->fd, text, len, MSG_NOSIGNAL) < 0)
+		return unreachable(ctl, "cannot send to", strerror(errno));
 	return await_reply(ctl, name, result);
 }
 
@@ -362,10 +385,11 @@ int main(int argc, char **argv)
 	struct signin_args signin = { 0 };
 	int c, ret, at = command_index(argc, argv), global_argc = argc;
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
+	bool is_exchange = at < argc && ctl_is_exchange_command(argv[at]);
 	const char *command;
 
-	/* Global options stop at "signin": what follows is its own. */
-	if (is_signin)
+	/* Global options stop at "signin" and the Exchange commands: what follows is their own. */
+	if (is_signin || is_exchange)
 		global_argc = at + 1;
 	while ((c = getopt_long(global_argc, argv, "c:jh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -434,6 +458,8 @@ int main(int argc, char **argv)
 			ret = cmd_signin(&ctl, &signin);
 		else if (strcmp(command, "signout") == 0)
 			ret = cmd_signout(&ctl);
+		else if (is_exchange)
+			ret = ctl_exchange(argc - at, argv + at, ctl.json, ask, &ctl);
 		else
 			ret = cmd_other(&ctl, command);
 	}

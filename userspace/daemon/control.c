@@ -13,6 +13,7 @@
 
 #include "control.h"
 #include "control_proto.h"
+#include "exchange.h"
 #include "identity.h"
 #include "info.h"
 #include "secret.h"
@@ -215,6 +216,31 @@ static int handle_signout(struct control_client *c)
 	return client_reply(c, identity_reply(c->ctl, ret, error));
 }
 
+/* Contacts and voice mail from Exchange, and a synchronisation on request. */
+static int handle_exchange(struct control_client *c,
+			   const struct control_request *req)
+{
+	struct exchange *x = c->ctl->d->exchange;
+	struct json_object *result;
+	const char *why = NULL;
+
+	if (!x)
+		return client_reply(c, control_reply_new_error(
+			"Exchange not available (the daemon manages no network)"));
+	if (req->command == CONTROL_CMD_EXCHANGE_SYNC) {
+		if (exchange_sync_now(x, &why) < 0)
+			return client_reply(c, control_reply_new_error(why));
+		result = exchange_status(x);
+	} else if (req->command == CONTROL_CMD_CONTACTS) {
+		result = exchange_contacts(x, req->search, req->offset);
+	} else {
+		result = exchange_voicemail(x);
+	}
+	if (!result)
+		return client_reply(c, control_reply_new_error("out of memory"));
+	return client_reply(c, control_reply_new_ok(result));
+}
+
 /*
  * buf holds at most CONTROL_REQUEST_MAX + 1 bytes: recv() cut a longer
  * request to that (SEQPACKET drops the rest), and the parser refuses it as
@@ -250,6 +276,10 @@ static int handle_request(struct control_client *c, const char *buf,
 		return handle_signin(c, &req);
 	case CONTROL_CMD_SIGNOUT:
 		return handle_signout(c);
+	case CONTROL_CMD_CONTACTS:
+	case CONTROL_CMD_VOICEMAIL:
+	case CONTROL_CMD_EXCHANGE_SYNC:
+		return handle_exchange(c, &req);
 	case __CONTROL_CMD_COUNT:
 		break;
 	}

@@ -18,6 +18,7 @@
 struct audio;
 struct control;
 struct dhcp_client;
+struct exchange;
 struct identity;
 struct kernel_link;
 struct resolver;
@@ -45,6 +46,7 @@ struct ucphoned_options {
 	const char *signin_config;
 	const char *ca_bundle;		/* public roots (PEM), issue 7 */
 	uint32_t time_wait_s;		/* sign-in waits for NTP at most this */
+	uint32_t exchange_sync_s;	/* EWS contacts/voice mail refresh period */
 };
 
 struct ucphoned {
@@ -63,6 +65,7 @@ struct ucphoned {
 	struct identity *identity;	/* sign-in address, user, password */
 	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
+	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "dhcp_client.h"
 #include "events.h"
+#include "exchange.h"
 #include "identity.h"
 #include "kernel_link.h"
 #include "reset.h"
@@ -77,6 +78,8 @@ static void usage(FILE *out)
 		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
 		"                        answer, then checks certificates against\n"
 		"                        the system clock (default 10, 0: no wait)\n"
+		"      --exchange-sync-s S  fetch Exchange contacts and voice mail\n"
+		"                        this often (default 900, 60-86400)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -91,7 +94,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	       OPT_LONG_PRESS_MS, OPT_VENDOR_CLASS, OPT_SIP_DOMAIN,
 	       OPT_NTP_FALLBACK, OPT_SET_CLOCK, OPT_RELEASE, OPT_SIP_EXPIRES,
 	       OPT_SIP_FAILBACK, OPT_SIGNIN_CONFIG, OPT_CA_BUNDLE,
-	       OPT_TIME_WAIT };
+	       OPT_TIME_WAIT, OPT_EXCHANGE_SYNC };
 	static const struct option longopts[] = {
 		{ "control", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 'S' },
@@ -112,6 +115,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 		{ "signin-config", required_argument, NULL, OPT_SIGNIN_CONFIG },
 		{ "ca-bundle", required_argument, NULL, OPT_CA_BUNDLE },
 		{ "time-wait-s", required_argument, NULL, OPT_TIME_WAIT },
+		{ "exchange-sync-s", required_argument, NULL, OPT_EXCHANGE_SYNC },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,6 +135,7 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 	opt->sip_failback_s = 300;
 	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 	opt->time_wait_s = 10;
+	opt->exchange_sync_s = 900;
 
 	while ((c = getopt_long(argc, argv, "c:S:i:vqfh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -230,6 +235,21 @@ static int parse_options(int argc, char **argv, struct ucphoned_options *opt)
 			opt->time_wait_s = (uint32_t)v;
 			break;
 		}
+		case OPT_EXCHANGE_SYNC: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v < 60 || v > 86400) {
+				fprintf(stderr, "ucphoned: --exchange-sync-s wants 60-86400 seconds, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			opt->exchange_sync_s = (uint32_t)v;
+			break;
+		}
 		case 'f':
 			break;
 		case OPT_VERSION:
@@ -326,6 +346,8 @@ static void daemon_teardown(struct ucphoned *d)
 	/* Sign-in first: its un-REGISTER leaves while the network stands. */
 	signin_free(d->signin);
 	d->signin = NULL;
+	exchange_free(d->exchange);
+	d->exchange = NULL;
 	/* DHCP next: it removes the address while the rest still stand. */
 	dhcp_client_free(d->dhcp);
 	d->dhcp = NULL;
@@ -403,6 +425,8 @@ static int daemon_setup(struct ucphoned *d)
 		ret = trust_new(d, &d->trust);
 	if (ret >= 0)
 		ret = dhcp_client_new(d, &d->dhcp);
+	if (ret >= 0)
+		ret = exchange_new(d, &d->exchange);
 	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
 	if (ret < 0)

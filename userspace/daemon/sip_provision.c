@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "exchange.h"
 #include "secret.h"
 #include "sip_auth.h"
 #include "sip_provision.h"
@@ -88,6 +89,9 @@ static int take_body(struct sip_provision *p, const struct sip_msg *m,
 	snprintf(p->source, sizeof(p->source), "%s", source);
 	log_info(p->log, SUBSYS, "provisioned", LOG_STR("from", source),
 		 LOG_UINT("settings", p->config.n));
+	/* The primary SMTP address locates Exchange (seed). */
+	exchange_set_address(p->d->exchange,
+			     prov_config_get(&p->config, PROV_SMTP_ADDRESS));
 	return 0;
 }
 
@@ -203,6 +207,7 @@ void sip_provision_reset(struct sip_provision *p)
 	memset(&p->config, 0, sizeof(p->config));
 	p->have_config = false;
 	p->source[0] = '\0';
+	exchange_set_address(p->d->exchange, NULL);
 }
 
 static unsigned int on_notify(void *ctx, const struct sip_msg *m)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "dhcp_client.h"
+#include "exchange.h"
 #include "identity.h"
 #include "resolver.h"
 #include "signin.h"
@@ -27,5 +28,7 @@ struct json_object *status_build(struct ucphoned *d)
 	json_object_object_add(o, "trust", trust_status(d->trust));
 	if (d->signin)
 		json_object_object_add(o, "sip", signin_status(d->signin));
+	if (d->exchange)
+		json_object_object_add(o, "exchange", exchange_status(d->exchange));
 	return o;
 }

@@ -17,6 +17,9 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_STATUS] = "status",
 	[CONTROL_CMD_SIGNIN] = "signin",
 	[CONTROL_CMD_SIGNOUT] = "signout",
+	[CONTROL_CMD_CONTACTS] = "contacts",
+	[CONTROL_CMD_VOICEMAIL] = "voicemail",
+	[CONTROL_CMD_EXCHANGE_SYNC] = "exchange-sync",
 };
 
 const char *control_command_name(enum control_command command)
@@ -159,6 +162,40 @@ static int signin_fields(struct json_object *root, struct control_request *req,
 	return ret;
 }
 
+/* "search" and "offset" belong to contacts, and are optional there. */
+static int contacts_fields(struct json_object *root, struct control_request *req,
+			   char error[CONTROL_ERROR_MAX])
+{
+	struct json_object *v;
+	int64_t off;
+	size_t len;
+
+	if (req->command != CONTROL_CMD_CONTACTS) {
+		if (json_object_object_get_ex(root, "search", NULL))
+			return refuse_quoting(error, "unknown field", "search");
+		if (json_object_object_get_ex(root, "offset", NULL))
+			return refuse_quoting(error, "unknown field", "offset");
+		return 0;
+	}
+	if (json_object_object_get_ex(root, "search", &v)) {
+		if (!json_object_is_type(v, json_type_string))
+			return refuse_quoting(error, "must be a string:", "search");
+		len = (size_t)json_object_get_string_len(v);
+		if (len >= CONTROL_SEARCH_MAX ||
+		    strlen(json_object_get_string(v)) != len)
+			return refuse_quoting(error, "too long or NUL in", "search");
+		memcpy(req->search, json_object_get_string(v), len + 1);
+	}
+	if (json_object_object_get_ex(root, "offset", &v)) {
+		off = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || off < 0 || off > 1000000)
+			return refuse_quoting(error, "must be a number 0-1000000:",
+					      "offset");
+		req->offset = (unsigned int)off;
+	}
+	return 0;
+}
+
 int control_request_parse(const void *buf, size_t len,
 			  struct control_request *req,
 			  char error[CONTROL_ERROR_MAX])
@@ -186,7 +223,8 @@ int control_request_parse(const void *buf, size_t len,
 	json_object_object_foreach(root, key, value) {
 		(void)value;
 		if (strcmp(key, "command") != 0 && strcmp(key, "address") != 0 &&
-		    strcmp(key, "user") != 0) {
+		    strcmp(key, "user") != 0 && strcmp(key, "search") != 0 &&
+		    strcmp(key, "offset") != 0) {
 			ret = refuse_quoting(error, "unknown field", key);
 			goto out;
 		}
@@ -208,6 +246,8 @@ int control_request_parse(const void *buf, size_t len,
 			if (strcmp(name, command_names[i]) == 0) {
 				req->command = (enum control_command)i;
 				ret = signin_fields(root, req, error);
+				if (!ret)
+					ret = contacts_fields(root, req, error);
 				goto out;
 			}
 		}

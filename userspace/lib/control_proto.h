@@ -21,6 +21,11 @@
  *   reply     {"ok":true,"result":{"signed_in":true,"address":...,"user":...}}
  *
  * {"command":"signout"} forgets the identity and its stored copy.
+ *
+ * Exchange (contacts and voice mail fetched over EWS):
+ *   {"command":"contacts","search":"bob","offset":50}  (both optional)
+ *   {"command":"voicemail"}
+ *   {"command":"exchange-sync"}  synchronise now
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -43,17 +48,25 @@ enum control_command {
 	CONTROL_CMD_STATUS,
 	CONTROL_CMD_SIGNIN,
 	CONTROL_CMD_SIGNOUT,
+	CONTROL_CMD_CONTACTS,
+	CONTROL_CMD_VOICEMAIL,
+	CONTROL_CMD_EXCHANGE_SYNC,
 	__CONTROL_CMD_COUNT
 };
 
 /* Longest sign-in address, user and password, with the NUL. */
 #define CONTROL_SIGNIN_FIELD_MAX 256
+/* Longest contacts search text, with the NUL. */
+#define CONTROL_SEARCH_MAX 128
 
 struct control_request {
 	enum control_command command;
 	/* CONTROL_CMD_SIGNIN only: both present, non-empty, NUL-free */
 	char address[CONTROL_SIGNIN_FIELD_MAX];
 	char user[CONTROL_SIGNIN_FIELD_MAX];
+	/* CONTROL_CMD_CONTACTS only, both optional: "" and 0 when absent */
+	char search[CONTROL_SEARCH_MAX];
+	unsigned int offset;
 };
 
 /* {"command":"signin","address":address,"user":user} */
