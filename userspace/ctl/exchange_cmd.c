@@ -360,7 +360,7 @@ void ctl_print_exchange(FILE *out, struct json_object *x)
 {
 	struct json_object *ad = ctl_json_member(x, "autodiscover", json_type_object);
 	struct json_object *steps = ctl_json_member(ad, "steps", json_type_array), *s;
-	char a[TEXT_MAX], b[TEXT_MAX], c[TEXT_MAX];
+	char a[TEXT_MAX], b[TEXT_MAX], c[TEXT_MAX], d[TEXT_MAX], e[TEXT_MAX];
 
 	fprintf(out, "exchange:     %s", field(x, "state", a));
 	if (field(x, "address", b)[0])
@@ -370,14 +370,15 @@ void ctl_print_exchange(FILE *out, struct json_object *x)
 		s = json_object_array_get_idx(steps, i);
 		fprintf(out, "  %s %-4s %s: %s (%s ms)\n", i ? "  " : "ad",
 			field(s, "method", a), field(s, "url", b), field(s, "result", c),
-			ctl_json_int(s, "ms", a));
+			ctl_json_int(s, "ms", d));
 	}
 	if (ctl_json_member(ad, "ms", json_type_int))
 		fprintf(out, "  discovery:  %s ms, %s redirects\n", ctl_json_int(ad, "ms", a),
 			ctl_json_int(ad, "redirects", b));
-	if (field(ad, "ews_url", a)[0] || field(ad, "ews_url_external", b)[0])
-		fprintf(out, "  EWS:        %s (internal), %s (external)\n", a,
-			field(ad, "ews_url_external", b));
+	field(ad, "ews_url", a);
+	field(ad, "ews_url_external", b);
+	if (a[0] || b[0])
+		fprintf(out, "  EWS:        %s (internal), %s (external)\n", a, b);
 	if (field(ad, "um_url", a)[0])
 		fprintf(out, "  UM:         %s  OAB: %s\n", a, field(ad, "oab_url", b));
 	if (field(ad, "display_name", a)[0])
@@ -387,7 +388,7 @@ void ctl_print_exchange(FILE *out, struct json_object *x)
 			"%s missed calls, synced %s\n",
 			ctl_json_int(x, "contacts", a), ctl_json_int(x, "voicemail", b),
 			ctl_json_int(x, "unread_voicemail", c),
-			ctl_json_int(x, "missed_calls", a), field(x, "synced_at", b));
+			ctl_json_int(x, "missed_calls", d), field(x, "synced_at", e));
 	if (field(x, "error", a)[0])
 		fprintf(out, "exchange error: %s\n", a);
 }
