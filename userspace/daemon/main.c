@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "dhcp_client.h"
 #include "events.h"
+#include "curl_zeroing.h"
 #include "exchange.h"
 #include "identity.h"
 #include "kernel_link.h"
@@ -451,6 +452,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	log_init(&d.log, "ucphoned", d.options.log_level, d.options.use_syslog);
+	/* Before any libcurl use: what libcurl frees is zeroed (passwords). */
+	if (curl_zeroing_init() < 0)
+		log_warning(&d.log, SUBSYS, "cannot set libcurl's allocator");
 
 	ret = daemon_setup(&d);
 	if (ret < 0) {
@@ -477,6 +481,7 @@ int main(int argc, char **argv)
 	}
 	sd_notify(0, "STOPPING=1");
 	daemon_teardown(&d);
+	curl_zeroing_cleanup();
 	log_info(&d.log, SUBSYS, "stopped");
 	log_close(&d.log);
 	return ret < 0 ? EXIT_FAILURE_RUNTIME : EXIT_OK;
