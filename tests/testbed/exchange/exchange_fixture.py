@@ -227,6 +227,19 @@ class Checker:
 
     def __init__(self, ldap_uri, realm, smb_conf):
         self.ldap_uri, self.realm, self.smb_conf = ldap_uri, realm, smb_conf
+        self.env = dict(os.environ)
+
+    def load_env(self):
+        """libwbclient finds winbindd's socket through WINBINDD_SOCKET_DIR, not --configfile;
+        the DC's smb.conf exists only once provisioning (which runs after us) is done."""
+        try:
+            with open(self.smb_conf) as f:
+                for line in f:
+                    key, _, value = line.partition("=")
+                    if key.strip().lower() == "winbindd socket directory":
+                        self.env["WINBINDD_SOCKET_DIR"] = value.strip()
+        except OSError:
+            pass
         self.good = set()
         self.ntlm = {}          # X-Client-Conn -> ntlm_auth waiting for the AUTHENTICATE
         self.lock = threading.Lock()
@@ -234,7 +247,9 @@ class Checker:
     def ntlm_available(self):
         if not self.smb_conf:
             return False
-        r = subprocess.run(["wbinfo", "--configfile", self.smb_conf, "-p"], capture_output=True)
+        if "WINBINDD_SOCKET_DIR" not in self.env:
+            self.load_env()
+        r = subprocess.run(["wbinfo", "-p"], capture_output=True, env=self.env)
         if r.returncode:
             print(f"wbinfo -p: {(r.stdout + r.stderr).decode(errors='replace').strip()}", flush=True)
         return r.returncode == 0
@@ -267,7 +282,7 @@ class Checker:
             return (False, "not NTLMSSP")
         if kind == 1:
             helper = subprocess.Popen(["ntlm_auth", "--configfile", self.smb_conf,
-                                       "--helper-protocol=squid-2.5-ntlmssp"],
+                                       "--helper-protocol=squid-2.5-ntlmssp"], env=self.env,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             helper.stdin.write(f"YR {token}\n")
             helper.stdin.flush()

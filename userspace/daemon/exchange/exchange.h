@@ -19,7 +19,7 @@
 
 /* Contacts per control reply: the reply must fit CONTROL_MESSAGE_MAX. */
 #define EXCHANGE_CONTACTS_PER_REPLY 50
-#define EXCHANGE_MESSAGES_PER_REPLY 40
+#define EXCHANGE_MESSAGES_PER_REPLY 30
 
 struct exchange;
 
