@@ -5,8 +5,8 @@
 # redirect to https), each redirect kind, the redirect limit, a loop, http without a redirect
 # refused, a certificate from an unknown CA ("Cannot validate server certificate" and the
 # URL), a refused password (one clear error, no retry storm); then EWS: 260 contacts over 3
-# pages, a contact without any number, names beyond ASCII end to end, voice mail and missed
-# calls, click-to-call resolving a contact to its URI; the cache in the state directory,
+# pages, a contact without any number, names beyond ASCII end to end, voice mail, missed
+# calls and the call log of "Conversation History", click-to-call resolving a contact to its URI; the cache in the state directory,
 # read at the next start, gone after sign-out.
 #   exchange.sh BUILD_DIR        (run it under `flock /work/wt/testbed.lock`)
 set -uo pipefail
@@ -53,7 +53,7 @@ check "EwsUrl (EXCH, EXPR), UMUrl, OABUrl, display name" test "$(js '.exchange.a
   "$(printf 'https://web.corp.test/EWS/Exchange.asmx\thttps://web.corp.test/EWS/Exchange.asmx\thttps://web.corp.test/UnifiedMessaging/Service.asmx\ttrue\tAlice Ängström')"
 DISC_MS=$(js .exchange.autodiscover.ms)
 SYNC_MS=$(js .exchange.last_sync_ms)
-echo "# discovery $DISC_MS ms (2 URLs), EWS sync $SYNC_MS ms ($(js .exchange.contacts) contacts, 3+1 FindItem pages)"
+echo "# discovery $DISC_MS ms (2 URLs), EWS sync $SYNC_MS ms ($(js .exchange.contacts) contacts, 3+1 FindItem pages, FindFolder, 1 call-log page)"
 pages=$(tail -n +$((M + 1)) "$TB_EXCHANGE_LOG" | grep -o 'FindItem contacts offset=[0-9]* max=[0-9]*' | uniq | tr '\n' '|')
 check "contacts paged: offsets 0, 100, 200 of 100" test "$pages" = \
   "FindItem contacts offset=0 max=100|FindItem contacts offset=100 max=100|FindItem contacts offset=200 max=100|"
@@ -81,6 +81,9 @@ CTL voicemail --json > "$W/vm.json"
 check "voice mail: 2 messages, newest first, sender/time/duration/read" test "$(jq -r '[.voicemail[] | [.from, .from_address // "", .received, .duration_s, .read] | @tsv] | join("|")' "$W/vm.json")" = \
   "$(printf 'Bob Builder\tbob@corp.test\t2026-12-06T09:15:02Z\t32\tfalse|山田 太郎\t\t2026-12-05T17:42:10Z\t7\ttrue')"
 check "missed calls (call history): 2" test "$(jq -r '[.missed_calls[].from] | join(",")' "$W/vm.json")" = "Zoë Łukasiewicz,+14255550123"
+check "call history from Conversation History (FindFolder, then FindItem on its id): 2 calls" \
+  test "$(jq -r '[.calls[] | .from + "/" + .received] | join(",")' "$W/vm.json")" = \
+  "Bob Builder/2026-12-06T10:02:11Z,Søren Kierkegård/2026-12-05T15:30:00Z"
 check "status: 1 unread voice mail" test "$(js .exchange.unread_voicemail)" = 1
 check "call-contact Bob: his SIP address" test "$(CTL call-contact Bob)" = "sip:bob@corp.test  (Bob Builder, sip)"
 check "call-contact 'bob builder' mobile: a tel URI" test "$(CTL call-contact 'bob builder' mobile)" = "tel:+14255550199  (Bob Builder, mobile)"

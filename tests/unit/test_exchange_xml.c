@@ -305,4 +305,38 @@ TEST(ews_cut_utf8)
 	free(xml);
 }
 
+/* The call log: FindFolder "Conversation History", then FindItem on its id. */
+TEST(ews_call_log)
+{
+	struct ews_message m[4];
+	struct ews_paging pg;
+	char err[EWS_ERROR_MAX], id[EWS_FOLDER_ID_MAX], buf[4096];
+	unsigned int n;
+	size_t len;
+	char *xml = slurp("ews_xml/find_folder.xml", &len);
+
+	ASSERT_GT(ews_request_find_folder(buf, sizeof(buf)), 0);
+	EXPECT_NE(NULL, strstr(buf, "<t:Constant Value=\"Conversation History\"/>"));
+	EXPECT_NE(NULL, strstr(buf, "<t:DistinguishedFolderId Id=\"msgfolderroot\"/>"));
+	ASSERT_EQ(0, ews_parse_folder_id(xml, len, id, err));
+	EXPECT_STREQ("Y29udmVyc2F0aW9uLWhpc3RvcnktZm9sZGVyLWlkLTAwMDE=", id);
+	free(xml);
+	xml = slurp("ews_xml/find_folder_none.xml", &len);
+	EXPECT_EQ(-ENOENT, ews_parse_folder_id(xml, len, id, err));
+	free(xml);
+	ASSERT_GT(ews_request_calls("Y29udmVy+/=", 0, buf, sizeof(buf)), 0);
+	EXPECT_NE(NULL, strstr(buf, "<t:FolderId Id=\"Y29udmVy+/=\"/>"));
+	EXPECT_NE(NULL, strstr(buf, "IPM.Note.Microsoft.Conversation.Voice"));
+	/* an id that would break out of its attribute is refused */
+	EXPECT_EQ(-EINVAL, ews_request_calls("x\"/><evil/>", 0, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, ews_request_calls("", 0, buf, sizeof(buf)));
+	xml = slurp("ews_xml/calls.xml", &len);
+	ASSERT_EQ(0, ews_parse_messages(xml, len, m, 4, &n, &pg, err));
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(EWS_CALL, m[0].kind);
+	EXPECT_STREQ("Bob Builder", m[0].sender);
+	EXPECT_STREQ("Søren Kierkegård", m[1].sender);
+	free(xml);
+}
+
 TEST_HARNESS_MAIN

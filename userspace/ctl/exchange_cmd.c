@@ -237,6 +237,7 @@ static int cmd_voicemail(bool json, ctl_ask_fn ask, void *ctx)
 	} else {
 		print_messages(stdout, res, "voicemail", "voice mail (* unread)");
 		print_messages(stdout, res, "missed_calls", "missed calls");
+		print_messages(stdout, res, "calls", "call history");
 	}
 	json_object_put(res);
 	return EXIT_OK;
@@ -389,6 +390,9 @@ void ctl_print_exchange(FILE *out, struct json_object *x)
 			ctl_json_int(x, "contacts", a), ctl_json_int(x, "voicemail", b),
 			ctl_json_int(x, "unread_voicemail", c),
 			ctl_json_int(x, "missed_calls", d), field(x, "synced_at", e));
+	if (ctl_json_member(x, "calls", json_type_int))
+		fprintf(out, "  call log:   %s calls%s%s\n", ctl_json_int(x, "calls", a),
+			field(x, "calls_error", b)[0] ? ": " : "", b);
 	if (field(x, "error", a)[0])
 		fprintf(out, "exchange error: %s\n", a);
 }

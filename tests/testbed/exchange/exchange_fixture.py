@@ -87,6 +87,16 @@ MESSAGES = [  # newest first, as the phone asks (DateTimeReceived descending)
 ]
 
 
+# Office Communicator's call log in "Conversation History" (IPM.Note.Microsoft.Conversation.Voice)
+CALLS = [
+    {"cls": "IPM.Note.Microsoft.Conversation.Voice", "from": "Bob Builder", "addr": "bob@corp.test",
+     "subject": "Conversation with Bob Builder", "time": "2026-12-06T10:02:11Z", "read": True},
+    {"cls": "IPM.Note.Microsoft.Conversation.Voice", "from": "Søren Kierkegård", "addr": "soren@corp.test",
+     "subject": "Conversation with Søren Kierkegård", "time": "2026-12-05T15:30:00Z", "read": True},
+]
+CONV_FOLDER_ID = base64.b64encode(b"conversation-history-folder-id-0001").decode()
+
+
 def ad_settings(email):
     name = {"alice@corp.test": "Alice Ängström", "alice.exch@corp.test": "Alice Ängström"}.get(
         email, email)
@@ -209,6 +219,26 @@ def render_message(i, m):
             f"                <t:From><t:Mailbox><t:Name>{esc(m['from'])}</t:Name>{addr}</t:Mailbox></t:From>\n"
             f"                <t:IsRead>{'true' if m['read'] else 'false'}</t:IsRead>\n"
             "              </t:Message>\n")
+
+
+def find_folder_answer(found):
+    folder = (f"""              <t:Folder>
+                <t:FolderId Id="{CONV_FOLDER_ID}" ChangeKey="AQAAABYAAAA" />
+                <t:DisplayName>Conversation History</t:DisplayName>
+              </t:Folder>
+""" if found else "")
+    return (SOAP_HEAD + f"""    <m:FindFolderResponse xmlns:m="{NS_M}" xmlns:t="{NS_T}">
+      <m:ResponseMessages>
+        <m:FindFolderResponseMessage ResponseClass="Success">
+          <m:ResponseCode>NoError</m:ResponseCode>
+          <m:RootFolder TotalItemsInView="{1 if found else 0}" IncludesLastItemInRange="true">
+            <t:Folders>
+{folder}            </t:Folders>
+          </m:RootFolder>
+        </m:FindFolderResponseMessage>
+      </m:ResponseMessages>
+    </m:FindFolderResponse>
+""" + SOAP_TAIL)
 
 
 def soap_fault(code, text):
@@ -449,9 +479,18 @@ class Handler(BaseHTTPRequestHandler):
         try:
             env = ET.fromstring(data)
             ver = env.find(f"{{{NS_SOAP}}}Header/{{{NS_T}}}RequestServerVersion")
+            ff = env.find(f"{{{NS_SOAP}}}Body/{{{NS_M}}}FindFolder")
+            if ff is not None:
+                name = ff.find(f".//{{{NS_T}}}Constant").get("Value")
+                parent = ff.find(f"{{{NS_M}}}ParentFolderIds/{{{NS_T}}}DistinguishedFolderId").get("Id")
+                found = name == "Conversation History" and parent == "msgfolderroot"
+                self.note("ews", 200, f"FindFolder {name!r} under {parent}: {'found' if found else 'none'}")
+                return self.send(200, find_folder_answer(found))
             fi = env.find(f"{{{NS_SOAP}}}Body/{{{NS_M}}}FindItem")
             view = fi.find(f"{{{NS_M}}}IndexedPageItemView")
-            folder = fi.find(f"{{{NS_M}}}ParentFolderIds/{{{NS_T}}}DistinguishedFolderId").get("Id")
+            parent = fi.find(f"{{{NS_M}}}ParentFolderIds")
+            dist = parent.find(f"{{{NS_T}}}DistinguishedFolderId")
+            folder = dist.get("Id") if dist is not None else parent.find(f"{{{NS_T}}}FolderId").get("Id")
             offset, maxn = int(view.get("Offset", "0")), int(view.get("MaxEntriesReturned", "1000"))
         except (ET.ParseError, AttributeError, TypeError, ValueError):
             self.note("ews", 500, "schema validation fault")
@@ -464,6 +503,9 @@ class Handler(BaseHTTPRequestHandler):
             body = find_item_page(CONTACTS, offset, maxn, render_contact)
         elif folder == "inbox":
             body = find_item_page(MESSAGES, offset, maxn, render_message)
+        elif folder == CONV_FOLDER_ID:
+            folder = "Conversation History"
+            body = find_item_page(CALLS, offset, maxn, render_message)
         else:
             body = find_item_page([], 0, maxn, render_message)
         self.note("ews", 200, f"FindItem {folder} offset={offset} max={maxn} ({self.auth_used})")

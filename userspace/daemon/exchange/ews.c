@@ -16,7 +16,7 @@
 #define EWS_TIMEOUT_USEC (30 * USEC)
 #define REQUEST_MAX 4096
 
-enum phase { PHASE_CONTACTS, PHASE_MESSAGES };
+enum phase { PHASE_CONTACTS, PHASE_MESSAGES, PHASE_FOLDER, PHASE_CALLS };
 
 struct ews_sync {
 	struct ucphoned *d;
@@ -28,8 +28,11 @@ struct ews_sync {
 	unsigned int offset;
 	unsigned int requests;
 	struct ex_http *http;
-	struct json_object *contacts, *voicemail, *missed;
+	struct json_object *contacts, *voicemail, *missed, *calls;
 	bool truncated;
+	char folder_id[EWS_FOLDER_ID_MAX];
+	/* The call log is optional: a mailbox without it still synchronises. */
+	char calls_error[EWS_ERROR_MAX + 64];
 	/* One page's worth, parsed into; kept off the stack. */
 	struct ews_contact page_c[EWS_PAGE_SIZE];
 	struct ews_message page_m[EWS_PAGE_SIZE];
@@ -51,6 +54,10 @@ static void finish(struct ews_sync *s, int status, const char *error,
 		json_object_object_add(data, "contacts", json_object_get(s->contacts));
 		json_object_object_add(data, "voicemail", json_object_get(s->voicemail));
 		json_object_object_add(data, "missed_calls", json_object_get(s->missed));
+		json_object_object_add(data, "calls", json_object_get(s->calls));
+		if (s->calls_error[0])
+			json_object_object_add(data, "calls_error",
+					       json_object_new_string(s->calls_error));
 		if (s->truncated)
 			json_object_object_add(data, "truncated", json_object_new_boolean(1));
 	}
@@ -85,10 +92,10 @@ static void take_messages(struct ews_sync *s, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		const struct ews_message *m = &s->page_m[i];
-		struct json_object *list = m->kind == EWS_VOICEMAIL ? s->voicemail : s->missed, *o;
+		struct json_object *list = m->kind == EWS_VOICEMAIL ? s->voicemail :
+					   m->kind == EWS_CALL ? s->calls : s->missed, *o;
 
-		if (json_object_array_length(s->voicemail) +
-		    json_object_array_length(s->missed) >= EWS_MESSAGES_MAX) {
+		if (json_object_array_length(list) >= EWS_MESSAGES_MAX) {
 			s->truncated = true;
 			return;
 		}
@@ -103,6 +110,17 @@ static void take_messages(struct ews_sync *s, unsigned int n)
 		json_object_object_add(o, "read", json_object_new_boolean(m->read));
 		json_object_array_add(list, o);
 	}
+}
+
+static void done(struct ews_sync *s)
+{
+	log_info(s->log, SUBSYS, "EWS synchronised",
+		 LOG_UINT("contacts", json_object_array_length(s->contacts)),
+		 LOG_UINT("voicemail", json_object_array_length(s->voicemail)),
+		 LOG_UINT("missed_calls", json_object_array_length(s->missed)),
+		 LOG_UINT("calls", json_object_array_length(s->calls)),
+		 LOG_UINT("requests", s->requests));
+	finish(s, 0, NULL, false);
 }
 
 static void on_page(void *ctx, const struct ex_http_result *r)
@@ -131,12 +149,33 @@ static void on_page(void *ctx, const struct ex_http_result *r)
 		finish(s, -EPROTO, error, false);
 		goto out;
 	}
+	if (s->phase == PHASE_FOLDER) {
+		ret = ews_parse_folder_id(r->body, r->body_len, s->folder_id, why);
+		if (ret == 0) {
+			s->phase = PHASE_CALLS;
+			s->offset = 0;
+			s->truncated = false;
+			send_page(s);
+		} else {
+			snprintf(s->calls_error, sizeof(s->calls_error), "%s",
+				 ret == -ENOENT ? "no \"" EWS_CONVERSATION_HISTORY "\" folder" :
+				 ret == -EPROTO ? why : "FindFolder answer refused");
+			done(s);
+		}
+		goto out;
+	}
 	if (s->phase == PHASE_CONTACTS)
 		ret = ews_parse_contacts(r->body, r->body_len, s->page_c,
 					 EWS_PAGE_SIZE, &n, &pg, why);
 	else
 		ret = ews_parse_messages(r->body, r->body_len, s->page_m,
 					 EWS_PAGE_SIZE, &n, &pg, why);
+	if (ret < 0 && s->phase == PHASE_CALLS) {
+		snprintf(s->calls_error, sizeof(s->calls_error), "%s",
+			 ret == -EPROTO ? why : "call log answer refused");
+		done(s);
+		goto out;
+	}
 	if (ret < 0) {
 		snprintf(error, sizeof(error), "EWS %s: %s",
 			 s->phase == PHASE_CONTACTS ? "contacts" : "voice mail",
@@ -152,18 +191,13 @@ static void on_page(void *ctx, const struct ex_http_result *r)
 	if (!pg.last && n && pg.next_offset > s->offset && !s->truncated) {
 		s->offset = pg.next_offset;
 		send_page(s);
-	} else if (s->phase == PHASE_CONTACTS) {
-		s->phase = PHASE_MESSAGES;
+	} else if (s->phase == PHASE_CONTACTS || s->phase == PHASE_MESSAGES) {
+		s->phase++;
 		s->offset = 0;
 		s->truncated = false;
 		send_page(s);
 	} else {
-		log_info(s->log, SUBSYS, "EWS synchronised",
-			 LOG_UINT("contacts", json_object_array_length(s->contacts)),
-			 LOG_UINT("voicemail", json_object_array_length(s->voicemail)),
-			 LOG_UINT("missed_calls", json_object_array_length(s->missed)),
-			 LOG_UINT("requests", s->requests));
-		finish(s, 0, NULL, false);
+		done(s);
 	}
 out:
 	ex_http_free(h);
@@ -185,9 +219,26 @@ static void send_page(struct ews_sync *s)
 		finish(s, -EACCES, "signed out", false);
 		return;
 	}
-	n = s->phase == PHASE_CONTACTS ?
-		ews_request_contacts(s->offset, body, sizeof(body)) :
-		ews_request_messages(s->offset, body, sizeof(body));
+	switch (s->phase) {
+	case PHASE_CONTACTS:
+		n = ews_request_contacts(s->offset, body, sizeof(body));
+		break;
+	case PHASE_MESSAGES:
+		n = ews_request_messages(s->offset, body, sizeof(body));
+		break;
+	case PHASE_FOLDER:
+		n = ews_request_find_folder(body, sizeof(body));
+		break;
+	default:
+		n = ews_request_calls(s->folder_id, s->offset, body, sizeof(body));
+		break;
+	}
+	if (n < 0 && s->phase == PHASE_CALLS) {
+		snprintf(s->calls_error, sizeof(s->calls_error),
+			 "unusable Conversation History folder id");
+		done(s);
+		return;
+	}
 	if (n < 0) {
 		finish(s, n, "cannot build the EWS request", false);
 		return;
@@ -221,7 +272,8 @@ int ews_sync_start(struct ucphoned *d, const char *url, ews_sync_done_cb cb,
 	s->contacts = json_object_new_array();
 	s->voicemail = json_object_new_array();
 	s->missed = json_object_new_array();
-	if (!s->contacts || !s->voicemail || !s->missed) {
+	s->calls = json_object_new_array();
+	if (!s->contacts || !s->voicemail || !s->missed || !s->calls) {
 		ews_sync_free(s);
 		return -ENOMEM;
 	}
@@ -238,6 +290,7 @@ void ews_sync_free(struct ews_sync *s)
 	json_object_put(s->contacts);
 	json_object_put(s->voicemail);
 	json_object_put(s->missed);
+	json_object_put(s->calls);
 	free(s);
 }
 

@@ -2,10 +2,13 @@
 /*
  * One EWS synchronisation (lib/xml/ews_xml.h for the requests): every page
  * of the contacts folder, then every page of the voice mail and missed
- * calls Unified Messaging filed in the inbox, one request at a time on the
- * loop, with the sign-in credentials (Basic or NTLM over HTTPS) and the
+ * calls Unified Messaging filed in the inbox, then the calls Office
+ * Communicator logged in "Conversation History" (when the mailbox has that
+ * folder; its absence is noted, not an error), one request at a time on
+ * the loop, with the sign-in credentials (Basic or NTLM over HTTPS) and the
  * trust store. The result is JSON, ready for the cache and the control
- * socket: {"contacts":[...],"voicemail":[...],"missed_calls":[...]}.
+ * socket: {"contacts":[...],"voicemail":[...],"missed_calls":[...],
+ * "calls":[...]}.
  */
 #ifndef UCPHONED_EXCHANGE_EWS_H
 #define UCPHONED_EXCHANGE_EWS_H

@@ -363,6 +363,7 @@ struct json_object *exchange_voicemail(const struct exchange *x)
 		return NULL;
 	add_newest(o, "voicemail", list(x, "voicemail"));
 	add_newest(o, "missed_calls", list(x, "missed_calls"));
+	add_newest(o, "calls", list(x, "calls"));
 	return o;
 }
 
@@ -416,6 +417,11 @@ struct json_object *exchange_status(const struct exchange *x)
 		l = list(x, "missed_calls");
 		json_object_object_add(o, "missed_calls", json_object_new_int(
 			l ? (int)json_object_array_length(l) : 0));
+		l = list(x, "calls");
+		json_object_object_add(o, "calls", json_object_new_int(
+			l ? (int)json_object_array_length(l) : 0));
+		if (json_object_object_get_ex(x->data, "calls_error", &v))
+			json_object_object_add(o, "calls_error", json_object_get(v));
 		if (x->from_cache)
 			json_object_object_add(o, "from_cache", json_object_new_boolean(1));
 	}

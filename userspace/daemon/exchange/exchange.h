@@ -40,7 +40,7 @@ int exchange_sync_now(struct exchange *x, const char **why);
  */
 struct json_object *exchange_contacts(const struct exchange *x,
 				      const char *search, unsigned int offset);
-/* {"voicemail":[...],"missed_calls":[...], totals}: newest first. */
+/* {"voicemail":[...],"missed_calls":[...],"calls":[...], totals}: newest first. */
 struct json_object *exchange_voicemail(const struct exchange *x);
 
 struct json_object *exchange_status(const struct exchange *x);

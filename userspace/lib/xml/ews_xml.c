@@ -72,6 +72,47 @@ int ews_request_messages(unsigned int offset, char *buf, size_t size)
 		"</m:FindItem>" SOAP_TAIL, EWS_PAGE_SIZE, offset));
 }
 
+#define MESSAGE_FIELDS \
+	"<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>" \
+	"<t:FieldURI FieldURI=\"item:ItemClass\"/>" \
+	"<t:FieldURI FieldURI=\"item:Subject\"/>" \
+	"<t:FieldURI FieldURI=\"item:DateTimeReceived\"/>" \
+	"<t:FieldURI FieldURI=\"message:From\"/>" \
+	"<t:FieldURI FieldURI=\"message:IsRead\"/>" \
+	"<t:ExtendedFieldURI PropertyTag=\"0x6801\" PropertyType=\"Integer\"/>" \
+	"</t:AdditionalProperties></m:ItemShape>"
+
+int ews_request_find_folder(char *buf, size_t size)
+{
+	return fill(buf, size, snprintf(buf, size, SOAP_HEAD
+		"<m:FindFolder Traversal=\"Shallow\">"
+		"<m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>"
+		"<t:FieldURI FieldURI=\"folder:DisplayName\"/>"
+		"</t:AdditionalProperties></m:FolderShape>"
+		"<m:Restriction><t:IsEqualTo><t:FieldURI FieldURI=\"folder:DisplayName\"/>"
+		"<t:FieldURIOrConstant><t:Constant Value=\"" EWS_CONVERSATION_HISTORY "\"/>"
+		"</t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>"
+		"<m:ParentFolderIds><t:DistinguishedFolderId Id=\"msgfolderroot\"/></m:ParentFolderIds>"
+		"</m:FindFolder>" SOAP_TAIL));
+}
+
+int ews_request_calls(const char *folder_id, unsigned int offset, char *buf,
+		      size_t size)
+{
+	/* EWS ids are base64: nothing in them needs escaping, anything else is refused. */
+	if (!folder_id[0] || strspn(folder_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789+/=_-") != strlen(folder_id))
+		return -EINVAL;
+	return fill(buf, size, snprintf(buf, size, SOAP_HEAD
+		"<m:FindItem Traversal=\"Shallow\">" MESSAGE_FIELDS
+		"<m:IndexedPageItemView MaxEntriesReturned=\"%u\" Offset=\"%u\" BasePoint=\"Beginning\"/>"
+		"<m:Restriction>" CLASS_IS("IPM.Note.Microsoft.Conversation.Voice") "</m:Restriction>"
+		"<m:SortOrder><t:FieldOrder Order=\"Descending\">"
+		"<t:FieldURI FieldURI=\"item:DateTimeReceived\"/></t:FieldOrder></m:SortOrder>"
+		"<m:ParentFolderIds><t:FolderId Id=\"%s\"/></m:ParentFolderIds>"
+		"</m:FindItem>" SOAP_TAIL, EWS_PAGE_SIZE, offset, folder_id));
+}
+
 /* Text of node cut to fit at a UTF-8 character boundary. */
 static void text_cut(const xmlNode *node, char *buf, size_t size)
 {
@@ -129,12 +170,13 @@ static unsigned int attr_uint(const xmlNode *node, const char *name)
 }
 
 /*
- * Envelope/Body/m:FindItemResponse/m:ResponseMessages/m:FindItemResponseMessage
- * /m:RootFolder/t:Items, with the paging attributes, or the reason not.
+ * Envelope/Body/m:<op>Response/m:ResponseMessages/m:<op>ResponseMessage
+ * /m:RootFolder/t:<container>, with the paging attributes, or the reason not.
  */
-static int find_items(xmlDoc *doc, xmlNode **items, struct ews_paging *pg,
-		      char error[EWS_ERROR_MAX])
+static int find_root(xmlDoc *doc, const char *op, const char *container,
+		     xmlNode **items, struct ews_paging *pg, char error[EWS_ERROR_MAX])
 {
+	char resp[32], msgname[40];
 	xmlNode *root = xmlDocGetRootElement(doc), *body, *msg, *folder;
 	char cls[16], code[64], text[EWS_ERROR_MAX - 80];
 
@@ -154,9 +196,11 @@ static int find_items(xmlDoc *doc, xmlNode **items, struct ews_paging *pg,
 			 text[0] ? text : "(no faultstring)");
 		return -EPROTO;
 	}
-	msg = xml_child(xml_child(xml_child(body, EWS_NS_M, "FindItemResponse"),
+	snprintf(resp, sizeof(resp), "%sResponse", op);
+	snprintf(msgname, sizeof(msgname), "%sResponseMessage", op);
+	msg = xml_child(xml_child(xml_child(body, EWS_NS_M, resp),
 				  EWS_NS_M, "ResponseMessages"),
-			EWS_NS_M, "FindItemResponseMessage");
+			EWS_NS_M, msgname);
 	if (!msg)
 		return -EINVAL;
 	if (xml_attr(msg, "ResponseClass", cls, sizeof(cls)) < 0)
@@ -169,7 +213,7 @@ static int find_items(xmlDoc *doc, xmlNode **items, struct ews_paging *pg,
 		return -EPROTO;
 	}
 	folder = xml_child(msg, EWS_NS_M, "RootFolder");
-	*items = xml_child(folder, EWS_NS_T, "Items");
+	*items = xml_child(folder, EWS_NS_T, container);
 	if (!*items)
 		return -EINVAL;
 	pg->next_offset = attr_uint(folder, "IndexedPagingOffset");
@@ -194,7 +238,7 @@ int ews_parse_contacts(const char *xml, size_t len, struct ews_contact *out,
 	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
 	if (!doc)
 		return ret;
-	ret = find_items(doc, &items, &pg, error);
+	ret = find_root(doc, "FindItem", "Items", &items, &pg, error);
 	if (ret < 0)
 		goto out;
 	for (xmlNode *c = xml_child(items, EWS_NS_T, "Contact");
@@ -262,7 +306,7 @@ int ews_parse_messages(const char *xml, size_t len, struct ews_message *out,
 	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
 	if (!doc)
 		return ret;
-	ret = find_items(doc, &items, &pg, error);
+	ret = find_root(doc, "FindItem", "Items", &items, &pg, error);
 	if (ret < 0)
 		goto out;
 	for (xmlNode *m = items->children; m && count < max; m = m->next) {
@@ -279,6 +323,8 @@ int ews_parse_messages(const char *xml, size_t len, struct ews_message *out,
 			e->kind = EWS_VOICEMAIL;
 		else if (!strcmp(cls, "IPM.Note.Microsoft.Missed.Voice"))
 			e->kind = EWS_MISSED_CALL;
+		else if (!strcmp(cls, "IPM.Note.Microsoft.Conversation.Voice"))
+			e->kind = EWS_CALL;
 		else
 			continue;
 		message_fields(m, e);
@@ -287,6 +333,30 @@ int ews_parse_messages(const char *xml, size_t len, struct ews_message *out,
 	*n = count;
 	*paging = pg;
 out:
+	xmlFreeDoc(doc);
+	return ret;
+}
+
+int ews_parse_folder_id(const char *xml, size_t len, char id[EWS_FOLDER_ID_MAX],
+			char error[EWS_ERROR_MAX])
+{
+	struct ews_paging pg;
+	xmlNode *folders, *f;
+	xmlDoc *doc;
+	int ret;
+
+	error[0] = '\0';
+	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
+	if (!doc)
+		return ret;
+	ret = find_root(doc, "FindFolder", "Folders", &folders, &pg, error);
+	if (!ret) {
+		f = xml_child(folders, EWS_NS_T, "Folder");
+		ret = f ? xml_attr(xml_child(f, EWS_NS_T, "FolderId"), "Id", id,
+				   EWS_FOLDER_ID_MAX) : -ENOENT;
+		if (!ret && !id[0])
+			ret = -EINVAL;
+	}
 	xmlFreeDoc(doc);
 	return ret;
 }

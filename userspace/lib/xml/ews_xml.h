@@ -15,6 +15,10 @@
  *   IPM.Note.Microsoft.Missed.Voice (missed calls, the phone's call
  *   history), newest first, with sender, time, read flag and the voice
  *   message's duration (PidTagVoiceMessageDuration, tag 0x6801).
+ * Call log: Office Communicator files each call as an item of class
+ *   IPM.Note.Microsoft.Conversation.Voice in the mailbox's "Conversation
+ *   History" folder: FindFolder under msgfolderroot by that display name,
+ *   then FindItem on the folder's id, same fields as messages.
  *
  * Answers are untrusted network input: see xml_safe.h; above EWS_XML_MAX
  * refused; elements matched by the SOAP, messages and types namespaces.
@@ -46,6 +50,7 @@ struct ews_contact {
 enum ews_message_kind {
 	EWS_VOICEMAIL,
 	EWS_MISSED_CALL,
+	EWS_CALL,		/* a call in Conversation History */
 };
 
 struct ews_message {
@@ -64,9 +69,23 @@ struct ews_paging {
 	bool last;			/* IncludesLastItemInRange */
 };
 
+#define EWS_CONVERSATION_HISTORY "Conversation History"
+#define EWS_FOLDER_ID_MAX 512
+
 /* Request bodies into buf; their length, or -ENOSPC. */
 int ews_request_contacts(unsigned int offset, char *buf, size_t size);
 int ews_request_messages(unsigned int offset, char *buf, size_t size);
+int ews_request_find_folder(char *buf, size_t size);
+/* -EINVAL for a folder id with characters no EWS id has. */
+int ews_request_calls(const char *folder_id, unsigned int offset, char *buf,
+		      size_t size);
+
+/*
+ * A FindFolder answer: the first folder's id into id. 0; -ENOENT when the
+ * mailbox has no such folder; otherwise as the FindItem parsers.
+ */
+int ews_parse_folder_id(const char *xml, size_t len, char id[EWS_FOLDER_ID_MAX],
+			char error[EWS_ERROR_MAX]);
 
 /*
  * Parse a FindItem answer. Up to max items go to out (*n of them; items
