@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target: one EWS FindItem answer, read both as a contacts page
- * and as a voice-mail page. Never more items than asked for; every field
+ * libFuzzer target: one EWS answer, read as a contacts page, as a voice-mail
+ * page and as a FindFolder answer. Never more items than asked for; every field
  * NUL-terminated; an error always says something.
  */
 #include <errno.h>
@@ -36,6 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    !TERMINATED(c[i].home) || !TERMINATED(c[i].email) ||
 			    !TERMINATED(c[i].company))
 				__builtin_trap();
+	}
+	{
+		char id[EWS_FOLDER_ID_MAX];
+
+		ret = ews_parse_folder_id((const char *)data, size, id, err);
+		if (!ret && (!id[0] || !TERMINATED(id)))
+			__builtin_trap();
 	}
 	ret = ews_parse_messages((const char *)data, size, m, MAX, &n, &pg, err);
 	if (!ret) {
