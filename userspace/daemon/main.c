@@ -375,6 +375,14 @@ static void daemon_teardown(struct ucphoned *d)
 	d->event = sd_event_unref(d->event);
 }
 
+/* Provisioning's primary SMTP address is where Exchange is found (seed). */
+static void on_smtp_address(void *ctx, const char *smtp_address)
+{
+	struct ucphoned *d = ctx;
+
+	exchange_set_address(d->exchange, smtp_address);
+}
+
 static int daemon_setup(struct ucphoned *d)
 {
 	struct kernel_link_listener listener;
@@ -430,6 +438,8 @@ static int daemon_setup(struct ucphoned *d)
 		ret = exchange_new(d, &d->exchange);
 	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
+	if (ret >= 0)
+		signin_on_smtp_address(d->signin, on_smtp_address, d);
 	if (ret < 0)
 		log_error(&d->log, SUBSYS, "cannot bring the network up",
 			  LOG_STR("interface", d->options.interface),

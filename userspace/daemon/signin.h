@@ -26,6 +26,14 @@ struct signin;
 int signin_new(struct ucphoned *d, struct signin **out);
 void signin_free(struct signin *s);
 
+/*
+ * cb gets the user's primary SMTP address whenever in-band provisioning
+ * delivers it, NULL when it is forgotten (sign-out): see sip_provision.h.
+ */
+void signin_on_smtp_address(struct signin *s,
+			    void (*cb)(void *ctx, const char *smtp_address),
+			    void *ctx);
+
 /* The status "sip" section. */
 struct json_object *signin_status(const struct signin *s);
 

@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "config.h"
-#include "exchange.h"
 #include "secret.h"
 #include "sip_auth.h"
 #include "sip_provision.h"
@@ -37,6 +36,8 @@ struct sip_provision {
 	char source[16];		/* "200" or "NOTIFY" */
 	char error[160];
 	uint64_t subscribes, updates, bad_bodies;
+	sip_provision_smtp_cb smtp_cb;
+	void *smtp_ctx;
 };
 
 static const char *const state_names[] = {
@@ -90,8 +91,8 @@ static int take_body(struct sip_provision *p, const struct sip_msg *m,
 	log_info(p->log, SUBSYS, "provisioned", LOG_STR("from", source),
 		 LOG_UINT("settings", p->config.n));
 	/* The primary SMTP address locates Exchange (seed). */
-	exchange_set_address(p->d->exchange,
-			     prov_config_get(&p->config, PROV_SMTP_ADDRESS));
+	if (p->smtp_cb)
+		p->smtp_cb(p->smtp_ctx, prov_config_get(&p->config, PROV_SMTP_ADDRESS));
 	return 0;
 }
 
@@ -207,7 +208,15 @@ void sip_provision_reset(struct sip_provision *p)
 	memset(&p->config, 0, sizeof(p->config));
 	p->have_config = false;
 	p->source[0] = '\0';
-	exchange_set_address(p->d->exchange, NULL);
+	if (p->smtp_cb)
+		p->smtp_cb(p->smtp_ctx, NULL);
+}
+
+void sip_provision_on_smtp(struct sip_provision *p, sip_provision_smtp_cb cb,
+			   void *ctx)
+{
+	p->smtp_cb = cb;
+	p->smtp_ctx = ctx;
 }
 
 static unsigned int on_notify(void *ctx, const struct sip_msg *m)
