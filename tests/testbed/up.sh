@@ -89,8 +89,7 @@ lap "chronyd (NTP)" "$T"
 T=$(now)
 mkdir -p "$TB_RUN/exchange"; echo default > "$TB_RUN/exchange/case"
 start exchange "$TB_NS_SRV" /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
-  --case-file "$TB_RUN/exchange/case" --ldap "ldap://$TB_AD_IP" \
-  --smb-conf "$TB_RUN/samba/dc/etc/smb.conf"
+  --case-file "$TB_RUN/exchange/case" --ldap "ldap://$TB_AD_IP"
 waitfor "Exchange fixture on 127.0.0.1:8088" ip netns exec "$TB_NS_SRV" \
   curl -s -o /dev/null http://127.0.0.1:8088/
 lap "exchange fixture" "$T"

@@ -17,7 +17,6 @@ samba-tool domain provision --targetdir="$s/dc" --realm=CORP.TEST --domain=CORP 
   --option="dns forwarder=10.77.0.1"
 # provision drops this option, so add it afterwards: allow simple bind on plain ldap://
 # (AD default refuses it unless over TLS; the phone binds as the user with simple bind).
-# Only the services the phone can reach are started, plus winbindd, through which the Exchange
-# fixture checks NTLM answers (ntlm_auth): no smbd/nbt children.
+# Only the services the phone can reach are started: no smbd/winbindd/nbt children.
 # The DC's TLS certificate comes from the test CA (pki.sh), as an enterprise CA would issue.
-sed -i "s|^\[global\]\$|[global]\n\tldap server require strong auth = no\n\tserver services = ldap cldap kdc dns rpc winbindd\n\ttls enabled = yes\n\ttls keyfile = $TB_RUN/pki/dc1.key\n\ttls certfile = $TB_RUN/pki/dc1-chain.pem\n\ttls cafile = $TB_RUN/pki/ca.pem|" "$s/dc/etc/smb.conf"
+sed -i "s|^\[global\]\$|[global]\n\tldap server require strong auth = no\n\tserver services = ldap cldap kdc dns rpc\n\ttls enabled = yes\n\ttls keyfile = $TB_RUN/pki/dc1.key\n\ttls certfile = $TB_RUN/pki/dc1-chain.pem\n\ttls cafile = $TB_RUN/pki/ca.pem|" "$s/dc/etc/smb.conf"
