@@ -262,6 +262,9 @@ class Checker:
     def __init__(self, ldap_uri, realm, smb_conf):
         self.ldap_uri, self.realm, self.smb_conf = ldap_uri, realm, smb_conf
         self.env = dict(os.environ)
+        self.good = set()
+        self.ntlm = {}          # X-Client-Conn -> ntlm_auth waiting for the AUTHENTICATE
+        self.lock = threading.Lock()
 
     def load_env(self):
         """libwbclient finds winbindd's socket through WINBINDD_SOCKET_DIR, not --configfile;
@@ -274,9 +277,6 @@ class Checker:
                         self.env["WINBINDD_SOCKET_DIR"] = value.strip()
         except OSError:
             pass
-        self.good = set()
-        self.ntlm = {}          # X-Client-Conn -> ntlm_auth waiting for the AUTHENTICATE
-        self.lock = threading.Lock()
 
     def ntlm_available(self):
         if not self.smb_conf:
