@@ -88,8 +88,11 @@ lap "chronyd (NTP)" "$T"
 # --- the Exchange 2007 SP1 CAS fixture (Autodiscover + EWS), behind nginx on 127.0.0.1:8088
 T=$(now)
 mkdir -p "$TB_RUN/exchange"; echo default > "$TB_RUN/exchange/case"
-start exchange "$TB_NS_SRV" /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
-  --case-file "$TB_RUN/exchange/case" --ldap "ldap://$TB_AD_IP"
+# Basic credentials are checked by a bind over LDAPS: the DC requires strong
+# authentication (no simple bind on plain LDAP), as AD does by default.
+start exchange "$TB_NS_SRV" /usr/bin/env LDAPTLS_CACERT="$TB_RUN/pki/ca.pem" \
+  /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
+  --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP"
 waitfor "Exchange fixture on 127.0.0.1:8088" ip netns exec "$TB_NS_SRV" \
   curl -s -o /dev/null http://127.0.0.1:8088/
 lap "exchange fixture" "$T"

@@ -9,7 +9,7 @@
 # Answers are shaped like Exchange 2007 SP1's (ServerVersionInfo 8.1.240.6):
 # Autodiscover response per MS-OXDSCLI 4.2 ("Sample Response"), FindItem responses
 # per MS-OXWSSRCH 4.1 / the EWS reference "FindItem operation (contact)".
-# Credentials: HTTP Basic checked by a simple LDAP bind as that user against the
+# Credentials: HTTP Basic checked by a simple LDAP bind (over LDAPS) as that user against the
 # bed's Samba AD DC. NTLM only with --smb-conf naming the smb.conf of a DC that runs
 # winbindd, and only once `wbinfo -p` answers: ntlm_auth (squid-2.5-ntlmssp) then makes the
 # challenge and winbindd checks the answer. The bed does not pass --smb-conf: with winbindd
