@@ -7,7 +7,7 @@
 set -euo pipefail
 d=$1; mkdir -p "$d"; cd "$d"; umask 077
 # RSA key generation dominates the run time: make the three keys in parallel
-keys="ca sip sip2 web dc1 untrusted-ca sip-untrusted"
+keys="ca sip sip2 web dc1 untrusted-ca sip-untrusted apex apex-untrusted"
 for k in $keys; do openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $k.key 2>/dev/null & done
 wait; for k in $keys; do [ -s $k.key ]; done
 openssl req -x509 -new -key ca.key -sha256 -days 3650 -out ca.pem \
@@ -32,6 +32,10 @@ issue sip2 sip2.corp.test "DNS:sip2.corp.test,IP:10.77.0.4"
 # same names as sip, wrong issuer: what a phone must refuse ("Cannot validate server certificate")
 issue sip-untrusted sip.corp.test "DNS:sip.corp.test,IP:10.77.0.1" untrusted-ca
 issue web web.corp.test "DNS:web.corp.test,DNS:autodiscover.corp.test,DNS:ucupdates-r2.corp.test,IP:10.77.0.1"
+# corp.test itself (the SMTP domain's apex, first Autodiscover URL), and the same name from the
+# throw-away CA (`exchange.sh untrusted`): "Cannot validate server certificate"
+issue apex corp.test "DNS:corp.test,IP:10.77.0.1"
+issue apex-untrusted corp.test "DNS:corp.test,IP:10.77.0.1" untrusted-ca
 # the DC's LDAPS/StartTLS certificate (else samba spends ~3 s making a self-signed one)
 issue dc1 dc1.corp.test "DNS:dc1.corp.test,DNS:corp.test,IP:10.77.0.2"
 chmod 644 ./*.pem ca.der                        # certs public; keys stay 0600 (servers start as root)

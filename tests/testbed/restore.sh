@@ -30,3 +30,8 @@ if [ "$("$TB_DIR/samba-ca.sh" status)" != present ]; then
   echo "restore: certificationAuthority object back in AD"
   "$TB_DIR/samba-ca.sh" restore
 fi
+if [ "$(cat "$TB_RUN/exchange/case" 2>/dev/null || echo default)" != default ] ||
+   [ "$(cat "$TB_RUN/exchange/cert" 2>/dev/null || echo trusted)" != trusted ]; then
+  echo "restore: Exchange fixture back to its default case and certificate"
+  "$TB_DIR/exchange.sh" reset
+fi

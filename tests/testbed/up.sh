@@ -85,14 +85,28 @@ start chronyd "$TB_NS_SRV" chronyd -x -d -u root -f "$TB_RUN/chrony/chrony.conf"
 waitfor "chronyd NTP on $TB_SRV_IP:123" ip netns exec "$TB_NS_SRV" sntp -t 1 "$TB_SRV_IP"
 lap "chronyd (NTP)" "$T"
 
-# --- nginx: certsrv p7b (HTTP+HTTPS), autodiscover (HTTPS, basic auth)
+# --- the Exchange 2007 SP1 CAS fixture (Autodiscover + EWS), behind nginx on 127.0.0.1:8088
+T=$(now)
+mkdir -p "$TB_RUN/exchange"; echo default > "$TB_RUN/exchange/case"
+# Basic credentials are checked by a bind over LDAPS: the DC requires strong
+# authentication (no simple bind on plain LDAP), as AD does by default.
+start exchange "$TB_NS_SRV" /usr/bin/env LDAPTLS_CACERT="$TB_RUN/pki/ca.pem" \
+  /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
+  --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP"
+waitfor "Exchange fixture on 127.0.0.1:8088" ip netns exec "$TB_NS_SRV" \
+  curl -s -o /dev/null http://127.0.0.1:8088/
+lap "exchange fixture" "$T"
+
+# --- nginx: certsrv p7b (HTTP+HTTPS), Autodiscover + EWS (the fixture, HTTPS)
 T=$(now)
 render "$TB_DIR/nginx/nginx.conf.in" "$TB_RUN/nginx/nginx.conf"
+render "$TB_DIR/nginx/exchange-proxy.conf.in" "$TB_RUN/nginx/exchange-proxy.conf"
+cp "$TB_RUN/pki/apex-chain.pem" "$TB_RUN/nginx/apex-chain.pem"
+cp "$TB_RUN/pki/apex.key" "$TB_RUN/nginx/apex.key"
+echo trusted > "$TB_RUN/exchange/cert"
 mkdir -p "$TB_RUN/nginx/tmp" "$TB_RUN/nginx/www/certsrv"
-cp -r "$TB_DIR/nginx/www/autodiscover" "$TB_RUN/nginx/www/"
 # CA "chain" as base64 PKCS#7, CRLF line ends (Windows style: the phone must accept them)
 openssl crl2pkcs7 -nocrl -certfile "$TB_RUN/pki/ca.pem" | sed 's/$/\r/' > "$TB_RUN/nginx/www/certsrv/certnew.p7b"
-printf '%s:%s\n' "$TB_USER" "$(openssl passwd -apr1 "$TB_USER_PASS")" > "$TB_RUN/nginx/htpasswd"
 start nginx "$TB_NS_SRV" nginx -e "$TB_RUN/nginx/error.log" -p "$TB_RUN/nginx" \
   -c "$TB_RUN/nginx/nginx.conf" -g 'daemon off;'
 waitfor "nginx HTTPS on $TB_SRV_IP:443" ip netns exec "$TB_NS_SRV" curl -sf --cacert "$TB_RUN/pki/ca.pem" \
@@ -152,6 +166,8 @@ q() { while [ $# -gt 0 ]; do printf "%s='%s'\n" "$1" "${2//\'/\'\\\'\'}"; shift 
     TB_CA_PEM "$TB_RUN/pki/ca.pem" TB_CA_DER "$TB_RUN/pki/ca.der" \
     TB_CERTNEW_URL "http://web.corp.test/certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64" \
     TB_AUTODISCOVER_URL "https://autodiscover.corp.test/autodiscover/autodiscover.xml" \
+    TB_EXCHANGE_SH "$TB_DIR/exchange.sh" TB_EXCHANGE_LOG "$TB_RUN/log/exchange.log" \
+    TB_NGINX_ACCESS_LOG "$TB_RUN/nginx/access.log" \
     TB_CERTPROV_URL "https://web.corp.test:443/CertProv/CertProvisioningService.svc" \
     TB_LOG_DIR "$TB_RUN/log" TB_PIDS "$TB_RUN/pids"
 } > "$TB_RUN/env"

@@ -15,6 +15,7 @@
 
 #include "core/call_control.h"
 #include "core/control.h"
+#include "exchange/exchange.h"
 #include "kselftest_harness.h"
 
 /* `info` and `status` (core/info.c, core/status.c) are not under test here. */
@@ -37,6 +38,38 @@ struct json_object *call_control(struct ucphoned *d,
 	(void)d;
 	(void)req;
 	snprintf(error, CONTROL_ERROR_MAX, "calls unavailable");
+	return NULL;
+}
+
+/*
+ * And the Exchange requests (daemon/exchange/): this daemon has no
+ * Exchange client (d->exchange is NULL), so these are never reached.
+ */
+int exchange_sync_now(struct exchange *x, const char **why)
+{
+	(void)x;
+	*why = "unreachable";
+	return -ENOENT;
+}
+
+struct json_object *exchange_contacts(const struct exchange *x,
+				      const char *search, unsigned int offset)
+{
+	(void)x;
+	(void)search;
+	(void)offset;
+	return NULL;
+}
+
+struct json_object *exchange_voicemail(const struct exchange *x)
+{
+	(void)x;
+	return NULL;
+}
+
+struct json_object *exchange_status(const struct exchange *x)
+{
+	(void)x;
 	return NULL;
 }
 
@@ -203,6 +236,31 @@ TEST_F(server, bad_request_then_good_on_one_connection)
 	control_get_stats(self->ctl, &st);
 	EXPECT_EQ(2, st.counters.requests);
 	EXPECT_EQ(1, st.counters.bad_requests);
+	close(fd);
+}
+
+/* Without an Exchange client the Exchange requests get one clear error. */
+TEST_F(server, contacts_without_exchange)
+{
+	static const char req[] = "{\"command\":\"contacts\",\"search\":\"bob\",\"offset\":3}";
+	int fd = client_connect(self->path);
+	char buf[512];
+	ssize_t n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(req), send(fd, req, strlen(req), 0));
+	n = pump_recv(self->d.event, fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_STREQ("{\"ok\":false,\"error\":\"Exchange not available (the daemon manages no network)\"}", buf);
+	/* search belongs to contacts only */
+	ASSERT_LT(0, send(fd, "{\"command\":\"voicemail\",\"search\":\"x\"}", 36, 0));
+	n = pump_recv(self->d.event, fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(0, strncmp(buf, "{\"ok\":false,\"error\":\"unknown field", 34)) {
+		TH_LOG("%s", buf);
+	}
 	close(fd);
 }
 

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "ctl/exchange_cmd.h"
 #include "ctl/format.h"
 #include "ctl/json_field.h"
 
@@ -177,4 +178,6 @@ void ctl_print_status(FILE *out, struct json_object *result)
 		print_trust(out, ctl_json_member(result, "trust", json_type_object));
 	if (sip)
 		print_sip(out, sip);
+	if (ctl_json_member(result, "exchange", json_type_object))
+		ctl_print_exchange(out, ctl_json_member(result, "exchange", json_type_object));
 }

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "ctl/calls_view.h"
 #include "ctl/diag.h"
+#include "ctl/exchange_cmd.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
 #include "ctl/srtp_view.h"
@@ -66,6 +67,10 @@ static void usage(FILE *out)
 		"  calls     the call: state, far end, codec, SRTP, RTCP figures\n"
 		"  dtmf DIGITS  send 0-9 * # A-D during the call\n"
 		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook\n"
+		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
+		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
+		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
+		"  exchange-sync  fetch contacts and voice mail from Exchange now\n"
 		"  help      print this help\n"
 		"  version   the phone's software version (the daemon's) and\n"
 		"            ucphonectl's\n"
@@ -172,6 +177,24 @@ static int call(struct ctl *ctl, const char *name,
 	json_object_put(req);
 	if (ret < 0)
 		return unreachable(ctl, "cannot send to", strerror(-ret));
+	return await_reply(ctl, name, result);
+}
+
+/* Sends a request object, reads its reply (ctl_ask_fn for exchange_cmd.c). */
+static int ask(void *ctx, struct json_object *req, struct json_object **result)
+{
+	struct ctl *ctl = ctx;
+	struct json_object *cmd;
+	const char *text, *name;
+	size_t len;
+
+	name = json_object_object_get_ex(req, "command", &cmd) ?
+	       json_object_get_string(cmd) : "request";
+	text = control_json_string(req, &len);
+	if (!text)
+		return unreachable(ctl, "cannot ask", strerror(ENOMEM));
+	if (send(ctl->fd, text, len, MSG_NOSIGNAL) < 0)
+		return unreachable(ctl, "cannot send to", strerror(errno));
 	return await_reply(ctl, name, result);
 }
 
@@ -529,12 +552,13 @@ int main(int argc, char **argv)
 	int c, ret, at = command_index(argc, argv), global_argc = argc;
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
 	bool is_diag = at < argc && !strcmp(argv[at], "diag");
+	bool is_exchange = at < argc && ctl_is_exchange_command(argv[at]);
 	bool has_arg = at < argc && takes_arg(argv[at]);
 	const char *command, *arg = NULL;
 
-	/* Global options stop at "signin", "diag" and a call command taking
-	 * an argument: what follows is theirs. */
-	if (is_signin || is_diag || has_arg)
+	/* Global options stop at "signin", "diag", the Exchange commands and
+	 * a call command taking an argument: what follows is theirs. */
+	if (is_signin || is_diag || is_exchange || has_arg)
 		global_argc = at + 1;
 	if (has_arg) {
 		if (argc != at + 2 || !*argv[at + 1]) {
@@ -620,6 +644,8 @@ int main(int argc, char **argv)
 		else if (has_arg || !strcmp(command, "answer") ||
 			 !strcmp(command, "hangup") || !strcmp(command, "calls"))
 			ret = cmd_call(&ctl, command, arg);
+		else if (is_exchange)
+			ret = ctl_exchange(argc - at, argv + at, ctl.json, ask, &ctl);
 		else
 			ret = cmd_other(&ctl, command);
 	}

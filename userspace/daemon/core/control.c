@@ -18,6 +18,7 @@
 #include "lib/control/control_proto.h"
 #include "lib/util/list.h"
 #include "lib/util/secret.h"
+#include "exchange/exchange.h"
 #include "trust/identity.h"
 
 #define SUBSYS "control"
@@ -217,6 +218,31 @@ static int handle_signout(struct control_client *c)
 	return client_reply(c, identity_reply(c->ctl, ret, error));
 }
 
+/* Contacts and voice mail from Exchange, and a synchronisation on request. */
+static int handle_exchange(struct control_client *c,
+			   const struct control_request *req)
+{
+	struct exchange *x = c->ctl->d->exchange;
+	struct json_object *result;
+	const char *why = NULL;
+
+	if (!x)
+		return client_reply(c, control_reply_new_error(
+			"Exchange not available (the daemon manages no network)"));
+	if (req->command == CONTROL_CMD_EXCHANGE_SYNC) {
+		if (exchange_sync_now(x, &why) < 0)
+			return client_reply(c, control_reply_new_error(why));
+		result = exchange_status(x);
+	} else if (req->command == CONTROL_CMD_CONTACTS) {
+		result = exchange_contacts(x, req->search, req->offset);
+	} else {
+		result = exchange_voicemail(x);
+	}
+	if (!result)
+		return client_reply(c, control_reply_new_error("out of memory"));
+	return client_reply(c, control_reply_new_ok(result));
+}
+
 /*
  * buf holds at most CONTROL_REQUEST_MAX + 1 bytes: recv() cut a longer
  * request to that (SEQPACKET drops the rest), and the parser refuses it as
@@ -271,6 +297,10 @@ static int handle_request(struct control_client *c, const char *buf,
 		if (!result && error[0])
 			return client_reply(c, control_reply_new_error(error));
 		break;
+	case CONTROL_CMD_CONTACTS:
+	case CONTROL_CMD_VOICEMAIL:
+	case CONTROL_CMD_EXCHANGE_SYNC:
+		return handle_exchange(c, &req);
 	case __CONTROL_CMD_COUNT:
 		break;
 	}

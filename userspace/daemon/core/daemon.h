@@ -22,6 +22,7 @@ struct calls;
 struct control;
 struct dhcp_client;
 struct discovery;
+struct exchange;
 struct identity;
 struct kernel_link;
 struct resolver;
@@ -68,6 +69,7 @@ struct ucphoned_options {
 	 */
 	const char *trusted_domains[UCPHONED_TRUSTED_DOMAINS_MAX];
 	unsigned int n_trusted_domains;
+	uint32_t exchange_sync_s;	/* EWS contacts/voice mail refresh period */
 };
 
 struct ucphoned {
@@ -88,6 +90,7 @@ struct ucphoned {
 	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 	struct calls *calls;		/* calls (call/calls.c), NULL without media */
+	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

@@ -31,6 +31,8 @@
 #include "core/state_dir.h"
 #include "core/status.h"
 #include "core/wipe.h"
+#include "exchange/curl_zeroing.h"
+#include "exchange/exchange.h"
 #include "device/audio.h"
 #include "device/kernel_link.h"
 #include "lib/control/control_proto.h"
@@ -117,6 +119,8 @@ static void daemon_teardown(struct ucphoned *d)
 	/* Sign-in next: its un-REGISTER leaves while the network stands. */
 	signin_free(d->signin);
 	d->signin = NULL;
+	exchange_free(d->exchange);
+	d->exchange = NULL;
 	/* DHCP next: it removes the address while the rest still stand. */
 	dhcp_client_free(d->dhcp);
 	d->dhcp = NULL;
@@ -143,6 +147,14 @@ static void daemon_teardown(struct ucphoned *d)
 	d->sigint = sd_event_source_disable_unref(d->sigint);
 	d->sigterm = sd_event_source_disable_unref(d->sigterm);
 	d->event = sd_event_unref(d->event);
+}
+
+/* Provisioning's primary SMTP address is where Exchange is found (seed). */
+static void on_smtp_address(void *ctx, const char *smtp_address)
+{
+	struct ucphoned *d = ctx;
+
+	exchange_set_address(d->exchange, smtp_address);
 }
 
 /* A call's state changed: every events client hears it. */
@@ -221,7 +233,11 @@ static int daemon_setup(struct ucphoned *d)
 	if (ret >= 0)
 		ret = dhcp_client_new(d, &lease_listener, &d->dhcp);
 	if (ret >= 0)
+		ret = exchange_new(d, &d->exchange);
+	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
+	if (ret >= 0)
+		signin_on_smtp_address(d->signin, on_smtp_address, d);
 	/* No sound path: the phone signs in and says calls are unavailable. */
 	if (ret >= 0 && calls_new(d, &calls_listener, &d->calls) < 0)
 		d->calls = NULL;
@@ -247,6 +263,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	log_init(&d.log, "ucphoned", d.options.log_level, d.options.use_syslog);
+	/* Before any libcurl use: what libcurl frees is zeroed (passwords). */
+	if (curl_zeroing_init() < 0)
+		log_warning(&d.log, SUBSYS, "cannot set libcurl's allocator");
 	/* The recent lines, for the troubleshooting bundle. */
 	if (log_ring_enable(&d.log) < 0)
 		log_warning(&d.log, SUBSYS,
@@ -278,6 +297,7 @@ int main(int argc, char **argv)
 	}
 	sd_notify(0, "STOPPING=1");
 	daemon_teardown(&d);
+	curl_zeroing_cleanup();
 	log_info(&d.log, SUBSYS, "stopped");
 	log_close(&d.log);
 	options_release(&d.options);

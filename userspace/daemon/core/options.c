@@ -47,6 +47,7 @@ enum option_id {
 	OPT_AUDIO_PLAYBACK,
 	OPT_AUDIO_CAPTURE,
 	OPT_TRUSTED_DOMAIN,
+	OPT_EXCHANGE_SYNC,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -85,6 +86,7 @@ static const struct option_desc options[] = {
 	{ { "trusted-server-domain", required_argument, NULL,
 	    OPT_TRUSTED_DOMAIN }, 0 },
 	{ { "time-wait-s", required_argument, NULL, OPT_TIME_WAIT }, LIVE },
+	{ { "exchange-sync-s", required_argument, NULL, OPT_EXCHANGE_SYNC }, 0 },
 	{ { "srtp", required_argument, NULL, OPT_SRTP }, 0 },
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
@@ -140,6 +142,8 @@ static void usage(FILE *out)
 		"      --time-wait-s S   sign-in waits this long for the first NTP\n"
 		"                        answer, then checks certificates against\n"
 		"                        the system clock (default 10, 0: no wait)\n"
+		"      --exchange-sync-s S  fetch Exchange contacts and voice mail\n"
+		"                        this often (default 900, 60-86400)\n"
 		"      --srtp POLICY     calls: mandatory (default), optional or off\n"
 		"      --audio-playback PCM  ALSA device calls and tones play on\n"
 		"                        (default \"default\")\n"
@@ -174,6 +178,7 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->signin_config = NULL;
 	opt->ca_bundle = UCPHONE_DEFAULT_CA_BUNDLE;
 	opt->time_wait_s = 10;
+	opt->exchange_sync_s = 900;
 	opt->srtp = "mandatory";
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
@@ -335,6 +340,10 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 	case OPT_TIME_WAIT:
 		if (parse_uint(arg, 0, 600, &opt->time_wait_s))
 			want = "0-600 seconds";
+		break;
+	case OPT_EXCHANGE_SYNC:
+		if (parse_uint(arg, 60, 86400, &opt->exchange_sync_s))
+			want = "60-86400 seconds";
 		break;
 	case OPT_SRTP:
 		if (strcmp(arg, "mandatory") && strcmp(arg, "optional") &&
@@ -708,6 +717,8 @@ int options_reload(struct ucphoned_options *cur,
 		      "signin-config");
 	RESTART_FIELD(str_differs(cur->ca_bundle, next.ca_bundle), "ca-bundle");
 	RESTART_FIELD(!same_domains(cur, &next), "trusted-server-domain");
+	RESTART_FIELD(cur->exchange_sync_s != next.exchange_sync_s,
+		      "exchange-sync-s");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
 	RESTART_FIELD(str_differs(cur->audio_playback, next.audio_playback),
 		      "audio-playback");

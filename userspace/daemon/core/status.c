@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/status.h"
+#include "exchange/exchange.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
 #include "net/sntp.h"
@@ -31,5 +32,7 @@ struct json_object *status_build(struct ucphoned *d)
 	json_object_object_add(o, "trust", trust_status(d->trust));
 	if (d->signin)
 		json_object_object_add(o, "sip", signin_status(d->signin));
+	if (d->exchange)
+		json_object_object_add(o, "exchange", exchange_status(d->exchange));
 	return o;
 }

@@ -36,6 +36,8 @@ struct sip_provision {
 	char source[16];		/* "200" or "NOTIFY" */
 	char error[160];
 	uint64_t subscribes, updates, bad_bodies;
+	sip_provision_smtp_cb smtp_cb;
+	void *smtp_ctx;
 };
 
 static const char *const state_names[] = {
@@ -88,6 +90,9 @@ static int take_body(struct sip_provision *p, const struct sip_msg *m,
 	snprintf(p->source, sizeof(p->source), "%s", source);
 	log_info(p->log, SUBSYS, "provisioned", LOG_STR("from", source),
 		 LOG_UINT("settings", p->config.n));
+	/* The primary SMTP address locates Exchange (seed). */
+	if (p->smtp_cb)
+		p->smtp_cb(p->smtp_ctx, prov_config_get(&p->config, PROV_SMTP_ADDRESS));
 	return 0;
 }
 
@@ -203,6 +208,15 @@ void sip_provision_reset(struct sip_provision *p)
 	memset(&p->config, 0, sizeof(p->config));
 	p->have_config = false;
 	p->source[0] = '\0';
+	if (p->smtp_cb)
+		p->smtp_cb(p->smtp_ctx, NULL);
+}
+
+void sip_provision_on_smtp(struct sip_provision *p, sip_provision_smtp_cb cb,
+			   void *ctx)
+{
+	p->smtp_cb = cb;
+	p->smtp_ctx = ctx;
 }
 
 static unsigned int on_notify(void *ctx, const struct sip_msg *m)

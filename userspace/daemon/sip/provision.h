@@ -33,6 +33,15 @@ void sip_provision_start(struct sip_provision *p);
 /* Signed out: forget the values. */
 void sip_provision_reset(struct sip_provision *p);
 
+/*
+ * cb runs with the user's primary SMTP address each time provisioning
+ * delivers one, and with NULL when the values are forgotten (sign-out).
+ * Whoever locates Exchange listens here; provisioning knows nothing of it.
+ */
+typedef void (*sip_provision_smtp_cb)(void *ctx, const char *smtp_address);
+void sip_provision_on_smtp(struct sip_provision *p, sip_provision_smtp_cb cb,
+			   void *ctx);
+
 /* The values kept, or NULL before the first provisioning. */
 const struct prov_config *sip_provision_config(const struct sip_provision *p);
 

@@ -286,6 +286,13 @@ struct sip_register *signin_register(const struct signin *s)
 	return s->reg;
 }
 
+void signin_on_smtp_address(struct signin *s,
+			    void (*cb)(void *ctx, const char *smtp_address),
+			    void *ctx)
+{
+	sip_provision_on_smtp(s->prov, cb, ctx);
+}
+
 struct json_object *signin_status(const struct signin *s)
 {
 	struct json_object *o = sip_register_status(s->reg);

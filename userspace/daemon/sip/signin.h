@@ -29,6 +29,13 @@ void signin_free(struct signin *s);
 /* The SIP layers calls share (the registration's transactions and flow). */
 struct sip_txn_layer *signin_txn_layer(const struct signin *s);
 struct sip_register *signin_register(const struct signin *s);
+/*
+ * cb gets the user's primary SMTP address whenever in-band provisioning
+ * delivers it, NULL when it is forgotten (sign-out): see sip_provision.h.
+ */
+void signin_on_smtp_address(struct signin *s,
+			    void (*cb)(void *ctx, const char *smtp_address),
+			    void *ctx);
 
 /* The status "sip" section. */
 struct json_object *signin_status(const struct signin *s);

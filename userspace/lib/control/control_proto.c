@@ -25,6 +25,9 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_CALLS] = "calls",
 	[CONTROL_CMD_DTMF] = "dtmf",
 	[CONTROL_CMD_PRESS] = "press",
+	[CONTROL_CMD_CONTACTS] = "contacts",
+	[CONTROL_CMD_VOICEMAIL] = "voicemail",
+	[CONTROL_CMD_EXCHANGE_SYNC] = "exchange-sync",
 };
 
 const char *control_command_arg(enum control_command command)
@@ -211,6 +214,40 @@ static int arg_field(struct json_object *root, struct control_request *req,
 	return copy_field(root, want, req->arg, error);
 }
 
+/* "search" and "offset" belong to contacts, and are optional there. */
+static int contacts_fields(struct json_object *root, struct control_request *req,
+			   char error[CONTROL_ERROR_MAX])
+{
+	struct json_object *v;
+	int64_t off;
+	size_t len;
+
+	if (req->command != CONTROL_CMD_CONTACTS) {
+		if (json_object_object_get_ex(root, "search", NULL))
+			return refuse_quoting(error, "unknown field", "search");
+		if (json_object_object_get_ex(root, "offset", NULL))
+			return refuse_quoting(error, "unknown field", "offset");
+		return 0;
+	}
+	if (json_object_object_get_ex(root, "search", &v)) {
+		if (!json_object_is_type(v, json_type_string))
+			return refuse_quoting(error, "must be a string:", "search");
+		len = (size_t)json_object_get_string_len(v);
+		if (len >= CONTROL_SEARCH_MAX ||
+		    strlen(json_object_get_string(v)) != len)
+			return refuse_quoting(error, "too long or NUL in", "search");
+		memcpy(req->search, json_object_get_string(v), len + 1);
+	}
+	if (json_object_object_get_ex(root, "offset", &v)) {
+		off = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || off < 0 || off > 1000000)
+			return refuse_quoting(error, "must be a number 0-1000000:",
+					      "offset");
+		req->offset = (unsigned int)off;
+	}
+	return 0;
+}
+
 int control_request_parse(const void *buf, size_t len,
 			  struct control_request *req,
 			  char error[CONTROL_ERROR_MAX])
@@ -239,7 +276,9 @@ int control_request_parse(const void *buf, size_t len,
 		(void)value;
 		if (strcmp(key, "command") != 0 && strcmp(key, "address") != 0 &&
 		    strcmp(key, "user") != 0 && strcmp(key, "target") != 0 &&
-		    strcmp(key, "digits") != 0 && strcmp(key, "key") != 0) {
+		    strcmp(key, "digits") != 0 && strcmp(key, "key") != 0 &&
+		    strcmp(key, "search") != 0 &&
+		    strcmp(key, "offset") != 0) {
 			ret = refuse_quoting(error, "unknown field", key);
 			goto out;
 		}
@@ -263,6 +302,8 @@ int control_request_parse(const void *buf, size_t len,
 				ret = signin_fields(root, req, error);
 				if (!ret)
 					ret = arg_field(root, req, error);
+				if (!ret)
+					ret = contacts_fields(root, req, error);
 				goto out;
 			}
 		}

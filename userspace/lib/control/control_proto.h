@@ -33,6 +33,11 @@
  * call view), {"command":"dtmf","digits":"12#"} (0-9 * # A-D, at most
  * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook: a
  * keypad event made up).
+ *
+ * Exchange (contacts and voice mail fetched over EWS):
+ *   {"command":"contacts","search":"bob","offset":50}  (both optional)
+ *   {"command":"voicemail"}
+ *   {"command":"exchange-sync"}  synchronise now
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -63,11 +68,16 @@ enum control_command {
 	CONTROL_CMD_CALLS,
 	CONTROL_CMD_DTMF,
 	CONTROL_CMD_PRESS,
+	CONTROL_CMD_CONTACTS,
+	CONTROL_CMD_VOICEMAIL,
+	CONTROL_CMD_EXCHANGE_SYNC,
 	__CONTROL_CMD_COUNT
 };
 
 /* Longest sign-in address, user and password, with the NUL. */
 #define CONTROL_SIGNIN_FIELD_MAX 256
+/* Longest contacts search text, with the NUL. */
+#define CONTROL_SEARCH_MAX 128
 
 struct control_request {
 	enum control_command command;
@@ -76,6 +86,9 @@ struct control_request {
 	char user[CONTROL_SIGNIN_FIELD_MAX];
 	/* dial "target", dtmf "digits", press "key": present, non-empty */
 	char arg[CONTROL_SIGNIN_FIELD_MAX];
+	/* CONTROL_CMD_CONTACTS only, both optional: "" and 0 when absent */
+	char search[CONTROL_SEARCH_MAX];
+	unsigned int offset;
 };
 
 /* The field a command takes its argument in ("target"...), or NULL. */
