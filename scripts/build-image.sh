@@ -63,7 +63,11 @@ if ! [ -f "$ubuild/build.ninja" ]; then
 	meson setup "$ubuild" --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
 		-Dc_args="-ffile-prefix-map=$repo/=" >&2 || die "meson setup failed"
 fi
-nice -n 10 ninja -C "$ubuild" -j2 userspace/daemon/ucphoned userspace/ctl/ucphonectl >&2 ||
+# Every program meson installs (the daemon, its root CA helper, the CLI,
+# the screen), not the tests.
+nice -n 10 ninja -C "$ubuild" -j2 userspace/daemon/ucphoned \
+	userspace/daemon/ucphone-ca-fetch userspace/ctl/ucphonectl \
+	userspace/ui/ucphone-ui >&2 ||
 	die "the userspace does not build"
 work=$cache/work
 rm -rf "$work"

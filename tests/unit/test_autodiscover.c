@@ -226,7 +226,7 @@ TEST_F(ad, redirect_loop_and_limit)
 	}
 	EXPECT_EQ(11, n_sent);			/* the first URL + 10 redirects followed */
 	EXPECT_EQ(AD_FAILED, autodiscover_state(self->a));
-	EXPECT_EQ(NULL, pending_cb);
+	EXPECT_TRUE(pending_cb == NULL);
 }
 
 TEST_F(ad, certificate_error_named)
@@ -253,7 +253,7 @@ TEST_F(ad, refused_password_ends_at_once)
 	EXPECT_EQ(2, n_sent);			/* no third URL, no retry */
 	EXPECT_EQ(AD_FAILED, autodiscover_state(self->a));
 	EXPECT_TRUE(autodiscover_credentials_refused(self->a));
-	EXPECT_EQ(NULL, pending_cb);
+	EXPECT_TRUE(pending_cb == NULL);
 }
 
 TEST_F(ad, hostile_answer_is_a_failed_step)
