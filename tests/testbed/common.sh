@@ -19,6 +19,8 @@ TB_USER=alice TB_USER_PASS='Alice!Pass1'   # the phone's user: AD account and SI
 TB_PEER_USER=bob TB_PEER_PASS='Bob!Pass1'  # far-end phone (baresip), SIP only
 TB_AD_ADMIN_PASS='Passw0rd!Test'          # Samba Administrator (provisioning only)
 TB_PEER_CTRL=127.0.0.1:4444               # bob's ctrl_tcp, inside the peer namespace
+TB_PEER2_USER=carol TB_PEER2_PASS='Carol!Pass1'  # third party (baresip): transfer, conference
+TB_PEER2_CTRL=127.0.0.1:4445              # carol's ctrl_tcp, inside the peer namespace
 
 # time in microseconds, from bash itself: no fork per poll
 now() { echo "${EPOCHREALTIME//[.,]/}"; }
@@ -49,9 +51,10 @@ alive() {
   set -- $st
   [ "$1" != Z ] && [ "${20}" = "$start" ]
 }
-# render TEMPLATE DEST: placeholders @RUN@ (run directory), @ALICE_PASS@, @BOB_PASS@
+# render TEMPLATE DEST: placeholders @RUN@ (run directory), @ALICE_PASS@, @BOB_PASS@, @CAROL_PASS@
 # (sed replacement: these values must not contain | & or \)
 render() {
   mkdir -p "$(dirname "$2")"
-  sed -e "s|@RUN@|$TB_RUN|g" -e "s|@ALICE_PASS@|$TB_USER_PASS|g" -e "s|@BOB_PASS@|$TB_PEER_PASS|g" "$1" > "$2"
+  sed -e "s|@RUN@|$TB_RUN|g" -e "s|@ALICE_PASS@|$TB_USER_PASS|g" -e "s|@BOB_PASS@|$TB_PEER_PASS|g" \
+    -e "s|@CAROL_PASS@|$TB_PEER2_PASS|g" "$1" > "$2"
 }

@@ -2,7 +2,7 @@
 # kamailio.sh: start, stop or switch the bed's two SIP registrars (and bob, who registers on
 # the first), for tests of failover and of certificate validation. Keeps run/pids right for
 # down.sh: a restarted server keeps its line (and so its place in the stop order).
-#   kamailio.sh start|stop|restart sip|sip2|bob     (start: no-op if it runs)
+#   kamailio.sh start|stop|restart sip|sip2|bob|carol     (start: no-op if it runs)
 #       sip  = kamailio on 10.77.0.1 (sip.corp.test, SRV priority 10)
 #       sip2 = kamailio on 10.77.0.4 (sip2.corp.test, SRV priority 20), log kamailio2.log
 #       bob  = the far-end baresip; stopping/starting sip stops/starts bob with it (bob
@@ -21,7 +21,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 ip_of() { case $1 in sip) echo "$TB_SRV_IP" ;; sip2) echo "$TB_SIP2_IP" ;; esac; }
-pid_name() { case $1 in sip) echo kamailio ;; sip2) echo kamailio2 ;; bob) echo baresip-bob ;; esac; }
+pid_name() { case $1 in sip) echo kamailio ;; sip2) echo kamailio2 ;; bob) echo baresip-bob ;; carol) echo baresip-carol ;; esac; }
 run_dir() { echo "$TB_RUN/$(pid_name "$1")"; }
 
 # record NAME PID: its pids line, replaced in place if there was one
@@ -37,7 +37,7 @@ record() {
 do_stop() {
   local name pid start i
   name=$(pid_name "$1")
-  [ "$1" = sip ] && do_stop bob
+  [ "$1" = sip ] && { do_stop bob; do_stop carol; }
   read -r pid start <<<"$(awk -v n="$name" '$1 == n { p = $2 " " $3 } END { if (p) print p }' "$TB_RUN/pids")" || true
   [ -n "${pid:-}" ] || return 0
   [ "$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null | awk '{print $20}')" = "$start" ] || return 0
@@ -82,16 +82,17 @@ start_kamailio() {
     -CAfile "$TB_RUN/pki/$3.pem" -verify_return_error
 }
 
-start_bob() {
-  local pid before
-  alive baresip-bob && return 0
-  before=$(grep -c '200 OK' "$TB_RUN/log/baresip-bob.log" 2>/dev/null || true)
-  setsid ip netns exec "$TB_NS_PEER" baresip -f "$TB_RUN/baresip/bob" \
-    </dev/null >>"$TB_RUN/log/baresip-bob.log" 2>&1 &
+# start_peer bob|carol: the far-end baresip, waited for until registered
+start_peer() {
+  local pid before name=baresip-$1
+  alive "$name" && return 0
+  before=$(grep -c '200 OK' "$TB_RUN/log/$name.log" 2>/dev/null || true)
+  setsid ip netns exec "$TB_NS_PEER" baresip -f "$TB_RUN/baresip/$1" \
+    </dev/null >>"$TB_RUN/log/$name.log" 2>&1 &
   pid=$!
-  record baresip-bob "$pid"
-  TB_WATCH=$pid TB_WAIT=20 waitfor "baresip bob registered" \
-    bash -c "[ \$(grep -c '200 OK' '$TB_RUN/log/baresip-bob.log') -gt ${before:-0} ]"
+  record "$name" "$pid"
+  TB_WATCH=$pid TB_WAIT=20 waitfor "baresip $1 registered" \
+    bash -c "[ \$(grep -c '200 OK' '$TB_RUN/log/$name.log') -gt ${before:-0} ]"
 }
 
 # the certificate sip serves: remembered so that restarting sip alone keeps it
@@ -105,10 +106,10 @@ do_start() {
       if [ "$(sip_cert)" = sip-untrusted ]; then start_kamailio sip sip-untrusted untrusted-ca
       else start_kamailio sip sip ca; fi
       # bob's TLS needs the bed's CA: with an untrusted registrar he stays away
-      [ "$(sip_cert)" = sip ] && start_bob
+      [ "$(sip_cert)" = sip ] && { start_peer bob; start_peer carol; }
       return 0 ;;
     sip2) start_kamailio sip2 sip2 ca ;;
-    bob) start_bob ;;
+    bob|carol) start_peer "$1" ;;
   esac
 }
 
@@ -139,11 +140,11 @@ ttl() {
     awk '$1 == "Expires:" && $2 ~ /^[0-9]+$/ && $2 > m { m = $2 } END { print m + 0 }'
 }
 
-usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob | untrusted | trusted | max-expires N | ttl USER | forget USER" >&2; exit 2; }
+usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob|carol | untrusted | trusted | max-expires N | ttl USER | forget USER" >&2; exit 2; }
 
 case ${1:-} in
   start|stop|restart)
-    case ${2:-} in sip|sip2|bob) ;; *) usage ;; esac
+    case ${2:-} in sip|sip2|bob|carol) ;; *) usage ;; esac
     case $1 in
       start) do_start "$2" ;;
       stop) do_stop "$2" ;;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # restore.sh: put back whatever a test switched with kamailio.sh or samba-ca.sh, so the next
-# test finds the bed's defaults: sip on its own certificate, both registrars and bob running,
+# test finds the bed's defaults: sip on its own certificate, both registrars, bob and carol running,
 # the certificationAuthority object in AD. Does nothing (and costs one LDAP search) when
 # all is as up.sh left it. dnsmasq has its own `dnsmasq.sh restart`.
 set -euo pipefail
@@ -12,9 +12,13 @@ if [ "$(cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip)" != sip ]; then
 elif ! alive kamailio; then
   echo "restore: starting sip"
   "$TB_DIR/kamailio.sh" start sip
-elif ! alive baresip-bob; then
-  echo "restore: starting bob"
-  "$TB_DIR/kamailio.sh" start bob
+else
+  for peer in bob carol; do
+    if ! alive "baresip-$peer"; then
+      echo "restore: starting $peer"
+      "$TB_DIR/kamailio.sh" start "$peer"
+    fi
+  done
 fi
 # a registration lifetime cap left by a test (kamailio.sh max-expires)
 cap=$(alive kamailio && kamcmd -s "unix:$TB_RUN/kamailio/ctl.sock" cfg.get registrar max_expires 2>/dev/null || true)

@@ -178,6 +178,10 @@ t_bob() {   # OPTIONS to sip:bob@corp.test: kamailio relays it to where bob regi
   grep -E '^(SIP/2.0|Server:)' "$S/options.txt"
   head -1 "$S/options.txt" | grep -q '^SIP/2.0 200' && grep -q '^Server: baresip' "$S/options.txt"
 }
+t_carol() {   # OPTIONS to sip:carol@corp.test: answered by her baresip
+  PH "$TB_DIR/sip-options.sh" "$(resolve sip.corp.test)" "$TB_PEER2_URI" > "$S/options-carol.txt"
+  head -1 "$S/options-carol.txt" | grep -q '^SIP/2.0 200' && grep -q '^Server: baresip' "$S/options-carol.txt"
+}
 t_release() {   # leave eth0 as the daemon expects it: no address
   cleanup
   grep -q '^=== event deconfig' <(sed -n '/^=== event bound/,$p' "$S/udhcpc.env") &&
@@ -205,6 +209,7 @@ TESTS=(
   "t_prov_sip2|provisioning SUBSCRIBE to self answered 200 + provisionGroupList (sip2)"
   "t_register|digest REGISTER over TLS answered 200 (baresip alice)"
   "t_bob|bob registered: OPTIONS sip:bob@corp.test answered by baresip"
+  "t_carol|carol registered: OPTIONS sip:carol@corp.test answered by baresip"
   "t_untrusted|kamailio.sh untrusted: certificate refused, no request reaches kamailio; trusted again"
   "t_failover|kamailio.sh stop sip: sip2 answers; start sip: bob registered again"
   "t_samba_ca|samba-ca.sh remove: no certificationAuthority, enrollment left; restore"

@@ -20,6 +20,7 @@ rm -rf "$TB_RUN"; mkdir -p "$TB_RUN/log" "$TB_RUN/secrets"; echo "$TB_PREFIX" > 
 chmod 700 "$TB_RUN/secrets"
 printf '%s' "$TB_USER_PASS" > "$TB_RUN/secrets/$TB_USER.pass"     # no newline: ldapsearch -y
 printf '%s' "$TB_PEER_PASS" > "$TB_RUN/secrets/$TB_PEER_USER.pass"
+printf '%s' "$TB_PEER2_PASS" > "$TB_RUN/secrets/$TB_PEER2_USER.pass"
 chmod 600 "$TB_RUN"/secrets/*
 : > "$TB_RUN/pids"
 
@@ -118,13 +119,18 @@ render "$TB_DIR/baresip/bob/config.in" "$TB_RUN/baresip/bob/config"
 render "$TB_DIR/baresip/bob/accounts.in" "$TB_RUN/baresip/bob/accounts"
 mkdir -p "$TB_RUN/baresip/rec-bob"
 sox -q -n -r 8000 -c 1 -b 16 "$TB_RUN/baresip/tone.wav" synth 120 sine 1000 vol 0.5
+# carol: the same, her own tone (1500 Hz) so a conference's parties can be told apart
+render "$TB_DIR/baresip/carol/config.in" "$TB_RUN/baresip/carol/config"
+render "$TB_DIR/baresip/carol/accounts.in" "$TB_RUN/baresip/carol/accounts"
+mkdir -p "$TB_RUN/baresip/rec-carol"
+sox -q -n -r 8000 -c 1 -b 16 "$TB_RUN/baresip/tone-carol.wav" synth 120 sine 1500 vol 0.5
 
 # --- kamailio: two registrars (sip, and sip2 for failover), TLS 5061 + UDP/TCP 5060; then
 # baresip bob, the far-end phone, registered over TLS on sip (kamailio.sh: all three)
 T=$(now)
 "$TB_DIR/kamailio.sh" start sip2
-"$TB_DIR/kamailio.sh" start sip     # starts bob too
-lap "kamailio x2 + baresip bob" "$T"
+"$TB_DIR/kamailio.sh" start sip     # starts bob and carol too
+lap "kamailio x2 + baresip bob, carol" "$T"
 
 # --- Samba AD DC: wait for provisioning, load the CA objects + alice offline, start
 # (bounded wait first: `wait` alone would hang forever on a stuck provision)
@@ -146,12 +152,13 @@ q() { while [ $# -gt 0 ]; do printf "%s='%s'\n" "$1" "${2//\'/\'\\\'\'}"; shift 
 {
   for v in TB_PREFIX TB_RUN TB_DIR TB_NS_SW TB_NS_PHONE TB_NS_SRV TB_NS_AD TB_NS_PEER \
            TB_SUBNET TB_SRV_IP TB_AD_IP TB_PEER_IP TB_DOMAIN TB_REALM TB_BASE_DN TB_CONFIG_DN \
-           TB_USER TB_PEER_USER TB_PEER_CTRL; do
+           TB_USER TB_PEER_USER TB_PEER_CTRL TB_PEER2_USER TB_PEER2_CTRL; do
     q "$v" "${!v}"
   done
   q TB_PHONE_IF eth0 TB_DNS "$TB_SRV_IP" TB_NTP "$TB_SRV_IP" TB_VENDOR_CLASS MS-UC-Client \
     TB_USER_URI "sip:$TB_USER@$TB_DOMAIN" TB_USER_PASS_FILE "$TB_RUN/secrets/$TB_USER.pass" \
     TB_PEER_URI "sip:$TB_PEER_USER@$TB_DOMAIN" TB_PEER_PASS_FILE "$TB_RUN/secrets/$TB_PEER_USER.pass" \
+    TB_PEER2_URI "sip:$TB_PEER2_USER@$TB_DOMAIN" TB_PEER2_PASS_FILE "$TB_RUN/secrets/$TB_PEER2_USER.pass" \
     TB_SIP_HOST sip.corp.test TB_SIP_TLS_PORT 5061 TB_SIP_IP "$TB_SRV_IP" \
     TB_SIP2_HOST sip2.corp.test TB_SIP2_IP "$TB_SIP2_IP" \
     TB_SIP_SRV "_sipinternaltls._tcp.$TB_DOMAIN" \
