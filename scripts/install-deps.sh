@@ -11,7 +11,7 @@ packages=(
 	linux-headers-amd64 linux-source-6.1 sparse kmod cpio xz-utils
 	device-tree-compiler
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libsrtp2-dev
-	libasound2-dev libspandsp-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
+	libasound2-dev libspandsp-dev libopus-dev libspeexdsp-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
 	# ucphonectl diag: the troubleshooting bundle (tar.gz)
 	libarchive-dev
 	# root CA lookup with Kerberos (ucphone-ca-fetch): LDAP SASL GSSAPI

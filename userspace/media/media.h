@@ -2,9 +2,11 @@
 /*
  * The phone's media engine: one real-time thread that owns the sound card
  * (ALSA capture and playback PCMs, through alsa-lib), encodes and decodes
- * G.711 (spandsp), sends and receives each call's RTP/RTCP on the call's
+ * G.711 and G.722 (spandsp) and Opus (libopus), resampling (speexdsp)
+ * where the codec's rate is not the card's, sends and receives each call's RTP/RTCP on the call's
  * UDP socket through srtp_flow (SRTP in ucphone-srtp.ko when the module is
- * there, else libsrtp2), runs a fixed-delay jitter buffer, plays the
+ * there, else libsrtp2), runs an adaptive jitter buffer (jitter.h) with
+ * each codec's loss concealment and comfort noise, plays the
  * phone's tones (spandsp's tone generator, per country) and sends and
  * receives DTMF as RFC 4733 telephone-events.
  *
@@ -64,7 +66,7 @@ struct media_engine_config {
 	struct sockaddr_storage local;
 	uint16_t rtp_port_min, rtp_port_max;	/* even port range; 0,0: 16384-32766 */
 	enum srtp_flow_mode srtp_mode;	/* AUTO: the kernel if it answers */
-	uint32_t jitter_delay_ms;	/* fixed playout delay; 0: 60 */
+	uint32_t jitter_delay_ms;	/* playout delay before jitter is known; 0: 60 */
 	uint32_t rtp_timeout_ms;	/* no RTP that long: event; 0: 30000 */
 };
 
@@ -119,6 +121,14 @@ struct media_stats {
 	uint32_t remote_cumulative_lost;
 	uint32_t remote_jitter_us;
 	uint32_t jb_delay_ms;		/* current jitter-buffer delay */
+	uint32_t jb_target_ms;		/* the delay it steers to */
+	uint32_t jb_jitter_ms;		/* peak jitter it measured */
+	uint64_t jb_lost;		/* 20 ms units missing at playout */
+	uint64_t jb_dropped;		/* units dropped to shrink the delay */
+	uint64_t jb_stretched;		/* ticks concealed to grow the delay */
+	uint64_t concealed;		/* 20 ms frames concealed (PLC, FEC, CN) */
+	uint64_t fec_recovered;		/* lost units rebuilt from Opus FEC */
+	uint64_t cn_frames;		/* frames of comfort noise played */
 	uint64_t dtmf_sent, dtmf_received;
 	uint64_t frames;		/* 20 ms frames handled by the thread */
 	uint64_t xruns;			/* ALSA under/overruns recovered */

@@ -24,6 +24,7 @@
 #include "media/alloc_count.h"
 #include "media/media_internal.h"
 #include "media/media_tone.h"
+#include "media/stream_codec.h"
 
 #define PORT_MIN_DEFAULT 16384
 #define PORT_MAX_DEFAULT 32766
@@ -527,10 +528,10 @@ uint16_t media_call_rtcp_port(const struct media_call *c)
 
 static bool params_ok(const struct media_stream_params *p)
 {
-	if (p->codec != MEDIA_CODEC_PCMU && p->codec != MEDIA_CODEC_PCMA)
+	if (p->codec <= MEDIA_CODEC_NONE || p->codec > MEDIA_CODEC_MAX)
 		return false;
-	if (p->clock_rate != 8000 || (p->ptime_ms != 20 && p->ptime_ms != 40 &&
-				      p->ptime_ms != 60))
+	if (p->clock_rate != codec_clock(p->codec) ||
+	    (p->ptime_ms != 20 && p->ptime_ms != 40 && p->ptime_ms != 60))
 		return false;
 	if (p->remote_rtp.ss_family != AF_INET && p->remote_rtp.ss_family != AF_INET6)
 		return false;
@@ -605,6 +606,7 @@ static void stream_free(struct media_call *c)
 		c->s.rtcp.tx = c->s.rtcp.rx = NULL;
 	free_flows(&c->s.rtp);
 	free_flows(&c->s.rtcp);
+	stream_codec_close(&c->s);
 	media_stream_params_clear(&c->s.p);
 	c->started = false;
 }
@@ -629,6 +631,7 @@ static int stream_setup(struct media_call *c, const struct media_stream_params *
 	if (!keep_state) {
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			return -EIO;
+		stream_codec_close(s);
 		memset(s, 0, sizeof(*s));
 		/* RFC 3550 5.1: random SSRC, first sequence number and timestamp */
 		s->ssrc = r.ssrc;
@@ -637,14 +640,15 @@ static int stream_setup(struct media_call *c, const struct media_stream_params *
 		s->rng = r.rng | 1;
 		s->start_ns = media_now_ns();
 		atomic_store(&s->st.rtt_us, -1);
-		jbuf_init(&s->jb, e->cfg.jitter_delay_ms);
-		plc_init(&s->plc);
+		s->cn_dbov = 70.0f;
+		noise_init_dbov(&s->cn, (int)s->rng, -s->cn_dbov, NOISE_CLASS_HOTH, 7);
 	}
+	rc = stream_codec_open(s, p, e->cfg.jitter_delay_ms);
+	if (rc < 0)
+		return rc;
 	s->rtp.fd = c->rtp_fd;
 	s->rtcp.fd = p->rtcp_mux ? c->rtp_fd : c->rtcp_fd;
 	s->separate_rtcp = !p->rtcp_mux;
-	g711_init(&s->enc, p->codec == MEDIA_CODEC_PCMA ? G711_ALAW : G711_ULAW);
-	g711_init(&s->dec, p->codec == MEDIA_CODEC_PCMA ? G711_ALAW : G711_ULAW);
 	if (make_flows) {
 		s->rtp.tx = s->rtp.rx = s->rtcp.tx = s->rtcp.rx = NULL;
 		if (p->srtp) {
@@ -856,6 +860,14 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->remote_cumulative_lost = atomic_load(&st->remote_cumulative_lost);
 	o->remote_jitter_us = atomic_load(&st->remote_jitter_us);
 	o->jb_delay_ms = atomic_load(&st->jb_delay_ms);
+	o->jb_target_ms = atomic_load(&st->jb_target_ms);
+	o->jb_jitter_ms = atomic_load(&st->jb_jitter_ms);
+	o->jb_lost = atomic_load(&st->jb_lost);
+	o->jb_dropped = atomic_load(&st->jb_dropped);
+	o->jb_stretched = atomic_load(&st->jb_stretched);
+	o->concealed = atomic_load(&st->concealed);
+	o->fec_recovered = atomic_load(&st->fec_recovered);
+	o->cn_frames = atomic_load(&st->cn_frames);
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);
