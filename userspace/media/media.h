@@ -158,6 +158,8 @@ void media_engine_free(struct media_engine *engine);
 int media_engine_event_fd(const struct media_engine *engine);
 /* 1: *ev filled; 0: nothing left (the eventfd is drained). */
 int media_engine_next_event(struct media_engine *engine, struct media_event *ev);
+/* The sound card's sample rate (Hz): what the phone plays at most. */
+uint32_t media_engine_rate(const struct media_engine *engine);
 /* true when the thread runs SCHED_FIFO. */
 bool media_engine_realtime(const struct media_engine *engine);
 

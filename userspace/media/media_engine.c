@@ -374,6 +374,12 @@ int media_engine_next_event(struct media_engine *e, struct media_event *ev)
 	return spsc_ring_pop(&e->evts, ev) ? 1 : 0;
 }
 
+uint32_t media_engine_rate(const struct media_engine *e)
+{
+	(void)e;
+	return MEDIA_RATE;
+}
+
 bool media_engine_realtime(const struct media_engine *e)
 {
 	return e->realtime;

@@ -236,6 +236,8 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 	mcfg.srtp = !strcmp(d->options.srtp, "off") ? SDP_SRTP_OFF :
 		    !strcmp(d->options.srtp, "optional") ? SDP_SRTP_OPTIONAL :
 		    SDP_SRTP_MANDATORY;
+	if (sdp_codec_list_parse(d->options.codecs, mcfg.codecs, &mcfg.n_codecs) < 0)
+		sdp_codec_list_parse(SDP_CODECS_DEFAULT, mcfg.codecs, &mcfg.n_codecs);
 	ret = media_link_new(&mcfg, &d->log, &c->ml);
 	if (ret < 0) {
 		log_error(&d->log, SUBSYS, "no media engine: calls unavailable",
