@@ -244,6 +244,25 @@ TEST(far_end_clock_200ppm_slow)
 	skew(_metadata, -200);
 }
 
+/* Packets that queued up before the stream started do not become delay. */
+TEST(backlog_at_start_dropped_before_playing)
+{
+	static struct sim s;
+	struct jb_stats st;
+	uint32_t n;
+
+	jb_init(&s.jb, UNIT, 8000, 20, 40, 500);
+	for (n = 0; n < 25; n++)	/* 500 ms of packets, nothing played yet */
+		put_unit(&s, n, s.clock0 + n * UNIT);
+	tick(&s, s.clock0 + n * UNIT);
+	EXPECT_LE(delay_ms(&s), 60);
+	run(&s, n, 50, 0);
+	jb_get_stats(&s.jb, &st);
+	EXPECT_GE(st.dropped, 20);
+	EXPECT_LE(delay_ms(&s), 60);
+	EXPECT_EQ(0, s.lost);
+}
+
 TEST(talk_spurt_after_silence_reanchors)
 {
 	static struct sim s;

@@ -203,8 +203,22 @@ enum jb_kind jb_get(struct jb *jb, uint32_t now, struct jb_out *out)
 		out->kind = JB_STRETCH;
 		return JB_STRETCH;
 	}
+	/*
+	 * Before the first unit plays, a backlog (packets that queued while
+	 * the stream was being set up) goes at once: nothing was heard yet.
+	 */
+	while (!jb->primed && jb->filled > 1 &&
+	       jb->delay_q8 > target + ((int64_t)jb->unit << 7)) {
+		advance(jb);
+		jb->st.dropped++;
+		jb->delay_q8 -= (int64_t)jb->unit << 8;
+	}
 	if (jb->delay_q8 > target + ((int64_t)jb->unit << 8) && jb->filled > 1) {
-		if (jb->last_silent || ++jb->shrink_wait >= SHRINK_PATIENCE) {
+		/* far over the target (4 units): wait less for silence */
+		unsigned int patience = jb->delay_q8 > target + ((int64_t)jb->unit << 10) ?
+					SHRINK_PATIENCE / 3 : SHRINK_PATIENCE;
+
+		if (jb->last_silent || ++jb->shrink_wait >= patience) {
 			advance(jb);
 			jb->st.dropped++;
 			jb->shrink_wait = 0;

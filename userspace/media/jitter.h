@@ -26,7 +26,9 @@
  *   when they come instead of being late.
  * - Shrinking: more than a unit over the target, one unit is dropped, in
  *   silence when the caller says the last frame was silent, else after
- *   25 ticks of waiting for silence. The slow peak decay makes it slow.
+ *   25 ticks of waiting for silence (8 when over by 4 units or more). The
+ *   slow peak decay makes it slow. A backlog found before anything played
+ *   (packets queued while the call was set up) is dropped at once.
  * - Drift: a far end faster than the card fills the buffer (the delay
  *   grows past the target and a unit is dropped); a slower one empties it
  *   (a stretch). Delay stays within a unit or two of the target for good.
