@@ -16,6 +16,8 @@
 
 #include "media/echo_canceller.h"
 
+#define WARM_BLOCKS 200
+
 struct echo_canceller {
 	webrtc::AudioProcessing *apm;
 	webrtc::AudioFrame far;
@@ -79,16 +81,23 @@ extern "C" int echo_canceller_new(unsigned int rate, struct echo_canceller **out
 	frame_setup(&ec->near, rate);
 	/*
 	 * The library takes its formats from the first capture block: until
-	 * one went through, a far block is refused (-7, bad rate). One block
-	 * of silence here, on the main loop, where its first-use allocations
-	 * belong too.
+	 * one went through, a far block is refused (-7, bad rate). It also
+	 * allocates during its first blocks (buffers of the delay estimator
+	 * and the filters): WARM_BLOCKS of silence both ways here, on the main
+	 * loop, so the media thread's blocks allocate nothing.
 	 */
-	if (ec->apm->set_stream_delay_ms(0) || ec->apm->ProcessStream(&ec->near)) {
-		delete ec->apm;
-		delete ec;
-		return -EIO;
+	for (int i = 0; i < WARM_BLOCKS; i++) {
+		if (ec->apm->set_stream_delay_ms(0) || ec->apm->ProcessStream(&ec->near) ||
+		    ec->apm->ProcessReverseStream(&ec->far)) {
+			delete ec->apm;
+			delete ec;
+			return -EIO;
+		}
+		frame_setup(&ec->near, rate);
+		frame_setup(&ec->far, rate);
+		memset(ec->near.data_, 0, sizeof(int16_t) * ec->block);
+		memset(ec->far.data_, 0, sizeof(int16_t) * ec->block);
 	}
-	frame_setup(&ec->near, rate);
 	*out = ec;
 	return 0;
 }
