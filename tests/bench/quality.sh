@@ -160,6 +160,19 @@ ucphone_runs() {
       fi
     done
   done
+  if [ -n "${QUALITY_CHECK:-}" ]; then
+    # the speaker key in a call switches the speakerphone's echo canceller on
+    ctl dial bob >/dev/null
+    check "a call for the speaker key" call_is connected 10
+    check "before the speaker key: no echo canceller (echo path delay 0)" \
+      test "$(cjs '.calls[0].echo_delay_ms')" = 0
+    ctl press speaker >/dev/null
+    check "speaker key: the echo canceller runs on the card's measured delay" \
+      wait_calls '.calls[0].echo_delay_ms > 0' 5
+    echo "# speakerphone: echo path delay $(cjs '.calls[0].echo_delay_ms') ms"
+    ctl hangup >/dev/null
+    call_is idle 5
+  fi
   daemon_stop
   ip -n "$TB_NS_PHONE" -4 addr flush dev eth0
 }
