@@ -19,7 +19,7 @@
 #   lsd_db    log-spectral distance after alignment (lower is better)
 #   segsnr    segmental SNR in dB after alignment (higher is better)
 #   gaps      silences over 20 ms where speech was sent; gap_max_ms the longest
-#   twice     samples played twice
+#   twice     samples played twice; skipped: sent speech never played (dropped, not concealed)
 #   jb mean/p95  the phone's jitter-buffer delay from `ucphonectl calls --json`, sampled
 #             every 0.5 s (playout delay added by the receiver); baresip: its own
 #             configured buffer (jitter_buffer_delay, frames), it reports no live figure
@@ -54,6 +54,12 @@ elif [ -n "${QUALITY_FULL:-}" ]; then
 else
   PROFILES=(clean loss5 jitter40); CODECS=(PCMU); CALLERS=(ucphone baresip)
 fi
+# narrowed by hand: QUALITY_PROFILES="loss5 burst10" QUALITY_CODECS="PCMU G722"
+[ -z "${QUALITY_PROFILES:-}" ] || read -ra PROFILES <<<"$QUALITY_PROFILES"
+[ -z "${QUALITY_CODECS:-}" ] || read -ra CODECS <<<"$QUALITY_CODECS"
+# the recordings and the table stay in the bed's run folder for a second look
+KEEP=$TB_RUN/quality
+rm -rf "$KEEP" && mkdir -p "$KEEP"
 
 ALICE_PID=
 cleanup_quality() {
@@ -94,13 +100,14 @@ measure() {
     *.wav) to_raw "$f" "$raw" || { echo "lag_ms=nan lsd_db=nan segsnr=nan gaps=nan gap_max_ms=nan twice=nan frames=0"; return; } ;;
     *) cp "$f" "$raw" ;;
   esac
+  cp "$raw" "$KEEP/$1.raw"
   "$QMETER" "$W/speech.raw" "$raw" || true
 }
 kv() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 row() {  # PROFILE CODEC CALLER HEARD-BY QMETER_LINE JB_MEAN JB_P95
-  ROWS+=("$(printf '%-10s %-5s %-8s %-7s %7s %7s %5s %6s %6s %8s %8s' "$1" "$2" "$3" "$4" \
+  ROWS+=("$(printf '%-10s %-5s %-8s %-7s %7s %7s %5s %6s %6s %7s %8s %8s' "$1" "$2" "$3" "$4" \
     "$(kv lsd_db "$5")" "$(kv segsnr "$5")" "$(kv gaps "$5")" "$(kv gap_max_ms "$5")" \
-    "$(kv twice "$5")" "$6" "$7")")
+    "$(kv twice "$5")" "$(kv skipped "$5")" "$6" "$7")")
 }
 stats_mean_p95() {  # numbers on stdin -> "mean p95"
   sort -n | awk '{a[NR]=$1; s+=$1} END {if (!NR) {print "- -"; exit}
@@ -144,11 +151,11 @@ ucphone_runs() {
       sleep 0.5
       jb=$(stats_mean_p95 < "$W/jb")
       cp "$W/earpiece.raw" "$W/heard-$prof-$codec.raw"
-      line=$(measure caller "$W/heard-$prof-$codec.raw")
+      line=$(measure "ucphone-$prof-$codec-caller" "$W/heard-$prof-$codec.raw")
       row "$prof" "$got" ucphone caller "$line" ${jb}
       LAST_CALLER_LINE=$line
       dec=$(bob_dec)
-      row "$prof" "$got" ucphone bob "$(measure bob "$dec")" - -
+      row "$prof" "$got" ucphone bob "$(measure "ucphone-$prof-$codec-bob" "$dec")" - -
       echo "# impairment: $(cat "$W/impair-$prof.json" 2>/dev/null)"
       if [ -n "${QUALITY_CHECK:-}" ]; then
         check "5 % loss + 40 ms jitter: the phone played no gap over 60 ms ($line)" \
@@ -257,9 +264,9 @@ baresip_runs() {
       sleep 0.5
       impair_off
       heard=$(ls -t "$W"/alice-rec/dump-*-dec.wav 2>/dev/null | head -n 1)
-      row "$prof" "$codec" baresip caller "$(measure caller "$heard")" "cfg $jbcfg" ""
+      row "$prof" "$codec" baresip caller "$(measure "baresip-$prof-$codec-caller" "$heard")" "cfg $jbcfg" ""
       dec=$(bob_dec)
-      row "$prof" "$codec" baresip bob "$(measure bob "$dec")" - -
+      row "$prof" "$codec" baresip bob "$(measure "baresip-$prof-$codec-bob" "$dec")" - -
     done
     alice_stop
   done
@@ -276,8 +283,8 @@ done
 echo "# call quality: ${CALL_S} s of espeak-ng speech per call through the impairment bridge"
 echo "# (qmeter: LSD dB lower is better, segSNR dB higher is better; gaps > 20 ms; samples played twice;"
 echo "#  jb: the receiver's jitter-buffer delay ms, mean and p95)"
-printf '# %-10s %-5s %-8s %-7s %7s %7s %5s %6s %6s %8s %8s\n' profile codec caller heard-by \
-  lsd_db segsnr gaps gapmax twice jb_mean jb_p95
-for r in "${ROWS[@]}"; do echo "# $r"; done
+printf '# %-10s %-5s %-8s %-7s %7s %7s %5s %6s %6s %7s %8s %8s\n' profile codec caller heard-by \
+  lsd_db segsnr gaps gapmax twice skipped jb_mean jb_p95 | tee "$KEEP/table.txt"
+for r in "${ROWS[@]}"; do echo "# $r"; done | tee -a "$KEEP/table.txt"
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -6,7 +6,8 @@
  *   lsd_db   log-spectral distance, mean over speech frames (lower is better)
  *   segsnr   segmental SNR in dB, mean over speech frames (higher is better)
  *   gaps     runs of silence over 20 ms where the sender spoke
- *   gap_max_ms, twice (samples played twice), frames (speech frames scored)
+ *   gap_max_ms, twice (samples played twice), skipped (sent samples never
+ *   played: a receiver that drops audio instead of concealing it), frames
  *
  * Method. REF is searched for DEG's first 4 s of sound at 2 kHz (decimated
  * by averaging four samples), then refined at 8 kHz. Then every 20 ms frame
@@ -22,7 +23,11 @@
  * A gap is a run of 5 ms windows where DEG is 30 dB below REF's level at
  * the aligned place while REF speaks. Samples played twice: a frame that
  * matched REF (correlation >= 0.95) at a place an earlier frame had
- * already played, by more than 2.5 ms.
+ * already played, by more than 2.5 ms. Skipped: REF's speech frames, between
+ * the first and the last frame DEG played, that no DEG frame covered at
+ * its aligned place; each counts in the means as a lost frame (segSNR
+ * -10 dB, LSD against silence), so dropping audio scores worse than
+ * concealing it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -155,6 +160,8 @@ int main(int argc, char **argv)
 	{
 		long nf = nd / FR, frames = 0, gaps = 0, run = 0, gap_max = 0, twice = 0;
 		long *flag = calloc((size_t)nf, sizeof(long));
+		unsigned char *cover = calloc((size_t)(nr / FR + 1), 1);
+		long ref_lo = -1, ref_hi = -1, skipped = 0;
 		double num = 0, den = 0, g, snr_sum = 0, lsd_sum = 0;
 		long played_end = -1, L = lag;
 		double pr[69], pd[69];
@@ -208,6 +215,12 @@ int main(int argc, char **argv)
 
 			if (rp < 0 || rp + FR > nr)
 				continue;
+			/* the REF frame mostly under this one is played */
+			cover[(rp + FR / 2) / FR] = 1;
+			if (ref_lo < 0 || rp < ref_lo)
+				ref_lo = rp;
+			if (rp + FR > ref_hi)
+				ref_hi = rp + FR;
 			/* gaps, 5 ms windows */
 			for (int q = 0; q < FR; q += 40) {
 				double er = energy_db(r + rp + q, 40), ed = energy_db(d + f * FR + q, 40);
@@ -252,10 +265,34 @@ int main(int argc, char **argv)
 			gaps++;
 		if (run > gap_max)
 			gap_max = run;
-		printf("lag_ms=%.1f lsd_db=%.2f segsnr=%.1f gaps=%ld gap_max_ms=%ld twice=%ld frames=%ld\n",
+		/* sent speech never played */
+		for (long k = ref_lo / FR + 1; ref_lo >= 0 && k < ref_hi / FR - 1; k++) {
+			double peak = 0, s = 0;
+
+			if (cover[k] || energy_db(r + k * FR, FR) < -45)
+				continue;
+			skipped += FR;
+			spectrum(r + k * FR, 1, pr);
+			for (int q = 4; q <= 68; q++)
+				if (pr[q] > peak)
+					peak = pr[q];
+			for (int q = 4; q <= 68; q++) {
+				double fl = peak * 1e-5 + 1e-9;
+				double a = 10 * log10(pr[q] > fl ? pr[q] : fl);
+				double bb = 10 * log10(fl);
+
+				s += (a - bb) * (a - bb);
+			}
+			lsd_sum += sqrt(s / 65);
+			snr_sum += -10;
+			frames++;
+		}
+		printf("lag_ms=%.1f lsd_db=%.2f segsnr=%.1f gaps=%ld gap_max_ms=%ld twice=%ld skipped=%ld frames=%ld\n",
 		       lag * 1000.0 / SR, frames ? lsd_sum / frames : NAN,
-		       frames ? snr_sum / frames : NAN, gaps, gap_max * 1000 / SR, twice, frames);
+		       frames ? snr_sum / frames : NAN, gaps, gap_max * 1000 / SR, twice, skipped,
+		       frames);
 		free(flag);
+		free(cover);
 	}
 	free(r);
 	free(d);
