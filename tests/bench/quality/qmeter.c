@@ -22,8 +22,11 @@
  *         reference frame's peak.
  * A gap is a run of 5 ms windows where DEG is 30 dB below REF's level at
  * the aligned place while REF speaks. Samples played twice: a frame that
- * matched REF (correlation >= 0.95) at a place an earlier frame had
- * already played, by more than 2.5 ms. Skipped: REF's speech frames, between
+ * matched REF at a place an earlier frame had
+ * already played, by more than 2.5 ms, with correlation >= 0.995 (the same
+ * decoded samples again: a replayed packet; loss concealment resembles
+ * earlier pitch periods at 0.95-0.99 and is scored at the running lag
+ * instead). Skipped: REF's speech frames, between
  * the first and the last frame DEG played, that no DEG frame covered at
  * its aligned place; each counts in the means as a lost frame (segSNR
  * -10 dB, LSD against silence), so dropping audio scores worse than
@@ -36,6 +39,8 @@
 
 #define FR 160
 #define SR 8000
+/* a frame this close to earlier sent audio is that audio played again */
+#define REPLAY_CORR 0.995
 
 static short *load(const char *path, long *n)
 {
@@ -187,8 +192,17 @@ int main(int argc, char **argv)
 			if (bc >= 0.6 && energy_db(d + f * FR, FR) > -50) {
 				long rp = f * FR - b;
 
-				if (bc >= 0.95 && played_end >= 0 && rp + 20 < played_end)
+				if (played_end >= 0 && rp + 20 < played_end) {
+					/*
+					 * Back in what was already played: an exact
+					 * replay (the same decoded samples), or
+					 * concealment that resembles an earlier pitch
+					 * period, which stays at the running lag.
+					 */
+					if (bc < REPLAY_CORR)
+						continue;
 					twice += played_end - rp < FR ? played_end - rp : FR;
+				}
 				if (rp + FR > played_end)
 					played_end = rp + FR;
 				L = b;
