@@ -33,6 +33,8 @@ packages=(
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd
 	kamailio kamailio-tls-modules baresip-core nginx-light dnsutils openssl
 	curl sntp sox jq
+	# the speakerphone's echo canceller; speech for the quality benchmark
+	libwebrtc-audio-processing-dev espeak-ng
 	# the phone's screen: KMS dumb buffers, cairo and pango with DejaVu; tmux
 	# for the terminal screens, ImageMagick to compare the VM's screendumps
 	libdrm-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core tmux imagemagick

@@ -129,6 +129,7 @@ struct media_stats {
 	uint64_t concealed;		/* 20 ms frames concealed (PLC, FEC, CN) */
 	uint64_t fec_recovered;		/* lost units rebuilt from Opus FEC */
 	uint64_t cn_frames;		/* frames of comfort noise played */
+	uint32_t echo_delay_ms;		/* echo canceller's measured path delay */
 	uint64_t dtmf_sent, dtmf_received;
 	uint64_t frames;		/* 20 ms frames handled by the thread */
 	uint64_t xruns;			/* ALSA under/overruns recovered */
@@ -177,6 +178,13 @@ int media_engine_set_audio(struct media_engine *engine, const char *playback,
  * cadence until replaced or stopped.
  */
 int media_engine_tone(struct media_engine *engine, enum media_tone tone);
+
+/*
+ * The speakerphone's echo cancelling, noise suppression and gain control
+ * (webrtc-audio-processing) on the capture path, on or off; off for the
+ * handset and the headset. 0 or -EAGAIN.
+ */
+int media_engine_set_echo_cancel(struct media_engine *engine, bool on);
 
 /*
  * Opens the sockets for one call: an RTP socket bound to a free even port

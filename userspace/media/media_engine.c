@@ -136,6 +136,9 @@ static bool commands(struct media_engine *e)
 			kick(e->ack_fd);
 			break;
 		}
+		case CMD_ECHO_CANCEL:
+			e->ec_on = cmd.on;
+			break;
 		case CMD_QUIT:
 			media_audio_stop(&e->audio);
 			kick(e->ack_fd);
@@ -165,6 +168,7 @@ static void frame(struct media_engine *e)
 		thread_error(e, rc);
 		return;
 	}
+	media_echo_capture(e, cap);
 	now = media_now_ns();
 	for (unsigned int i = 0; i < e->n_active; i++)
 		stream_tick(e, e->active[i], cap, mix, now);
@@ -175,6 +179,7 @@ static void frame(struct media_engine *e)
 	}
 	for (unsigned int i = 0; i < MEDIA_FRAME; i++)
 		out[i] = clip(mix[i]);
+	media_echo_played(e, out);
 	rc = media_audio_write(&e->audio, out);
 	if (rc < 0) {
 		e->audio_failed = true;
@@ -318,12 +323,16 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 	rc = media_audio_open(&e->audio, e->cfg.playback, e->cfg.capture);
 	if (rc < 0)
 		goto fail;
+	rc = media_echo_new(e);
+	if (rc < 0)
+		goto fail;
 	rc = start_thread(e);
 	if (rc < 0)
 		goto fail;
 	*out = e;
 	return 0;
 fail:
+	media_echo_free(e);
 	media_audio_close(&e->audio);
 	if (e->cmd_fd >= 0)
 		close(e->cmd_fd);
@@ -348,6 +357,7 @@ void media_engine_free(struct media_engine *e)
 		pthread_join(e->thread, NULL);
 	}
 	media_audio_close(&e->audio);
+	media_echo_free(e);
 	close(e->cmd_fd);
 	close(e->evt_fd);
 	close(e->ack_fd);
@@ -409,6 +419,13 @@ int media_engine_set_audio(struct media_engine *e, const char *playback,
 	snprintf(e->cfg.playback, sizeof(e->cfg.playback), "%s", playback);
 	snprintf(e->cfg.capture, sizeof(e->cfg.capture), "%s", capture);
 	return 0;
+}
+
+int media_engine_set_echo_cancel(struct media_engine *e, bool on)
+{
+	struct cmd cmd = { .type = CMD_ECHO_CANCEL, .on = on };
+
+	return send_cmd(e, &cmd);
 }
 
 int media_engine_tone(struct media_engine *e, enum media_tone tone)
@@ -893,6 +910,7 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->thread_allocs = atomic_load(&st->thread_allocs);
 	o->start_ns = c->s.start_ns;
 	o->first_played_ns = atomic_load(&st->first_played_ns);
+	o->echo_delay_ms = atomic_load(&c->engine->echo_delay_ms);
 	return 0;
 }
 

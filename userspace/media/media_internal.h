@@ -123,6 +123,7 @@ enum cmd_type {
 	CMD_PARAMS,		/* direction, ptime, events: applied in place */
 	CMD_TONE,
 	CMD_SET_AUDIO,		/* acknowledged; old PCMs come back */
+	CMD_ECHO_CANCEL,	/* the speakerphone's echo canceller on or off */
 	CMD_QUIT,
 };
 
@@ -133,6 +134,7 @@ struct cmd {
 	enum media_tone tone;
 	struct media_audio audio;
 	struct media_stream_params params;
+	bool on;
 };
 
 #define CMD_SLOTS 64
@@ -161,6 +163,10 @@ struct media_engine {
 	bool tone_on;
 	struct cmd ack_cmd;		/* what a SET_AUDIO hands back */
 	bool audio_failed;
+	struct echo_canceller *ec;	/* made at start; used by the thread */
+	bool ec_on;
+	_Atomic uint32_t echo_delay_ms;	/* the card's measured echo-path delay */
+	_Atomic uint64_t echo_errors;
 };
 
 /* media_stream.c: the thread's per-frame work on one call */
@@ -170,6 +176,12 @@ void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */
 void stream_send_bye(struct media_call *c);
+
+/* media_echo.c: the speakerphone's echo canceller on the thread's frames */
+int media_echo_new(struct media_engine *e);
+void media_echo_free(struct media_engine *e);
+void media_echo_capture(struct media_engine *e, int16_t cap[MEDIA_FRAME]);
+void media_echo_played(struct media_engine *e, const int16_t out[MEDIA_FRAME]);
 
 /* media_engine.c: events from the thread */
 void engine_emit(struct media_engine *e, const struct media_event *ev);

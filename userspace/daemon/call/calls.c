@@ -26,6 +26,7 @@ struct calls {
 	sd_event_source *media_io;
 	enum call_state last_state;
 	struct calls_listener listener;
+	bool echo_cancel;
 };
 
 static uint64_t env_now(void *ctx)
@@ -357,4 +358,13 @@ struct json_object *calls_status(const struct calls *c)
 				       json_object_new_boolean(media_engine_realtime(
 					       media_link_engine(c->ml))));
 	return o;
+}
+
+void calls_set_echo_cancel(struct calls *c, bool on)
+{
+	if (!c || c->echo_cancel == on)
+		return;
+	if (media_engine_set_echo_cancel(media_link_engine(c->ml), on) < 0)
+		return;		/* the command ring is full: tried again next event */
+	c->echo_cancel = on;
 }

@@ -375,3 +375,8 @@ void audio_on_event(struct audio *a, const struct ucphone_event *ev)
 	if (audio_mode_input(&a->mode, in))
 		apply(a);
 }
+
+bool audio_is_speakerphone(const struct audio *a)
+{
+	return a && a->mode.route == AUDIO_ROUTE_SPEAKERPHONE;
+}
