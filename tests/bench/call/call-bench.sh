@@ -38,17 +38,23 @@ export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.r
 sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 1000 vol 0.5
 BOB_RTP='src host 10.77.0.3 and src portrange 10000-10100'
 
-# first_rtp NS FILTER OUT: tcpdump in NS until one packet matches; OUT gets its epoch time
+# first_rtp_start NS FILTER OUT: tcpdump in NS (epoch timestamps) into OUT;
+# first_rtp_time OUT T0: the first matching packet after T0 (a previous call's last
+# packets can still be on their way when the next dial starts)
 first_rtp_start() {
-  ip netns exec "$1" tcpdump -i any -n -tt -l -c 1 "udp and $2" > "$3" 2> "$3.err" &
+  ip netns exec "$1" tcpdump -i any -n -tt -l "udp and $2" > "$3" 2> "$3.err" &
   TCPDUMP=$!
   for _ in $(seq 50); do grep -q listening "$3.err" && return 0; sleep 0.05; done
 }
 first_rtp_time() {
-  local i
-  for i in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done
+  local i t
+  for i in $(seq 100); do
+    t=$(awk -v t0="$2" '$1 > t0 {print $1; exit}' "$1")
+    [ -n "$t" ] && break
+    sleep 0.1
+  done
   kill "$TCPDUMP" 2>/dev/null; wait "$TCPDUMP" 2>/dev/null
-  awk 'NR == 1 {print $1}' "$1"
+  echo "$t"
 }
 # cpu_s PID: utime+stime in seconds
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$1/stat"; }
@@ -57,9 +63,10 @@ perf_insns() {
   perf stat -x, -e instructions -p "$1" -o "$3" -- sleep "$2" >/dev/null 2>&1
   awk -F, '/instructions/ {print ($1 ~ /^[0-9]+$/) ? $1 : "n/a"; found=1} END {if (!found) print "n/a"}' "$3"
 }
-# send_intervals FILE: "stddev_ms p99_ms n" of the intervals between packets in a tcpdump -tt file
+# send_intervals FILE DIR: "stddev_ms p99_ms n" of the intervals between the packets of a
+# tcpdump -tt -i any file seen in direction DIR (Out on eth0; loopback shows only In)
 send_intervals() {
-  awk '{print $1}' "$1" | python3 -c '
+  awk -v dir="$2" '$3 == dir {print $1}' "$1" | python3 -c '
 import statistics, sys
 t = [float(x) for x in sys.stdin if x.strip()]
 d = sorted((b - a) * 1000 for a, b in zip(t, t[1:]))
@@ -82,7 +89,7 @@ for i in $(seq "$BENCH_TRIALS"); do
   first_rtp_start "$TB_NS_PHONE" "$BOB_RTP" "$W/u-first.$i"
   t0=$(date +%s.%N)
   ctl dial bob >/dev/null
-  t1=$(first_rtp_time "$W/u-first.$i")
+  t1=$(first_rtp_time "$W/u-first.$i" "$t0")
   call_is connected 10
   sleep 0.5
   U_INT+=("$(cjs '.calls[0] | "\(.setup_ms) \(.first_audio_ms)"')")
@@ -90,7 +97,7 @@ for i in $(seq "$BENCH_TRIALS"); do
   say "ucphone call $i: dial -> first RTP ${U_SETUP[-1]:-?} ms (setup_ms first_audio_ms: ${U_INT[-1]})"
   ctl hangup >/dev/null
   call_is idle 10
-  sleep 1
+  sleep 2
 done
 
 ctl dial bob >/dev/null
@@ -106,7 +113,7 @@ c1=$(cpu_s "$DAEMON_PID")
 kill "$TD" 2>/dev/null; wait "$TD" 2>/dev/null
 U_CPU=$(python3 -c "print('%.3f' % ($c1 - $c0))")
 U_STATS=$(cjs '.calls[0] | "\(.rtp_sent) \(.media_thread_allocs) \(.srtp_path)"')
-U_JIT=$(send_intervals "$W/u-sends")
+U_JIT=$(send_intervals "$W/u-sends" Out)
 say "ucphone ${BENCH_SECONDS} s call: cpu ${U_CPU} s, insns $U_INSNS, rtp_sent allocs path: $U_STATS, send jitter: $U_JIT"
 ctl hangup >/dev/null
 call_is idle 10
@@ -116,7 +123,7 @@ daemon_stop
 AD=$W/alice-baresip
 mkdir -p "$AD"
 sed -e "s#@RUN@#$TB_RUN#g" -e 's#^sip_listen.*#sip_listen\t\t10.77.0.3:5066#' \
-    -e 's#^rtp_ports.*#rtp_ports\t\t10200-10300#' -e 's#^ctrl_tcp_listen.*#ctrl_tcp_listen\t\t127.0.0.1:4447#' \
+    -e 's#^rtp_ports.*#rtp_ports\t\t10400-10500#' -e 's#^ctrl_tcp_listen.*#ctrl_tcp_listen\t\t127.0.0.1:4447#' \
     -e '/sndfile/d' -e '/^snd_path/d' "$TB_DIR/baresip/bob/config.in" > "$AD/config"
 printf '<sip:alice@%s;transport=tls>;auth_pass=%s;outbound="sip:sip.%s:5061;transport=tls";mediaenc=srtp-mand;regint=300;audio_codecs=PCMU\n' \
   "$TB_DOMAIN" "$(cat "$TB_USER_PASS_FILE")" "$TB_DOMAIN" > "$AD/accounts"
@@ -128,20 +135,20 @@ sleep 1
 B_SETUP=()
 DIAL="python3 $HERE/baresip_dial.py 127.0.0.1:4447 sip:bob@$TB_DOMAIN"
 for i in $(seq "$BENCH_TRIALS"); do
-  first_rtp_start "$TB_NS_PEER" "src portrange 10000-10100 and dst portrange 10200-10300" "$W/b-first.$i"
+  first_rtp_start "$TB_NS_PEER" "src portrange 10000-10100 and dst portrange 10400-10500" "$W/b-first.$i"
   ip netns exec "$TB_NS_PEER" $DIAL 1.5 > "$W/b-dial.$i" 2>&1
   t0=$(awk '$1 == "t0" {print $2}' "$W/b-dial.$i")
-  t1=$(first_rtp_time "$W/b-first.$i")
+  t1=$(first_rtp_time "$W/b-first.$i" "$t0")
   [ -n "$t1" ] && [ -n "$t0" ] && B_SETUP+=("$(python3 -c "print(($t1 - $t0) * 1000)")")
   say "baresip call $i: dial -> first RTP ${B_SETUP[-1]:-?} ms"
-  sleep 1
+  sleep 2
 done
 
 ip netns exec "$TB_NS_PEER" $DIAL "$((BENCH_SECONDS + 2))" > "$W/b-dial.cpu" 2>&1 &
 DP=$!
 for _ in $(seq 100); do grep -q established "$W/b-dial.cpu" && break; sleep 0.1; done
 sleep 1
-ip netns exec "$TB_NS_PEER" tcpdump -i any -n -tt -l "udp and src portrange 10200-10300 and dst portrange 10000-10100 and greater 100" \
+ip netns exec "$TB_NS_PEER" tcpdump -i any -n -tt -l "udp and src portrange 10400-10500 and dst portrange 10000-10100 and greater 100" \
   > "$W/b-sends" 2>/dev/null &
 TD=$!
 c0=$(cpu_s "$ALICE_PID")
@@ -151,7 +158,7 @@ c1=$(cpu_s "$ALICE_PID")
 kill "$TD" 2>/dev/null; wait "$TD" 2>/dev/null
 wait "$DP"
 B_CPU=$(python3 -c "print('%.3f' % ($c1 - $c0))")
-B_JIT=$(send_intervals "$W/b-sends")
+B_JIT=$(send_intervals "$W/b-sends" In)
 say "baresip ${BENCH_SECONDS} s call: cpu ${B_CPU} s, insns $B_INSNS, send jitter: $B_JIT"
 
 # ---------------- the table ----------------

@@ -44,7 +44,8 @@ def cases(host):
                                            % (i + 1, key()) for i in range(50)))),
         ("port-0", sdp(host, "m=audio 0 RTP/SAVP 0\r\n", crypto)),
         ("video-only", sdp(host, "m=video 40000 RTP/SAVP 96\r\n", crypto + "a=rtpmap:96 H264/90000\r\n")),
-        ("huge-body", sdp(host, "m=audio 40000 RTP/SAVP 0\r\n", crypto + "a=x-pad:%s\r\n" % ("x" * 20000))),
+        # over the phone's 4 KB limit for an offer, under kamailio's for a message
+        ("huge-body", sdp(host, "m=audio 40000 RTP/SAVP 0\r\n", crypto + "a=x-pad:%s\r\n" % ("x" * 6000))),
     ]
 
 

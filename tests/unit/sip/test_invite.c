@@ -554,6 +554,17 @@ TEST(incoming_refused)
 	EXPECT_NE(0, tag(hdr(last(&f), SIP_HDR_TO, 0))[0]);
 	f.warn_code = 0;
 	f.offer_status = 0;
+	/* an offer over the phone's limit: 488, the Warning says so */
+	{
+		static char big[INVITE_SDP_MAX + 200];
+
+		memset(big, 'a', sizeof(big) - 1);
+		memcpy(big, SDP_OFFER, strlen(SDP_OFFER));
+		EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", "%s"),
+							  strlen(big), big)));
+		EXPECT_EQ(488, last(&f)->status);
+		EXPECT_STREQ("399 10.77.0.100:40312 \"SDP body too large\"", named(last(&f), "Warning"));
+	}
 	/* not SDP */
 	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "text/plain", "hello"),
 						  (size_t)5, "hello")));

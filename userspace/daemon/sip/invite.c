@@ -716,6 +716,14 @@ static const char *offer_warning(struct invite *inv, unsigned int status,
 	return extra;
 }
 
+/* The Warning of an offer too long to take (check_body's 488). */
+static const char *body_warning(struct invite *inv, char *extra, size_t cap)
+{
+	snprintf(extra, cap, "Warning%c399 %s \"SDP body too large\"", '\0',
+		 inv->sent_by);
+	return extra;
+}
+
 /* Content checks common to INVITE/UPDATE offers: 0 or a status. */
 static unsigned int check_body(const struct sip_msg *m)
 {
@@ -805,15 +813,18 @@ int invite_new_incoming(const struct invite_config *cfg,
 	inv->peer_update = list_has(req, "Allow", NULL, "UPDATE");
 	st = check_body(req);
 	if (st) {
+		char warn[256];
+
 		ret = refuse(inv, req, st, status_reason(st),
-			     st == 415 ? "Accept\0application/sdp" : NULL);
+			     st == 415 ? "Accept\0application/sdp" :
+			     body_warning(inv, warn, sizeof(warn)));
 		goto fail;
 	}
 	if (req->body.len) {
 		st = ops->offer(ctx, req->body.p, req->body.len, inv->sdp,
 				sizeof(inv->sdp), &inv->sdp_len);
 		if (st) {
-			char warn[160];
+			char warn[256];
 
 			ret = refuse(inv, req, st, status_reason(st),
 				     offer_warning(inv, st, warn, sizeof(warn)));
@@ -903,7 +914,7 @@ int invite_accept(struct invite *inv)
 
 int invite_reject(struct invite *inv, unsigned int status)
 {
-	char warn[160];
+	char warn[256];
 
 	if (inv->st != INVITE_INCOMING || !inv->have_req)
 		return -EALREADY;
@@ -1293,14 +1304,17 @@ static void on_offer_request(struct invite *inv, const struct sip_msg *m,
 	}
 	st = check_body(m);
 	if (st) {
-		reply(inv, m, st, status_reason(st), 0, NULL, 0, NULL);
+		char warn[256];
+
+		reply(inv, m, st, status_reason(st), 0, NULL, 0,
+		      st == 488 ? body_warning(inv, warn, sizeof(warn)) : NULL);
 		return;
 	}
 	if (m->body.len) {
 		st = inv->ops.offer(inv->ctx, m->body.p, m->body.len, ans,
 				    sizeof(ans), &alen);
 		if (st) {
-			char warn[160];
+			char warn[256];
 
 			secret_zero(ans, sizeof(ans));
 			reply(inv, m, st, status_reason(st), 0, NULL, 0,
