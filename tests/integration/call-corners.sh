@@ -8,7 +8,11 @@
 # - an OCS/Lync-style offer (inline:KEY|2^31|1:1) whose far end also sends and receives
 #   SRTP with the MKI in every packet (tests/media/srtp_tone_peer, on libsrtp2): a 770 Hz
 #   tone reaches the phone's earpiece and the phone's 1 kHz microphone tone reaches the
-#   far end, both checked by measurement (Goertzel), through the phone's libsrtp2 path.
+#   far end, both checked by measurement (Goertzel), through the phone's libsrtp2 path;
+# - the phone calling a scripted bob that answers 422 (Min-SE 3600), a reliable 183
+#   (100rel) from one fork, 180 from another, then 200 from both: the INVITE is retried
+#   with the Min-SE, the 183 PRACKed, the first 200 makes the call, the second is ACKed
+#   and sent BYE.
 #   call-corners.sh BUILD_DIR
 set -uo pipefail
 # shellcheck source=lib/phone-daemon.sh
@@ -90,6 +94,29 @@ sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/phone-heard
 check "MKI call: the phone's earpiece played the far end's 770 Hz ($(tone_ok "$W/phone-heard.wav" --freq 770 --seconds 6))" \
   tone_ok "$W/phone-heard.wav" --freq 770 --seconds 6
 check "MKI call: idle after the far end's BYE" call_is idle 10
+
+# ---- the phone calls a scripted bob: 422, a reliable 18x, a forked answer ----
+ip netns exec "$TB_NS_PEER" python3 "$LIB/uas_corners.py" "$TB_SRV_IP" "$TB_CA_PEM" \
+  "$TB_PEER_USER" "$(cat "$TB_PEER_PASS_FILE")" "$TB_DOMAIN" > "$W/uas.out" 2>&1 &
+uas=$!
+for _ in $(seq 50); do grep -q '^registered' "$W/uas.out" && break; sleep 0.1; done
+ctl dial bob >/dev/null
+check "forked call: connected" call_is connected 10
+sleep 2
+check "forked call: still up after the losing fork's 200" call_is connected 1
+ctl hangup >/dev/null
+wait "$uas"; rc=$?
+sed 's/^/# scripted bob: /' "$W/uas.out"
+check "forked call: the far end saw the whole exchange" test "$rc" -eq 0
+check "the INVITE says Supported: 100rel" grep -q '^invite1 .*supported=.*100rel' "$W/uas.out"
+check "422: retried once with Session-Expires and Min-SE 3600" grep -q '^invite2 se=3600 minse=3600 ' "$W/uas.out"
+check "100rel: the reliable 183 was PRACKed in fork A's early dialog" \
+  grep -Eq '^prack rack=1 [0-9]+ INVITE totag=forkA' "$W/uas.out"
+check "fork A's 200 ACKed" grep -q '^ack totag=forkA' "$W/uas.out"
+check "fork B's later 200 ACKed" grep -q '^ack totag=forkB' "$W/uas.out"
+check "fork B's later 200 sent BYE" grep -q '^bye totag=forkB' "$W/uas.out"
+check "the call stayed with fork A (hung up there)" grep -q '^bye totag=forkA (the call' "$W/uas.out"
+check "forked call: idle after" call_is idle 10
 
 "$TB_DIR/kamailio.sh" start bob >/dev/null
 check "the phone still works: registered" sip_is registered 5
