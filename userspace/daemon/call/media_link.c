@@ -140,7 +140,12 @@ static unsigned int ml_answer_received(void *stream, const char *sdp,
 	struct ml_stream *s = stream;
 	struct media_stream_params p;
 	struct sdp_error err = { 0 };
-	int ret = sdp_neg_answer_received(s->neg, sdp, len, &p, &err);
+	int ret;
+
+	/* before the stream runs, a later fork's answer replaces an early one */
+	if (!s->started)
+		sdp_neg_reopen_offer(s->neg);
+	ret = sdp_neg_answer_received(s->neg, sdp, len, &p, &err);
 
 	if (ret < 0) {
 		snprintf(why, why_len, "%s", err.reason);

@@ -256,6 +256,15 @@ int sdp_neg_answer_received(struct sdp_neg *neg, const char *body,
 			    struct sdp_error *err);
 
 /*
+ * Another fork of the phone's offer answers (RFC 3261 13.2.2.4): a 2xx
+ * from a different far end than the early answer came from. The last
+ * offer is open again, so sdp_neg_answer_received() takes the new
+ * answer in place of the early one. Nothing changes while an offer is
+ * still pending.
+ */
+void sdp_neg_reopen_offer(struct sdp_neg *neg);
+
+/*
  * The far end's offer (INVITE, re-INVITE, UPDATE). On 0, the answer is in
  * buf and *out holds the agreed stream; on -EINVAL (400) or -EPROTO /
  * -E2BIG (488) err holds the SIP status and reason to send, and the

@@ -60,6 +60,7 @@ struct sdp_neg {
 
 	/* Our outstanding offer */
 	bool offer_pending;
+	bool last_offer_ours;		/* the last offer was ours, not the far end's */
 	bool offer_srtp;		/* it carried a=crypto lines */
 	enum ucphone_srtp_suite offer_tag_suite[N_SUITES + 1];	/* by tag */
 	unsigned int offer_n_tags;
@@ -394,6 +395,7 @@ int sdp_neg_offer(struct sdp_neg *neg, char *buf, size_t size, size_t *len,
 		return rc;
 	neg->rekey = false;
 	neg->offer_pending = true;
+	neg->last_offer_ours = true;
 	neg->offer_srtp = srtp;
 	neg->offer_n_tags = tag;
 	return 0;
@@ -512,6 +514,12 @@ static void agree(struct sdp_neg *neg, const struct media_stream_params *p,
 	neg->cur = *p;
 	neg->agreed = true;
 	*out = *p;
+}
+
+void sdp_neg_reopen_offer(struct sdp_neg *neg)
+{
+	if (neg->agreed && neg->last_offer_ours)
+		neg->offer_pending = true;
 }
 
 int sdp_neg_answer_received(struct sdp_neg *neg, const char *body, size_t len,
@@ -759,6 +767,7 @@ int sdp_neg_offer_received(struct sdp_neg *neg, const char *body, size_t len,
 		goto out;
 	neg->rekey = false;
 	neg->offer_pending = false;
+	neg->last_offer_ours = false;
 	agree(neg, &p, out);
 out:
 	secret_zero(rest_buf, sizeof(rest_buf));
