@@ -126,6 +126,10 @@ static void on_answer(void *ctx, const struct sip_msg *m, int err)
 		return;
 	}
 	if (m->status >= 200 && m->status < 300) {
+		if (sip_auth_verify(&p->auth, m) < 0) {
+			finish(p, PROV_FAILED, "SUBSCRIBE answer's signature does not verify");
+			return;
+		}
 		/* The body may also come later in a NOTIFY. */
 		if (is_prov_body(m) && take_body(p, m, "200") < 0) {
 			finish(p, PROV_FAILED, "provisioning body does not parse");

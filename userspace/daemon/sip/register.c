@@ -473,6 +473,10 @@ static void on_register_answer(void *ctx, const struct sip_msg *m, int err)
 		return;
 	}
 	if (m->status >= 200 && m->status < 300) {
+		if (sip_auth_verify(&r->auth, m) < 0) {
+			next_target(r, "registrar's signature does not verify");
+			return;
+		}
 		registered(r, m);
 		return;
 	}
