@@ -3,6 +3,7 @@
  * MS-SIPAE security association over GSSAPI (see sipae_sa.h). The NTLM
  * crypto is gss-ntlmssp's; the framing is lib/sip/sip_sipae.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +359,9 @@ static int hex_decode(const char *s, unsigned char *out, size_t cap,
 
 	if (n % 2 || n / 2 > cap)
 		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
 	for (size_t i = 0; i < n / 2; i++) {
 		unsigned int v;
 
