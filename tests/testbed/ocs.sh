@@ -25,12 +25,9 @@ case "${1:-}" in
     "$TB_DIR/kamailio.sh" stop sip >/dev/null
     "$TB_DIR/kamailio.sh" stop sip2 >/dev/null
     mkdir -p "$TB_RUN/ocs"
-    # The DC's winbindd listens in the run folder; libwbclient (inside gss-ntlmssp) only
-    # looks in its compiled-in /run/samba/winbindd: a private mount namespace shows it there.
-    setsid ip netns exec "$TB_NS_SRV" env -u NTLM_USER_FILE unshare -m --propagation private sh -c '
-      mount -t tmpfs ucphone-ocs /run/samba && mkdir -m 755 /run/samba/winbindd &&
-      mount --bind "$1/samba/run/winbindd" /run/samba/winbindd || exit 1
-      shift; exec python3 "$@"' sh "$TB_RUN" "$TB_DIR/ocs/ocs_registrar.py" \
+    # NTLM answers go to the DC's winbindd (winbind-ns.sh shows libwbclient its socket)
+    setsid ip netns exec "$TB_NS_SRV" env -u NTLM_USER_FILE "$TB_DIR/winbind-ns.sh" \
+      python3 "$TB_DIR/ocs/ocs_registrar.py" \
       --listen "$TB_SRV_IP:5061" --cert "$TB_RUN/pki/sip-chain.pem" --key "$TB_RUN/pki/sip.key" \
       --target "sip.$TB_DOMAIN" --prov-body "$TB_DIR/kamailio/provisioning.xml" \
       --last-request "$TB_RUN/ocs/last-request" "$@" \
