@@ -75,6 +75,14 @@ check "error: Wrong password or user name (401 Unauthorized)" \
   test "$(js .sip.error)" = "Wrong password or user name (401 Unauthorized)"
 check "the wrong password is not in the log" bash -c '! grep -qF "Not-Alice" "$1"' _ "$W/daemon.log"
 
+check "a registrar offering Kerberos and NTLM" "$TB_DIR/ocs.sh" start --offer-kerberos
+mark
+check "right password again: ucphonectl signin accepted" signin
+check "both offered" saw "unsigned: 401 Kerberos\+NTLM challenge" 30
+check "the phone takes NTLM (no Kerberos attempt) and signs in" sip_is registered 30
+check "checked by the DC" saw "NTLM sign-in of .*alice.* checked by the DC" 1
+check "no Kerberos attempt reached the stand-in" bash -c '! tail -n +$(( $1 + 1 )) "$2" | grep -q "with Kerberos"' _ "$M" "$OCS_LOG"
+
 check "a registrar whose signatures do not verify" "$TB_DIR/ocs.sh" start --bad-rspauth
 mark
 check "right password again: ucphonectl signin accepted" signin

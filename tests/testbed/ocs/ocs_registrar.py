@@ -25,7 +25,9 @@
 #
 #   ocs_registrar.py --listen IP:PORT --cert CHAIN --key KEY --target sip.corp.test
 #                    [--sa-lifetime S] [--max-expires S] [--bad-rspauth] [--prov-body FILE]
-#                    [--last-request FILE]
+#                    [--last-request FILE] [--offer-kerberos]
+# --offer-kerberos: the 401 offers Kerberos (targetname sip/<target>) before NTLM, as OCS does
+# in a domain; this stand-in takes NTLM only and answers a Kerberos attempt with 401.
 import argparse
 import base64
 import ctypes
@@ -222,6 +224,13 @@ class Server:
         self.lock = threading.Lock()
         self.prov = open(args.prov_body, "rb").read() if args.prov_body else b""
 
+    def challenges(self):
+        c = []
+        if self.args.offer_kerberos:
+            c.append(("WWW-Authenticate", 'Kerberos realm="%s", targetname="sip/%s", version=3'
+                      % (REALM, self.args.target)))
+        return c + [("WWW-Authenticate", self.challenge_hdr())]
+
     def challenge_hdr(self, sa_opaque=None, token=None):
         v = 'NTLM realm="%s", targetname="%s", version=3' % (REALM, self.args.target)
         if sa_opaque:
@@ -263,9 +272,14 @@ class Server:
             return
         auth = req.get("Authorization") or req.get("Proxy-Authorization")
         scheme, p = auth_params(auth) if auth else ("", {})
-        challenge = [("WWW-Authenticate", self.challenge_hdr())]
+        challenge = self.challenges()
+        if scheme.upper() == "KERBEROS":
+            log("%s with Kerberos: not taken here, 401" % req.method)
+            self.respond(conn, req, 401, "Unauthorized", challenge)
+            return
         if scheme.upper() != "NTLM":
-            log("%s unsigned: 401 NTLM challenge" % req.method)
+            log("%s unsigned: 401 %s challenge" % (req.method, "Kerberos+NTLM" if
+                                                   self.args.offer_kerberos else "NTLM"))
             self.respond(conn, req, 401, "Unauthorized", challenge)
             return
         opaque = p.get("opaque", "")
@@ -306,7 +320,7 @@ class Server:
     def handshake(self, conn, req, p):
         data = p.get("gssapi-data", "")
         opaque = p.get("opaque", "")
-        challenge = [("WWW-Authenticate", self.challenge_hdr())]
+        challenge = self.challenges()
         if not data:
             sa = Sa()
             maj, minor, token = self.ntlm.accept(sa.ctx, b"")
@@ -400,6 +414,7 @@ def main():
     ap.add_argument("--bad-rspauth", action="store_true")
     ap.add_argument("--prov-body")
     ap.add_argument("--last-request")
+    ap.add_argument("--offer-kerberos", action="store_true")
     args = ap.parse_args()
     host, port = args.listen.rsplit(":", 1)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
