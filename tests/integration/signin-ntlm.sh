@@ -1,7 +1,8 @@
 #!/bin/bash
 # Sign-in as Office Communications Server asks for it: MS-SIPAE NTLM (connectionless, through
 # gss-ntlmssp) to the OCS stand-in (testbed/ocs), whose password check is the AD DC's own
-# (winbindd). Every later REGISTER is signed and the stand-in checks each signature; the
+# (winbindd). Every later REGISTER and the provisioning SUBSCRIBE are signed on the
+# registration's association and the stand-in checks each signature; the
 # stand-in's signatures are checked by the phone. A request with one field changed after
 # signing is refused, as is one without signature; an expired security association is
 # re-authenticated while the registration stays; a wrong password gives the same clear
@@ -44,6 +45,11 @@ check "the DC checked alice's NTLM answer (winbindd)" saw "NTLM sign-in of .*ali
 check "the 200's signature verified by the phone (no complaint)" \
   bash -c '! grep -q "signature does not verify" "$1"' _ "$W/daemon.log"
 check "the password is not in the log" bash -c '! grep -qF "$(cat "$1")" "$2"' _ "$TB_USER_PASS_FILE" "$W/daemon.log"
+check "the provisioning SUBSCRIBE is signed on the registration's association" \
+  saw "SUBSCRIBE signed by .*alice.* verified" 10
+check "provisioned" wait_js '.sip.provisioning.state == "done"' 10
+check "no SUBSCRIBE went unsigned or made a handshake of its own" \
+  bash -c '! tail -n +$(( $1 + 1 )) "$2" | grep -qE "SUBSCRIBE (unsigned|: NTLM)"' _ "$M" "$OCS_LOG"
 
 mark
 check "the refresh REGISTER is signed and its signature verifies" saw "REGISTER signed by .*alice.* verified" 15

@@ -11,6 +11,7 @@
 #include "lib/util/secret.h"
 #include "sip/auth.h"
 #include "sip/register.h"
+#include "sip/sipae_sa.h"
 
 #define SUBSYS "sip-register"
 #define USEC 1000000ull
@@ -756,6 +757,11 @@ struct sip_conn *sip_register_conn(const struct sip_register *r)
 {
 	return r->state == SIP_REG_REGISTERED || r->state == SIP_REG_REFRESHING ?
 	       r->conn : NULL;
+}
+
+struct sip_auth *sip_register_signer(struct sip_register *r)
+{
+	return sipae_sa_ready(r->auth.sa) ? &r->auth : NULL;
 }
 
 const struct sip_account *sip_register_account(const struct sip_register *r)
