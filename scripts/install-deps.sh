@@ -16,6 +16,8 @@ packages=(
 	libarchive-dev
 	# root CA lookup with Kerberos (ucphone-ca-fetch): LDAP SASL GSSAPI
 	libkrb5-dev libsasl2-dev libsasl2-modules-gssapi-mit
+	# MS-SIPAE sign-in: NTLM as a GSSAPI mechanism (connectionless mode)
+	gss-ntlmssp gss-ntlmssp-dev
 	# the public CA bundle (trust.c default --ca-bundle)
 	ca-certificates
 	libsystemd-dev libjson-c-dev
