@@ -17,8 +17,9 @@
  *   echo_tap true          (playback) what is played goes into the echo ring
  *   echo_delay_ms N        (capture) captures what the tap played N ms
  *   echo_gain_db G         before, scaled by G dB (default -10)
- * Both count frames from their own start; the phone's engine starts its
- * playback and capture together, so frame k of each is the same instant.
+ * The ring is indexed by the instant a frame is played or captured (frames
+ * since the first use in this process, from each stream's start time), so
+ * an xrun that restarts one stream does not shift the echo.
  */
 #include <errno.h>
 #include <math.h>
@@ -45,6 +46,20 @@ struct paced {
 
 #define ECHO_RING 65536		/* frames: > 8 s at 8 kHz */
 static int16_t echo_ring[ECHO_RING];
+static struct timespec echo_epoch;
+
+/* Frames from the echo epoch to the stream's start (now, if not started). */
+static uint64_t echo_base(const struct paced *p)
+{
+	struct timespec now, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!echo_epoch.tv_sec && !echo_epoch.tv_nsec)
+		echo_epoch = now;
+	t = p->running ? p->t0 : now;
+	return ((uint64_t)(t.tv_sec - echo_epoch.tv_sec) * 1000000000ULL +
+		(uint64_t)t.tv_nsec - (uint64_t)echo_epoch.tv_nsec) * p->io.rate / 1000000000ULL;
+}
 
 static uint64_t elapsed_frames(const struct paced *p)
 {
@@ -115,9 +130,12 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 	if (io->stream == SND_PCM_STREAM_PLAYBACK) {
 		const int16_t *x = area_frames(areas, offset);
 
-		if (p->echo_tap && mono)
+		if (p->echo_tap && mono) {
+			uint64_t at = echo_base(p) + io->appl_ptr;
+
 			for (snd_pcm_uframes_t i = 0; i < size; i++)
-				echo_ring[(io->appl_ptr + i) % ECHO_RING] = x[i];
+				echo_ring[(at + i) % ECHO_RING] = x[i];
+		}
 		return (snd_pcm_sframes_t)size;
 	}
 	if (p->echo_delay < 0 || !mono) {
@@ -126,9 +144,10 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 	}
 	{
 		int16_t *x = area_frames(areas, offset);
+		long at = (long)(echo_base(p) + io->appl_ptr);
 
 		for (snd_pcm_uframes_t i = 0; i < size; i++) {
-			long k = (long)(io->appl_ptr + i) - p->echo_delay;
+			long k = at + (long)i - p->echo_delay;
 
 			x[i] = k < 0 ? 0 : (int16_t)(echo_ring[k % ECHO_RING] * p->echo_gain);
 		}

@@ -138,6 +138,8 @@ static bool commands(struct media_engine *e)
 		}
 		case CMD_ECHO_CANCEL:
 			e->ec_on = cmd.on;
+			if (!cmd.on)
+				atomic_store_explicit(&e->echo_delay_ms, 0, memory_order_relaxed);
 			break;
 		case CMD_QUIT:
 			media_audio_stop(&e->audio);
