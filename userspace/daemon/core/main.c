@@ -216,6 +216,8 @@ static int daemon_setup(struct ucphoned *d)
 	if (ret < 0)
 		return ret;
 	ret = audio_new(d->event, &d->log, &d->audio);
+	if (ret >= 0)
+		audio_keep_volumes(d->audio, d->state_dir_fd);
 	if (ret < 0 || !d->options.interface)
 		return ret;
 

@@ -351,3 +351,10 @@ struct json_object *signin_registrar_chains(struct signin *s)
 {
 	return sip_transport_peer_chains(sip_txn_transport(s->l));
 }
+
+const char *signin_provisioned(const struct signin *s, const char *name)
+{
+	const struct prov_config *c = s->prov ? sip_provision_config(s->prov) : NULL;
+
+	return c ? prov_config_get(c, name) : NULL;
+}

@@ -29,6 +29,8 @@ void signin_free(struct signin *s);
 /* The SIP layers calls share (the registration's transactions and flow). */
 struct sip_txn_layer *signin_txn_layer(const struct signin *s);
 struct sip_register *signin_register(const struct signin *s);
+/* A provisioned ServerConfiguration value ("voicemailUri"), or NULL. */
+const char *signin_provisioned(const struct signin *s, const char *name);
 /*
  * cb gets the user's primary SMTP address whenever in-band provisioning
  * delivers it, NULL when it is forgotten (sign-out): see sip_provision.h.
