@@ -86,11 +86,13 @@ static void print_calllog(FILE *out, struct json_object *res)
 		char when[32];
 		struct tm tm;
 
+		const char *name = ctl_json_str(e, "name", a);
+		bool named = name[0] && strcmp(name, "?");
+
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-		ctl_json_str(e, "name", a);
-		fprintf(out, "%s  %-8s %3ld:%02ld  %s%s%s%s%s  %s\n", when,
-			ctl_json_str(e, "kind", b), dur / 60, dur % 60, a, a[0] ? " <" : "",
-			ctl_json_str(e, "uri", c), a[0] ? ">" : "", "",
+		fprintf(out, "%s  %-8s %3ld:%02ld  %s%s%s%s  %s\n", when,
+			ctl_json_str(e, "kind", b), dur / 60, dur % 60, named ? name : "",
+			named ? " <" : "", ctl_json_str(e, "uri", c), named ? ">" : "",
 			ctl_json_str(e, "outcome", d));
 	}
 	fprintf(out, "%zu calls (%s missed before this look)\n", n,

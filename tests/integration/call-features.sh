@@ -1,0 +1,144 @@
+#!/bin/bash
+# The phone's call features against the bed's baresip bob (1 kHz) and carol (1500 Hz)
+# through kamailio: forwarding always (302 + Contact: bob's baresip follows it to carol,
+# whose recording has bob's 1 kHz tone), Do Not Disturb (bob gets 486), forwarding on no
+# answer after 3 s, the call log after each (missed count in status, cleared by looking),
+# microphone mute (bob's recording: tone, silence, tone again, by measurement), the LAST
+# key redialling bob, and the rules and log kept across a daemon restart.
+#   call-features.sh BUILD_DIR
+set -uo pipefail
+# shellcheck source=lib/phone-daemon.sh
+. "$(dirname "$0")/lib/phone-daemon.sh"
+# shellcheck source=lib/signin.sh
+. "$(dirname "$0")/lib/signin.sh"
+# shellcheck source=lib/calls.sh
+. "$(dirname "$0")/lib/calls.sh"
+CAROL_REC=$TB_RUN/baresip/rec-carol
+KAM_LOG=$TB_RUN/log/kamailio.log
+# kam_mark; ...; kam_saw TEXT SECONDS: the registrar logged TEXT after the mark
+kam_mark() { KAM_MARK=$(stat -c %s "$KAM_LOG"); }
+kam_saw() {
+  local i
+  for i in $(seq $(( $2 * 10 ))); do
+    tail -c +$(( KAM_MARK + 1 )) "$KAM_LOG" | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+carol() { ip netns exec "$TB_NS_PEER" python3 "$LIB/baresip_ctrl.py" "$TB_PEER2_CTRL" "$@" >/dev/null; }
+carol_dec() { ls -t "$CAROL_REC"/dump-*-dec.wav 2>/dev/null | head -n 1; }
+cleanup_features() {
+  bob hangup 2>/dev/null
+  carol hangup 2>/dev/null
+  cleanup
+}
+trap cleanup_features EXIT
+quiet() { "$@" >/dev/null; }
+echo "TAP version 13"
+
+ALSA_CONF=$BUILD/tests/media/asound.conf
+[ -f "$ALSA_CONF" ] || { echo "1..0 # SKIP no $ALSA_CONF (build tests/media)"; exit 0; }
+export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
+export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
+sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 1000 vol 0.5
+daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+check "signed in" signin
+check "registered" sip_is registered 30
+newest() { ctl calllog --json | jq -r ".calls[0].$1"; }
+
+# forwarding always: 302 Moved Temporarily, Contact <sip:carol@corp.test>; bob's baresip
+# follows it and carol, answering, hears bob's 1 kHz tone
+check "forward always carol" quiet ctl forward always carol
+check "status shows it" test "$(js .phone.forwarding.always)" = carol
+before=$(carol_dec)
+kam_mark
+bob dial "sip:$TB_USER_ADDRESS"
+check "bob's baresip followed the 302: its INVITE to carol" kam_saw "REQ INVITE sip:carol@corp.test" 10
+check "the phone never rang" test "$(cjs .state)" = idle
+newcarol() { [ -n "$(carol_dec)" ] && [ "$(carol_dec)" != "$before" ]; }
+waitfor() { local i; for i in $(seq $(( $1 * 10 ))); do "${@:2}" && return 0; sleep 0.1; done; return 1; }
+check "bob's call reached carol (she records a new call)" waitfor 10 newcarol
+sleep 6
+bob hangup
+sleep 1
+echo "# carol heard: $(tone_ok "$(carol_dec)" --freq 1000 --seconds 4 2>&1)"
+check "carol's recording has bob's 1 kHz tone" tone_ok "$(carol_dec)" --freq 1000 --seconds 4
+check "status: 1 missed call" test "$(js .phone.missed_calls)" = 1
+check "call log: a missed call from bob, forwarded to carol" \
+  test "$(newest kind)/$(newest uri)/$(newest outcome)" = "missed/sip:bob@corp.test/forwarded to sip:carol@corp.test"
+check "forward always off" quiet ctl forward always off
+
+# Do Not Disturb: 486
+check "dnd on" quiet ctl dnd on
+check "status: dnd" test "$(js .phone.dnd)" = true
+bob_mark
+bob dial "sip:$TB_USER_ADDRESS"
+check "DND: bob got 486 Busy Here" bob_saw "486 Busy Here" 10
+check "DND: the phone never rang" test "$(cjs .state)" = idle
+check "call log: missed, busy" test "$(newest kind)/$(newest outcome)" = "missed/busy"
+check "dnd off" quiet ctl dnd off
+
+# no answer after 3 s: the phone rings, then 302 to carol
+check "forward noanswer carol 3" quiet ctl forward noanswer carol 3
+before=$(carol_dec)
+kam_mark
+bob dial "sip:$TB_USER_ADDRESS"
+check "no answer: the phone rings" call_is ringing-in 10
+t0=$(date +%s%N)
+check "no answer: idle again (302 sent)" call_is idle 6
+echo "# the phone rang $(( ($(date +%s%N) - t0) / 1000000 )) ms after the test saw it ringing (rule: 3 s)"
+check "no answer: bob's baresip followed the 302 to carol" kam_saw "REQ INVITE sip:carol@corp.test" 10
+check "no answer: carol took bob's call" waitfor 10 newcarol
+sleep 2
+bob hangup
+check "status: 1 missed call since the last look" test "$(js .phone.missed_calls)" = 1
+echo "# newest entry: $(ctl calllog --json | jq -c '.calls[0]')"
+check "call log: forwarded on no answer" test "$(newest outcome)" = "forwarded to sip:carol@corp.test"
+check "forward off" quiet ctl forward off
+ctl calllog > "$W/calllog.txt"
+sed 's/^/# /' "$W/calllog.txt"
+check "looking at the log clears the missed count" test "$(js .phone.missed_calls)" = 0
+
+# mute: bob hears the phone's 1 kHz tone, silence while muted, the tone again; RTP flows on
+bob_mark
+check "dial bob" quiet ctl dial bob
+check "connected" call_is connected 10
+sleep 4
+sent=$(cjs '.calls[0].rtp_sent')
+check "mute" quiet ctl mute
+check "status: muted" test "$(js .phone.muted)" = true
+sleep 4
+check "RTP keeps flowing while muted ($sent -> $(cjs '.calls[0].rtp_sent'))" \
+  test "$(cjs '.calls[0].rtp_sent')" -gt $(( sent + 150 ))
+check "unmute (mute again toggles)" quiet ctl mute
+check "status: live" test "$(js .phone.muted)" = false
+sleep 4
+check "hang up" quiet ctl hangup
+check "idle" call_is idle 5
+sleep 0.5
+win=$(python3 "$LIB/tone_windows.py" "$(bob_dec)" --freq 1000)
+echo "# bob heard, per 250 ms (1 tone, 0 silence): $win"
+check "bob heard: tone >= 2 s, silence >= 2 s, tone >= 2 s again" \
+  grep -Eq '1{8,}[^1]{0,2}0{8,}[^0]{0,2}1{8,}' <<< "$win"
+check "call log: placed to bob, answered, >= 10 s" \
+  test "$(newest kind)/$(newest uri)/$(newest outcome)/$(( $(newest duration_s) >= 10 ))" = "placed/sip:bob@corp.test/answered/1"
+
+# LAST redials the last number dialled
+check "press last" quiet ctl press last
+check "redial: connected" call_is connected 10
+check "redial: the far end is bob" test "$(cjs '.calls[0].far_end')" = "sip:bob@corp.test"
+check "hang up" quiet ctl hangup
+check "idle" call_is idle 5
+
+# click-to-call needs Exchange (exchange.sh); the log and rules survive a restart
+check "forward busy kept" quiet ctl forward busy sip:carol@corp.test
+count=$(ctl calllog --json | jq '.calls | length')
+daemon_stop
+daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+check "restart: signed in again" sip_is registered 30
+check "restart: the call log kept its $count calls" test "$(ctl calllog --json | jq '.calls | length')" = "$count"
+check "restart: the busy rule kept" test "$(js .phone.forwarding.busy)" = sip:carol@corp.test
+check "the log file is whole JSON in the state directory" jq -e '.calls | length > 0' "$W/state/calllog.json"
+daemon_stop
+echo "1..$n"
+[ "$fails" -eq 0 ]
