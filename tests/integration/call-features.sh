@@ -4,7 +4,10 @@
 # whose recording has bob's 1 kHz tone), Do Not Disturb (bob gets 486), forwarding on no
 # answer after 3 s, the call log after each (missed count in status, cleared by looking),
 # microphone mute (bob's recording: tone, silence, tone again, by measurement), the LAST
-# key redialling bob, and the rules and log kept across a daemon restart.
+# key redialling bob, voice mail (the message-summary subscription accepted by the
+# registrar, NOTIFYs from a scripted voice-mail server: counts and light in status, a
+# thousand-line body, a bad body answered 400; VOICEMAIL calls the provisioned URI), and
+# the rules and log kept across a daemon restart.
 #   call-features.sh BUILD_DIR
 set -uo pipefail
 # shellcheck source=lib/phone-daemon.sh
@@ -129,6 +132,34 @@ check "redial: connected" call_is connected 10
 check "redial: the far end is bob" test "$(cjs '.calls[0].far_end')" = "sip:bob@corp.test"
 check "hang up" quiet ctl hangup
 check "idle" call_is idle 5
+
+# voice mail: the subscription, NOTIFYs from the scripted voice-mail server
+check "voice mail: message-summary subscription active" wait_js '.sip.voicemail.state == "active"' 10
+check "the registrar saw the SUBSCRIBE" grep -q "MWI-SUBSCRIBE alice@corp.test expires=3600" "$KAM_LOG"
+notify() {
+  printf "$1" > "$W/mwi-body"
+  ip netns exec "$TB_NS_PEER" python3 "$LIB/mwi_notify.py" "$TB_SRV_IP" "$TB_CA_PEM" \
+    "$TB_DOMAIN" "sip:$TB_USER_ADDRESS" "$W/mwi-body"
+}
+check "NOTIFY 2 new, 8 old (1 urgent): answered 200" \
+  test "$(notify 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@corp.test\r\nVoice-Message: 2/8 (1/0)\r\n')" = "NOTIFY answered 200"
+check "status: the message light on, 2 new, 8 old" \
+  test "$(js '[.sip.voicemail.waiting, .sip.voicemail.new, .sip.voicemail.old, .sip.voicemail.urgent_new] | map(tostring) | join(",")')" = "true,2,8,1"
+check "a body that does not parse: 400" \
+  test "$(notify 'Messages-Waiting: perhaps\r\nVoice-Message: x/y\r\n')" = "NOTIFY answered 400"
+check "and the counts stay" test "$(js .sip.voicemail.new)" = 2
+{ printf 'Messages-Waiting: no\r\n'; for i in $(seq 1000); do printf 'X:%d\r\n' "$i"; done
+  printf 'Voice-Message: 0/10\r\n'; } > "$W/mwi-1000"   # 1002 lines, under kamailio's 16 KB TLS read buffer
+check "a thousand-line body: answered 200" test "$(ip netns exec "$TB_NS_PEER" python3 "$LIB/mwi_notify.py" \
+  "$TB_SRV_IP" "$TB_CA_PEM" "$TB_DOMAIN" "sip:$TB_USER_ADDRESS" "$W/mwi-1000")" = "NOTIFY answered 200"
+check "status: the light off, 0 new, 10 old" \
+  test "$(js '[.sip.voicemail.waiting, .sip.voicemail.new, .sip.voicemail.old] | map(tostring) | join(",")')" = "false,0,10"
+check "the phone still registered" sip_is registered 3
+# VOICEMAIL calls the provisioned voicemailUri (here the phone's own address: it ends busy)
+vm=$(js '.sip.provisioning.values.voicemailUri')
+check "press voicemail" quiet ctl press voicemail
+check "the voice-mail call ends" call_is idle 10
+check "call log: placed to the provisioned $vm" test "$(newest kind)/$(newest uri)" = "placed/$vm"
 
 # click-to-call needs Exchange (exchange.sh); the log and rules survive a restart
 check "forward busy kept" quiet ctl forward busy sip:carol@corp.test

@@ -456,6 +456,8 @@ TEST(no_answer_forwards_after_n_seconds)
 	ASSERT_EQ(2, f.n_records);
 	EXPECT_EQ(CALLLOG_RECEIVED, f.rec[1].kind);
 	EXPECT_STREQ("answered", f.rec[1].outcome);
+	EXPECT_STREQ("sip:bob@corp.test", f.rec[1].uri);
+	EXPECT_STREQ("Bob Builder", f.rec[1].name);
 	EXPECT_EQ(65, f.rec[1].duration_s);
 	teardown(&f, cm);
 }

@@ -40,6 +40,17 @@ void calllog_entry_from_call(struct calllog_entry *e,
 					    500000) / 1000000);
 	snprintf(e->name, sizeof(e->name), "%s", r->display ? r->display : "");
 	snprintf(e->uri, sizeof(e->uri), "%s", r->uri ? r->uri : "");
+	/* a name-addr ("Bob" <sip:bob@corp.test>): the URI alone */
+	{
+		char *lt = strchr(e->uri, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+
+		if (gt) {
+			size_t n = (size_t)(gt - lt - 1);
+
+			memmove(e->uri, lt + 1, n);
+			e->uri[n] = '\0';
+		}
+	}
 	if (r->outgoing) {
 		e->kind = CALLLOG_PLACED;
 		if (r->connected_usec)

@@ -29,6 +29,12 @@ void signin_free(struct signin *s);
 /* The SIP layers calls share (the registration's transactions and flow). */
 struct sip_txn_layer *signin_txn_layer(const struct signin *s);
 struct sip_register *signin_register(const struct signin *s);
+/*
+ * cb gets {"event":"mwi","waiting":bool,"new":N,"old":N,...} each time the
+ * voice-mail server's message summary changes (sip/mwi.h).
+ */
+void signin_on_mwi(struct signin *s, void (*cb)(void *ctx, struct json_object *ev),
+		   void *ctx);
 /* A provisioned ServerConfiguration value ("voicemailUri"), or NULL. */
 const char *signin_provisioned(const struct signin *s, const char *name);
 /*
