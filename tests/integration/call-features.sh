@@ -6,8 +6,9 @@
 # microphone mute (bob's recording: tone, silence, tone again, by measurement), the LAST
 # key redialling bob, voice mail (the message-summary subscription accepted by the
 # registrar, NOTIFYs from a scripted voice-mail server: counts and light in status, a
-# thousand-line body, a bad body answered 400; VOICEMAIL calls the provisioned URI), and
-# the rules and log kept across a daemon restart.
+# thousand-line body, a bad body answered 400; VOICEMAIL calls the provisioned URI), the
+# rules and log kept across a daemon restart, and the log file never torn by kill -9 of
+# the daemon at random instants (20 times).
 #   call-features.sh BUILD_DIR
 set -uo pipefail
 # shellcheck source=lib/phone-daemon.sh
@@ -170,6 +171,40 @@ check "restart: signed in again" sip_is registered 30
 check "restart: the call log kept its $count calls" test "$(ctl calllog --json | jq '.calls | length')" = "$count"
 check "restart: the busy rule kept" test "$(js .phone.forwarding.busy)" = sip:carol@corp.test
 check "the log file is whole JSON in the state directory" jq -e '.calls | length > 0' "$W/state/calllog.json"
+
+# the log cut mid-write: 20 times, bob calls (DND on: 486, an entry written) and the daemon
+# is killed (SIGKILL) at a random instant 0-400 ms later; the file always parses whole and
+# never loses an entry
+check "dnd on (for the kill loop)" quiet ctl dnd on
+daemon_stop
+prev=$(jq '.calls | length' "$W/state/calllog.json")
+torn=0 lost=0 up=0 grew=0
+for i in $(seq 20); do
+  daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+  if sip_is registered 30; then
+    up=$((up + 1))
+    bob dial "sip:$TB_USER_ADDRESS"
+    sleep "0.$(( RANDOM % 4 ))$(( RANDOM % 10 ))"
+  fi
+  kill -KILL "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=
+  bob hangup 2>/dev/null
+  if count=$(jq -e '.calls | length' "$W/state/calllog.json" 2>/dev/null); then
+    [ "$count" -ge "$prev" ] || lost=$((lost + 1))
+    [ "$count" -gt "$prev" ] && grew=$((grew + 1))
+    prev=$count
+  else
+    torn=$((torn + 1))
+  fi
+done
+echo "# kill loop: $up of 20 rounds registered, the log grew in $grew, $prev entries at the end"
+check "kill -9 x20: the log file parsed whole every time" test "$torn" -eq 0
+check "kill -9 x20: no entry ever lost" test "$lost" -eq 0
+check "kill -9 x20: calls were logged in between" test "$grew" -gt 0
+daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+check "after the kills: signed in again" sip_is registered 30
+check "after the kills: the daemon reads the log ($prev entries)" \
+  test "$(ctl calllog --json | jq '.calls | length')" = "$prev"
+check "dnd off" quiet ctl dnd off
 daemon_stop
 echo "1..$n"
 [ "$fails" -eq 0 ]
