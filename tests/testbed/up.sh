@@ -91,9 +91,13 @@ T=$(now)
 mkdir -p "$TB_RUN/exchange"; echo default > "$TB_RUN/exchange/case"
 # Basic credentials are checked by a bind over LDAPS: the DC requires strong
 # authentication (no simple bind on plain LDAP), as AD does by default.
+# NTLM goes to the DC's winbindd through ntlm_auth (winbind-ns.sh: its socket directory,
+# made here, before samba starts and creates the pipe in it).
+mkdir -m 755 "$TB_RUN/winbindd"
 start exchange "$TB_NS_SRV" /usr/bin/env LDAPTLS_CACERT="$TB_RUN/pki/ca.pem" \
-  /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
-  --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP"
+  "$TB_DIR/winbind-ns.sh" /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
+  --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP" \
+  --smb-conf "$TB_RUN/samba/dc/etc/smb.conf"
 waitfor "Exchange fixture on 127.0.0.1:8088" ip netns exec "$TB_NS_SRV" \
   curl -s -o /dev/null http://127.0.0.1:8088/
 lap "exchange fixture" "$T"

@@ -683,4 +683,45 @@ TEST(config_checked)
 	EXPECT_EQ(12, sdp_suite_salt_len(UCPHONE_SRTP_AEAD_AES_128_GCM));
 }
 
+TEST(a_later_fork_answer_replaces_the_early_one)
+{
+	static const char fork_a[] =
+		"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+	static const char fork_b[] =
+		"v=0\r\no=- 7 7 IN IP4 1.2.3.5\r\ns=-\r\nc=IN IP4 1.2.3.5\r\n"
+		"m=audio 5000 RTP/SAVP 8\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+	struct media_stream_params p;
+	struct sdp_config cfg;
+	struct sdp_neg *neg;
+	char offer[SDP_OUT_MAX], answer[SDP_OUT_MAX];
+	struct sdp_error err;
+	size_t len;
+
+	config(&cfg, SDP_SRTP_MANDATORY, 20000);
+	ASSERT_EQ(0, sdp_neg_new(&neg, &cfg));
+	ASSERT_EQ(0, sdp_neg_offer(neg, offer, sizeof(offer), &len, &err));
+	ASSERT_EQ(0, sdp_neg_answer_received(neg, S(fork_a), &p, &err));
+	EXPECT_EQ(4000, ntohs(((struct sockaddr_in *)&p.remote_rtp)->sin_port));
+	media_stream_params_clear(&p);
+	/* a second answer to one offer is refused... */
+	EXPECT_EQ(-EPROTO, sdp_neg_answer_received(neg, S(fork_b), &p, &err));
+	/* ...unless another fork answers: then it replaces the early one */
+	sdp_neg_reopen_offer(neg);
+	ASSERT_EQ(0, sdp_neg_answer_received(neg, S(fork_b), &p, &err));
+	media_stream_params_clear(&p);
+	ASSERT_EQ(0, sdp_neg_current(neg, &p));
+	EXPECT_EQ(5000, ntohs(((struct sockaddr_in *)&p.remote_rtp)->sin_port));
+	EXPECT_EQ(MEDIA_CODEC_PCMA, p.codec);
+	media_stream_params_clear(&p);
+	/* after the far end's own offer there is no offer of ours to reopen */
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, S(fork_a), answer, sizeof(answer), &len, &p, &err));
+	media_stream_params_clear(&p);
+	sdp_neg_reopen_offer(neg);
+	EXPECT_EQ(-EPROTO, sdp_neg_answer_received(neg, S(fork_b), &p, &err));
+	sdp_neg_free(neg);
+}
+
 TEST_HARNESS_MAIN

@@ -10,11 +10,10 @@
 # Autodiscover response per MS-OXDSCLI 4.2 ("Sample Response"), FindItem responses
 # per MS-OXWSSRCH 4.1 / the EWS reference "FindItem operation (contact)".
 # Credentials: HTTP Basic checked by a simple LDAP bind (over LDAPS) as that user against the
-# bed's Samba AD DC. NTLM only with --smb-conf naming the smb.conf of a DC that runs
-# winbindd, and only once `wbinfo -p` answers: ntlm_auth (squid-2.5-ntlmssp) then makes the
-# challenge and winbindd checks the answer. The bed does not pass --smb-conf: with winbindd
-# added to the DC's services (samba 4.17), winbindd started but never answered wbinfo -p
-# here, so the bed offers Basic only and the phone's NTLM is not exercised by it.
+# bed's Samba AD DC. NTLM with --smb-conf naming the smb.conf of a DC that runs winbindd,
+# once `wbinfo -p` answers: ntlm_auth (squid-2.5-ntlmssp) then makes the challenge and
+# winbindd checks the answer. The bed runs winbindd on the DC and starts this fixture through
+# winbind-ns.sh, which shows libwbclient the DC's socket directory (it ignores smb.conf's).
 #
 # Behaviour switches with the one word in RUN/exchange/case (read on every request):
 #   default            corp.test answers 404 (a web site), autodiscover.corp.test settings

@@ -21,7 +21,7 @@ struct fake {
 	struct sip_msg sent[SENT_MAX];
 	unsigned int n_sent, changes, streams_open, runs, dtmf_ok;
 	enum call_tone tone;
-	bool registered, tel_event;
+	bool registered, tel_event, run_fails;
 	char dtmf[32];
 	int stream_token;
 };
@@ -98,10 +98,21 @@ static unsigned int m_offer_rx(void *stream, const char *sdp, size_t len, char *
 		snprintf(why, n, "not SDP");
 		return 400;
 	}
+	if (memmem(sdp, len, "m=audio 4000 RTP/SAVP 97", 24)) {
+		snprintf(why, n, "no common codec");
+		return 488;
+	}
 	return m_offer(stream, ans, cap, alen);
 }
 
-static int m_run(void *stream) { (void)stream; the_fake->runs++; return MEDIA_DIR_SENDRECV; }
+static int m_run(void *stream)
+{
+	(void)stream;
+	if (the_fake->run_fails)
+		return -EPROTONOSUPPORT;
+	the_fake->runs++;
+	return MEDIA_DIR_SENDRECV;
+}
 
 static int m_dtmf(void *stream, char d)
 {
@@ -378,6 +389,74 @@ TEST(malformed_offer_keeps_phone_working)
 	ASSERT_EQ(0, call_hangup(cm));
 	EXPECT_EQ(603, last(&f)->status);
 	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	teardown(&f, cm);
+}
+
+static char *named(const struct sip_msg *m, const char *name)
+{
+	static char buf[512];
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < m->n_hdr; i++)
+		if (sip_str_ieq(m->hdr[i].name, name))
+			sip_str_copy(m->hdr[i].value, buf, sizeof(buf));
+	return buf;
+}
+
+#define OFFER_NO_CODEC "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 97\r\n"
+
+TEST(unrunnable_offers_get_488_with_warning)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	struct json_object *st;
+	char text[2048];
+	unsigned int n;
+
+	/* no codec in common: 488 at once, the reason in a 305 Warning */
+	snprintf(text, sizeof(text), BOB_INVITE("c5", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER_NO_CODEC), OFFER_NO_CODEC);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_NE(NULL, strstr(named(last(&f), "Warning"), "305 10.77.0.100:40312 \"no common codec\""));
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+
+	/* agreed, but the media engine cannot start it: 488, never 200 + BYE */
+	snprintf(text, sizeof(text), BOB_INVITE("c6", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(CALL_INCOMING, call_state(cm));
+	n = f.n_sent;
+	f.run_fails = true;
+	EXPECT_GT(0, call_answer(cm));
+	ASSERT_EQ(n + 1, f.n_sent);
+	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_STREQ("399 10.77.0.100:40312 \"media could not start\"", named(last(&f), "Warning"));
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+	st = call_status(cm);
+	EXPECT_NE(NULL, strstr(json_object_to_json_string(st), "media could not start"));
+	json_object_put(st);
+	/* the ACK of the 488 is taken quietly */
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKc6\r\n"
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;tag=x\r\n"
+		 "Call-ID: c6\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(n + 1, f.n_sent);
+
+	/* the phone keeps working: the next call is answered 200, the stream runs once */
+	f.run_fails = false;
+	snprintf(text, sizeof(text), BOB_INVITE("c7", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(1, f.runs);
+	EXPECT_EQ(1, f.streams_open);
 	teardown(&f, cm);
 }
 

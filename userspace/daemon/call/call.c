@@ -26,6 +26,8 @@ struct call_manager {
 	void *stream;		/* its media */
 	bool outgoing;
 	enum media_dir dir;
+	bool offer_in;		/* the INVITE's offer is answered, not yet run */
+	bool media_up;		/* the stream runs since before the 200 */
 	char remote[DIALOG_URI_MAX];
 	char display[128];	/* the far end's display name (incoming) */
 	char forward_uri[INVITE_REDIRECT_URI_MAX];	/* no-answer target */
@@ -190,7 +192,11 @@ static void inv_state(void *ctx, enum invite_state st, unsigned int status,
 		cm->st = CALL_CONNECTED;
 		cm->last_status = 0;
 		cm->last_error[0] = '\0';
-		run_media(cm);
+		if (cm->media_up)
+			cm->st = cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
+				 CALL_HELD;
+		else
+			run_media(cm);
 		cm->env.changed(cm->env.ctx);
 		break;
 	case INVITE_CANCELLING:
@@ -221,7 +227,28 @@ static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
 	/* a re-offer during the call: the stream follows at once */
 	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
 		run_media(cm);
+	else
+		cm->offer_in = true;
 	return 0;
+}
+
+/*
+ * The Warning of a refused offer (RFC 3261 20.43): 305 when no codec
+ * fits, 304 when there is no RTP audio stream to take, 399 otherwise.
+ */
+static unsigned int inv_warning(void *ctx, char *text, size_t cap)
+{
+	struct call_manager *cm = ctx;
+
+	if (!cm->last_error[0])
+		return 0;
+	snprintf(text, cap, "%s", cm->last_error);
+	if (strstr(cm->last_error, "codec"))
+		return 305;
+	if (strstr(cm->last_error, "not RTP") ||
+	    strstr(cm->last_error, "no audio stream"))
+		return 304;
+	return 399;
 }
 
 static unsigned int inv_answer(void *ctx, const char *sdp, size_t len)
@@ -254,6 +281,7 @@ static const struct invite_ops inv_ops = {
 	.offer = inv_offer,
 	.answer = inv_answer,
 	.make_offer = inv_make_offer,
+	.warning = inv_warning,
 };
 
 static void invite_cfg(const struct call_identity *id, struct invite_config *c)
@@ -315,6 +343,7 @@ int call_dial(struct call_manager *cm, const char *target, char *why,
 	}
 	invite_cfg(id, &cfg);
 	cm->outgoing = true;
+	cm->offer_in = cm->media_up = false;
 	cm->display[0] = '\0';
 	cm->started_usec = now(cm);
 	cm->connected_usec = 0;
@@ -345,6 +374,26 @@ int call_answer(struct call_manager *cm)
 
 	if (cm->st != CALL_INCOMING || !cm->inv)
 		return -ENOENT;
+	/*
+	 * An offer that came with the INVITE: its stream must start before
+	 * the 200 says yes, or the answer is 488 (not 200 and a BYE).
+	 */
+	if (cm->offer_in && !cm->media_up) {
+		int dir = cm->env.media->run(cm->stream);
+
+		if (dir < 0) {
+			snprintf(cm->last_error, sizeof(cm->last_error),
+				 "media could not start");
+			invite_reject(cm->inv, 488);
+			reap(cm);
+			cm->last_status = 488;
+			snprintf(cm->last_error, sizeof(cm->last_error),
+				 "media could not start");
+			return dir;
+		}
+		cm->dir = (enum media_dir)dir;
+		cm->media_up = true;
+	}
 	ret = invite_accept(cm->inv);
 	reap(cm);
 	return ret;
@@ -621,6 +670,7 @@ static void incoming(struct call_manager *cm, const struct sip_msg *m)
 		goto out;
 	}
 	cm->outgoing = false;
+	cm->offer_in = cm->media_up = false;
 	ret = invite_new_incoming(&cfg, &inv_ops, cm, m, &cm->inv);
 	if (ret < 0) {
 		cm->inv = NULL;

@@ -31,6 +31,7 @@ struct calls {
 	struct calls_listener listener;
 	struct forward_rules fwd;
 	struct calllog *log;
+	bool echo_cancel;
 };
 
 static uint64_t env_now(void *ctx)
@@ -294,6 +295,8 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 		log_warning(&d->log, SUBSYS,
 			    "call log unreadable: set aside, starting empty",
 			    LOG_ERRNO(ret));
+	if (sdp_codec_list_parse(d->options.codecs, mcfg.codecs, &mcfg.n_codecs) < 0)
+		sdp_codec_list_parse(SDP_CODECS_DEFAULT, mcfg.codecs, &mcfg.n_codecs);
 	ret = media_link_new(&mcfg, &d->log, &c->ml);
 	if (ret < 0) {
 		log_error(&d->log, SUBSYS, "no media engine: calls unavailable",
@@ -451,4 +454,13 @@ struct ucphoned *calls_daemon(const struct calls *c)
 void calls_notify(struct calls *c)
 {
 	env_changed(c);
+}
+
+void calls_set_echo_cancel(struct calls *c, bool on)
+{
+	if (!c || c->echo_cancel == on)
+		return;
+	if (media_engine_set_echo_cancel(media_link_engine(c->ml), on) < 0)
+		return;		/* the command ring is full: tried again next event */
+	c->echo_cancel = on;
 }

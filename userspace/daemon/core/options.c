@@ -17,6 +17,7 @@
 #include "config.h"
 #include "core/options.h"
 #include "lib/dhcp/dhcp_msg.h"
+#include "lib/sdp/sdp.h"
 #include "lib/util/conf_file.h"
 
 enum option_id {
@@ -44,6 +45,7 @@ enum option_id {
 	OPT_CA_BUNDLE,
 	OPT_TIME_WAIT,
 	OPT_SRTP,
+	OPT_CODECS,
 	OPT_AUDIO_PLAYBACK,
 	OPT_AUDIO_CAPTURE,
 	OPT_TRUSTED_DOMAIN,
@@ -88,6 +90,7 @@ static const struct option_desc options[] = {
 	{ { "time-wait-s", required_argument, NULL, OPT_TIME_WAIT }, LIVE },
 	{ { "exchange-sync-s", required_argument, NULL, OPT_EXCHANGE_SYNC }, 0 },
 	{ { "srtp", required_argument, NULL, OPT_SRTP }, 0 },
+	{ { "codecs", required_argument, NULL, OPT_CODECS }, 0 },
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
@@ -145,6 +148,8 @@ static void usage(FILE *out)
 		"      --exchange-sync-s S  fetch Exchange contacts and voice mail\n"
 		"                        this often (default 900, 60-86400)\n"
 		"      --srtp POLICY     calls: mandatory (default), optional or off\n"
+		"      --codecs LIST     calls: codecs in preference order (default\n"
+		"                        opus,G722,PCMU,PCMA)\n"
 		"      --audio-playback PCM  ALSA device calls and tones play on\n"
 		"                        (default \"default\")\n"
 		"      --audio-capture PCM  ALSA device calls capture from\n"
@@ -180,6 +185,7 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->time_wait_s = 10;
 	opt->exchange_sync_s = 900;
 	opt->srtp = "mandatory";
+	opt->codecs = SDP_CODECS_DEFAULT;
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
 }
@@ -352,6 +358,16 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 		else
 			opt->srtp = arg;
 		break;
+	case OPT_CODECS: {
+		enum media_codec list[MEDIA_CODEC_MAX];
+		unsigned int n;
+
+		if (sdp_codec_list_parse(arg, list, &n) < 0)
+			want = "codec names (opus, G722, PCMU, PCMA) separated by commas, each once";
+		else
+			opt->codecs = arg;
+		break;
+	}
 	case OPT_AUDIO_PLAYBACK:
 	case OPT_AUDIO_CAPTURE:
 		if (check_string(arg, 63))
@@ -720,6 +736,7 @@ int options_reload(struct ucphoned_options *cur,
 	RESTART_FIELD(cur->exchange_sync_s != next.exchange_sync_s,
 		      "exchange-sync-s");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
+	RESTART_FIELD(str_differs(cur->codecs, next.codecs), "codecs");
 	RESTART_FIELD(str_differs(cur->audio_playback, next.audio_playback),
 		      "audio-playback");
 	RESTART_FIELD(str_differs(cur->audio_capture, next.audio_capture),

@@ -505,3 +505,8 @@ struct json_object *audio_status(const struct audio *a)
 	json_object_object_add(o, "card", json_object_new_boolean(a->ctl != NULL));
 	return o;
 }
+
+bool audio_is_speakerphone(const struct audio *a)
+{
+	return a && a->mode.route == AUDIO_ROUTE_SPEAKERPHONE;
+}

@@ -32,6 +32,8 @@ struct audio;
 int audio_new(sd_event *event, const struct log *log, struct audio **out);
 void audio_free(struct audio *audio);
 void audio_on_event(struct audio *audio, const struct ucphone_event *ev);
+/* The speakerphone is the route in use (its echo canceller runs then). */
+bool audio_is_speakerphone(const struct audio *audio);
 
 /*
  * Each route's volume is kept in the state directory (file "volume",

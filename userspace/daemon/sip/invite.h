@@ -18,6 +18,13 @@
  *   outgoing:  CALLING --1xx--> EARLY --2xx/ACK--> CONFIRMED
  *              CALLING/EARLY --hangup--> CANCELLING --487--> TERMINATED
  *              401/407 -> the INVITE again with credentials (once)
+ *              422 -> the INVITE again asking for the Min-SE named (once)
+ *   forks (RFC 3261 13.2.2.4): every far end's 18x is taken; a reliable
+ *   one (Require: 100rel, RFC 3262) is PRACKed in its early dialog, in
+ *   RSeq order, retransmissions dropped; the first 2xx makes the call, a
+ *   later 2xx from another far end is ACKed and sent BYE. The INVITE says
+ *   Supported: 100rel; as callee the phone sends no reliable 18x, so an
+ *   INVITE that requires 100rel gets 420.
  *   incoming:  INCOMING (180 sent) --accept: 2xx--> ANSWERED --ACK-->
  *              CONFIRMED; --reject(486/480/603)--> TERMINATED
  *   CONFIRMED --hangup: BYE--> ENDING --answer/Timer F--> TERMINATED
@@ -92,6 +99,12 @@ struct invite_ops {
 	unsigned int (*answer)(void *ctx, const char *sdp, size_t len);
 	/* An offer from the phone (for an INVITE that came without one). */
 	int (*make_offer)(void *ctx, char *sdp, size_t cap, size_t *len);
+	/*
+	 * Optional: why the last offer was refused, for the Warning header of
+	 * the 488/400 (RFC 3261 20.43): the warn-code (304, 305, 399...) and
+	 * a short text (never key material), or 0 for no Warning.
+	 */
+	unsigned int (*warning)(void *ctx, char *text, size_t cap);
 };
 
 /* Sends the INVITE with sdp (the offer) to target ("sip:bob@corp.test"). */
@@ -121,7 +134,10 @@ int invite_refuse(const struct invite_config *cfg,
 
 /* Answers an incoming call 200 OK (with the SDP answer). */
 int invite_accept(struct invite *inv);
-/* Refuses an incoming call: 486 Busy Here, 480, 603 Decline. */
+/*
+ * Refuses an incoming call: 486 Busy Here, 480, 603 Decline, or 488 when
+ * the offer cannot be run after all (with the ops->warning text).
+ */
 int invite_reject(struct invite *inv, unsigned int status);
 /*
  * Forwarding: answers an incoming call (a ringing session, or statelessly

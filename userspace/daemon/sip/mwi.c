@@ -35,6 +35,7 @@ struct sip_mwi {
 	struct sip_conn *conn;		/* referenced while subscribing */
 	struct sip_client_txn *tx;
 	struct sip_auth auth;
+	struct sip_auth *signer;	/* the registration's, when it signed */
 	char call_id[64], tag[24];
 	uint32_t cseq;
 	sd_event_source *timer;		/* refresh or retry */
@@ -68,6 +69,7 @@ static void drop_flow(struct sip_mwi *m)
 	m->tx = NULL;
 	sip_conn_unref(m->conn);
 	m->conn = NULL;
+	m->signer = NULL;
 	sip_auth_clear(&m->auth);
 }
 
@@ -146,6 +148,10 @@ static void on_answer(void *ctx, const struct sip_msg *r, int err)
 		struct sip_str e = sip_msg_value(r, SIP_HDR_EXPIRES);
 		char num[16] = "";
 
+		if (sip_auth_verify(m->signer ? m->signer : &m->auth, r) < 0) {
+			fail(m, "SUBSCRIBE answer's signature does not verify");
+			return;
+		}
 		exp = SIP_MWI_EXPIRES_S;
 		if (e.len && sip_str_copy(e, num, sizeof(num)) == 0)
 			exp = strtoul(num, NULL, 10);
@@ -190,8 +196,10 @@ static int send_subscribe(struct sip_mwi *m)
 	sip_out_header(&o, "Accept", SIP_MWI_CONTENT_TYPE);
 	sip_out_header(&o, "Expires", "%u", SIP_MWI_EXPIRES_S);
 	sip_out_header(&o, "User-Agent", "ucphone/%s", UCPHONE_VERSION);
-	ret = sip_auth_add(&m->auth, a->auth_user, a->password, "SUBSCRIBE",
-			   uri, &o);
+	/* signed on the registration's MS-SIPAE association when there is one */
+	m->signer = m->auth.have ? NULL : sip_register_signer(m->reg);
+	ret = sip_auth_add(m->signer ? m->signer : &m->auth, a->auth_user,
+			   a->password, "SUBSCRIBE", uri, &o);
 	sip_out_body(&o, NULL, NULL, 0);
 	if (!ret)
 		ret = sip_out_finish(&o, &len);
