@@ -173,6 +173,14 @@ int media_engine_set_audio(struct media_engine *engine, const char *playback,
 			   const char *capture);
 
 /*
+ * Microphone mute: from the next 20 ms frame the capture is replaced by
+ * silence before encoding; RTP (and RTCP) keep flowing, so the far end
+ * hears silence and the call stays up.
+ */
+void media_engine_set_mute(struct media_engine *engine, bool muted);
+bool media_engine_muted(const struct media_engine *engine);
+
+/*
  * Plays a tone on the playback path (mixed over call audio when a call
  * runs: call waiting). MEDIA_TONE_NONE stops it. Every tone repeats its
  * cadence until replaced or stopped.

@@ -171,6 +171,8 @@ static void frame(struct media_engine *e)
 		return;
 	}
 	media_echo_capture(e, cap);
+	if (atomic_load_explicit(&e->muted, memory_order_relaxed))
+		memset(cap, 0, sizeof(cap));
 	now = media_now_ns();
 	for (unsigned int i = 0; i < e->n_active; i++)
 		stream_tick(e, e->active[i], cap, mix, now);
@@ -932,4 +934,15 @@ void media_call_close(struct media_call *c)
 	close(c->rtcp_fd);
 	explicit_bzero(c, sizeof(*c));
 	free(c);
+}
+
+void media_engine_set_mute(struct media_engine *e, bool muted)
+{
+	atomic_store_explicit(&e->muted, muted, memory_order_relaxed);
+}
+
+bool media_engine_muted(const struct media_engine *e)
+{
+	return atomic_load_explicit(&((struct media_engine *)e)->muted,
+				    memory_order_relaxed);
 }

@@ -681,6 +681,7 @@ static const char *status_reason(unsigned int status)
 	case 480: return "Temporarily Unavailable";
 	case 486: return "Busy Here";
 	case 487: return "Request Terminated";
+	case 302: return "Moved Temporarily";
 	case 488: return "Not Acceptable Here";
 	case 491: return "Request Pending";
 	case 500: return "Server Internal Error";
@@ -925,6 +926,50 @@ int invite_reject(struct invite *inv, unsigned int status)
 	drop_req(inv);
 	set_state(inv, INVITE_TERMINATED, status, status_reason(status));
 	return 0;
+}
+
+/* "Contact\0<uri>": reply()'s extra header */
+static int contact_header(const char *uri, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "Contact%c<%s>", '\0', uri);
+
+	return n < 0 || (size_t)n >= cap ? -ENOSPC : 0;
+}
+
+int invite_redirect(struct invite *inv, const char *uri)
+{
+	char extra[INVITE_REDIRECT_URI_MAX + 16];
+
+	if (inv->st != INVITE_INCOMING || !inv->have_req)
+		return -EALREADY;
+	if (contact_header(uri, extra, sizeof(extra)) < 0)
+		return -EINVAL;
+	reply(inv, &inv->req, 302, status_reason(302), 0, NULL, 0, extra);
+	drop_req(inv);
+	set_state(inv, INVITE_TERMINATED, 302, status_reason(302));
+	return 0;
+}
+
+int invite_refuse_redirect(const struct invite_config *cfg,
+			   const struct invite_ops *ops, void *ctx,
+			   const struct sip_msg *req, const char *uri)
+{
+	char extra[INVITE_REDIRECT_URI_MAX + 16];
+	struct invite *inv;
+	int ret;
+
+	if (contact_header(uri, extra, sizeof(extra)) < 0)
+		return -EINVAL;
+	inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		return -ENOMEM;
+	ret = copy_cfg(inv, cfg, ops, ctx);
+	if (ret == 0)
+		ret = random_hex(inv->dl.local_tag, 8);
+	if (ret == 0)
+		ret = reply(inv, req, 302, status_reason(302), 0, NULL, 0, extra);
+	invite_free(inv);
+	return ret;
 }
 
 int invite_hangup(struct invite *inv)

@@ -139,6 +139,16 @@ int invite_accept(struct invite *inv);
  * the offer cannot be run after all (with the ops->warning text).
  */
 int invite_reject(struct invite *inv, unsigned int status);
+/*
+ * Forwarding: answers an incoming call (a ringing session, or statelessly
+ * a request no session took) 302 Moved Temporarily with Contact: <uri>.
+ * uri is a SIP URI the dial plan made (no '<', '>' or spaces).
+ */
+#define INVITE_REDIRECT_URI_MAX 320
+int invite_redirect(struct invite *inv, const char *uri);
+int invite_refuse_redirect(const struct invite_config *cfg,
+			   const struct invite_ops *ops, void *ctx,
+			   const struct sip_msg *req, const char *uri);
 /* Ends the call whatever its state: CANCEL, BYE, or a 487/603. */
 int invite_hangup(struct invite *inv);
 /* A SIP INFO carrying one DTMF digit (application/dtmf-relay). */
