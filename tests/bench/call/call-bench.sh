@@ -42,9 +42,16 @@ BOB_RTP='src host 10.77.0.3 and src portrange 10000-10100'
 # first_rtp_time OUT T0: the first matching packet after T0 (a previous call's last
 # packets can still be on their way when the next dial starts)
 first_rtp_start() {
-  ip netns exec "$1" tcpdump -i any -n -tt -l "udp and $2" > "$3" 2> "$3.err" &
+  : > "$3"
+  ip netns exec "$1" tcpdump -i any -n -tt -l "udp and $2" >> "$3" 2> "$3.err" &
   TCPDUMP=$!
-  for _ in $(seq 50); do grep -q listening "$3.err" && return 0; sleep 0.05; done
+  for _ in $(seq 50); do grep -q listening "$3.err" && break; sleep 0.05; done
+  # the previous call's media must have stopped: a quiet second before the dial
+  for _ in $(seq 10); do
+    sleep 1
+    [ -s "$3" ] || return 0
+    : > "$3"
+  done
 }
 first_rtp_time() {
   local i t
