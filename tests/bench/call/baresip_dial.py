@@ -39,6 +39,12 @@ def main():
                 return 1
         time.sleep(hold)
         send(s, "hangup", None, "h")
+        # wait until the call is really gone (else calls pile up in the caller)
+        s.settimeout(5)
+        while True:
+            msg, buf = read_netstring(s, buf)
+            if msg.get("event") and msg.get("type") == "CALL_CLOSED":
+                break
         print("closed %.6f" % time.time(), flush=True)
     return 0
 

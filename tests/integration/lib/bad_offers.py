@@ -77,7 +77,7 @@ def main():
                 # OPTIONS or the like relayed to us: answer 200
                 f.send("SIP/2.0 200 OK\r\n%sFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
                        "Content-Length: 0\r\n\r\n" % (
-                           "".join("Via: %s\r\n" % v for v in
+                           "".join("Via: %s\r\n" % v.strip() for v in
                                    re.findall(r"(?im)^via\s*:\s*(.*)$", head)),
                            hdr(head, "From"), hdr(head, "To"), hdr(head, "Call-ID"),
                            hdr(head, "CSeq")))

@@ -148,7 +148,7 @@ def main():
         # OPTIONS, or anything else the registrar relays while we wait
         f.send("SIP/2.0 200 OK\r\n%sFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
                "Content-Length: 0\r\n\r\n" % (
-                   "".join("Via: %s\r\n" % v for v in re.findall(r"(?im)^via\s*:\s*(.*)$", head)),
+                   "".join("Via: %s\r\n" % v.strip() for v in re.findall(r"(?im)^via\s*:\s*(.*)$", head)),
                    hdr(head, "From"), hdr(head, "To"), hdr(head, "Call-ID"), hdr(head, "CSeq")))
 
     reg_uri = "sip:%s" % domain

@@ -38,8 +38,8 @@ def main():
             to += ";tag=" + totag
         msg = ("SIP/2.0 %d %s\r\n%s%sFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
                "Contact: %s\r\n%s" % (
-                   code, reason, "".join("Via: %s\r\n" % v for v in re.findall(r"(?im)^(?:via|v)\s*:\s*(.*)$", head)),
-                   "".join("Record-Route: %s\r\n" % v for v in re.findall(r"(?im)^record-route\s*:\s*(.*)$", head)),
+                   code, reason, "".join("Via: %s\r\n" % v.strip() for v in re.findall(r"(?im)^(?:via|v)\s*:\s*(.*)$", head)),
+                   "".join("Record-Route: %s\r\n" % v.strip() for v in re.findall(r"(?im)^record-route\s*:\s*(.*)$", head)),
                    hdr(head, "From"), to, hdr(head, "Call-ID"), hdr(head, "CSeq"), contact, extra))
         if body:
             msg += "Content-Type: application/sdp\r\n"
@@ -58,8 +58,23 @@ def main():
             if not head.startswith("ACK "):
                 reply_to(head, 200, "OK")
 
-    # register
+    # register: first drop bob's stale bindings (earlier scripted peers), then ours
     cseq = 1
+    for attempt in range(2):
+        msg = ("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/TLS %s;branch=z9hG4bK%s;rport\r\n"
+               "Max-Forwards: 70\r\nFrom: <%s>;tag=r1\r\nTo: <%s>\r\nCall-ID: reg-%s\r\n"
+               "CSeq: %d REGISTER\r\nContact: *\r\nExpires: 0\r\n%sContent-Length: 0\r\n\r\n"
+               % (domain, f.local, os.urandom(6).hex(), aor, aor, f.local, cseq,
+                  digest(head, "REGISTER", "sip:" + domain, user, password) if attempt else ""))
+        f.send(msg)
+        while True:
+            head, _ = f.recv()
+            if head.startswith("SIP/2.0") and status(head) >= 200:
+                break
+        cseq += 1
+        if status(head) not in (401, 407):
+            break
+    out("stale bindings removed %d" % status(head))
     for attempt in range(2):
         msg = ("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/TLS %s;branch=z9hG4bK%s;rport\r\n"
                "Max-Forwards: 70\r\nFrom: <%s>;tag=r1\r\nTo: <%s>\r\nCall-ID: reg-%s\r\n"
@@ -82,7 +97,6 @@ def main():
     out("invite1 se=%s minse=%s supported=%s" % (hdr(head, "Session-Expires"), hdr(head, "Min-SE"),
                                                hdr(head, "Supported") or hdr(head, "k")))
     reply_to(head, 422, "Session Interval Too Small", "t422", "Min-SE: 3600\r\n")
-    request("ACK")
     inv, offer = request("INVITE")
     out("invite2 se=%s minse=%s cseq=%s" % (hdr(inv, "Session-Expires"), hdr(inv, "Min-SE"),
                                           hdr(inv, "CSeq")))
