@@ -25,8 +25,15 @@ if wait_js '.trust.state == "done" and (.trust.learned | length) == 1' 15; then
 else
   not_ok "root learned through certsrv"
 fi
-check "source: certsrv on the enrollment service's dNSHostName" \
-  test "$(js '.trust.learned[0].source')" = "certsrv web.$TB_DOMAIN"
+check "source: certsrv on the enrollment service's dNSHostName, signed in with NTLM" \
+  test "$(js '.trust.learned[0] | "\(.source)|\(.learned_by)"')" = "certsrv web.$TB_DOMAIN (NTLM)|NTLM-authenticated certsrv"
+# What reached the web server: an NTLM handshake the DC checked, never Basic, never the password
+check "certsrv: NTLM checked by the DC answered the root" \
+  grep -q 'certsrv http://web.'"$TB_DOMAIN"' GET /certsrv/certnew.p7b.* -> 200 NTLM' "$TB_EXCHANGE_LOG"
+check "certsrv: no Basic header reached the server" bash -c '! grep -q "certsrv .*refused: Basic" "$1"' _ "$TB_EXCHANGE_LOG"
+check "certsrv: the password is in no server or daemon log" \
+  bash -c '! grep -qF "$(cat "$1")" "$2" "$3" "$4"' _ "$TB_USER_PASS_FILE" "$TB_EXCHANGE_LOG" \
+  "$TB_NGINX_ACCESS_LOG" "$W/daemon.log"
 check "fingerprint is the bed's root CA" test "$(js '.trust.learned[0].sha256')" = "$CA_FP"
 check "one bind, one certsrv GET" \
   test "$(js '[.trust.ldap_binds, .trust.certsrv_fetches] | @tsv')" = "$(printf '1\t1')"

@@ -2,7 +2,7 @@
 /*
  * The certsrv GET as one libcurl transfer on the loop (net/curl_loop.c).
  * Plain HTTP
- * only, as the seed asks: the phone does not know the root yet, so HTTPS
+ * only, with NTLM (see ca_certsrv.h), as the seed asks: the phone does not know the root yet, so HTTPS
  * could not be verified either; what comes back is only believed as far as
  * ca_bundle.c's checks go (self-signed CA roots).
  */
@@ -62,9 +62,13 @@ static void finish(struct ca_certsrv *c, int status)
 static void on_done(void *ctx, CURLcode result)
 {
 	struct ca_certsrv *c = ctx;
+	long offered = 0;
 	int ret;
 
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &c->result.http_code);
+	/* NTLM was done only if the server challenged for it. */
+	curl_easy_getinfo(c->easy, CURLINFO_HTTPAUTH_AVAIL, &offered);
+	c->result.ntlm = (offered & CURLAUTH_NTLM) && c->result.http_code == 200;
 	if (result != CURLE_OK) {
 		snprintf(c->result.error, sizeof(c->result.error),
 			 "certsrv GET failed: %.200s",
@@ -91,10 +95,10 @@ static void on_done(void *ctx, CURLcode result)
 	finish(c, ret < 0 ? ret : ret ? 0 : -ENOENT);
 }
 
-int ca_certsrv_start(sd_event *event, const char *host, uint32_t addr,
-		     uint64_t timeout_usec, ca_certsrv_done_cb cb, void *ctx,
-		     struct ca_certsrv **out)
+int ca_certsrv_start(sd_event *event, const struct ca_certsrv_request *req,
+		     ca_certsrv_done_cb cb, void *ctx, struct ca_certsrv **out)
 {
+	const char *host = req->host;
 	char url[DHCP_NAME_MAX + 80], resolve[DHCP_NAME_MAX + 32];
 	char ip[INET_ADDRSTRLEN];
 	struct ca_certsrv *c;
@@ -110,7 +114,7 @@ int ca_certsrv_start(sd_event *event, const char *host, uint32_t addr,
 		 "http://%s/certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64",
 		 host);
 	snprintf(resolve, sizeof(resolve), "%s:80:%s", host,
-		 inet_ntop(AF_INET, &addr, ip, sizeof(ip)));
+		 inet_ntop(AF_INET, &req->addr, ip, sizeof(ip)));
 	c->resolve = curl_slist_append(NULL, resolve);
 	if (!c->result.roots || !c->easy || !c->resolve ||
 	    curl_loop_new(event, c->easy, on_done, c, &c->loop) < 0)
@@ -122,7 +126,10 @@ int ca_certsrv_start(sd_event *event, const char *host, uint32_t addr,
 	    curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L) ||
 	    curl_easy_setopt(c->easy, CURLOPT_FOLLOWLOCATION, 0L) ||
 	    curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS,
-			     (long)(timeout_usec / 1000)) ||
+			     (long)(req->timeout_usec / 1000)) ||
+	    curl_easy_setopt(c->easy, CURLOPT_HTTPAUTH, CURLAUTH_NTLM) ||
+	    curl_easy_setopt(c->easy, CURLOPT_USERNAME, req->user) ||
+	    curl_easy_setopt(c->easy, CURLOPT_PASSWORD, req->password) ||
 	    curl_easy_setopt(c->easy, CURLOPT_USERAGENT,
 			     "ucphone/" UCPHONE_VERSION) ||
 	    curl_easy_setopt(c->easy, CURLOPT_ERRORBUFFER, c->curl_error) ||

@@ -459,7 +459,8 @@ static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
 
 	/* Watchers run below and may restart discovery: c is ours alone. */
 	t->certsrv = NULL;
-	snprintf(source, sizeof(source), "certsrv %s", t->web_host);
+	snprintf(source, sizeof(source), "certsrv %s%s", t->web_host,
+		 r->ntlm ? " (NTLM)" : "");
 	if (r->status == 0) {
 		discovery_succeeded(t, r->roots, source);
 	} else {
@@ -473,6 +474,11 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 			unsigned int n)
 {
 	struct trust *t = ctx;
+	const struct signin_identity *id = signed_in(t);
+	struct ca_certsrv_request req = {
+		.host = t->web_host,
+		.timeout_usec = CERTSRV_TIMEOUT_USEC,
+	};
 	int ret;
 
 	if (status < 0 || !n) {
@@ -480,10 +486,16 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 				 t->web_host);
 		return;
 	}
+	if (!id) {
+		discovery_over(t, false);
+		return;
+	}
+	req.addr = addrs[0];
+	req.user = id->user;
+	req.password = id->password;
 	t->phase = PHASE_CERTSRV;
 	t->certsrv_fetches++;
-	ret = ca_certsrv_start(t->d->event, t->web_host, addrs[0],
-			       CERTSRV_TIMEOUT_USEC, on_certsrv_done, t,
+	ret = ca_certsrv_start(t->d->event, &req, on_certsrv_done, t,
 			       &t->certsrv);
 	if (ret < 0)
 		discovery_failed(t, true, "cannot start the certsrv GET: %s",
@@ -920,11 +932,13 @@ struct json_object *trust_status(const struct trust *t)
 		r = json_object_new_object();
 		json_object_object_add(r, "source", json_object_new_string(l->source));
 		json_object_object_add(r, "learned_by", json_object_new_string(
+			!strncmp(l->source, "certsrv ", 8) ?
+				(strstr(l->source, "(NTLM)") ?
+				 "NTLM-authenticated certsrv" :
+				 "certsrv (unauthenticated HTTP)") :
 			strstr(l->source, "(Kerberos)") ? "Kerberos-authenticated LDAP" :
 			strstr(l->source, "(NTLM)") ? "NTLM-authenticated LDAP" :
 			strstr(l->source, "(verified LDAPS)") ? "verified LDAPS" :
-			!strncmp(l->source, "certsrv ", 8) ?
-				"certsrv (unauthenticated HTTP)" :
 				"unauthenticated LDAP (an earlier phone version)"));
 		json_object_object_add(r, "subject", json_object_new_string(l->subject));
 		json_object_object_add(r, "sha256", json_object_new_string(l->fingerprint));
