@@ -43,6 +43,31 @@ check "persisted" test "$(file_fp "$ROOTS")" = "$CA_FP"
 daemon_stop
 restore_ca
 
+# --- 1b. a certsrv asking for Basic gets no password; one asking for nothing is labelled so
+"$TB_SAMBA_CA_SH" remove || not_ok "samba-ca.sh remove"
+"$TB_EXCHANGE_SH" case certsrv-basic >/dev/null || not_ok "exchange.sh case certsrv-basic"
+rm -rf "$W/state"
+: > "$W/daemon.log"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "certsrv asking for Basic only: no root, the 401 in the error" \
+  wait_js '(.trust.learned | length) == 0 and (.trust.error // "" | test("certsrv answered HTTP 401"))' 15
+check "certsrv asking for Basic only: it got no Basic header" \
+  bash -c 'grep -q "certsrv .*Basic only; got: " "$1" && ! grep -q "certsrv .*got: Basic" "$1"' _ "$TB_EXCHANGE_LOG"
+daemon_stop
+"$TB_EXCHANGE_SH" case certsrv-open >/dev/null || not_ok "exchange.sh case certsrv-open"
+rm -rf "$W/state"
+: > "$W/daemon.log"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "certsrv serving without credentials: the root is labelled unauthenticated HTTP" \
+  wait_js '(.trust.learned | length) == 1 and .trust.learned[0].source == "certsrv web.'"$TB_DOMAIN"'" and .trust.learned[0].learned_by == "certsrv (unauthenticated HTTP)"' 15
+daemon_stop
+"$TB_EXCHANGE_SH" case default >/dev/null || not_ok "exchange.sh case default"
+restore_ca
+
 # --- 2. wrong password: the DC's refusal, once
 rm -rf "$W/state"
 : > "$W/daemon.log"

@@ -31,6 +31,8 @@
 #   none               every Autodiscover URL answers 404
 #   password-changed   every credential refused (401), as after a password change
 #   basic-only         only HTTP Basic offered (NTLM is offered too otherwise, with --smb-conf)
+#   certsrv-basic      certsrv asks for HTTP Basic only (a rogue fishing for the password)
+#   certsrv-open       certsrv serves the file without asking for credentials
 # Log: one line per request on stdout: "ad|ews HOST METHOD PATH case=... -> CODE what".
 import argparse
 import base64
@@ -409,11 +411,19 @@ class Handler(BaseHTTPRequestHandler):
         if "reqid=cacert" not in self.path.lower():
             self.note("certsrv", 404, "not a CACert request")
             return self.send(404, b"", "text/html")
-        if not self.server.offers_ntlm():
+        auth = self.headers.get("Authorization", "")
+        if self.server.case() == "certsrv-basic":
+            # what reached the server, by scheme only: never a credential in the log
+            self.note("certsrv", 401, "Basic only; got: " + (auth.split(" ", 1)[0] or "no Authorization"))
+            return self.send(401, b"", "text/html", [("WWW-Authenticate", 'Basic realm="web.corp.test"')])
+        if self.server.case() == "certsrv-open":
+            self.auth_used = "without credentials; got: " + (auth.split(" ", 1)[0] or "no Authorization")
+            verdict = True
+        elif not self.server.offers_ntlm():
             self.note("certsrv", 503, "NTLM not ready (the DC's winbindd)")
             return self.send(503, b"", "text/html")
-        auth = self.headers.get("Authorization", "")
-        verdict = self.authorised() if auth.startswith("NTLM ") else False
+        else:
+            verdict = self.authorised() if auth.startswith("NTLM ") else False
         if isinstance(verdict, tuple):
             self.note("certsrv", 401, "NTLM challenge")
             return self.send(401, b"", "text/html", [("WWW-Authenticate", "NTLM " + verdict[1])])
