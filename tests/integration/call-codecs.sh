@@ -84,11 +84,12 @@ call_bob PCMA PCMA
 # bob calls the phone offering Opus only: the phone answers with Opus
 bob_account 's#audio_codecs=[^;]*#audio_codecs=opus/48000/2#'
 bob_mark
-phone_heard_reset
 bob dial "sip:$TB_USER_ADDRESS"
 check "bob calls (opus): the phone rings" call_is ringing-in 10
 check "ucphonectl answer" quiet ctl answer
 check "connected" call_is connected 5
+# the ring tone (1000 + 1200 Hz) played until the answer: measure the call from here
+phone_heard_reset
 check "answered with opus ($(cjs '.calls[0].codec'))" test "$(cjs '.calls[0].codec')" = opus
 sleep 10
 echo "# opus answered: $(stats)"

@@ -175,6 +175,8 @@ static void advance(struct jb *jb)
 {
 	struct jb_slot *s = slot_at(jb, 0);
 
+	jb->skipped = s->filled ? s : NULL;
+
 	if (s->filled) {
 		s->filled = false;
 		jb->filled--;
@@ -220,6 +222,10 @@ enum jb_kind jb_get(struct jb *jb, uint32_t now, struct jb_out *out)
 
 		if (jb->last_silent || ++jb->shrink_wait >= patience) {
 			advance(jb);
+			if (jb->skipped) {
+				out->skipped = jb->skipped->data;
+				out->skipped_len = jb->skipped->len;
+			}
 			jb->st.dropped++;
 			jb->shrink_wait = 0;
 			jb->delay_q8 -= (int64_t)jb->unit << 8;

@@ -74,6 +74,10 @@ struct jb_out {
 	size_t len;
 	const uint8_t *next;	/* JB_LOST: the unit after the hole, or NULL */
 	size_t next_len;
+	/* a unit dropped this tick to shrink the delay, or NULL: decode it
+	 * and throw the audio away, so that the decoder's state runs on */
+	const uint8_t *skipped;
+	size_t skipped_len;
 };
 
 struct jb_slot {
@@ -104,6 +108,7 @@ struct jb {
 	unsigned int peak_hold;		/* packets before the peak decays */
 	int64_t delay_q8;		/* current delay at the last tick */
 	unsigned int late_run, shrink_wait;
+	struct jb_slot *skipped;	/* the slot advance() last let go of */
 	struct jb_stats st;
 };
 

@@ -315,7 +315,11 @@ static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA
 	struct jb_out o;
 	bool played = false;
 
-	switch (jb_get(&s->jb, ts_units(now_ns, cd->clock), &o)) {
+	jb_get(&s->jb, ts_units(now_ns, cd->clock), &o);
+	/* a unit dropped to shrink the delay still runs through the decoder */
+	if (o.skipped)
+		codec_decode(cd, o.skipped, o.skipped_len, pcm);
+	switch (o.kind) {
 	case JB_IDLE:
 		memset(pcm, 0, sizeof(int16_t) * cd->unit);
 		break;

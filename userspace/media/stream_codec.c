@@ -13,8 +13,13 @@
 #include "media/media_internal.h"
 #include "media/stream_codec.h"
 
-#define JB_MIN_MS 20
-#define JB_MIN_OPUS_MS 40	/* the next unit must be there for its FEC */
+/*
+ * At least two units: one playing and the next at hand, which Opus needs
+ * for its FEC and which keeps a tick that runs a little late (a shared
+ * CPU) from finding the buffer empty.
+ */
+#define JB_MIN_MS 40
+#define JB_MIN_OPUS_MS 40
 #define JB_MAX_MS 500
 
 static bool same_codec(const struct codec *c, const struct codec_config *cfg)
