@@ -5,8 +5,10 @@
 # so a power cut at any instant leaves the old state or the new:
 #
 #	ORDER=a b	slots in boot order
-#	a_OK=1		1: good or on trial; 0: bad (half-written, failed)
-#	a_TRY=3		boots left before the slot counts as failed
+#	a_OK=1		1: good (confirmed, boots without counting);
+#			2: on trial (just installed, counts its boots);
+#			0: bad (half-written, or failed its trial)
+#	a_TRY=3		boots a slot on trial has left
 #	b_OK=1
 #	b_TRY=3
 #	FAILED=		a slot that ran out of tries unconfirmed (the
@@ -18,6 +20,7 @@
 # a damaged one gives the factory state (both slots good, a first).
 
 BOOTSTATE_TRIES=3
+_failed_now=
 
 bootstate_defaults() {
 	ORDER="a b" a_OK=1 a_TRY=$BOOTSTATE_TRIES b_OK=1 b_TRY=$BOOTSTATE_TRIES FAILED=
@@ -40,7 +43,7 @@ bootstate_load() {
 	done <"$BOOTSTATE"
 	case $_order in "a b" | "b a") ;; *) return 1 ;; esac
 	for _n in "$_aok" "$_bok"; do
-		case $_n in 0 | 1) ;; *) return 1 ;; esac
+		case $_n in 0 | 1 | 2) ;; *) return 1 ;; esac
 	done
 	for _n in "$_atry" "$_btry"; do
 		case $_n in [0-9]) ;; *) return 1 ;; esac
@@ -64,25 +67,30 @@ bootstate_other() {
 	[ "$1" = a ] && echo b || echo a
 }
 
-# The boot selector: the first slot in ORDER that is good and has tries
-# left boots, one try fewer. A slot on trial whose tries ran out is marked
-# bad and named in FAILED: the next good slot boots instead (rollback).
-# With no slot left, the first slot of ORDER boots anyway (a phone that
-# boots something can still be repaired). Sets BOOT_SLOT (not printed:
-# the caller keeps the updated variables, a command substitution would
-# not).
+# The boot selector: the first slot in ORDER that is good boots; a slot
+# on trial boots while it has tries, one try fewer each time; a slot on
+# trial whose tries ran out is marked bad and named in FAILED, and the
+# next slot boots instead (rollback). With no slot left, the first slot
+# of ORDER boots anyway (a phone that boots something can still be
+# repaired). Sets BOOT_SLOT (not printed: the caller keeps the updated
+# variables, a command substitution would not).
 bootstate_select() {
 	for _s in $ORDER; do
 		eval "_ok=\$${_s}_OK _try=\$${_s}_TRY"
-		if [ "$_ok" = 1 ] && [ "$_try" -gt 0 ]; then
+		if [ "$_ok" = 1 ]; then
+			BOOT_SLOT=$_s
+			[ -z "$_failed_now" ] || bootstate_save
+			return 0
+		fi
+		if [ "$_ok" = 2 ] && [ "$_try" -gt 0 ]; then
 			eval "${_s}_TRY=$((_try - 1))"
 			bootstate_save
 			BOOT_SLOT=$_s
 			return 0
 		fi
-		if [ "$_ok" = 1 ]; then
+		if [ "$_ok" = 2 ]; then
 			eval "${_s}_OK=0"
-			FAILED=$_s
+			FAILED=$_s _failed_now=1
 			ORDER="$(bootstate_other "$_s") $_s"
 		fi
 	done
