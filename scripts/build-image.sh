@@ -260,6 +260,8 @@ if [ "$init" = systemd ]; then
 		ln -sfn "$unit_path" "$root/etc/systemd/system/multi-user.target.wants/$unit"
 	done
 	ln -sfn /dev/null "$root/etc/systemd/network/99-default.link"
+	# hvc0 is the service console's, not a login prompt's.
+	ln -sfn /dev/null "$root/etc/systemd/system/serial-getty@hvc0.service"
 	# systemd makes the machine id at first boot, on the data partition.
 	: >"$root/etc/machine-id"
 fi
