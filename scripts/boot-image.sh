@@ -7,6 +7,7 @@
 #   scripts/boot-image.sh [--disk FILE] [--slot a|b] [--persist]
 #                         [--net NETNS:BRIDGE] [--service DIR]
 #                         [--interactive] [--timeout SEC] [--log FILE]
+#                         [--append KERNEL-ARGS]
 #
 # --disk      the disk image (default: build it with scripts/build-image.sh)
 # --persist   write to the disk image itself; by default the guest's writes
@@ -18,17 +19,18 @@
 #             svc.out (tests/image/lib.sh does this)
 # --interactive  the serial console (kernel log and a root shell) on this
 #             terminal; Ctrl-A x quits QEMU
+# --append   more kernel command line (initcall_debug, a module option...)
 # The serial console is copied to --log (default: stdout only). Exit status:
 # QEMU's (0 after the guest powers off), 124 on timeout.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${UCPHONE_CACHE:-$repo/.cache}/image
 
-usage() { sed -n '7,9p' "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
+usage() { sed -n '7,10p' "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
 say() { echo "boot-image: $*" >&2; }
 die() { say "error: $*"; exit 125; }
 
-disk='' slot=a persist=0 net='' service='' interactive=0 timeout_s=0 log=''
+disk='' slot='' persist=0 net='' service='' interactive=0 timeout_s=0 log='' append=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--disk) [ $# -ge 2 ] || usage; disk=$2; shift 2 ;;
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--interactive) interactive=1; shift ;;
 	--timeout) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] || usage; timeout_s=$2; shift 2 ;;
 	--log) [ $# -ge 2 ] || usage; log=$2; shift 2 ;;
+	--append) [ $# -ge 2 ] || usage; append=$2; shift 2 ;;
 	*) usage ;;
 	esac
 done
@@ -53,17 +56,19 @@ fi
 [ -f "$disk" ] || die "no disk image $disk"
 
 # The slot's squashfs, cut out of the disk image by its GPT entry; its
-# /boot holds the kernel and the initramfs.
+# /boot holds the kernel and the initramfs. Without --slot they come from
+# root-a (the board's boot files) and the initramfs's boot selector picks
+# the root slot; --slot forces one, kernel and root.
 read -r start size < <(sfdisk -J "$disk" | python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["partitiontable"]["partitions"]:
     if p.get("name") == sys.argv[1]:
-        print(p["start"], p["size"])' "root-$slot") || die "no partition root-$slot in $disk"
+        print(p["start"], p["size"])' "root-${slot:-a}") || die "no partition root-${slot:-a} in $disk"
 mkdir -p "$cache/boot"
 exec 7>"$cache/boot/.lock"
 flock 7
 # Known disk (same file, size and time, same slot): its boot files are cached.
-seen=$cache/boot/seen-$(printf '%s %s %s' "$(realpath "$disk")" "$(stat -c '%s %Y' "$disk")" "$slot" |
+seen=$cache/boot/seen-$(printf '%s %s %s' "$(realpath "$disk")" "$(stat -c '%s %Y' "$disk")" "${slot:-a}" |
 	sha256sum | cut -c1-16)
 if [ -L "$seen" ] && [ -f "$(readlink "$seen")/.done" ]; then
 	boot=$(readlink "$seen")
@@ -72,7 +77,7 @@ else
 	dd if="$disk" of="$slot_img" bs=512 skip="$start" count="$size" status=none
 	# The squashfs's own length (bytes_used, at byte 40 of its superblock).
 	used=$(od -An -tu8 -j40 -N8 "$slot_img" | tr -d ' ')
-	[[ $used =~ ^[0-9]+$ ]] && [ "$used" -gt 0 ] || die "root-$slot holds no squashfs"
+	[[ $used =~ ^[0-9]+$ ]] && [ "$used" -gt 0 ] || die "root-${slot:-a} holds no squashfs"
 	truncate -s "$used" "$slot_img"
 	sum=$(sha256sum "$slot_img" | cut -c1-16)
 	boot=$cache/boot/$sum
@@ -81,7 +86,7 @@ else
 		mkdir -p "$boot"
 		kernel=$(unsquashfs -l "$slot_img" 2>/dev/null | sed -n 's|^squashfs-root/boot/\(vmlinuz-.*\)|\1|p' | head -n1)
 		initrd=$(unsquashfs -l "$slot_img" 2>/dev/null | sed -n 's|^squashfs-root/boot/\(initrd.img-.*\)|\1|p' | head -n1)
-		[ -n "$kernel" ] && [ -n "$initrd" ] || die "root-$slot has no /boot/vmlinuz-* and initrd.img-*"
+		[ -n "$kernel" ] && [ -n "$initrd" ] || die "root-${slot:-a} has no /boot/vmlinuz-* and initrd.img-*"
 		unsquashfs -cat "$slot_img" "boot/$kernel" >"$boot/vmlinuz"
 		unsquashfs -cat "$slot_img" "boot/$initrd" >"$boot/initrd.img"
 		# QEMU boots the kernel's uncompressed ELF through its PVH entry, the
@@ -119,7 +124,7 @@ qemu=(
 	-nodefaults -nographic -no-reboot -monitor none "${serial[@]}"
 	-bios /usr/share/qemu/qboot.rom
 	-kernel "$kernel" -initrd "$boot/initrd.img"
-	-append "console=ttyS0 loglevel=5 ucphone_slot=$slot panic=-1"
+	-append "console=ttyS0 loglevel=5 ${slot:+ucphone_slot=$slot }panic=-1${append:+ $append}"
 	-drive "$drive"
 	-device virtio-serial-pci
 )

@@ -28,8 +28,8 @@ packages=(
 	# the phone image: Debian root, squashfs slots, GPT disk (scripts/build-image.sh)
 	mmdebstrap squashfs-tools fdisk
 	# packaging: the modules built by DKMS against Debian's headers, and
-	# cross-built for arm64 boards
-	dkms gcc-aarch64-linux-gnu
+	# cross-built for arm64 boards; the arm64 device-tree board in QEMU
+	dkms gcc-aarch64-linux-gnu qemu-system-arm
 	# testbed: real servers, run only inside the testbed's namespaces
 	iproute2 bc dnsmasq-base chrony samba samba-ad-dc samba-ad-provision
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd

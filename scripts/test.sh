@@ -90,21 +90,29 @@ stage_fuzz() {
 	return $rc
 }
 
-# The kernel tests in one VM, then the phone's screens on a VM display.
+# The kernel tests in one VM, the phone's screens on a VM display, the image.
 stage_vm() {
 	local rc=0
 	tests/vm/run-kselftests.sh || rc=1
 	tests/ui/test_ui_vm.py build || rc=1
+	# The phone image: A/B slot switch and rollback, power cuts during
+	# settings writes, the systemd variant's unit.
+	tests/image/ab-boot.sh || rc=1
+	tests/image/power-cut.sh || rc=1
+	tests/image/systemd-boot.sh || rc=1
 	return $rc
 }
 
 # Packaging for real boards: dkms.conf builds the modules against Debian's
-# kernel headers; they cross-build for arm64 against Debian's arm64 headers.
+# kernel headers; they cross-build for arm64 against Debian's arm64 headers
+# and bind from the arm64 board's device tree; the A/B boot state logic.
 # (The phone image boots on the testbed: testbed stage.)
 stage_package() {
 	local rc=0
 	tests/dkms/build.sh || rc=1
 	tests/arm64/cross-build.sh || rc=1
+	tests/arm64/boot-dt.sh || rc=1
+	tests/image/bootstate.sh || rc=1
 	return $rc
 }
 

@@ -5,6 +5,7 @@
  * family. See include/uapi/linux/ucphone.h for the contract.
  */
 #include <linux/err.h>
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <ucphone/core.h>
 
@@ -49,6 +50,17 @@ static void __exit ucphone_srtp_exit(void)
 	ucphone_srtp_sessions_exit();
 	ucphone_srtp_socket_exit();
 }
+
+/*
+ * A board whose device tree names its SRTP engine loads this module by
+ * the node's modalias, as it loads the keypad and reset drivers. The
+ * engine is the kernel's crypto API: the node carries no resources.
+ */
+static const struct of_device_id ucphone_srtp_of_match[] = {
+	{ .compatible = "ucphone,srtp" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, ucphone_srtp_of_match);
 
 module_init(ucphone_srtp_init);
 module_exit(ucphone_srtp_exit);

@@ -4,6 +4,8 @@
 # prefix of its own, and down again at the end).
 #
 #   tests/bench/boot-stages.sh [RUNS]      (default 1 measured boot)
+#   tb-run tests/bench/boot-stages.sh      on the bed tb-run brought up
+#                                          (BOOT_STAGES_RUNS=N runs)
 #
 # A scratch copy of the disk image is booted once to sign in as the bed's
 # alice (the identity lands on the data partition), then booted RUNS times
@@ -22,6 +24,12 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 runs=${1:-1}
+# tb-run passes its build folder: the bed is up already, and stays its.
+own_bed=1
+if [ -d "$runs" ]; then
+	runs=${BOOT_STAGES_RUNS:-1}
+	own_bed=0
+fi
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [RUNS]" >&2; exit 2; }
 
 export UCPHONE_TB_PREFIX=${UCPHONE_TB_PREFIX:-bn}
@@ -33,12 +41,14 @@ eval "$(scripts/build-image.sh --print-env)"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ucphone-bench.XXXXXX")
 cleanup() {
 	image_stop
-	tests/testbed/down.sh >/dev/null 2>&1 || true
+	[ "$own_bed" = 0 ] || tests/testbed/down.sh >/dev/null 2>&1 || true
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
 cp --sparse=always "$DISK" "$scratch/disk.img"
-tests/testbed/up.sh >"$scratch/up.log" 2>&1 || { tail -n 20 "$scratch/up.log" >&2; exit 1; }
+if [ "$own_bed" = 1 ]; then
+	tests/testbed/up.sh >"$scratch/up.log" 2>&1 || { tail -n 20 "$scratch/up.log" >&2; exit 1; }
+fi
 # shellcheck source=/dev/null
 . "$UCPHONE_TESTBED_RUN/env"
 

@@ -107,5 +107,22 @@ image_stop() {
 	fi
 	wait "$IMAGE_PID" 2>/dev/null
 	IMAGE_PID=''
-	exec {IMAGE_IN}>&- {IMAGE_OUT}<&- 2>/dev/null
+	# (the group's 2> ends with it; a bare exec would keep it for good)
+	{ exec {IMAGE_IN}>&- {IMAGE_OUT}<&-; } 2>/dev/null
+}
+
+# image_cut: the power cut: QEMU killed at once (SIGKILL), whatever the
+# guest was writing. What the guest had handed to its virtual disk is in
+# the disk image; what was still in its page cache is lost.
+image_cut() {
+	local pid
+	[ -n "$IMAGE_PID" ] || return 0
+	pid=$(cat "$IMAGE_DIR/qemu.pid" 2>/dev/null) || pid=''
+	if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = qemu-system-x86 ]; then
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$IMAGE_PID" 2>/dev/null
+	IMAGE_PID=''
+	# (the group's 2> ends with it; a bare exec would keep it for good)
+	{ exec {IMAGE_IN}>&- {IMAGE_OUT}<&-; } 2>/dev/null
 }
