@@ -11,6 +11,10 @@
  *
  * The phone's media engine opens these PCMs with the same alsa-lib calls
  * it uses on the ES8311 card; nothing in the daemon knows about this file.
+ *
+ *	fail_ms N	once N ms after the first start, one transfer fails
+ *			with -EIO, as a card whose period clock stalled does
+ *			(alsa-lib's wait times out); 0 (default): never
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,6 +33,9 @@ struct paced {
 	struct timespec t0;
 	uint64_t done;		/* frames played or captured since start */
 	bool running;
+	long fail_ms;		/* 0: never fail */
+	struct timespec first_start;
+	bool started_once, failed;
 };
 
 static uint64_t elapsed_frames(const struct paced *p)
@@ -52,6 +59,10 @@ static int paced_start(snd_pcm_ioplug_t *io)
 	};
 
 	clock_gettime(CLOCK_MONOTONIC, &p->t0);
+	if (!p->started_once) {
+		p->first_start = p->t0;
+		p->started_once = true;
+	}
 	its.it_value = its.it_interval;
 	p->done = 0;
 	p->running = true;
@@ -89,6 +100,20 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 					const snd_pcm_channel_area_t *areas,
 					snd_pcm_uframes_t offset, snd_pcm_uframes_t size)
 {
+	struct paced *p = io->private_data;
+
+	if (p->fail_ms && !p->failed && p->started_once) {
+		struct timespec now;
+		long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - p->first_start.tv_sec) * 1000 +
+		     (now.tv_nsec - p->first_start.tv_nsec) / 1000000;
+		if (ms >= p->fail_ms) {
+			p->failed = true;
+			return -EIO;
+		}
+	}
 	if (io->stream == SND_PCM_STREAM_CAPTURE)
 		snd_pcm_areas_silence(areas, offset, io->channels, size, io->format);
 	return (snd_pcm_sframes_t)size;
@@ -186,6 +211,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 {
 	snd_config_iterator_t i, next;
 	struct paced *p;
+	long fail_ms = 0;
 	int rc;
 
 	(void)root;
@@ -197,12 +223,20 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 			continue;
 		if (!strcmp(id, "comment") || !strcmp(id, "type") || !strcmp(id, "hint"))
 			continue;
+		if (!strcmp(id, "fail_ms")) {
+			if (snd_config_get_integer(n, &fail_ms) < 0 || fail_ms < 0) {
+				SNDERR("paced: fail_ms wants a number of ms");
+				return -EINVAL;
+			}
+			continue;
+		}
 		SNDERR("paced: unknown field %s", id);
 		return -EINVAL;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->fail_ms = fail_ms;
 	p->io.version = SND_PCM_IOPLUG_VERSION;
 	p->io.name = "ucphone test: real-time paced silent PCM";
 	p->io.callback = &paced_callback;

@@ -148,6 +148,7 @@ struct media_engine {
 	bool tone_on;
 	struct cmd ack_cmd;		/* what a SET_AUDIO hands back */
 	bool audio_failed;
+	uint64_t audio_restart_ns;	/* the last restart after a device error */
 };
 
 /* media_stream.c: the thread's per-frame work on one call */
