@@ -103,6 +103,9 @@ if [ -t 0 ] && [ -t 1 ]; then
 	# The phone on this terminal: its keys and a status line. The kernel's
 	# console (ttyS0) goes to a log.
 	say "the phone's serial console is logged to $IMAGE_CONSOLE"
+	# The board's microphone hears 1 kHz: bob's recordings
+	# ($UCPHONE_TESTBED_RUN/baresip/rec-bob) hold what the phone sent.
+	board_feed_tone
 	phone_keys
 	say "powering off"
 	exit 0
