@@ -34,8 +34,8 @@ board_press() {
 }
 
 board_hook() {
-	local pull=pull-down
-	[ "$1" = up ] && pull=pull-up
+	local pull='pull-down'
+	[ "$1" = up ] && pull='pull-up'
 	guest "$(board_pull "$BOARD_HOOK_LINE" "$pull")" 10 >/dev/null && BOARD_HOOK=$1
 }
 
@@ -158,7 +158,7 @@ phone_keys() {
 # call ended on the hook.
 #   phone_tour TONE_CHECK BOB_RECORDINGS_DIR WORK_DIR
 phone_tour() {
-	local check=$1 rec=$2 w=$3 js rc=0 i state before dec out
+	local check=$1 rec=$2 w=$3 js rc=0 state before dec out
 	board_feed_tone
 	board_played_clear
 	before=$(ls "$rec" 2>/dev/null | wc -l)
@@ -166,7 +166,7 @@ phone_tour() {
 	board_hook up
 	for k in 2 0 0 1 '#'; do board_press "$k"; done
 	state=''
-	for i in $(seq 40); do
+	for _ in $(seq 40); do
 		state=$(guest 'ucphonectl --json calls' 10 | jq -r '.calls[0].state // "none"' 2>/dev/null)
 		[ "$state" = connected ] && break
 		sleep 0.5
@@ -193,7 +193,7 @@ phone_tour() {
 	fi
 	say "tour: put the handset down"
 	board_hook down
-	for i in $(seq 20); do
+	for _ in $(seq 20); do
 		state=$(guest 'ucphonectl --json calls' 10 | jq -r '.calls[0].state // "idle"' 2>/dev/null)
 		[ "$state" = idle ] && break
 		sleep 0.5
