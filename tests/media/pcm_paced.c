@@ -20,6 +20,10 @@
  * The ring is indexed by the instant a frame is played or captured (frames
  * since the first use in this process, from each stream's start time), so
  * an xrun that restarts one stream does not shift the echo.
+ * A card that stalls:
+ *   fail_ms N              once N ms after the first start, one transfer fails
+ *                          with -EIO, as a card whose period clock stalled does
+ *                          (alsa-lib's wait times out); 0 (default): never
  */
 #include <errno.h>
 #include <math.h>
@@ -42,6 +46,9 @@ struct paced {
 	bool echo_tap;
 	long echo_delay;	/* frames; < 0: no echo path */
 	double echo_gain;
+	long fail_ms;		/* 0: never fail */
+	struct timespec first_start;
+	bool started_once, failed;
 };
 
 #define ECHO_RING 65536		/* frames: > 8 s at 8 kHz */
@@ -82,6 +89,10 @@ static int paced_start(snd_pcm_ioplug_t *io)
 	};
 
 	clock_gettime(CLOCK_MONOTONIC, &p->t0);
+	if (!p->started_once) {
+		p->first_start = p->t0;
+		p->started_once = true;
+	}
 	its.it_value = its.it_interval;
 	p->done = 0;
 	p->running = true;
@@ -127,6 +138,18 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 	struct paced *p = io->private_data;
 	bool mono = io->channels == 1 && io->format == SND_PCM_FORMAT_S16_LE;
 
+	if (p->fail_ms && !p->failed && p->started_once) {
+		struct timespec now;
+		long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - p->first_start.tv_sec) * 1000 +
+		     (now.tv_nsec - p->first_start.tv_nsec) / 1000000;
+		if (ms >= p->fail_ms) {
+			p->failed = true;
+			return -EIO;
+		}
+	}
 	if (io->stream == SND_PCM_STREAM_PLAYBACK) {
 		const int16_t *x = area_frames(areas, offset);
 
@@ -247,7 +270,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 {
 	snd_config_iterator_t i, next;
 	struct paced *p;
-	long delay_ms = -1, gain_db = -10;
+	long delay_ms = -1, gain_db = -10, fail_ms = 0;
 	int tap = 0, rc;
 
 	(void)root;
@@ -271,6 +294,13 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 		if (!strcmp(id, "echo_gain_db") && snd_config_get_integer(n, &gain_db) == 0 &&
 		    gain_db <= 0)
 			continue;
+		if (!strcmp(id, "fail_ms")) {
+			if (snd_config_get_integer(n, &fail_ms) < 0 || fail_ms < 0) {
+				SNDERR("paced: fail_ms wants a number of ms");
+				return -EINVAL;
+			}
+			continue;
+		}
 		SNDERR("paced: unknown or bad field %s", id);
 		return -EINVAL;
 	}
@@ -280,6 +310,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 	p->echo_tap = tap;
 	p->echo_delay = delay_ms < 0 ? -1 : delay_ms * 8;	/* the echo path runs at 8 kHz */
 	p->echo_gain = pow(10.0, (double)gain_db / 20.0);
+	p->fail_ms = fail_ms;
 	p->io.version = SND_PCM_IOPLUG_VERSION;
 	p->io.name = "ucphone test: real-time paced silent PCM";
 	p->io.callback = &paced_callback;

@@ -75,6 +75,8 @@ static void do_attach(struct media_engine *e, struct media_call *c)
 {
 	if (e->n_active == MEDIA_CALLS_MAX)
 		return;
+	/* a device that failed in an earlier call gets another chance */
+	e->audio_failed = false;
 	e->active[e->n_active++] = c;
 	stream_attach(e, c, media_now_ns());
 }
@@ -122,6 +124,7 @@ static bool commands(struct media_engine *e)
 			break;
 		case CMD_TONE:
 			e->tone_on = media_tone_init(&e->tone, e->cfg.tone_country, cmd.tone);
+			e->audio_failed = false;
 			break;
 		case CMD_SET_AUDIO: {
 			bool was = e->audio.running;
@@ -155,6 +158,27 @@ static int16_t clip(int32_t v)
 	return v > 32767 ? 32767 : v < -32768 ? -32768 : (int16_t)v;
 }
 
+/*
+ * A device error other than an xrun (a stalled period clock: -EIO after
+ * alsa-lib's wait times out, a lost stream state): the streams are prepared
+ * and started again, counted as an xrun, at most once a second; a second
+ * error within the second stops the audio until the next call or tone.
+ */
+static void audio_error(struct media_engine *e, int err)
+{
+	uint64_t now = media_now_ns();
+
+	media_audio_stop(&e->audio);
+	if (now - e->audio_restart_ns >= 1000000000ULL) {
+		e->audio_restart_ns = now;
+		e->audio.xruns++;
+		if (media_audio_start(&e->audio) == 0)
+			return;
+	}
+	e->audio_failed = true;
+	thread_error(e, err);
+}
+
 /* One 20 ms frame with audio running. */
 static void frame(struct media_engine *e)
 {
@@ -165,9 +189,7 @@ static void frame(struct media_engine *e)
 
 	rc = media_audio_read(&e->audio, cap);
 	if (rc < 0) {
-		e->audio_failed = true;
-		media_audio_stop(&e->audio);
-		thread_error(e, rc);
+		audio_error(e, rc);
 		return;
 	}
 	media_echo_capture(e, cap);
@@ -185,11 +207,8 @@ static void frame(struct media_engine *e)
 		out[i] = clip(mix[i]);
 	media_echo_played(e, out);
 	rc = media_audio_write(&e->audio, out);
-	if (rc < 0) {
-		e->audio_failed = true;
-		media_audio_stop(&e->audio);
-		thread_error(e, rc);
-	}
+	if (rc < 0)
+		audio_error(e, rc);
 	atomic_store_explicit(&e->xruns, e->audio.xruns, memory_order_relaxed);
 	used = alloc_count_thread() - a0;
 	for (unsigned int i = 0; i < e->n_active; i++)

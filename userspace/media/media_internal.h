@@ -168,6 +168,7 @@ struct media_engine {
 	bool ec_on;
 	_Atomic uint32_t echo_delay_ms;	/* the card's measured echo-path delay */
 	_Atomic uint64_t echo_errors;
+	uint64_t audio_restart_ns;	/* the last restart after a device error */
 };
 
 /* media_stream.c: the thread's per-frame work on one call */
