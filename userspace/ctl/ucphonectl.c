@@ -66,7 +66,9 @@ static void usage(FILE *out)
 		"  hangup    end the call (or refuse the ringing one)\n"
 		"  calls     the call: state, far end, codec, SRTP, RTCP figures\n"
 		"  dtmf DIGITS  send 0-9 * # A-D during the call\n"
-		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook\n"
+		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook hold\n"
+		"  hold      put the call on hold (the HOLD key)\n"
+		"  resume    take the call off hold\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
 		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
@@ -476,7 +478,7 @@ static bool takes_arg(const char *command)
 	       !strcmp(command, "press");
 }
 
-/* dial, answer, hangup, calls, dtmf, press: each prints the call view. */
+/* dial, answer, hangup, calls, dtmf, press, hold, resume: the call view. */
 static int cmd_call(struct ctl *ctl, const char *name, const char *arg)
 {
 	struct json_object *req = arg ? control_request_new_arg(name, arg) :
@@ -642,7 +644,8 @@ int main(int argc, char **argv)
 		else if (strcmp(command, "reload") == 0)
 			ret = cmd_reload(&ctl);
 		else if (has_arg || !strcmp(command, "answer") ||
-			 !strcmp(command, "hangup") || !strcmp(command, "calls"))
+			 !strcmp(command, "hangup") || !strcmp(command, "calls") ||
+			 !strcmp(command, "hold") || !strcmp(command, "resume"))
 			ret = cmd_call(&ctl, command, arg);
 		else if (is_exchange)
 			ret = ctl_exchange(argc - at, argv + at, ctl.json, ask, &ctl);

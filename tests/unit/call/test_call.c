@@ -24,6 +24,7 @@ struct fake {
 	bool registered, tel_event;
 	char dtmf[32];
 	int stream_token;
+	enum media_dir local_dir, far_dir;	/* what the SDP says */
 };
 
 static uint64_t f_now(void *ctx) { return ((struct fake *)ctx)->now; }
@@ -73,20 +74,34 @@ static void m_close(void *stream) { (void)stream; the_fake->streams_open--; }
 
 static int m_offer(void *stream, char *sdp, size_t cap, size_t *len)
 {
+	int n;
+
 	(void)stream;
-	*len = strlen(OFFER);
-	memcpy(sdp, OFFER, *len);
+	n = snprintf(sdp, cap, OFFER "a=%s\r\n", media_dir_name(the_fake->local_dir));
+	*len = (size_t)n;
 	return cap > *len ? 0 : -ENOSPC;
+}
+
+/* The far end's direction, from the phone's side, as a real SDP says it. */
+static void far_dir_of(const char *sdp, size_t len)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "%.*s", (int)len, sdp);
+	the_fake->far_dir = strstr(text, "a=sendonly") ? MEDIA_DIR_RECVONLY :
+			    strstr(text, "a=recvonly") ? MEDIA_DIR_SENDONLY :
+			    strstr(text, "a=inactive") ? MEDIA_DIR_INACTIVE :
+			    MEDIA_DIR_SENDRECV;
 }
 
 static unsigned int m_answer(void *stream, const char *sdp, size_t len, char *why, size_t n)
 {
 	(void)stream;
-	(void)sdp;
 	if (len < 4) {
 		snprintf(why, n, "no audio");
 		return 488;
 	}
+	far_dir_of(sdp, len);
 	return 0;
 }
 
@@ -98,10 +113,21 @@ static unsigned int m_offer_rx(void *stream, const char *sdp, size_t len, char *
 		snprintf(why, n, "not SDP");
 		return 400;
 	}
-	return m_offer(stream, ans, cap, alen);
+	far_dir_of(sdp, len);
+	*alen = (size_t)snprintf(ans, cap, OFFER "a=%s\r\n",
+				 media_dir_name(the_fake->local_dir & the_fake->far_dir));
+	return 0;
 }
 
-static int m_run(void *stream) { (void)stream; the_fake->runs++; return MEDIA_DIR_SENDRECV; }
+static int m_run(void *stream)
+{
+	(void)stream;
+	the_fake->runs++;
+	return (int)(the_fake->local_dir & the_fake->far_dir);
+}
+
+static void m_set_dir(void *stream, enum media_dir d) { (void)stream; the_fake->local_dir = d; }
+static enum media_dir m_far_dir(void *stream) { (void)stream; return the_fake->far_dir; }
 
 static int m_dtmf(void *stream, char d)
 {
@@ -122,6 +148,7 @@ static const struct call_media_ops media = {
 	.open = m_open, .close = m_close, .offer = m_offer,
 	.answer_received = m_answer, .offer_received = m_offer_rx,
 	.run = m_run, .dtmf = m_dtmf, .tone = m_tone, .describe = m_describe,
+	.set_direction = m_set_dir, .far_direction = m_far_dir,
 };
 
 static struct call_manager *setup(struct fake *f)
@@ -135,6 +162,7 @@ static struct call_manager *setup(struct fake *f)
 	memset(f, 0, sizeof(*f));
 	f->now = 1000;
 	f->registered = true;
+	f->local_dir = f->far_dir = MEDIA_DIR_SENDRECV;
 	the_fake = f;
 	if (call_manager_new(&env, &cm) < 0)
 		return NULL;
@@ -378,6 +406,199 @@ TEST(malformed_offer_keeps_phone_working)
 	ASSERT_EQ(0, call_hangup(cm));
 	EXPECT_EQ(603, last(&f)->status);
 	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	teardown(&f, cm);
+}
+
+static bool body_has(const struct sip_msg *m, const char *what)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "%.*s", (int)m->body.len, m->body.p);
+	return strstr(text, what) != NULL;
+}
+
+static const char *hold_of(struct call_manager *cm)
+{
+	static char who[32];
+	struct json_object *st = call_status(cm), *calls, *c, *h;
+
+	who[0] = 0;
+	if (json_object_object_get_ex(st, "calls", &calls) &&
+	    (c = json_object_array_get_idx(calls, 0)) &&
+	    json_object_object_get_ex(c, "hold", &h))
+		snprintf(who, sizeof(who), "%s", json_object_get_string(h));
+	json_object_put(st);
+	return who;
+}
+
+#define ANSWER_SDP(dir) OFFER "a=" dir "\r\n"
+
+/* An outgoing call up: INVITE, 200, ACK. */
+static void connect_call(struct call_manager *cm, struct fake *f)
+{
+	char why[128];
+
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	call_dial(cm, "bob", why, sizeof(why));
+	respond(cm, f, 0, "200 OK", ANSWER_SDP("sendrecv"));
+}
+
+TEST(hold_resume_reinvite_and_glare)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	unsigned int inv_i, runs;
+	uint32_t cseq;
+
+	ASSERT_NE(NULL, cm);
+	connect_call(cm, &f);
+	ASSERT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(-EALREADY, call_resume(cm));
+	runs = f.runs;
+
+	/* HOLD: a re-INVITE in the dialog offering a=sendonly */
+	call_key(cm, CALL_KEY_HOLD, 0);
+	inv_i = f.n_sent - 1;
+	ASSERT_TRUE(sip_str_eq(f.sent[inv_i].method, "INVITE"));
+	EXPECT_TRUE(strstr(hdr(&f.sent[inv_i], SIP_HDR_TO), "tag=b1") != NULL);
+	ASSERT_EQ(f.sent[0].call_id.len, f.sent[inv_i].call_id.len);
+	EXPECT_EQ(0, memcmp(f.sent[0].call_id.p, f.sent[inv_i].call_id.p,
+			    f.sent[0].call_id.len));
+	EXPECT_TRUE(body_has(&f.sent[inv_i], "a=sendonly"));
+	cseq = f.sent[inv_i].cseq;
+	EXPECT_GT(cseq, f.sent[0].cseq);
+	/* one offer at a time */
+	EXPECT_EQ(-EBUSY, call_hold(cm));
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_TRUE(respond(cm, &f, inv_i, "200 OK", ANSWER_SDP("recvonly")));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "ACK"));
+	EXPECT_EQ(cseq, last(&f)->cseq);
+	EXPECT_EQ(CALL_ON_HOLD, call_state(cm));
+	EXPECT_EQ(runs + 1, f.runs);
+	EXPECT_STREQ("phone", hold_of(cm));
+	EXPECT_EQ(-EALREADY, call_hold(cm));
+
+	/* resume meets glare: 491, ACK, sent again 2.1-4 s later (we own the Call-ID) */
+	EXPECT_EQ(0, call_press(cm, "hold"));
+	inv_i = f.n_sent - 1;
+	ASSERT_TRUE(sip_str_eq(f.sent[inv_i].method, "INVITE"));
+	EXPECT_TRUE(body_has(&f.sent[inv_i], "a=sendrecv"));
+	EXPECT_TRUE(respond(cm, &f, inv_i, "491 Request Pending", NULL));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "ACK"));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(cm));
+	EXPECT_GE(f.armed[CALL_TIMER_SIP], f.now + 2100000);
+	EXPECT_LE(f.armed[CALL_TIMER_SIP], f.now + 4000000);
+	f.now = f.armed[CALL_TIMER_SIP];
+	call_timer(cm, CALL_TIMER_SIP);
+	inv_i = f.n_sent - 1;
+	ASSERT_TRUE(sip_str_eq(f.sent[inv_i].method, "INVITE"));
+	EXPECT_TRUE(body_has(&f.sent[inv_i], "a=sendrecv"));
+	EXPECT_GT(f.sent[inv_i].cseq, cseq);
+	EXPECT_TRUE(respond(cm, &f, inv_i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_STREQ("", hold_of(cm));
+
+	/* a hold the far end refuses: the call stays as it was, the reason shown */
+	EXPECT_EQ(0, call_hold(cm));
+	inv_i = f.n_sent - 1;
+	EXPECT_TRUE(respond(cm, &f, inv_i, "488 Not Acceptable Here", NULL));
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(MEDIA_DIR_SENDRECV, f.local_dir);
+	{
+		struct json_object *st = call_status(cm), *e;
+
+		ASSERT_TRUE(json_object_object_get_ex(st, "last_error", &e));
+		EXPECT_STREQ("hold refused (488)", json_object_get_string(e));
+		json_object_put(st);
+	}
+	/* no answer at all to a hold: Timer B, BYE */
+	EXPECT_EQ(0, call_hold(cm));
+	f.now += INVITE_TIMER_B_USEC;
+	call_timer(cm, CALL_TIMER_SIP);
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
+	EXPECT_EQ(CALL_ENDING, call_state(cm));
+	teardown(&f, cm);
+}
+
+TEST(far_end_hold_then_phone_hold_is_inactive)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	char text[2048];
+	const char *to;
+	unsigned int inv_i;
+	char totag[64];
+
+	snprintf(text, sizeof(text), BOB_INVITE("h1", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(ANSWER_SDP("sendrecv")), ANSWER_SDP("sendrecv"));
+	ASSERT_TRUE(request(cm, text));
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	ASSERT_EQ(CALL_CONNECTED, call_state(cm));
+	to = strstr(hdr(last(&f), SIP_HDR_TO), "tag=");
+	ASSERT_NE(NULL, to);
+	snprintf(totag, sizeof(totag), "%s", to);
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack1\r\n"
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
+		 "Call-ID: h1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", totag);
+	ASSERT_TRUE(request(cm, text));
+
+	/* bob holds: re-INVITE a=sendonly, answered a=recvonly, HELD */
+#define BOB_REINVITE(cseq, dir)							\
+	snprintf(text, sizeof(text),						\
+		 "INVITE sip:alice@10.77.0.100 SIP/2.0\r\n"			\
+		 "Via: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKre" #cseq "\r\n"	\
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n" \
+		 "Call-ID: h1\r\nCSeq: " #cseq " INVITE\r\n"			\
+		 "Contact: <sip:bob@10.77.0.3:5061;transport=tls>\r\n"		\
+		 "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s", \
+		 totag, strlen(ANSWER_SDP(dir)), ANSWER_SDP(dir))
+	BOB_REINVITE(2, "sendonly");
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(body_has(last(&f), "a=recvonly"));
+	EXPECT_EQ(CALL_HELD, call_state(cm));
+	EXPECT_STREQ("far end", hold_of(cm));
+	/* the ACK */
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack2\r\n"
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
+		 "Call-ID: h1\r\nCSeq: 2 ACK\r\nContent-Length: 0\r\n\r\n", totag);
+	ASSERT_TRUE(request(cm, text));
+
+	/* the phone holds too: a=inactive (RFC 6337 5.3) */
+	EXPECT_EQ(0, call_hold(cm));
+	inv_i = f.n_sent - 1;
+	ASSERT_TRUE(sip_str_eq(f.sent[inv_i].method, "INVITE"));
+	EXPECT_TRUE(body_has(&f.sent[inv_i], "a=inactive"));
+	EXPECT_TRUE(respond(cm, &f, inv_i, "200 OK", ANSWER_SDP("inactive")));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(cm));
+	EXPECT_STREQ("both", hold_of(cm));
+
+	/* bob resumes while the phone still holds: the answer is a=sendonly */
+	BOB_REINVITE(3, "sendrecv");
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(body_has(last(&f), "a=sendonly"));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(cm));
+	EXPECT_STREQ("phone", hold_of(cm));
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack3\r\n"
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
+		 "Call-ID: h1\r\nCSeq: 3 ACK\r\nContent-Length: 0\r\n\r\n", totag);
+	ASSERT_TRUE(request(cm, text));
+	/* the phone resumes: sendrecv, CONNECTED; the incoming side retries 491 within 2 s */
+	EXPECT_EQ(0, call_resume(cm));
+	inv_i = f.n_sent - 1;
+	EXPECT_TRUE(body_has(&f.sent[inv_i], "a=sendrecv"));
+	EXPECT_TRUE(respond(cm, &f, inv_i, "491 Request Pending", NULL));
+	EXPECT_LE(f.armed[CALL_TIMER_SIP], f.now + 2000000);
+	f.now = f.armed[CALL_TIMER_SIP];
+	call_timer(cm, CALL_TIMER_SIP);
+	inv_i = f.n_sent - 1;
+	ASSERT_TRUE(sip_str_eq(f.sent[inv_i].method, "INVITE"));
+	EXPECT_TRUE(respond(cm, &f, inv_i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
 	teardown(&f, cm);
 }
 

@@ -25,6 +25,8 @@ struct call_manager {
 	void *stream;		/* its media */
 	bool outgoing;
 	enum media_dir dir;
+	bool local_hold;	/* the phone holds the call */
+	bool reoffering, hold_wanted;	/* a re-INVITE of ours is open */
 	char remote[DIALOG_URI_MAX];
 	uint64_t started_usec, connected_usec;
 
@@ -41,12 +43,19 @@ static const char *const state_names[] = {
 	[CALL_CONNECTED] = "connected",
 	[CALL_HELD] = "held",
 	[CALL_ENDING] = "ending",
+	[CALL_ON_HOLD] = "on-hold",
 };
 
 const char *call_state_name(enum call_state st)
 {
 	return (unsigned int)st < sizeof(state_names) / sizeof(state_names[0]) ?
 	       state_names[st] : "?";
+}
+
+/* Connected, whoever holds it. */
+static bool in_call(enum call_state st)
+{
+	return st == CALL_CONNECTED || st == CALL_HELD || st == CALL_ON_HOLD;
 }
 
 static uint64_t now(struct call_manager *cm)
@@ -124,8 +133,9 @@ static void run_media(struct call_manager *cm)
 		return;
 	}
 	cm->dir = (enum media_dir)dir;
-	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
-		enter(cm, cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
+	if (in_call(cm->st))
+		enter(cm, cm->local_hold ? CALL_ON_HOLD :
+			  cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
 			  CALL_HELD);
 }
 
@@ -134,6 +144,7 @@ static void call_ended(struct call_manager *cm, unsigned int status,
 {
 	bool failed = status >= 300 || cm->st == CALL_CALLING;
 
+	cm->local_hold = cm->reoffering = false;
 	close_stream(cm);
 	cm->dead = cm->inv;
 	cm->inv = NULL;
@@ -166,7 +177,7 @@ static void inv_state(void *ctx, enum invite_state st, unsigned int status,
 		break;
 	case INVITE_ANSWERED:
 	case INVITE_CONFIRMED:
-		if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+		if (in_call(cm->st))
 			break;
 		set_tone(cm, CALL_TONE_NONE);
 		cm->connected_usec = now(cm);
@@ -194,6 +205,9 @@ static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
 	char why[96] = "";
 	unsigned int st;
 
+	/* on hold, the answer stays a=sendonly (or inactive), RFC 6337 5.3 */
+	if (cm->local_hold)
+		cm->env.media->set_direction(cm->stream, MEDIA_DIR_SENDONLY);
 	st = cm->env.media->offer_received(cm->stream, sdp, len, ans, cap, alen,
 					   why, sizeof(why));
 	if (st) {
@@ -202,7 +216,7 @@ static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
 		return st;
 	}
 	/* a re-offer during the call: the stream follows at once */
-	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+	if (in_call(cm->st))
 		run_media(cm);
 	return 0;
 }
@@ -229,6 +243,25 @@ static int inv_make_offer(void *ctx, char *sdp, size_t cap, size_t *len)
 	return cm->env.media->offer(cm->stream, sdp, cap, len);
 }
 
+/* Our re-INVITE (hold, resume) was answered or refused. */
+static void inv_reoffer(void *ctx, unsigned int status)
+{
+	struct call_manager *cm = ctx;
+
+	cm->reoffering = false;
+	if (status >= 200 && status < 300) {
+		cm->local_hold = cm->hold_wanted;
+		run_media(cm);
+		return;
+	}
+	cm->env.media->set_direction(cm->stream, cm->local_hold ?
+				     MEDIA_DIR_SENDONLY : MEDIA_DIR_SENDRECV);
+	cm->last_status = status;
+	snprintf(cm->last_error, sizeof(cm->last_error), "%s refused (%u)",
+		 cm->hold_wanted ? "hold" : "resume", status);
+	cm->env.changed(cm->env.ctx);
+}
+
 static const struct invite_ops inv_ops = {
 	.now = inv_now,
 	.arm = inv_arm,
@@ -237,6 +270,7 @@ static const struct invite_ops inv_ops = {
 	.offer = inv_offer,
 	.answer = inv_answer,
 	.make_offer = inv_make_offer,
+	.reoffer = inv_reoffer,
 };
 
 static void invite_cfg(const struct call_identity *id, struct invite_config *c)
@@ -349,6 +383,58 @@ int call_hangup(struct call_manager *cm)
 	return ret == -EALREADY ? 0 : ret;
 }
 
+/* A re-INVITE offering dir: hold (SENDONLY/INACTIVE) or resume (SENDRECV). */
+static int reoffer(struct call_manager *cm, enum media_dir dir, bool hold)
+{
+	char *sdp;
+	size_t len = 0;
+	int ret;
+
+	if (cm->reoffering)
+		return -EBUSY;
+	sdp = malloc(SDP_MAX);
+	if (!sdp)
+		return -ENOMEM;
+	cm->env.media->set_direction(cm->stream, dir);
+	ret = cm->env.media->offer(cm->stream, sdp, SDP_MAX, &len);
+	if (ret == 0)
+		ret = invite_reoffer(cm->inv, sdp, len);
+	secret_zero(sdp, SDP_MAX);
+	free(sdp);
+	if (ret < 0) {
+		cm->env.media->set_direction(cm->stream, cm->local_hold ?
+					     MEDIA_DIR_SENDONLY : MEDIA_DIR_SENDRECV);
+		return ret;
+	}
+	cm->reoffering = true;
+	cm->hold_wanted = hold;
+	cm->env.changed(cm->env.ctx);
+	return 0;
+}
+
+int call_hold(struct call_manager *cm)
+{
+	enum media_dir far;
+
+	if (!cm->inv || !in_call(cm->st))
+		return -ENOTCONN;
+	if (cm->local_hold)
+		return -EALREADY;
+	/* held by the far end already: inactive, else sendonly */
+	far = cm->env.media->far_direction(cm->stream);
+	return reoffer(cm, MEDIA_DIR_SENDS(far) ? MEDIA_DIR_SENDONLY :
+		       MEDIA_DIR_INACTIVE, true);
+}
+
+int call_resume(struct call_manager *cm)
+{
+	if (!cm->inv || !in_call(cm->st))
+		return -ENOTCONN;
+	if (!cm->local_hold)
+		return -EALREADY;
+	return reoffer(cm, MEDIA_DIR_SENDRECV, false);
+}
+
 static int send_digit(struct call_manager *cm, char d)
 {
 	int ret = cm->env.media->dtmf(cm->stream, d);
@@ -360,7 +446,7 @@ static int send_digit(struct call_manager *cm, char d)
 
 int call_dtmf(struct call_manager *cm, const char *digits)
 {
-	if (!cm->inv || (cm->st != CALL_CONNECTED && cm->st != CALL_HELD))
+	if (!cm->inv || !in_call(cm->st))
 		return -ENOTCONN;
 	for (const char *p = digits; *p; p++)
 		if (!strchr("0123456789*#ABCD", *p))
@@ -441,11 +527,17 @@ void call_key(struct call_manager *cm, enum call_key key, char digit)
 			off_hook(cm);
 		}
 		break;
+	case CALL_KEY_HOLD:
+		if (cm->local_hold)
+			call_resume(cm);
+		else
+			call_hold(cm);
+		break;
 	case CALL_KEY_SEND:
 		digit = '#';
 		/* fall through */
 	case CALL_KEY_DIGIT:
-		if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD) {
+		if (in_call(cm->st)) {
 			char s[2] = { digit, '\0' };
 
 			call_dtmf(cm, s);
@@ -491,6 +583,8 @@ int call_press(struct call_manager *cm, const char *name)
 		call_key(cm, CALL_KEY_OFF_HOOK, 0);
 	else if (!strcmp(name, "onhook"))
 		call_key(cm, CALL_KEY_ON_HOOK, 0);
+	else if (!strcmp(name, "hold"))
+		call_key(cm, CALL_KEY_HOLD, 0);
 	else
 		return -EINVAL;
 	return 0;
@@ -597,6 +691,7 @@ void call_flow_lost(struct call_manager *cm)
 	if (!cm->inv)
 		return;
 	/* nothing more can be sent: the session just ends */
+	cm->local_hold = cm->reoffering = false;
 	close_stream(cm);
 	invite_free(cm->inv);
 	cm->inv = NULL;
@@ -651,6 +746,20 @@ enum call_state call_state(const struct call_manager *cm)
 	return cm->st;
 }
 
+/* "hold": who holds the call ("phone", "far end", "both"), when anyone does. */
+static void call_status_hold(const struct call_manager *cm, struct json_object *c)
+{
+	bool far = !MEDIA_DIR_SENDS(cm->env.media->far_direction(cm->stream));
+	const char *who = cm->local_hold ? (far ? "both" : "phone") :
+			  far ? "far end" : NULL;
+
+	if (who)
+		json_object_object_add(c, "hold", json_object_new_string(who));
+	if (cm->reoffering)
+		json_object_object_add(c, "pending", json_object_new_string(cm->hold_wanted ?
+						       "hold" : "resume"));
+}
+
 struct json_object *call_status(const struct call_manager *cm)
 {
 	struct json_object *o = json_object_new_object();
@@ -674,7 +783,7 @@ struct json_object *call_status(const struct call_manager *cm)
 		struct json_object *c = NULL;
 		uint64_t t = now(mcm);
 
-		if (cm->stream && (cm->st == CALL_CONNECTED || cm->st == CALL_HELD))
+		if (cm->stream && in_call(cm->st))
 			c = cm->env.media->describe(cm->stream);
 		if (!c)
 			c = json_object_new_object();
@@ -685,6 +794,8 @@ struct json_object *call_status(const struct call_manager *cm)
 		json_object_object_add(c, "sip_state",
 				       json_object_new_string(invite_state_name(invite_state(cm->inv))));
 		json_object_object_add(c, "call_id", json_object_new_string(invite_call_id(cm->inv)));
+		if (in_call(cm->st))
+			call_status_hold(cm, c);
 		if (cm->connected_usec) {
 			json_object_object_add(c, "connected_s",
 					       json_object_new_uint64((t - cm->connected_usec) / 1000000));

@@ -11,6 +11,9 @@
  *   IDLE --INVITE--> INCOMING (ring tone) --off hook / speaker / answer-->
  *        CONNECTED
  *   CONNECTED <--> HELD (the far end put the call on hold)
+ *   CONNECTED/HELD --HOLD key / hold--> ON_HOLD (re-INVITE a=sendonly, or
+ *        a=inactive when the far end holds too; RFC 3264 8.4, RFC 6337)
+ *   ON_HOLD --HOLD key / resume--> CONNECTED (a=sendrecv) or HELD
  *   any call --on hook / hangup--> ENDING --> IDLE (or DIALLING/busy tone
  *        while the handset is still off hook)
  *
@@ -46,6 +49,7 @@ enum call_state {
 	CALL_CONNECTED,
 	CALL_HELD,		/* the far end holds the call */
 	CALL_ENDING,		/* BYE/CANCEL sent, waiting for the answer */
+	CALL_ON_HOLD,		/* the phone holds the call */
 };
 
 enum call_timer {
@@ -62,6 +66,7 @@ enum call_key {
 	CALL_KEY_SPEAKER,
 	CALL_KEY_OFF_HOOK,
 	CALL_KEY_ON_HOOK,
+	CALL_KEY_HOLD,		/* hold, or resume a held call */
 };
 
 /* Who the phone is on SIP right now (from the registration). */
@@ -106,6 +111,10 @@ struct call_media_ops {
 	/* One RFC 4733 digit; -EOPNOTSUPP when none was agreed. */
 	int (*dtmf)(void *stream, char digit);
 	int (*tone)(void *mctx, enum call_tone tone);
+	/* The direction the next offer or answer asks for (hold: SENDONLY). */
+	void (*set_direction)(void *stream, enum media_dir dir);
+	/* What the far end's last SDP allows (MEDIA_DIR_SENDS: it listens). */
+	enum media_dir (*far_direction)(void *stream);
 	/* codec, SRTP, RTCP and jitter-buffer figures for `calls` */
 	struct json_object *(*describe)(void *stream);
 };
@@ -138,11 +147,22 @@ int call_dial(struct call_manager *cm, const char *target, char *why,
 	      size_t why_len);
 int call_answer(struct call_manager *cm);	/* -ENOENT: nothing rings */
 int call_hangup(struct call_manager *cm);	/* -ENOENT: no call */
+/*
+ * Holds the call (re-INVITE a=sendonly, a=inactive when the far end holds
+ * it too) / takes it off hold (a=sendrecv). 0 (the answer completes it),
+ * -ENOTCONN (no call up), -EALREADY (already so), -EBUSY (an offer is
+ * still open).
+ */
+int call_hold(struct call_manager *cm);
+int call_resume(struct call_manager *cm);
 /* Digits during a call: RFC 4733 or SIP INFO. -ENOTCONN: no call up. */
 int call_dtmf(struct call_manager *cm, const char *digits);
 /* A key, as the keypad driver reports it (or `ucphonectl press`). */
 void call_key(struct call_manager *cm, enum call_key key, char digit);
-/* "0".."9", "*", "#", "speaker", "offhook", "onhook": the same as call_key. */
+/*
+ * "0".."9", "*", "#", "speaker", "offhook", "onhook", "hold": the same as
+ * call_key.
+ */
 int call_press(struct call_manager *cm, const char *name);
 
 /* A SIP request or response: true when it was a call's (answered here). */

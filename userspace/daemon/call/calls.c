@@ -321,6 +321,9 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 	case KEY_SOUND:
 		call_key(c->cm, CALL_KEY_SPEAKER, 0);
 		break;
+	case KEY_PAUSE:		/* HOLD */
+		call_key(c->cm, CALL_KEY_HOLD, 0);
+		break;
 	default:
 		break;
 	}
@@ -344,6 +347,16 @@ int calls_hangup(struct calls *c)
 int calls_dtmf(struct calls *c, const char *digits)
 {
 	return call_dtmf(c->cm, digits);
+}
+
+int calls_hold(struct calls *c)
+{
+	return call_hold(c->cm);
+}
+
+int calls_resume(struct calls *c)
+{
+	return call_resume(c->cm);
 }
 
 struct json_object *calls_status(const struct calls *c)

@@ -41,6 +41,9 @@ int calls_dial(struct calls *c, const char *target, char *why, size_t why_len);
 int calls_answer(struct calls *c);
 int calls_hangup(struct calls *c);
 int calls_dtmf(struct calls *c, const char *digits);
+/* HOLD and its resume: call_hold(), call_resume(). */
+int calls_hold(struct calls *c);
+int calls_resume(struct calls *c);
 
 /* The `calls` view. */
 struct json_object *calls_status(const struct calls *c);

@@ -220,6 +220,20 @@ static int ml_tone(void *mctx, enum call_tone tone)
 	return media_engine_tone(ml->engine, map[tone]);
 }
 
+static void ml_set_direction(void *stream, enum media_dir dir)
+{
+	struct ml_stream *s = stream;
+
+	sdp_neg_set_direction(s->neg, dir);
+}
+
+static enum media_dir ml_far_direction(void *stream)
+{
+	struct ml_stream *s = stream;
+
+	return sdp_neg_far_direction(s->neg);
+}
+
 static struct json_object *ml_describe(void *stream)
 {
 	struct ml_stream *s = stream;
@@ -282,5 +296,7 @@ const struct call_media_ops media_link_ops = {
 	.run = ml_run,
 	.dtmf = ml_dtmf,
 	.tone = ml_tone,
+	.set_direction = ml_set_direction,
+	.far_direction = ml_far_direction,
 	.describe = ml_describe,
 };

@@ -292,6 +292,8 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_CALLS:
 	case CONTROL_CMD_DTMF:
 	case CONTROL_CMD_PRESS:
+	case CONTROL_CMD_HOLD:
+	case CONTROL_CMD_RESUME:
 		error[0] = '\0';
 		result = call_control(ctl->d, &req, error);
 		if (!result && error[0])

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
 #include "sip/dialog.h"
 #include "sip/invite.h"
@@ -63,6 +64,10 @@ struct invite {
 	char reinv_branch[BRANCH_MAX];
 	uint32_t reinv_cseq;
 	uint64_t reinv_deadline;
+	/* a new offer of ours in a re-INVITE (hold, resume); NULL: none */
+	char *offer;
+	size_t offer_len;
+	uint64_t reinv_retry_at;	/* after a 491: sent again then */
 
 	/* session timer (RFC 4028) */
 	uint32_t se;
@@ -179,7 +184,8 @@ static void rearm(struct invite *inv)
 {
 	uint64_t at = UINT64_MAX;
 	const uint64_t t[] = { inv->timer_b, inv->retrans_at, inv->ack_deadline,
-			       inv->se_deadline, inv->reinv_deadline };
+			       inv->se_deadline, inv->reinv_deadline,
+			       inv->reinv_retry_at };
 
 	if (inv->st == INVITE_TERMINATED) {
 		inv->ops.arm(inv->ctx, UINT64_MAX);
@@ -197,7 +203,7 @@ static void rearm(struct invite *inv)
 static void clear_timers(struct invite *inv)
 {
 	inv->timer_b = inv->retrans_at = inv->ack_deadline = 0;
-	inv->se_deadline = inv->reinv_deadline = 0;
+	inv->se_deadline = inv->reinv_deadline = inv->reinv_retry_at = 0;
 	for (int i = 0; i < NICT_MAX; i++)
 		inv->nict[i].active = false;
 }
@@ -564,6 +570,130 @@ static void send_refresh(struct invite *inv)
 	}
 }
 
+/* ---- a new offer of ours mid-call (hold, resume): RFC 3261 14 ---- */
+
+static void reoffer_drop(struct invite *inv)
+{
+	if (inv->offer) {
+		secret_zero(inv->offer, inv->offer_len);
+		free(inv->offer);
+	}
+	inv->offer = NULL;
+	inv->offer_len = 0;
+	inv->reinv_retry_at = 0;
+}
+
+static void reoffer_report(struct invite *inv, unsigned int status)
+{
+	if (inv->ops.reoffer)
+		inv->ops.reoffer(inv->ctx, status);
+}
+
+static int send_reoffer(struct invite *inv)
+{
+	char *buf = malloc(OUT_MAX);
+	struct sip_out o;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	new_branch(inv->reinv_branch);
+	sip_out_init(&o, buf, OUT_MAX);
+	dialog_request(&inv->dl, &o, "INVITE", inv->sent_by, inv->reinv_branch, 0);
+	inv->reinv_cseq = inv->dl.local_cseq;
+	sip_out_header(&o, "Contact", "%s", inv->contact);
+	if (inv->se)
+		sip_out_header(&o, "Session-Expires", "%u;refresher=%s", inv->se,
+			       inv->refresher ? "uac" : "uas");
+	add_common(inv, &o);
+	sip_out_body(&o, "application/sdp", inv->offer, inv->offer_len);
+	ret = send_out(inv, &o);
+	secret_zero(buf, OUT_MAX);
+	free(buf);
+	if (ret == 0)
+		inv->reinv_deadline = now(inv) + INVITE_TIMER_B_USEC;
+	rearm(inv);
+	return ret;
+}
+
+int invite_reoffer(struct invite *inv, const char *sdp, size_t len)
+{
+	int ret;
+
+	if (inv->st != INVITE_CONFIRMED)
+		return -ENOTCONN;
+	if (!len || len > INVITE_SDP_MAX)
+		return -EINVAL;
+	/* one offer at a time (RFC 3264 4): ours, or the far end's unanswered */
+	if (inv->offer || inv->reinv_deadline || inv->resp)
+		return -EBUSY;
+	inv->offer = malloc(len);
+	if (!inv->offer)
+		return -ENOMEM;
+	memcpy(inv->offer, sdp, len);
+	inv->offer_len = len;
+	ret = send_reoffer(inv);
+	if (ret < 0)
+		reoffer_drop(inv);
+	return ret;
+}
+
+/* A 491 (glare) is retried after a random wait, 14.1. */
+static void reoffer_retry(struct invite *inv)
+{
+	inv->reinv_retry_at = 0;
+	if (send_reoffer(inv) < 0) {
+		reoffer_drop(inv);
+		reoffer_report(inv, 503);
+	}
+}
+
+static void reoffer_response(struct invite *inv, const struct sip_msg *m)
+{
+	inv->reinv_deadline = 0;
+	if (m->status < 300) {
+		send_ack_2xx(inv, inv->reinv_cseq);
+		dialog_refresh_target(&inv->dl, m);
+		se_take(inv, m, true);
+		se_start(inv);
+		if (!m->body.len || !body_is_sdp(m) ||
+		    inv->ops.answer(inv->ctx, m->body.p, m->body.len)) {
+			reoffer_drop(inv);
+			reoffer_report(inv, 488);
+			send_bye(inv, "no usable SDP answer to the re-INVITE");
+			return;
+		}
+		memcpy(inv->sdp, inv->offer, inv->offer_len);
+		inv->sdp_len = inv->offer_len;
+		reoffer_drop(inv);
+		rearm(inv);
+		reoffer_report(inv, m->status);
+		return;
+	}
+	send_ack_non2xx(inv, m, inv->reinv_cseq, inv->reinv_branch);
+	if (m->status == 491) {
+		uint32_t r = 0;
+
+		/* the Call-ID's owner waits 2.1-4 s, the other end 0-2 s */
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			r = 0;
+		inv->reinv_retry_at = now(inv) +
+			(inv->outgoing ? 2100000ull + r % 1900001u : r % 2000001u);
+		rearm(inv);
+		return;
+	}
+	reoffer_drop(inv);
+	if (m->status == 481 || m->status == 408) {
+		reoffer_report(inv, m->status);
+		send_bye(inv, "the far end lost the call");
+		return;
+	}
+	/* refused (488...): the session stays as it was, RFC 3261 14.1 */
+	se_start(inv);
+	rearm(inv);
+	reoffer_report(inv, m->status);
+}
+
 /* ---- public: creation ---- */
 
 static int copy_cfg(struct invite *inv, const struct invite_config *cfg,
@@ -801,6 +931,7 @@ void invite_free(struct invite *inv)
 		return;
 	drop_resp(inv);
 	drop_req(inv);
+	reoffer_drop(inv);
 	free(inv->ack);
 	sip_auth_clear(&inv->auth);
 	secret_zero(inv, sizeof(*inv));
@@ -990,6 +1121,10 @@ static void on_reinvite_response(struct invite *inv, const struct sip_msg *m)
 {
 	if (m->status < 200)
 		return;
+	if (inv->offer) {
+		reoffer_response(inv, m);
+		return;
+	}
 	inv->reinv_deadline = 0;
 	if (m->status < 300) {
 		send_ack_2xx(inv, inv->reinv_cseq);
@@ -1246,9 +1381,15 @@ void invite_timer(struct invite *inv)
 	}
 	if (inv->reinv_deadline && t >= inv->reinv_deadline) {
 		inv->reinv_deadline = 0;
+		if (inv->offer) {
+			reoffer_drop(inv);
+			reoffer_report(inv, 408);
+		}
 		send_bye(inv, "no answer to the session refresh");
 		return;
 	}
+	if (inv->reinv_retry_at && t >= inv->reinv_retry_at)
+		reoffer_retry(inv);
 	for (int i = 0; i < NICT_MAX; i++) {
 		struct nict *n = &inv->nict[i];
 
@@ -1266,7 +1407,9 @@ void invite_timer(struct invite *inv)
 	}
 	if (inv->se_deadline && t >= inv->se_deadline) {
 		inv->se_deadline = 0;
-		if (inv->refresher) {
+		if (inv->offer) {
+			se_start(inv);	/* the re-INVITE under way refreshes */
+		} else if (inv->refresher) {
 			send_refresh(inv);
 		} else {
 			send_bye(inv, "session expired");

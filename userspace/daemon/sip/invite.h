@@ -92,6 +92,12 @@ struct invite_ops {
 	unsigned int (*answer)(void *ctx, const char *sdp, size_t len);
 	/* An offer from the phone (for an INVITE that came without one). */
 	int (*make_offer)(void *ctx, char *sdp, size_t cap, size_t *len);
+	/*
+	 * The end of invite_reoffer(): 2xx (the answer went to ops->answer
+	 * first), or the status that refused it (the session stays as it
+	 * was; 481/408/488 also end the call). NULL: not told.
+	 */
+	void (*reoffer)(void *ctx, unsigned int status);
 };
 
 /* Sends the INVITE with sdp (the offer) to target ("sip:bob@corp.test"). */
@@ -125,6 +131,13 @@ int invite_accept(struct invite *inv);
 int invite_reject(struct invite *inv, unsigned int status);
 /* Ends the call whatever its state: CANCEL, BYE, or a 487/603. */
 int invite_hangup(struct invite *inv);
+/*
+ * A new offer during the call (hold, resume): a re-INVITE with sdp; the
+ * answer goes to ops->answer, the outcome to ops->reoffer. A 491 is
+ * retried after the random wait of RFC 3261 14.1. 0, -ENOTCONN (the call
+ * is not up), -EBUSY (an offer is still open), -EINVAL, -ENOMEM.
+ */
+int invite_reoffer(struct invite *inv, const char *sdp, size_t len);
 /* A SIP INFO carrying one DTMF digit (application/dtmf-relay). */
 int invite_send_info_dtmf(struct invite *inv, char digit,
 			  unsigned int duration_ms);

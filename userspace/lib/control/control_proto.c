@@ -28,6 +28,8 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_CONTACTS] = "contacts",
 	[CONTROL_CMD_VOICEMAIL] = "voicemail",
 	[CONTROL_CMD_EXCHANGE_SYNC] = "exchange-sync",
+	[CONTROL_CMD_HOLD] = "hold",
+	[CONTROL_CMD_RESUME] = "resume",
 };
 
 const char *control_command_arg(enum control_command command)

@@ -31,8 +31,9 @@
  * Calls: {"command":"dial","target":"bob"} (a URI, name or number),
  * {"command":"answer"}, {"command":"hangup"}, {"command":"calls"} (the
  * call view), {"command":"dtmf","digits":"12#"} (0-9 * # A-D, at most
- * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook: a
- * keypad event made up).
+ * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook
+ * hold: a keypad event made up), {"command":"hold"} and
+ * {"command":"resume"} (the HOLD key's two halves).
  *
  * Exchange (contacts and voice mail fetched over EWS):
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
@@ -71,6 +72,8 @@ enum control_command {
 	CONTROL_CMD_CONTACTS,
 	CONTROL_CMD_VOICEMAIL,
 	CONTROL_CMD_EXCHANGE_SYNC,
+	CONTROL_CMD_HOLD,
+	CONTROL_CMD_RESUME,
 	__CONTROL_CMD_COUNT
 };
 
