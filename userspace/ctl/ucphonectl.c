@@ -66,9 +66,10 @@ static void usage(FILE *out)
 		"  hangup    end the call (or refuse the ringing one)\n"
 		"  calls     the call: state, far end, codec, SRTP, RTCP figures\n"
 		"  dtmf DIGITS  send 0-9 * # A-D during the call\n"
-		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook hold\n"
+		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook hold ok\n"
 		"  hold      put the call on hold (the HOLD key)\n"
-		"  resume    take the call off hold\n"
+		"  resume    take the call off hold (another call up goes on hold)\n"
+		"  swap      with two calls: hold the active one, resume the other\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
 		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
@@ -645,7 +646,8 @@ int main(int argc, char **argv)
 			ret = cmd_reload(&ctl);
 		else if (has_arg || !strcmp(command, "answer") ||
 			 !strcmp(command, "hangup") || !strcmp(command, "calls") ||
-			 !strcmp(command, "hold") || !strcmp(command, "resume"))
+			 !strcmp(command, "hold") || !strcmp(command, "resume") ||
+			 !strcmp(command, "swap"))
 			ret = cmd_call(&ctl, command, arg);
 		else if (is_exchange)
 			ret = ctl_exchange(argc - at, argv + at, ctl.json, ask, &ctl);

@@ -12,6 +12,7 @@
 #include "kselftest_harness.h"
 #include "call/call.h"
 #include "call/dialplan.h"
+#include "call/call_set.h"
 
 #define SENT_MAX 32
 #define OFFER "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"
@@ -23,8 +24,9 @@ struct fake {
 	enum call_tone tone;
 	bool registered, tel_event;
 	char dtmf[32];
-	int stream_token;
-	enum media_dir local_dir, far_dir;	/* what the SDP says */
+	enum media_dir local_dir, far_dir;	/* the last stream's SDP says */
+	struct fstream { enum media_dir local, far; } st[8];
+	unsigned int n_st;
 };
 
 static uint64_t f_now(void *ctx) { return ((struct fake *)ctx)->now; }
@@ -59,6 +61,7 @@ static int f_identity(void *ctx, struct call_identity *id)
 }
 
 static struct fake *the_fake;
+static struct call_set *the_set;	/* set: SIP goes through the lines */
 
 static void *m_open(void *mctx, char *why, size_t n)
 {
@@ -67,28 +70,32 @@ static void *m_open(void *mctx, char *why, size_t n)
 	(void)why;
 	(void)n;
 	f->streams_open++;
-	return &f->stream_token;
+	if (f->n_st == 8)
+		return NULL;
+	f->st[f->n_st] = (struct fstream){ MEDIA_DIR_SENDRECV, MEDIA_DIR_SENDRECV };
+	return &f->st[f->n_st++];
 }
 
 static void m_close(void *stream) { (void)stream; the_fake->streams_open--; }
 
 static int m_offer(void *stream, char *sdp, size_t cap, size_t *len)
 {
+	struct fstream *fs = stream;
 	int n;
 
-	(void)stream;
-	n = snprintf(sdp, cap, OFFER "a=%s\r\n", media_dir_name(the_fake->local_dir));
+	n = snprintf(sdp, cap, OFFER "a=%s\r\n", media_dir_name(fs->local));
 	*len = (size_t)n;
 	return cap > *len ? 0 : -ENOSPC;
 }
 
 /* The far end's direction, from the phone's side, as a real SDP says it. */
-static void far_dir_of(const char *sdp, size_t len)
+static void far_dir_of(void *stream, const char *sdp, size_t len)
 {
+	struct fstream *fs = stream;
 	char text[4096];
 
 	snprintf(text, sizeof(text), "%.*s", (int)len, sdp);
-	the_fake->far_dir = strstr(text, "a=sendonly") ? MEDIA_DIR_RECVONLY :
+	fs->far = the_fake->far_dir = strstr(text, "a=sendonly") ? MEDIA_DIR_RECVONLY :
 			    strstr(text, "a=recvonly") ? MEDIA_DIR_SENDONLY :
 			    strstr(text, "a=inactive") ? MEDIA_DIR_INACTIVE :
 			    MEDIA_DIR_SENDRECV;
@@ -96,38 +103,43 @@ static void far_dir_of(const char *sdp, size_t len)
 
 static unsigned int m_answer(void *stream, const char *sdp, size_t len, char *why, size_t n)
 {
-	(void)stream;
 	if (len < 4) {
 		snprintf(why, n, "no audio");
 		return 488;
 	}
-	far_dir_of(sdp, len);
+	far_dir_of(stream, sdp, len);
 	return 0;
 }
 
 static unsigned int m_offer_rx(void *stream, const char *sdp, size_t len, char *ans,
 			       size_t cap, size_t *alen, char *why, size_t n)
 {
-	(void)stream;
+	struct fstream *fs = stream;
+
 	if (len < 10 || memcmp(sdp, "v=0", 3)) {
 		snprintf(why, n, "not SDP");
 		return 400;
 	}
-	far_dir_of(sdp, len);
+	far_dir_of(stream, sdp, len);
 	*alen = (size_t)snprintf(ans, cap, OFFER "a=%s\r\n",
-				 media_dir_name(the_fake->local_dir & the_fake->far_dir));
+				 media_dir_name(fs->local & fs->far));
 	return 0;
 }
 
 static int m_run(void *stream)
 {
-	(void)stream;
+	struct fstream *fs = stream;
+
 	the_fake->runs++;
-	return (int)(the_fake->local_dir & the_fake->far_dir);
+	return (int)(fs->local & fs->far);
 }
 
-static void m_set_dir(void *stream, enum media_dir d) { (void)stream; the_fake->local_dir = d; }
-static enum media_dir m_far_dir(void *stream) { (void)stream; return the_fake->far_dir; }
+static void m_set_dir(void *stream, enum media_dir d)
+{
+	((struct fstream *)stream)->local = the_fake->local_dir = d;
+}
+
+static enum media_dir m_far_dir(void *stream) { return ((struct fstream *)stream)->far; }
 
 static int m_dtmf(void *stream, char d)
 {
@@ -164,6 +176,7 @@ static struct call_manager *setup(struct fake *f)
 	f->registered = true;
 	f->local_dir = f->far_dir = MEDIA_DIR_SENDRECV;
 	the_fake = f;
+	the_set = NULL;
 	if (call_manager_new(&env, &cm) < 0)
 		return NULL;
 	return cm;
@@ -213,7 +226,7 @@ static bool respond(struct call_manager *cm, struct fake *f, unsigned int i,
 		     body ? strlen(body) : 0, body ? body : "");
 	if (sip_msg_parse(buf, (size_t)n, &m) < 0)
 		return false;
-	mine = call_sip_message(cm, &m);
+	mine = the_set ? call_set_sip_message(the_set, &m) : call_sip_message(cm, &m);
 	sip_msg_free(&m);
 	return mine;
 }
@@ -225,7 +238,7 @@ static bool request(struct call_manager *cm, const char *text)
 
 	if (sip_msg_parse(text, strlen(text), &m) < 0)
 		return false;
-	mine = call_sip_message(cm, &m);
+	mine = the_set ? call_set_sip_message(the_set, &m) : call_sip_message(cm, &m);
 	sip_msg_free(&m);
 	return mine;
 }
@@ -600,6 +613,225 @@ TEST(far_end_hold_then_phone_hold_is_inactive)
 	EXPECT_TRUE(respond(cm, &f, inv_i, "200 OK", ANSWER_SDP("sendrecv")));
 	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
 	teardown(&f, cm);
+}
+
+/* ---- several lines: call waiting, swap ---- */
+
+static struct call_set *setup_set(struct fake *f, bool waiting)
+{
+	struct call_env env = {
+		.now = f_now, .arm = f_arm, .send = f_send, .identity = f_identity,
+		.changed = f_changed, .ctx = f, .media = &media, .mctx = f,
+	};
+	struct call_set_config cfg = { .call_waiting = waiting };
+	struct call_set *set;
+
+	memset(f, 0, sizeof(*f));
+	f->now = 1000;
+	f->registered = true;
+	f->local_dir = f->far_dir = MEDIA_DIR_SENDRECV;
+	the_fake = f;
+	if (call_set_new(&env, &cfg, &set) < 0)
+		return NULL;
+	the_set = set;
+	return set;
+}
+
+static void teardown_set(struct fake *f, struct call_set *set)
+{
+	call_set_free(set);
+	the_set = NULL;
+	for (unsigned int i = 0; i < f->n_sent; i++)
+		sip_msg_free(&f->sent[i]);
+}
+
+/* The last message sent with this method (or status) on this Call-ID. */
+static int sent_on(struct fake *f, const char *callid, const char *method,
+		   unsigned int status)
+{
+	for (int i = (int)f->n_sent - 1; i >= 0; i--) {
+		const struct sip_msg *m = &f->sent[i];
+
+		if (!sip_str_eq(m->call_id, callid))
+			continue;
+		if (method && m->request && sip_str_eq(m->method, method))
+			return i;
+		if (!method && !m->request && m->status == status)
+			return i;
+	}
+	return -1;
+}
+
+#define CAROL_INVITE(callid)							\
+	"INVITE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"		\
+	"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bK" callid "\r\n"		\
+	"From: <sip:carol@corp.test>;tag=ct\r\nTo: <sip:alice@corp.test>\r\n"	\
+	"Call-ID: " callid "\r\nCSeq: 1 INVITE\r\n"				\
+	"Contact: <sip:carol@10.77.0.3:5063;transport=tls>\r\n"			\
+	"Content-Type: application/sdp\r\n"
+
+static bool carol_calls(struct call_set *set, const char *callid, char *totag, size_t n)
+{
+	char text[2048];
+	const char *to;
+	int i;
+
+	snprintf(text, sizeof(text),
+		 "INVITE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bK%s\r\n"
+		 "From: <sip:carol@corp.test>;tag=ct\r\nTo: <sip:alice@corp.test>\r\n"
+		 "Call-ID: %s\r\nCSeq: 1 INVITE\r\n"
+		 "Contact: <sip:carol@10.77.0.3:5063;transport=tls>\r\n"
+		 "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+		 callid, callid, strlen(ANSWER_SDP("sendrecv")), ANSWER_SDP("sendrecv"));
+	(void)set;
+	if (!request(NULL, text))
+		return false;
+	i = sent_on(the_fake, callid, NULL, 180);
+	if (i < 0)
+		return false;
+	to = strstr(hdr(&the_fake->sent[i], SIP_HDR_TO), "tag=");
+	snprintf(totag, n, "%s", to ? to : "");
+	return true;
+}
+
+static int waiting_flag(struct call_set *set, int *n_calls)
+{
+	struct json_object *st = call_set_status(set), *v;
+	int w = 0;
+
+	if (json_object_object_get_ex(st, "call_waiting", &v))
+		w = json_object_get_boolean(v);
+	if (json_object_object_get_ex(st, "calls", &v))
+		*n_calls = (int)json_object_array_length(v);
+	json_object_put(st);
+	return w;
+}
+
+TEST(call_waiting_answer_holds_first_then_swap)
+{
+	struct fake f;
+	struct call_set *set = setup_set(&f, true);
+	char why[128], totag[64], text[1024], bob_id[64];
+	int i, n_calls = 0;
+
+	ASSERT_NE(NULL, set);
+	call_set_key(set, CALL_KEY_OFF_HOOK, 0);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	snprintf(bob_id, sizeof(bob_id), "%.*s", (int)f.sent[0].call_id.len, f.sent[0].call_id.p);
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	ASSERT_EQ(CALL_CONNECTED, call_set_state(set));
+
+	/* carol calls: it rings on a second line, the call-waiting tone over bob */
+	ASSERT_TRUE(carol_calls(set, "cw1", totag, sizeof(totag)));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(CALL_TONE_CALL_WAITING, f.tone);
+	EXPECT_EQ(1, waiting_flag(set, &n_calls));
+	EXPECT_EQ(2, n_calls);
+	EXPECT_EQ(2, f.streams_open);
+
+	/* answer: bob goes on hold (re-INVITE a=sendonly), carol gets 200 */
+	ASSERT_EQ(0, call_set_answer(set));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	EXPECT_GE(sent_on(&f, "cw1", NULL, 200), 0);
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	EXPECT_EQ(0, waiting_flag(set, &n_calls));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(CALL_CONNECTED, call_state(call_set_line(set, 0)));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("recvonly")));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKcwack\r\n"
+		 "From: <sip:carol@corp.test>;tag=ct\r\nTo: <sip:alice@corp.test>;%s\r\n"
+		 "Call-ID: cw1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", totag);
+	ASSERT_TRUE(request(NULL, text));
+
+	/* swap: carol on hold, bob resumed and active */
+	ASSERT_EQ(0, call_set_swap(set));
+	i = sent_on(&f, "cw1", "INVITE", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("recvonly")));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendrecv"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 1)));
+
+	/* bob hangs up from the phone: carol's held call becomes the active line */
+	ASSERT_EQ(0, call_set_hangup(set));
+	i = sent_on(&f, bob_id, "BYE", 0);
+	ASSERT_GT(i, 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", NULL));
+	EXPECT_EQ(CALL_ON_HOLD, call_set_state(set));
+	/* the handset going down leaves the held call alone */
+	i = (int)f.n_sent;
+	call_set_key(set, CALL_KEY_ON_HOOK, 0);
+	EXPECT_EQ(i, (int)f.n_sent);
+	EXPECT_EQ(CALL_ON_HOLD, call_set_state(set));
+	/* the HOLD key takes carol back */
+	call_set_key(set, CALL_KEY_HOLD, 0);
+	i = sent_on(&f, "cw1", "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendrecv"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(-ENOENT, call_set_swap(set));
+	teardown_set(&f, set);
+}
+
+TEST(call_waiting_off_486_and_cancelled_waiting_call)
+{
+	struct fake f;
+	struct call_set *set = setup_set(&f, false);
+	char why[128], totag[64], text[2048];
+	int n_calls;
+
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	snprintf(text, sizeof(text), CAROL_INVITE("cw2") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(486, last(&f)->status);
+	EXPECT_EQ(1, f.streams_open);
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	teardown_set(&f, set);
+
+	/* with call waiting: carol gives up while it rings, the tone stops */
+	set = setup_set(&f, true);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	ASSERT_TRUE(carol_calls(set, "cw3", totag, sizeof(totag)));
+	EXPECT_EQ(CALL_TONE_CALL_WAITING, f.tone);
+	/* a third call while one waits: 486 */
+	snprintf(text, sizeof(text), CAROL_INVITE("cw4") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(486, last(&f)->status);
+	snprintf(text, sizeof(text),
+		 "CANCEL sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKcw3\r\n"
+		 "From: <sip:carol@corp.test>;tag=ct\r\nTo: <sip:alice@corp.test>\r\n"
+		 "Call-ID: cw3\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n");
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_GE(sent_on(&f, "cw3", NULL, 487), 0);
+	EXPECT_EQ(CALL_TONE_NONE, f.tone);
+	EXPECT_EQ(0, waiting_flag(set, &n_calls));
+	EXPECT_EQ(1, n_calls);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	/* bob's call ends while carol waits: her call rings as the phone's own */
+	ASSERT_TRUE(carol_calls(set, "cw5", totag, sizeof(totag)));
+	ASSERT_EQ(0, call_set_hangup(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", NULL));
+	EXPECT_EQ(CALL_INCOMING, call_set_state(set));
+	EXPECT_EQ(CALL_TONE_RING, f.tone);
+	/* and hangup declines it */
+	ASSERT_EQ(0, call_set_hangup(set));
+	EXPECT_GE(sent_on(&f, "cw5", NULL, 603), 0);
+	EXPECT_EQ(CALL_IDLE, call_set_state(set));
+	teardown_set(&f, set);
 }
 
 TEST_HARNESS_MAIN

@@ -661,6 +661,16 @@ out:
 	free(id);
 }
 
+bool call_owns(const struct call_manager *cm, const struct sip_msg *m)
+{
+	return cm->inv && invite_matches(cm->inv, m);
+}
+
+bool call_busy(const struct call_manager *cm)
+{
+	return cm->inv != NULL;
+}
+
 bool call_sip_message(struct call_manager *cm, const struct sip_msg *m)
 {
 	bool mine = false;

@@ -87,6 +87,7 @@ enum call_tone {
 	CALL_TONE_BUSY,
 	CALL_TONE_REORDER,
 	CALL_TONE_RING,
+	CALL_TONE_CALL_WAITING,	/* over the call: a second call rings */
 };
 
 /*
@@ -165,6 +166,10 @@ void call_key(struct call_manager *cm, enum call_key key, char digit);
  */
 int call_press(struct call_manager *cm, const char *name);
 
+/* true when m belongs to this manager's call (its dialog or INVITE). */
+bool call_owns(const struct call_manager *cm, const struct sip_msg *m);
+/* true while a SIP session exists (ringing, calling, connected, ending). */
+bool call_busy(const struct call_manager *cm);
 /* A SIP request or response: true when it was a call's (answered here). */
 bool call_sip_message(struct call_manager *cm, const struct sip_msg *m);
 /* The SIP flow went down: the call ends. */

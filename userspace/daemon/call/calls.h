@@ -44,6 +44,8 @@ int calls_dtmf(struct calls *c, const char *digits);
 /* HOLD and its resume: call_hold(), call_resume(). */
 int calls_hold(struct calls *c);
 int calls_resume(struct calls *c);
+/* The active call on hold, the other one resumed (call waiting, consultation). */
+int calls_swap(struct calls *c);
 
 /* The `calls` view. */
 struct json_object *calls_status(const struct calls *c);

@@ -220,6 +220,7 @@ static int ml_tone(void *mctx, enum call_tone tone)
 		[CALL_TONE_BUSY] = MEDIA_TONE_BUSY,
 		[CALL_TONE_REORDER] = MEDIA_TONE_REORDER,
 		[CALL_TONE_RING] = MEDIA_TONE_RING,
+		[CALL_TONE_CALL_WAITING] = MEDIA_TONE_CALL_WAITING,
 	};
 	struct media_link *ml = mctx;
 

@@ -20,7 +20,7 @@ static int press(struct ucphoned *d, const char *key,
 		{ "4", KEY_4 }, { "5", KEY_5 }, { "6", KEY_6 }, { "7", KEY_7 },
 		{ "8", KEY_8 }, { "9", KEY_9 }, { "*", KEY_NUMERIC_STAR },
 		{ "#", KEY_NUMERIC_POUND }, { "speaker", KEY_SOUND },
-		{ "hold", KEY_PAUSE },
+		{ "hold", KEY_PAUSE }, { "ok", KEY_OK },
 	};
 	struct ucphone_event ev = { 0 };
 
@@ -44,7 +44,7 @@ static int press(struct ucphoned *d, const char *key,
 		return 0;
 	}
 	snprintf(error, CONTROL_ERROR_MAX,
-		 "unknown key (0-9 * # speaker offhook onhook hold)");
+		 "unknown key (0-9 * # speaker offhook onhook hold ok)");
 	return -EINVAL;
 }
 
@@ -103,6 +103,11 @@ struct json_object *call_control(struct ucphoned *d,
 				    "the call is not on hold");
 		if (ret == -EBUSY)
 			return fail(error, "a hold or resume is still under way");
+		break;
+	case CONTROL_CMD_SWAP:
+		ret = calls_swap(d->calls);
+		if (ret == -ENOENT)
+			return fail(error, "no second call to swap with");
 		break;
 	case CONTROL_CMD_CALLS:
 		break;

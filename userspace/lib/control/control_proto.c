@@ -30,6 +30,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_EXCHANGE_SYNC] = "exchange-sync",
 	[CONTROL_CMD_HOLD] = "hold",
 	[CONTROL_CMD_RESUME] = "resume",
+	[CONTROL_CMD_SWAP] = "swap",
 };
 
 const char *control_command_arg(enum control_command command)

@@ -33,7 +33,8 @@
  * call view), {"command":"dtmf","digits":"12#"} (0-9 * # A-D, at most
  * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook
  * hold: a keypad event made up), {"command":"hold"} and
- * {"command":"resume"} (the HOLD key's two halves).
+ * {"command":"resume"} (the HOLD key's two halves), {"command":"swap"}
+ * (with two calls: the active one on hold, the other resumed).
  *
  * Exchange (contacts and voice mail fetched over EWS):
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
@@ -74,6 +75,7 @@ enum control_command {
 	CONTROL_CMD_EXCHANGE_SYNC,
 	CONTROL_CMD_HOLD,
 	CONTROL_CMD_RESUME,
+	CONTROL_CMD_SWAP,
 	__CONTROL_CMD_COUNT
 };
 

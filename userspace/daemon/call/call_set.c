@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call/call_set.h"
+
+struct line {
+	struct call_set *set;
+	unsigned int idx;
+	struct call_manager *cm;
+	uint64_t armed[__CALL_TIMER_COUNT];
+	enum call_tone tone;		/* what the line asks for */
+};
+
+struct call_set {
+	struct call_env env;		/* the daemon's (or a test's) */
+	struct call_media_ops ops;	/* the real ones, open and tone per line */
+	struct call_set_config cfg;
+	struct line line[CALL_SET_LINES];
+	unsigned int active;
+	enum call_tone tone;		/* what plays */
+};
+
+static struct line *active(const struct call_set *s)
+{
+	return (struct line *)&s->line[s->active];
+}
+
+static enum call_state st(const struct line *l)
+{
+	return call_state(l->cm);
+}
+
+/* A call that is up, whoever holds it. */
+static bool up(const struct line *l)
+{
+	enum call_state x = st(l);
+
+	return x == CALL_CONNECTED || x == CALL_HELD || x == CALL_ON_HOLD;
+}
+
+/* A call under way that a second call may wait behind. */
+static bool in_call(const struct line *l)
+{
+	enum call_state x = st(l);
+
+	return up(l) || x == CALL_CALLING || x == CALL_RINGBACK;
+}
+
+static bool free_line(const struct line *l)
+{
+	return !call_busy(l->cm) && st(l) == CALL_IDLE;
+}
+
+static struct line *find(struct call_set *s, enum call_state want)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (i != s->active && st(&s->line[i]) == want)
+			return &s->line[i];
+	return NULL;
+}
+
+/* Another line's call that is up (held or not). */
+static struct line *other_up(struct call_set *s)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (i != s->active && up(&s->line[i]))
+			return &s->line[i];
+	return NULL;
+}
+
+static struct line *free_other(struct call_set *s)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (i != s->active && free_line(&s->line[i]))
+			return &s->line[i];
+	return NULL;
+}
+
+static bool waiting(const struct call_set *s)
+{
+	if (!in_call(active(s)))
+		return false;
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (i != s->active && st(&s->line[i]) == CALL_INCOMING)
+			return true;
+	return false;
+}
+
+/* The tone: the active line's, or the call-waiting tone over a call. */
+static void update_tone(struct call_set *s)
+{
+	enum call_tone t = active(s)->tone;
+
+	if (waiting(s))
+		t = CALL_TONE_CALL_WAITING;
+	if (t == s->tone)
+		return;
+	s->tone = t;
+	s->env.media->tone(s->env.mctx, t);
+}
+
+/* The active line went idle: a call still up (or ringing) takes its place. */
+static void pick_active(struct call_set *s)
+{
+	struct line *a = active(s), *l;
+
+	if (st(a) != CALL_IDLE || call_busy(a->cm))
+		return;
+	l = other_up(s);
+	if (!l)
+		l = find(s, CALL_INCOMING);
+	if (l)
+		s->active = l->idx;
+}
+
+static void set_changed(struct call_set *s)
+{
+	pick_active(s);
+	update_tone(s);
+	s->env.changed(s->env.ctx);
+}
+
+/* ---- each line's environment ---- */
+
+static uint64_t l_now(void *ctx)
+{
+	struct line *l = ctx;
+
+	return l->set->env.now(l->set->env.ctx);
+}
+
+static void rearm(struct call_set *s, enum call_timer t)
+{
+	uint64_t at = UINT64_MAX;
+
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (s->line[i].armed[t] < at)
+			at = s->line[i].armed[t];
+	s->env.arm(s->env.ctx, t, at);
+}
+
+static void l_arm(void *ctx, enum call_timer t, uint64_t at)
+{
+	struct line *l = ctx;
+
+	l->armed[t] = at;
+	rearm(l->set, t);
+}
+
+static int l_send(void *ctx, const char *buf, size_t len)
+{
+	struct line *l = ctx;
+
+	return l->set->env.send(l->set->env.ctx, buf, len);
+}
+
+static int l_identity(void *ctx, struct call_identity *id)
+{
+	struct line *l = ctx;
+
+	return l->set->env.identity(l->set->env.ctx, id);
+}
+
+static void l_changed(void *ctx)
+{
+	struct line *l = ctx;
+
+	set_changed(l->set);
+}
+
+static void *l_open(void *mctx, char *why, size_t why_len)
+{
+	struct line *l = mctx;
+
+	return l->set->env.media->open(l->set->env.mctx, why, why_len);
+}
+
+static int l_tone(void *mctx, enum call_tone tone)
+{
+	struct line *l = mctx;
+
+	l->tone = tone;
+	update_tone(l->set);
+	return 0;
+}
+
+/* ---- life ---- */
+
+int call_set_new(const struct call_env *env, const struct call_set_config *cfg,
+		 struct call_set **out)
+{
+	struct call_set *s = calloc(1, sizeof(*s));
+	int ret = 0;
+
+	if (!s)
+		return -ENOMEM;
+	s->env = *env;
+	s->cfg = *cfg;
+	s->ops = *env->media;
+	s->ops.open = l_open;
+	s->ops.tone = l_tone;
+	for (unsigned int i = 0; i < CALL_SET_LINES && ret == 0; i++) {
+		struct line *l = &s->line[i];
+		struct call_env le = {
+			.now = l_now, .arm = l_arm, .send = l_send,
+			.identity = l_identity, .changed = l_changed,
+			.ctx = l, .media = &s->ops, .mctx = l,
+		};
+
+		l->set = s;
+		l->idx = i;
+		for (int t = 0; t < __CALL_TIMER_COUNT; t++)
+			l->armed[t] = UINT64_MAX;
+		ret = call_manager_new(&le, &l->cm);
+	}
+	if (ret < 0) {
+		call_set_free(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+void call_set_free(struct call_set *s)
+{
+	if (!s)
+		return;
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		call_manager_free(s->line[i].cm);
+	free(s);
+}
+
+struct call_manager *call_set_line(struct call_set *s, unsigned int i)
+{
+	return i < CALL_SET_LINES ? s->line[i].cm : NULL;
+}
+
+/* ---- the user's actions ---- */
+
+int call_set_dial(struct call_set *s, const char *target, char *why,
+		  size_t why_len)
+{
+	struct line *a = active(s), *f;
+	int ret;
+
+	if (st(a) == CALL_ON_HOLD && (f = free_other(s))) {
+		ret = call_dial(f->cm, target, why, why_len);
+		if (ret == 0) {
+			s->active = f->idx;
+			set_changed(s);
+		}
+		return ret;
+	}
+	return call_dial(a->cm, target, why, why_len);
+}
+
+int call_set_answer(struct call_set *s)
+{
+	struct line *a = active(s), *w;
+	int ret;
+
+	if (st(a) == CALL_INCOMING)
+		return call_answer(a->cm);
+	w = find(s, CALL_INCOMING);
+	if (!w)
+		return -ENOENT;
+	/* the call up goes on hold; its answer may come after this one's */
+	if (up(a) && st(a) != CALL_ON_HOLD)
+		call_hold(a->cm);
+	else if (in_call(a))
+		call_hangup(a->cm);	/* still ringing out: given up */
+	s->active = w->idx;
+	ret = call_answer(w->cm);
+	set_changed(s);
+	return ret;
+}
+
+int call_set_hangup(struct call_set *s)
+{
+	struct line *a = active(s), *w;
+	int ret = call_hangup(a->cm);
+
+	if (ret == -ENOENT && (w = find(s, CALL_INCOMING)))
+		ret = call_hangup(w->cm);	/* the waiting call declined */
+	return ret;
+}
+
+int call_set_dtmf(struct call_set *s, const char *digits)
+{
+	return call_dtmf(active(s)->cm, digits);
+}
+
+int call_set_hold(struct call_set *s)
+{
+	return call_hold(active(s)->cm);
+}
+
+int call_set_swap(struct call_set *s)
+{
+	struct line *a = active(s), *b = other_up(s);
+
+	if (!b)
+		return -ENOENT;
+	if (up(a) && st(a) != CALL_ON_HOLD)
+		call_hold(a->cm);
+	s->active = b->idx;
+	if (st(b) == CALL_ON_HOLD)
+		call_resume(b->cm);
+	set_changed(s);
+	return 0;
+}
+
+int call_set_resume(struct call_set *s)
+{
+	struct line *a = active(s), *o;
+
+	if (st(a) != CALL_ON_HOLD) {
+		o = other_up(s);
+		if (o && st(o) == CALL_ON_HOLD)
+			return call_set_swap(s);
+		return call_resume(a->cm);
+	}
+	/* only one call is heard at a time */
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		o = &s->line[i];
+		if (o != a && up(o) && st(o) != CALL_ON_HOLD)
+			call_hold(o->cm);
+	}
+	return call_resume(a->cm);
+}
+
+void call_set_key(struct call_set *s, enum call_key key, char digit)
+{
+	struct line *a = active(s);
+
+	switch (key) {
+	case CALL_KEY_HOLD:
+		if (st(a) == CALL_ON_HOLD || (other_up(s) &&
+					      st(other_up(s)) == CALL_ON_HOLD))
+			call_set_resume(s);
+		else
+			call_set_hold(s);
+		return;
+	case CALL_KEY_ON_HOOK:
+		/* a call the phone holds outlives the handset going down */
+		if (st(a) == CALL_ON_HOLD)
+			return;
+		break;
+	default:
+		break;
+	}
+	call_key(a->cm, key, digit);
+}
+
+int call_set_press(struct call_set *s, const char *name)
+{
+	if (!strcmp(name, "hold")) {
+		call_set_key(s, CALL_KEY_HOLD, 0);
+		return 0;
+	}
+	if (!strcmp(name, "onhook")) {
+		call_set_key(s, CALL_KEY_ON_HOOK, 0);
+		return 0;
+	}
+	return call_press(active(s)->cm, name);
+}
+
+/* ---- SIP ---- */
+
+static bool new_invite(const struct sip_msg *m)
+{
+	struct sip_name_addr na;
+
+	if (!m->request || !sip_str_eq(m->method, "INVITE"))
+		return false;
+	return sip_parse_name_addr(sip_msg_value(m, SIP_HDR_TO), &na) < 0 ||
+	       !sip_param(na.params, "tag", NULL);
+}
+
+bool call_set_sip_message(struct call_set *s, const struct sip_msg *m)
+{
+	struct line *a = active(s), *f;
+
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (call_owns(s->line[i].cm, m))
+			return call_sip_message(s->line[i].cm, m);
+	if (new_invite(m) && s->cfg.call_waiting && in_call(a) &&
+	    !find(s, CALL_INCOMING) && (f = free_other(s)))
+		return call_sip_message(f->cm, m);
+	/* not a line's: the active one answers it (486, 481...) */
+	return call_sip_message(a->cm, m);
+}
+
+void call_set_flow_lost(struct call_set *s)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		call_flow_lost(s->line[i].cm);
+}
+
+void call_set_timer(struct call_set *s, enum call_timer t)
+{
+	uint64_t now = s->env.now(s->env.ctx);
+
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		struct line *l = &s->line[i];
+
+		if (l->armed[t] <= now) {
+			l->armed[t] = UINT64_MAX;
+			call_timer(l->cm, t);
+		}
+	}
+	rearm(s, t);
+}
+
+/* ---- status ---- */
+
+enum call_state call_set_state(const struct call_set *s)
+{
+	return st(active(s));
+}
+
+static void add_calls(struct json_object *to, const struct line *l, bool is_active)
+{
+	struct json_object *o = call_status(l->cm), *calls;
+
+	if (!o)
+		return;
+	if (json_object_object_get_ex(o, "calls", &calls))
+		for (size_t i = 0; i < json_object_array_length(calls); i++) {
+			struct json_object *c = json_object_array_get_idx(calls, i);
+
+			json_object_object_add(c, "line", json_object_new_int((int)l->idx));
+			json_object_object_add(c, "active", json_object_new_boolean(is_active));
+			json_object_array_add(to, json_object_get(c));
+		}
+	json_object_put(o);
+}
+
+struct json_object *call_set_status(const struct call_set *s)
+{
+	struct json_object *o = call_status(active(s)->cm);
+	struct json_object *calls = json_object_new_array();
+
+	if (!o || !calls) {
+		json_object_put(o);
+		json_object_put(calls);
+		return NULL;
+	}
+	add_calls(calls, active(s), true);
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (i != s->active)
+			add_calls(calls, &s->line[i], false);
+	json_object_object_add(o, "calls", calls);
+	if (waiting(s))
+		json_object_object_add(o, "call_waiting", json_object_new_boolean(true));
+	return o;
+}
