@@ -70,6 +70,7 @@ static void usage(FILE *out)
 		"  hold      put the call on hold (the HOLD key)\n"
 		"  resume    take the call off hold (another call up goes on hold)\n"
 		"  swap      with two calls: hold the active one, resume the other\n"
+		"  transfer URI|NAME|NUMBER  blind transfer of the call (REFER)\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
 		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
@@ -476,6 +477,7 @@ out:
 static bool takes_arg(const char *command)
 {
 	return !strcmp(command, "dial") || !strcmp(command, "dtmf") ||
+	       !strcmp(command, "transfer") ||
 	       !strcmp(command, "press");
 }
 

@@ -834,4 +834,178 @@ TEST(call_waiting_off_486_and_cancelled_waiting_call)
 	teardown_set(&f, set);
 }
 
+/* ---- transfer ---- */
+
+static const char *hdr_named(const struct sip_msg *m, const char *name)
+{
+	static char buf[256];
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < m->n_hdr; i++)
+		if (sip_str_ieq(m->hdr[i].name, name))
+			sip_str_copy(m->hdr[i].value, buf, sizeof(buf));
+	return buf;
+}
+
+/* A request from bob in the dialog of the outgoing call sent[0] (his tag b1). */
+static bool bob_says(struct fake *f, const char *method, unsigned int cseq,
+		    const char *extra, const char *ctype, const char *body)
+{
+	char text[4096], from[256];
+
+	snprintf(from, sizeof(from), "%s", hdr(&f->sent[0], SIP_HDR_FROM));
+	snprintf(text, sizeof(text),
+		 "%s sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKbob%u\r\n"
+		 "From: <sip:bob@corp.test>;tag=b1\r\nTo: %s\r\n"
+		 "Call-ID: %.*s\r\nCSeq: %u %s\r\n"
+		 "Contact: <sip:bob@10.77.0.3:5061;transport=tls>\r\n%s"
+		 "%s%s%sContent-Length: %zu\r\n\r\n%s",
+		 method, cseq, from, (int)f->sent[0].call_id.len, f->sent[0].call_id.p,
+		 cseq, method, extra, ctype ? "Content-Type: " : "", ctype ? ctype : "",
+		 ctype ? "\r\n" : "", body ? strlen(body) : 0, body ? body : "");
+	return request(NULL, text);
+}
+
+static struct call_set *bob_call(struct fake *f, char *bob_id, size_t n)
+{
+	struct call_set *set = setup_set(f, true);
+	char why[128];
+
+	if (!set || call_set_dial(set, "bob", why, sizeof(why)) ||
+	    !respond(NULL, f, 0, "200 OK", ANSWER_SDP("sendrecv")))
+		return NULL;
+	snprintf(bob_id, n, "%.*s", (int)f->sent[0].call_id.len, f->sent[0].call_id.p);
+	return set;
+}
+
+#define SIPFRAG "message/sipfrag;version=2.0"
+
+TEST(blind_transfer_refer_notify_bye)
+{
+	struct fake f;
+	char bob_id[64], why[128];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	struct json_object *st, *v;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	EXPECT_EQ(-EINVAL, call_set_transfer(set, "carol smith", why, sizeof(why)));
+	ASSERT_EQ(0, call_set_transfer(set, "carol", why, sizeof(why)));
+	i = sent_on(&f, bob_id, "REFER", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_STREQ("<sip:carol@corp.test>", hdr_named(&f.sent[i], "Refer-To"));
+	EXPECT_STREQ("<sip:alice@corp.test>", hdr_named(&f.sent[i], "Referred-By"));
+	EXPECT_EQ(-EBUSY, call_set_transfer(set, "dave", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "202 Accepted", NULL));
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 2, "Event: refer\r\nSubscription-State: active\r\n",
+			     SIPFRAG, "SIP/2.0 100 Trying\r\n"));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	/* a bad sipfrag: 400, the transfer still awaited */
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 3, "Event: refer\r\n", SIPFRAG, "HTTP/1.1 200 OK\r\n"));
+	EXPECT_EQ(400, last(&f)->status);
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 4, "Event: presence\r\n", SIPFRAG, "SIP/2.0 200 OK\r\n"));
+	EXPECT_EQ(489, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	st = call_set_status(set);
+	EXPECT_NE(NULL, strstr(json_object_to_json_string(st), "\"transfer\": \"in progress\""));
+	json_object_put(st);
+	/* carol answered: 200 sipfrag, the phone hangs up */
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 5,
+			     "Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n",
+			     SIPFRAG, "SIP/2.0 200 OK\r\n"));
+	EXPECT_GE(sent_on(&f, bob_id, NULL, 200), 0);
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
+	EXPECT_EQ(CALL_ENDING, call_set_state(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", NULL));
+	EXPECT_EQ(CALL_IDLE, call_set_state(set));
+	st = call_set_status(set);
+	ASSERT_TRUE(json_object_object_get_ex(st, "last_error", &v));
+	EXPECT_STREQ("transferred", json_object_get_string(v));
+	json_object_put(st);
+	/* a late NOTIFY for a gone call: 481 */
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 6, "Event: refer\r\n", SIPFRAG, "SIP/2.0 200 OK\r\n"));
+	EXPECT_EQ(481, last(&f)->status);
+	teardown_set(&f, set);
+}
+
+TEST(transfer_refused_keeps_the_call)
+{
+	struct fake f;
+	char bob_id[64], why[128];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	struct json_object *st, *v;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(0, call_set_transfer(set, "sip:carol@corp.test", why, sizeof(why)));
+	i = sent_on(&f, bob_id, "REFER", 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "603 Decline", NULL));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	st = call_set_status(set);
+	ASSERT_TRUE(json_object_object_get_ex(st, "last_error", &v));
+	EXPECT_STREQ("transfer failed (603)", json_object_get_string(v));
+	json_object_put(st);
+	/* a failed target (486 sipfrag) too */
+	ASSERT_EQ(0, call_set_transfer(set, "carol", why, sizeof(why)));
+	i = sent_on(&f, bob_id, "REFER", 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "202 Accepted", NULL));
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 2, "Event: refer\r\nSubscription-State: terminated\r\n",
+			     SIPFRAG, "SIP/2.0 486 Busy Here\r\n"));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	/* no REFER answer at all: Timer F, the call stays */
+	ASSERT_EQ(0, call_set_transfer(set, "carol", why, sizeof(why)));
+	f.now += INVITE_TIMER_B_USEC;
+	call_set_timer(set, CALL_TIMER_SIP);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	st = call_set_status(set);
+	ASSERT_TRUE(json_object_object_get_ex(st, "last_error", &v));
+	EXPECT_STREQ("transfer failed (408)", json_object_get_string(v));
+	json_object_put(st);
+	teardown_set(&f, set);
+}
+
+TEST(being_transferred_by_bob)
+{
+	struct fake f;
+	char bob_id[64], carol_id[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	int i;
+
+	ASSERT_NE(NULL, set);
+	/* hostile REFERs: a non-SIP target, none at all */
+	ASSERT_TRUE(bob_says(&f, "REFER", 2, "Refer-To: <http://evil.example/x>\r\n", NULL, NULL));
+	EXPECT_EQ(416, last(&f)->status);
+	ASSERT_TRUE(bob_says(&f, "REFER", 3, "", NULL, NULL));
+	EXPECT_EQ(400, last(&f)->status);
+	ASSERT_TRUE(bob_says(&f, "REFER", 4, "Refer-To: <sip:carol@corp.test\r\n", NULL, NULL));
+	EXPECT_EQ(400, last(&f)->status);
+	EXPECT_EQ(1, f.streams_open);
+	/* bob transfers the phone to carol: 202, NOTIFY 100, INVITE carol */
+	ASSERT_TRUE(bob_says(&f, "REFER", 5, "Refer-To: <sip:carol@corp.test>\r\n"
+			     "Referred-By: <sip:bob@corp.test>\r\n", NULL, NULL));
+	EXPECT_GE(sent_on(&f, bob_id, NULL, 202), 0);
+	i = sent_on(&f, bob_id, "NOTIFY", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "SIP/2.0 100 Trying"));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "INVITE"));
+	EXPECT_TRUE(sip_str_eq(last(&f)->uri, "sip:carol@corp.test"));
+	snprintf(carol_id, sizeof(carol_id), "%.*s", (int)last(&f)->call_id.len,
+		 last(&f)->call_id.p);
+	EXPECT_EQ(CALL_CALLING, call_set_state(set));
+	/* carol answers: NOTIFY 200, subscription terminated */
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	i = sent_on(&f, bob_id, "NOTIFY", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "SIP/2.0 200 OK"));
+	EXPECT_NE(NULL, strstr(hdr(&f.sent[i], SIP_HDR_SUBSCRIPTION_STATE), "terminated"));
+	/* bob hangs up: carol's call goes on */
+	ASSERT_TRUE(bob_says(&f, "BYE", 6, "", NULL, NULL));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(1, f.streams_open);
+	teardown_set(&f, set);
+}
+
 TEST_HARNESS_MAIN

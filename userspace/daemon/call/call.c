@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "call/call.h"
 #include "sip/dialog.h"
@@ -27,6 +28,7 @@ struct call_manager {
 	enum media_dir dir;
 	bool local_hold;	/* the phone holds the call */
 	bool reoffering, hold_wanted;	/* a re-INVITE of ours is open */
+	bool transferring;	/* our REFER: its outcome awaited */
 	char remote[DIALOG_URI_MAX];
 	uint64_t started_usec, connected_usec;
 
@@ -144,7 +146,7 @@ static void call_ended(struct call_manager *cm, unsigned int status,
 {
 	bool failed = status >= 300 || cm->st == CALL_CALLING;
 
-	cm->local_hold = cm->reoffering = false;
+	cm->local_hold = cm->reoffering = cm->transferring = false;
 	close_stream(cm);
 	cm->dead = cm->inv;
 	cm->inv = NULL;
@@ -262,6 +264,36 @@ static void inv_reoffer(void *ctx, unsigned int status)
 	cm->env.changed(cm->env.ctx);
 }
 
+/* Our REFER's progress: 2xx hangs up (transferred), a failure stays. */
+static void inv_transfer(void *ctx, unsigned int status, bool done)
+{
+	struct call_manager *cm = ctx;
+
+	if (!cm->transferring || !done)
+		return;
+	cm->transferring = false;
+	if (status >= 200 && status < 300) {
+		snprintf(cm->last_error, sizeof(cm->last_error), "transferred");
+		cm->last_status = 0;
+		if (cm->inv)
+			invite_hangup(cm->inv);
+		return;
+	}
+	cm->last_status = status;
+	snprintf(cm->last_error, sizeof(cm->last_error), "transfer failed (%u)",
+		 status);
+	cm->env.changed(cm->env.ctx);
+}
+
+static unsigned int inv_referred(void *ctx, const char *uri)
+{
+	struct call_manager *cm = ctx;
+
+	if (!cm->env.referred)
+		return 501;
+	return cm->env.referred(cm->env.ctx, uri);
+}
+
 static const struct invite_ops inv_ops = {
 	.now = inv_now,
 	.arm = inv_arm,
@@ -271,6 +303,8 @@ static const struct invite_ops inv_ops = {
 	.answer = inv_answer,
 	.make_offer = inv_make_offer,
 	.reoffer = inv_reoffer,
+	.transfer = inv_transfer,
+	.referred = inv_referred,
 };
 
 static void invite_cfg(const struct call_identity *id, struct invite_config *c)
@@ -433,6 +467,53 @@ int call_resume(struct call_manager *cm)
 	if (!cm->local_hold)
 		return -EALREADY;
 	return reoffer(cm, MEDIA_DIR_SENDRECV, false);
+}
+
+int call_transfer(struct call_manager *cm, const char *target, char *why,
+		  size_t why_len)
+{
+	struct call_identity *id;
+	char uri[DIALOG_URI_MAX];
+	int ret;
+
+	if (!cm->inv || !in_call(cm->st)) {
+		snprintf(why, why_len, "no call is connected");
+		return -ENOTCONN;
+	}
+	id = calloc(1, sizeof(*id));
+	if (!id)
+		return -ENOMEM;
+	ret = cm->env.identity(cm->env.ctx, id);
+	if (ret == 0)
+		ret = dialplan_uri(target, id->domain, uri, sizeof(uri));
+	secret_zero(id, sizeof(*id));
+	free(id);
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot transfer to that: not a number, name or SIP URI");
+		return -EINVAL;
+	}
+	ret = invite_refer(cm->inv, uri);
+	if (ret < 0) {
+		snprintf(why, why_len, "%s", ret == -EBUSY ? "a transfer is under way" :
+			 "cannot send the REFER");
+		return ret;
+	}
+	cm->transferring = true;
+	cm->env.changed(cm->env.ctx);
+	return 0;
+}
+
+int call_refer_notify(struct call_manager *cm, unsigned int status,
+		      const char *reason)
+{
+	if (!cm->inv)
+		return -ENOTCONN;
+	return invite_refer_notify(cm->inv, status, reason);
+}
+
+unsigned int call_last_status(const struct call_manager *cm)
+{
+	return cm->last_status;
 }
 
 static int send_digit(struct call_manager *cm, char d)
@@ -600,6 +681,15 @@ static bool has_to_tag(const struct sip_msg *m)
 	       sip_param(na.params, "tag", NULL);
 }
 
+/* A NOTIFY about a REFER (other NOTIFYs are not the calls'). */
+static bool is_refer_notify(const struct sip_msg *m)
+{
+	struct sip_str ev = sip_msg_value(m, SIP_HDR_EVENT);
+
+	return sip_str_eq(m->method, "NOTIFY") && ev.len >= 5 &&
+	       !strncasecmp(ev.p, "refer", 5);
+}
+
 static void refuse(struct call_manager *cm, const struct sip_msg *m,
 		   unsigned int status)
 {
@@ -685,7 +775,8 @@ bool call_sip_message(struct call_manager *cm, const struct sip_msg *m)
 	} else if (m->request &&
 		   (sip_str_eq(m->method, "BYE") || sip_str_eq(m->method, "CANCEL") ||
 		    sip_str_eq(m->method, "UPDATE") || sip_str_eq(m->method, "INFO") ||
-		    sip_str_eq(m->method, "PRACK") ||
+		    sip_str_eq(m->method, "PRACK") || sip_str_eq(m->method, "REFER") ||
+		    is_refer_notify(m) ||
 		    (sip_str_eq(m->method, "INVITE") && has_to_tag(m)))) {
 		refuse(cm, m, 481);
 		mine = true;
@@ -701,7 +792,7 @@ void call_flow_lost(struct call_manager *cm)
 	if (!cm->inv)
 		return;
 	/* nothing more can be sent: the session just ends */
-	cm->local_hold = cm->reoffering = false;
+	cm->local_hold = cm->reoffering = cm->transferring = false;
 	close_stream(cm);
 	invite_free(cm->inv);
 	cm->inv = NULL;
@@ -768,6 +859,8 @@ static void call_status_hold(const struct call_manager *cm, struct json_object *
 	if (cm->reoffering)
 		json_object_object_add(c, "pending", json_object_new_string(cm->hold_wanted ?
 						       "hold" : "resume"));
+	if (cm->transferring)
+		json_object_object_add(c, "transfer", json_object_new_string("in progress"));
 }
 
 struct json_object *call_status(const struct call_manager *cm)

@@ -132,6 +132,12 @@ struct call_env {
 	void *ctx;
 	const struct call_media_ops *media;
 	void *mctx;
+	/*
+	 * The far end transfers this call (a REFER to uri): start the new
+	 * call; 0, or the SIP status telling the transferor it failed.
+	 * NULL: refused 501.
+	 */
+	unsigned int (*referred)(void *ctx, const char *uri);
 };
 
 struct call_manager;
@@ -156,6 +162,18 @@ int call_hangup(struct call_manager *cm);	/* -ENOENT: no call */
  */
 int call_hold(struct call_manager *cm);
 int call_resume(struct call_manager *cm);
+/*
+ * Blind transfer (RFC 3515): REFER to target (URI, name or number); the
+ * far end calls it, and once its NOTIFY says 200 the phone hangs up.
+ * 0, -ENOTCONN (no call up), -EINVAL (not dialable), -EBUSY.
+ */
+int call_transfer(struct call_manager *cm, const char *target, char *why,
+		  size_t why_len);
+/* For a REFER received: the progress of the call it made (NOTIFY). */
+int call_refer_notify(struct call_manager *cm, unsigned int status,
+		      const char *reason);
+/* The SIP status that ended the last call (0: none). */
+unsigned int call_last_status(const struct call_manager *cm);
 /* Digits during a call: RFC 4733 or SIP INFO. -ENOTCONN: no call up. */
 int call_dtmf(struct call_manager *cm, const char *digits);
 /* A key, as the keypad driver reports it (or `ucphonectl press`). */

@@ -20,6 +20,8 @@ struct call_set {
 	struct line line[CALL_SET_LINES];
 	unsigned int active;
 	enum call_tone tone;		/* what plays */
+	/* being transferred: the line that got the REFER, the line calling */
+	struct line *referrer, *referee;
 };
 
 static struct line *active(const struct call_set *s)
@@ -115,8 +117,28 @@ static void pick_active(struct call_set *s)
 		s->active = l->idx;
 }
 
+/* Being transferred: the new call's outcome goes to the transferor (NOTIFY). */
+static void referral_progress(struct call_set *s)
+{
+	struct line *from = s->referrer, *to = s->referee;
+
+	if (!to)
+		return;
+	if (st(to) == CALL_CONNECTED || st(to) == CALL_HELD) {
+		s->referrer = s->referee = NULL;
+		call_refer_notify(from->cm, 200, "OK");
+	} else if (!call_busy(to->cm)) {
+		unsigned int status = call_last_status(to->cm);
+
+		s->referrer = s->referee = NULL;
+		call_refer_notify(from->cm, status >= 300 ? status : 487,
+				  "Transfer failed");
+	}
+}
+
 static void set_changed(struct call_set *s)
 {
+	referral_progress(s);
 	pick_active(s);
 	update_tone(s);
 	s->env.changed(s->env.ctx);
@@ -170,6 +192,30 @@ static void l_changed(void *ctx)
 	set_changed(l->set);
 }
 
+/* A REFER on this line: the new call on a free line becomes the active one. */
+static unsigned int l_referred(void *ctx, const char *uri)
+{
+	struct line *l = ctx;
+	struct call_set *s = l->set;
+	struct line *f = NULL;
+	char why[128];
+
+	if (s->referee)
+		return 491;
+	for (unsigned int i = 0; i < CALL_SET_LINES && !f; i++)
+		if (&s->line[i] != l && free_line(&s->line[i]))
+			f = &s->line[i];
+	if (!f)
+		return 486;
+	if (call_dial(f->cm, uri, why, sizeof(why)) < 0)
+		return 503;
+	s->referrer = l;
+	s->referee = f;
+	s->active = f->idx;
+	set_changed(s);
+	return 0;
+}
+
 static void *l_open(void *mctx, char *why, size_t why_len)
 {
 	struct line *l = mctx;
@@ -207,6 +253,7 @@ int call_set_new(const struct call_env *env, const struct call_set_config *cfg,
 			.now = l_now, .arm = l_arm, .send = l_send,
 			.identity = l_identity, .changed = l_changed,
 			.ctx = l, .media = &s->ops, .mctx = l,
+			.referred = l_referred,
 		};
 
 		l->set = s;
@@ -285,6 +332,12 @@ int call_set_hangup(struct call_set *s)
 	if (ret == -ENOENT && (w = find(s, CALL_INCOMING)))
 		ret = call_hangup(w->cm);	/* the waiting call declined */
 	return ret;
+}
+
+int call_set_transfer(struct call_set *s, const char *target, char *why,
+		      size_t why_len)
+{
+	return call_transfer(active(s)->cm, target, why, why_len);
 }
 
 int call_set_dtmf(struct call_set *s, const char *digits)

@@ -16,6 +16,11 @@
  *   dial      while the active call is on hold: a new call on a free line
  *   hangup    the active call; a held call then becomes the active line
  *             (still held: resume takes it back)
+ *   transfer  a REFER for the active call (blind transfer)
+ *
+ * A REFER received on a line (the far end transfers the phone) makes the
+ * new call on a free line, which becomes the active one; its outcome
+ * goes back to the transferor in NOTIFYs (200 once it is answered).
  *
  * The environment is one call manager's (struct call_env): the set shares
  * each timer between the lines (armed at the earliest line's time) and
@@ -47,6 +52,9 @@ int call_set_dial(struct call_set *s, const char *target, char *why,
 int call_set_answer(struct call_set *s);
 /* The active call; with none, a waiting call is declined. -ENOENT. */
 int call_set_hangup(struct call_set *s);
+/* Blind transfer of the active call (call_transfer()). */
+int call_set_transfer(struct call_set *s, const char *target, char *why,
+		      size_t why_len);
 int call_set_dtmf(struct call_set *s, const char *digits);
 int call_set_hold(struct call_set *s);
 int call_set_resume(struct call_set *s);

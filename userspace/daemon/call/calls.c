@@ -366,6 +366,12 @@ int calls_resume(struct calls *c)
 	return call_set_resume(c->set);
 }
 
+int calls_transfer(struct calls *c, const char *target, char *why,
+		   size_t why_len)
+{
+	return call_set_transfer(c->set, target, why, why_len);
+}
+
 int calls_swap(struct calls *c)
 {
 	return call_set_swap(c->set);

@@ -46,6 +46,9 @@ int calls_hold(struct calls *c);
 int calls_resume(struct calls *c);
 /* The active call on hold, the other one resumed (call waiting, consultation). */
 int calls_swap(struct calls *c);
+/* Blind transfer of the active call to target (REFER). */
+int calls_transfer(struct calls *c, const char *target, char *why,
+		   size_t why_len);
 
 /* The `calls` view. */
 struct json_object *calls_status(const struct calls *c);

@@ -104,6 +104,11 @@ struct json_object *call_control(struct ucphoned *d,
 		if (ret == -EBUSY)
 			return fail(error, "a hold or resume is still under way");
 		break;
+	case CONTROL_CMD_TRANSFER:
+		ret = calls_transfer(d->calls, req->arg, why, sizeof(why));
+		if (ret < 0)
+			return fail(error, why);
+		break;
 	case CONTROL_CMD_SWAP:
 		ret = calls_swap(d->calls);
 		if (ret == -ENOENT)

@@ -295,6 +295,7 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_HOLD:
 	case CONTROL_CMD_RESUME:
 	case CONTROL_CMD_SWAP:
+	case CONTROL_CMD_TRANSFER:
 		error[0] = '\0';
 		result = call_control(ctl->d, &req, error);
 		if (!result && error[0])

@@ -8,13 +8,14 @@
 
 #include "sip/dialog.h"
 #include "sip/invite.h"
+#include "lib/sip/sipfrag.h"
 #include "lib/util/random_hex.h"
 #include "lib/util/secret.h"
 #include "sip/auth.h"
 
 #define NICT_MAX 4
 #define OUT_MAX (INVITE_SDP_MAX + 4096)
-#define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY"
+#define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY, REFER"
 #define BRANCH_MAX 40
 
 /* An in-dialog non-INVITE request of ours awaiting its final answer. */
@@ -68,6 +69,7 @@ struct invite {
 	char *offer;
 	size_t offer_len;
 	uint64_t reinv_retry_at;	/* after a 491: sent again then */
+	bool refer_pending;		/* our REFER: its final NOTIFY awaited */
 
 	/* session timer (RFC 4028) */
 	uint32_t se;
@@ -694,6 +696,158 @@ static void reoffer_response(struct invite *inv, const struct sip_msg *m)
 	reoffer_report(inv, m->status);
 }
 
+/* ---- transfer: REFER and its NOTIFYs (RFC 3515, RFC 5589) ---- */
+
+/* REFER or NOTIFY of ours, with up to three extra header lines. */
+static int send_event_request(struct invite *inv, const char *method,
+			      const char *const hdrs[][2], unsigned int n,
+			      const char *ctype, const char *body, size_t len)
+{
+	struct nict *t = nict_new(inv);
+	char buf[4096];
+	struct sip_out o;
+	int ret;
+
+	if (!t)
+		return -EBUSY;
+	new_branch(t->branch);
+	sip_out_init(&o, buf, sizeof(buf));
+	dialog_request(&inv->dl, &o, method, inv->sent_by, t->branch, 0);
+	t->cseq = inv->dl.local_cseq;
+	sip_out_header(&o, "Contact", "%s", inv->contact);
+	for (unsigned int i = 0; i < n; i++)
+		sip_out_header(&o, hdrs[i][0], "%s", hdrs[i][1]);
+	add_common(inv, &o);
+	sip_out_body(&o, ctype, body, len);
+	ret = send_out(inv, &o);
+	if (ret < 0)
+		return ret;
+	snprintf(t->method, sizeof(t->method), "%s", method);
+	t->deadline = now(inv) + INVITE_TIMER_B_USEC;
+	t->active = true;
+	rearm(inv);
+	return 0;
+}
+
+static bool uri_ok(const char *uri)
+{
+	for (const char *p = uri; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"')
+			return false;
+	return !strncasecmp(uri, "sip:", 4) || !strncasecmp(uri, "sips:", 5);
+}
+
+int invite_refer(struct invite *inv, const char *refer_to)
+{
+	char rt[DIALOG_URI_MAX + 2];
+	const char *hdrs[2][2] = {
+		{ "Refer-To", rt }, { "Referred-By", inv->dl.local_na },
+	};
+
+	if (inv->st != INVITE_CONFIRMED)
+		return -ENOTCONN;
+	if (!uri_ok(refer_to) || strlen(refer_to) >= DIALOG_URI_MAX)
+		return -EINVAL;
+	if (inv->refer_pending)
+		return -EBUSY;
+	snprintf(rt, sizeof(rt), "<%s>", refer_to);
+	if (send_event_request(inv, "REFER", hdrs, 2, NULL, NULL, 0) < 0)
+		return -EIO;
+	inv->refer_pending = true;
+	return 0;
+}
+
+int invite_refer_notify(struct invite *inv, unsigned int status,
+			const char *reason)
+{
+	char frag[SIPFRAG_REASON_MAX + 32];
+	const char *hdrs[2][2] = {
+		{ "Event", "refer" },
+		{ "Subscription-State", status < 200 ? "active;expires=60" :
+		  "terminated;reason=noresource" },
+	};
+	int n;
+
+	if (inv->st != INVITE_CONFIRMED && inv->st != INVITE_ENDING)
+		return -ENOTCONN;
+	n = sipfrag_write(frag, sizeof(frag), status, reason);
+	if (n < 0)
+		return n;
+	return send_event_request(inv, "NOTIFY", hdrs, 2,
+				  "message/sipfrag;version=2.0", frag, (size_t)n);
+}
+
+/* Our REFER was refused or timed out: the transfer failed. */
+static void refer_failed(struct invite *inv, unsigned int status)
+{
+	inv->refer_pending = false;
+	if (inv->ops.transfer)
+		inv->ops.transfer(inv->ctx, status, true);
+}
+
+/* A NOTIFY in the dialog: for our REFER (Event: refer), a sipfrag. */
+static void on_notify(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_str ev = header_named(m, "Event", "o");
+	struct sip_str ss = sip_msg_value(m, SIP_HDR_SUBSCRIPTION_STATE);
+	struct sipfrag f;
+	bool done;
+
+	if (ev.len < 5 || strncasecmp(ev.p, "refer", 5) ||
+	    (ev.len > 5 && ev.p[5] != ';' && ev.p[5] != ' ')) {
+		reply(inv, m, 489, "Bad Event", 0, NULL, 0, NULL);
+		return;
+	}
+	if (!inv->refer_pending) {
+		reply(inv, m, 481, "Subscription Does Not Exist", 0, NULL, 0, NULL);
+		return;
+	}
+	if (sipfrag_parse(m->body.p, m->body.len, &f) < 0) {
+		reply(inv, m, 400, "Bad sipfrag body", 0, NULL, 0, NULL);
+		return;
+	}
+	reply(inv, m, 200, "OK", 0, NULL, 0, NULL);
+	done = f.status >= 200 || (ss.len >= 10 && !strncasecmp(ss.p, "terminated", 10));
+	if (done)
+		inv->refer_pending = false;
+	if (inv->ops.transfer)
+		inv->ops.transfer(inv->ctx, f.status, done);
+}
+
+/* A REFER in the dialog: the far end transfers this phone. */
+static void on_refer(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_str v = header_named(m, "Refer-To", "r");
+	struct sip_name_addr na;
+	char uri[DIALOG_URI_MAX];
+	unsigned int st;
+
+	if (!v.len || sip_parse_name_addr(v, &na) < 0 ||
+	    sip_str_copy(na.uri, uri, sizeof(uri)) < 0) {
+		reply(inv, m, 400, "Bad Refer-To", 0, NULL, 0, NULL);
+		return;
+	}
+	if (strncasecmp(uri, "sip:", 4) && strncasecmp(uri, "sips:", 5)) {
+		reply(inv, m, 416, "Unsupported URI Scheme", 0, NULL, 0, NULL);
+		return;
+	}
+	if (!inv->ops.referred) {
+		reply(inv, m, 501, "Not Implemented", 0, NULL, 0, NULL);
+		return;
+	}
+	/* the URI's own headers (?Replaces=...) are not followed here */
+	uri[strcspn(uri, "?")] = '\0';
+	if (!uri_ok(uri)) {
+		reply(inv, m, 400, "Bad Refer-To", 0, NULL, 0, NULL);
+		return;
+	}
+	reply(inv, m, 202, "Accepted", 0, NULL, 0, NULL);
+	invite_refer_notify(inv, 100, "Trying");
+	st = inv->ops.referred(inv->ctx, uri);
+	if (st >= 300)
+		invite_refer_notify(inv, st, "Transfer failed");
+}
+
 /* ---- public: creation ---- */
 
 static int copy_cfg(struct invite *inv, const struct invite_config *cfg,
@@ -1153,6 +1307,8 @@ static void on_nict_response(struct invite *inv, struct nict *t,
 		set_state(inv, INVITE_TERMINATED, m->status, "hung up");
 		return;
 	}
+	if (!strcmp(t->method, "REFER") && m->status >= 300)
+		refer_failed(inv, m->status);
 	if (!strcmp(t->method, "UPDATE")) {
 		if (m->status == 481 || m->status == 408) {
 			send_bye(inv, "session refresh refused");
@@ -1310,8 +1466,15 @@ static void on_request(struct invite *inv, const struct sip_msg *m)
 		on_offer_request(inv, m, false);
 		return;
 	}
-	if (sip_str_eq(m->method, "INFO") || sip_str_eq(m->method, "OPTIONS") ||
-	    sip_str_eq(m->method, "NOTIFY")) {
+	if (sip_str_eq(m->method, "NOTIFY")) {
+		on_notify(inv, m);
+		return;
+	}
+	if (sip_str_eq(m->method, "REFER")) {
+		on_refer(inv, m);
+		return;
+	}
+	if (sip_str_eq(m->method, "INFO") || sip_str_eq(m->method, "OPTIONS")) {
 		reply(inv, m, 200, "OK", 0, NULL, 0, NULL);
 		return;
 	}
@@ -1404,6 +1567,8 @@ void invite_timer(struct invite *inv)
 			send_bye(inv, "no answer to the session refresh");
 			return;
 		}
+		if (!strcmp(n->method, "REFER"))
+			refer_failed(inv, 408);
 	}
 	if (inv->se_deadline && t >= inv->se_deadline) {
 		inv->se_deadline = 0;

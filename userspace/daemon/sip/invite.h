@@ -98,6 +98,17 @@ struct invite_ops {
 	 * was; 481/408/488 also end the call). NULL: not told.
 	 */
 	void (*reoffer)(void *ctx, unsigned int status);
+	/*
+	 * Our REFER's progress: the sipfrag status of a NOTIFY, or the status
+	 * refusing the REFER (done); done once the outcome is final.
+	 */
+	void (*transfer)(void *ctx, unsigned int status, bool done);
+	/*
+	 * A REFER received (already answered 202, NOTIFY 100 sent): call
+	 * uri (a sip: or sips: URI) and report with invite_refer_notify().
+	 * 0, or a status (>= 300) the final NOTIFY carries. NULL: 501.
+	 */
+	unsigned int (*referred)(void *ctx, const char *uri);
 };
 
 /* Sends the INVITE with sdp (the offer) to target ("sip:bob@corp.test"). */
@@ -138,6 +149,18 @@ int invite_hangup(struct invite *inv);
  * is not up), -EBUSY (an offer is still open), -EINVAL, -ENOMEM.
  */
 int invite_reoffer(struct invite *inv, const char *sdp, size_t len);
+/*
+ * Blind transfer: REFER with Refer-To: <refer_to> (a sip: or sips: URI)
+ * and Referred-By; the progress goes to ops->transfer. 0, -ENOTCONN,
+ * -EINVAL (not a SIP URI), -EBUSY (a REFER is under way), -EIO.
+ */
+int invite_refer(struct invite *inv, const char *refer_to);
+/*
+ * The NOTIFY for a REFER received: "SIP/2.0 status reason" as
+ * message/sipfrag, the subscription terminated once status >= 200.
+ */
+int invite_refer_notify(struct invite *inv, unsigned int status,
+			const char *reason);
 /* A SIP INFO carrying one DTMF digit (application/dtmf-relay). */
 int invite_send_info_dtmf(struct invite *inv, char digit,
 			  unsigned int duration_ms);

@@ -31,12 +31,14 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_HOLD] = "hold",
 	[CONTROL_CMD_RESUME] = "resume",
 	[CONTROL_CMD_SWAP] = "swap",
+	[CONTROL_CMD_TRANSFER] = "transfer",
 };
 
 const char *control_command_arg(enum control_command command)
 {
 	switch (command) {
 	case CONTROL_CMD_DIAL:
+	case CONTROL_CMD_TRANSFER:
 		return "target";
 	case CONTROL_CMD_DTMF:
 		return "digits";

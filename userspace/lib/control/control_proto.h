@@ -34,7 +34,8 @@
  * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook
  * hold: a keypad event made up), {"command":"hold"} and
  * {"command":"resume"} (the HOLD key's two halves), {"command":"swap"}
- * (with two calls: the active one on hold, the other resumed).
+ * (with two calls: the active one on hold, the other resumed),
+ * {"command":"transfer","target":"carol"} (blind transfer: REFER).
  *
  * Exchange (contacts and voice mail fetched over EWS):
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
@@ -76,6 +77,7 @@ enum control_command {
 	CONTROL_CMD_HOLD,
 	CONTROL_CMD_RESUME,
 	CONTROL_CMD_SWAP,
+	CONTROL_CMD_TRANSFER,
 	__CONTROL_CMD_COUNT
 };
 
