@@ -71,6 +71,7 @@ static void usage(FILE *out)
 		"  resume    take the call off hold (another call up goes on hold)\n"
 		"  swap      with two calls: hold the active one, resume the other\n"
 		"  transfer URI|NAME|NUMBER  blind transfer of the call (REFER)\n"
+		"  transfer --attended  the held call to the active one (Replaces)\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
 		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
@@ -646,6 +647,9 @@ int main(int argc, char **argv)
 			ret = cmd_signout(&ctl);
 		else if (strcmp(command, "reload") == 0)
 			ret = cmd_reload(&ctl);
+		else if (arg && !strcmp(command, "transfer") &&
+			 !strcmp(arg, "--attended"))
+			ret = cmd_call(&ctl, "transfer-attended", NULL);
 		else if (has_arg || !strcmp(command, "answer") ||
 			 !strcmp(command, "hangup") || !strcmp(command, "calls") ||
 			 !strcmp(command, "hold") || !strcmp(command, "resume") ||

@@ -1009,4 +1009,87 @@ TEST(being_transferred_by_bob)
 	teardown_set(&f, set);
 }
 
+TEST(attended_transfer_then_consultation_ends)
+{
+	struct fake f;
+	char bob_id[64], carol_id[64], why[128], want[512], ltag[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	const char *t;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	EXPECT_EQ(-ENOENT, call_set_transfer_attended(set, why, sizeof(why)));
+	ASSERT_EQ(0, call_set_hold(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("recvonly")));
+	/* a consultation call to carol on the second line */
+	ASSERT_EQ(0, call_set_dial(set, "carol", why, sizeof(why)));
+	i = (int)f.n_sent - 1;
+	ASSERT_TRUE(sip_str_eq(f.sent[i].method, "INVITE"));
+	snprintf(carol_id, sizeof(carol_id), "%.*s", (int)f.sent[i].call_id.len, f.sent[i].call_id.p);
+	t = strstr(hdr(&f.sent[i], SIP_HDR_FROM), "tag=");
+	ASSERT_NE(NULL, t);
+	snprintf(ltag, sizeof(ltag), "%s", t + 4);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	/* TRANSFER: bob is REFERred to carol, Replaces naming the phone's call with her */
+	ASSERT_EQ(0, call_set_transfer_attended(set, why, sizeof(why)));
+	i = sent_on(&f, bob_id, "REFER", 0);
+	ASSERT_GT(i, 0);
+	snprintf(want, sizeof(want), "<sip:carol@corp.test?Replaces=%s%%3Bto-tag%%3Db1%%3Bfrom-tag%%3D%s>",
+		 carol_id, ltag);
+	EXPECT_STREQ(want, hdr_named(&f.sent[i], "Refer-To"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "202 Accepted", NULL));
+	ASSERT_TRUE(bob_says(&f, "NOTIFY", 2, "Event: refer;id=3\r\nSubscription-State: terminated\r\n",
+			     SIPFRAG, "SIP/2.0 200 OK\r\n"));
+	i = sent_on(&f, bob_id, "BYE", 0);
+	ASSERT_GT(i, 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", NULL));
+	/* bob's call gone: the consultation call ends too */
+	i = sent_on(&f, carol_id, "BYE", 0);
+	ASSERT_GT(i, 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", NULL));
+	EXPECT_EQ(CALL_IDLE, call_set_state(set));
+	EXPECT_EQ(0, f.streams_open);
+	teardown_set(&f, set);
+}
+
+TEST(invite_with_replaces)
+{
+	struct fake f;
+	char bob_id[64], text[2048], ltag[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	const char *t;
+
+	ASSERT_NE(NULL, set);
+	t = strstr(hdr(&f.sent[0], SIP_HDR_FROM), "tag=");
+	ASSERT_NE(NULL, t);
+	snprintf(ltag, sizeof(ltag), "%s", t + 4);
+	/* naming no call: 481, nothing else changes */
+	snprintf(text, sizeof(text), CAROL_INVITE("rp1") "Replaces: nosuchcall;to-tag=x;from-tag=y\r\n"
+		 "Content-Length: %zu\r\n\r\n%s", strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(481, last(&f)->status);
+	/* malformed: 400 */
+	snprintf(text, sizeof(text), CAROL_INVITE("rp2") "Replaces: ;;;\r\n"
+		 "Content-Length: %zu\r\n\r\n%s", strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(400, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(1, f.streams_open);
+	/* naming bob's call: answered at once, bob's call ends */
+	snprintf(text, sizeof(text), CAROL_INVITE("rp3") "Replaces: %s;to-tag=%s;from-tag=b1\r\n"
+		 "Content-Length: %zu\r\n\r\n%s", bob_id, ltag, strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_GE(sent_on(&f, "rp3", NULL, 200), 0);
+	EXPECT_GE(sent_on(&f, bob_id, "BYE", 0), 0);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	{
+		struct json_object *st = call_set_status(set);
+
+		EXPECT_NE(NULL, strstr(json_object_to_json_string(st), "carol"));
+		json_object_put(st);
+	}
+	teardown_set(&f, set);
+}
+
 TEST_HARNESS_MAIN

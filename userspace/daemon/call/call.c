@@ -29,6 +29,7 @@ struct call_manager {
 	bool local_hold;	/* the phone holds the call */
 	bool reoffering, hold_wanted;	/* a re-INVITE of ours is open */
 	bool transferring;	/* our REFER: its outcome awaited */
+	bool transferred;	/* the last call ended by a transfer */
 	char remote[DIALOG_URI_MAX];
 	uint64_t started_usec, connected_usec;
 
@@ -273,6 +274,7 @@ static void inv_transfer(void *ctx, unsigned int status, bool done)
 		return;
 	cm->transferring = false;
 	if (status >= 200 && status < 300) {
+		cm->transferred = true;
 		snprintf(cm->last_error, sizeof(cm->last_error), "transferred");
 		cm->last_status = 0;
 		if (cm->inv)
@@ -492,6 +494,18 @@ int call_transfer(struct call_manager *cm, const char *target, char *why,
 		snprintf(why, why_len, "cannot transfer to that: not a number, name or SIP URI");
 		return -EINVAL;
 	}
+	return call_transfer_uri(cm, uri, why, why_len);
+}
+
+int call_transfer_uri(struct call_manager *cm, const char *uri, char *why,
+		      size_t why_len)
+{
+	int ret;
+
+	if (!cm->inv || !in_call(cm->st)) {
+		snprintf(why, why_len, "no call is connected");
+		return -ENOTCONN;
+	}
 	ret = invite_refer(cm->inv, uri);
 	if (ret < 0) {
 		snprintf(why, why_len, "%s", ret == -EBUSY ? "a transfer is under way" :
@@ -499,8 +513,62 @@ int call_transfer(struct call_manager *cm, const char *target, char *why,
 		return ret;
 	}
 	cm->transferring = true;
+	cm->transferred = false;
 	cm->env.changed(cm->env.ctx);
 	return 0;
+}
+
+bool call_transferred(const struct call_manager *cm)
+{
+	return cm->transferred;
+}
+
+/* RFC 3986 escaping of the Replaces value inside a URI header. */
+static size_t escape(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 4 < size; s++) {
+		if (strchr(";=?&%@ \"<>", *s))
+			n += (size_t)snprintf(out + n, size - n, "%%%02X", (unsigned char)*s);
+		else
+			out[n++] = *s;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+int call_replaces_uri(const struct call_manager *cm, char *out, size_t size)
+{
+	char value[3 * DIALOG_URI_MAX], esc[3 * sizeof(value)];
+	struct sip_name_addr na;
+	const char *remote;
+	int n;
+
+	if (!cm->inv || !in_call(cm->st))
+		return -ENOTCONN;
+	remote = invite_remote(cm->inv);
+	if (!cm->outgoing) {
+		/* the caller's From: its URI */
+		if (sip_parse_name_addr((struct sip_str){ remote, strlen(remote) }, &na) < 0)
+			return -EINVAL;
+	} else {
+		na.uri = (struct sip_str){ remote, strlen(remote) };
+	}
+	snprintf(value, sizeof(value), "%s;to-tag=%s;from-tag=%s",
+		 invite_call_id(cm->inv), invite_remote_tag(cm->inv),
+		 invite_local_tag(cm->inv));
+	escape(value, esc, sizeof(esc));
+	n = snprintf(out, size, "%.*s?Replaces=%s", (int)na.uri.len, na.uri.p, esc);
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
+}
+
+bool call_is_dialog(const struct call_manager *cm, const char *call_id,
+		    const char *to_tag, const char *from_tag)
+{
+	return cm->inv && !strcmp(invite_call_id(cm->inv), call_id) &&
+	       !strcmp(invite_local_tag(cm->inv), to_tag) &&
+	       !strcmp(invite_remote_tag(cm->inv), from_tag);
 }
 
 int call_refer_notify(struct call_manager *cm, unsigned int status,
@@ -703,6 +771,12 @@ static void refuse(struct call_manager *cm, const struct sip_msg *m,
 	invite_cfg(&id, &cfg);
 	invite_refuse(&cfg, &inv_ops, cm, m, status);
 	secret_zero(&id, sizeof(id));
+}
+
+void call_refuse(struct call_manager *cm, const struct sip_msg *m,
+		 unsigned int status)
+{
+	refuse(cm, m, status);
 }
 
 static void incoming(struct call_manager *cm, const struct sip_msg *m)

@@ -169,6 +169,23 @@ int call_resume(struct call_manager *cm);
  */
 int call_transfer(struct call_manager *cm, const char *target, char *why,
 		  size_t why_len);
+/* As call_transfer() to a complete SIP URI (no dial plan). */
+int call_transfer_uri(struct call_manager *cm, const char *uri, char *why,
+		      size_t why_len);
+/* The last call ended by a transfer that succeeded. */
+bool call_transferred(const struct call_manager *cm);
+/*
+ * The Refer-To that makes a transfer target replace this call (RFC 3891):
+ * "sip:carol@corp.test?Replaces=<call-id>%3Bto-tag%3D..%3Bfrom-tag%3D..".
+ * 0, -ENOTCONN, -ENOSPC.
+ */
+int call_replaces_uri(const struct call_manager *cm, char *out, size_t size);
+/* Whether this call is the dialog a Replaces header names. */
+bool call_is_dialog(const struct call_manager *cm, const char *call_id,
+		    const char *to_tag, const char *from_tag);
+/* Answers m (a request no call takes) with status. */
+void call_refuse(struct call_manager *cm, const struct sip_msg *m,
+		 unsigned int status);
 /* For a REFER received: the progress of the call it made (NOTIFY). */
 int call_refer_notify(struct call_manager *cm, unsigned int status,
 		      const char *reason);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ struct call_set {
 	enum call_tone tone;		/* what plays */
 	/* being transferred: the line that got the REFER, the line calling */
 	struct line *referrer, *referee;
+	/* attended transfer: the held call REFERred, the consultation call */
+	struct line *xfer_held, *xfer_consult;
 };
 
 static struct line *active(const struct call_set *s)
@@ -136,9 +139,22 @@ static void referral_progress(struct call_set *s)
 	}
 }
 
+/* Attended transfer done: the consultation call ends too. */
+static void attended_progress(struct call_set *s)
+{
+	struct line *h = s->xfer_held, *c = s->xfer_consult;
+
+	if (!h || call_busy(h->cm))
+		return;
+	s->xfer_held = s->xfer_consult = NULL;
+	if (call_transferred(h->cm) && call_busy(c->cm))
+		call_hangup(c->cm);
+}
+
 static void set_changed(struct call_set *s)
 {
 	referral_progress(s);
+	attended_progress(s);
 	pick_active(s);
 	update_tone(s);
 	s->env.changed(s->env.ctx);
@@ -340,6 +356,29 @@ int call_set_transfer(struct call_set *s, const char *target, char *why,
 	return call_transfer(active(s)->cm, target, why, why_len);
 }
 
+int call_set_transfer_attended(struct call_set *s, char *why, size_t why_len)
+{
+	struct line *c = active(s), *h = other_up(s);
+	char uri[3 * 1024];
+	int ret;
+
+	if (!h || !up(c) || c == h) {
+		snprintf(why, why_len, "an attended transfer needs a held call and a second call");
+		return -ENOENT;
+	}
+	ret = call_replaces_uri(c->cm, uri, sizeof(uri));
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot name the second call");
+		return ret;
+	}
+	ret = call_transfer_uri(h->cm, uri, why, why_len);
+	if (ret == 0) {
+		s->xfer_held = h;
+		s->xfer_consult = c;
+	}
+	return ret;
+}
+
 int call_set_dtmf(struct call_set *s, const char *digits)
 {
 	return call_dtmf(active(s)->cm, digits);
@@ -432,13 +471,76 @@ static bool new_invite(const struct sip_msg *m)
 	       !sip_param(na.params, "tag", NULL);
 }
 
+/* "callid;to-tag=X;from-tag=Y" (RFC 3891 6.1): 0, or -EINVAL. */
+static int parse_replaces(struct sip_str v, char *cid, char *to, char *from,
+			  size_t n)
+{
+	struct sip_str t, f;
+	size_t i = 0;
+
+	while (i < v.len && v.p[i] != ';')
+		i++;
+	if (!i || sip_str_copy((struct sip_str){ v.p, i }, cid, n) < 0)
+		return -EINVAL;
+	v = (struct sip_str){ v.p + i, v.len - i };
+	if (!sip_param(v, "to-tag", &t) || !sip_param(v, "from-tag", &f) ||
+	    sip_str_copy(t, to, n) < 0 || sip_str_copy(f, from, n) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* An INVITE with Replaces: it takes over the call it names (RFC 3891). */
+static bool replaces(struct call_set *s, const struct sip_msg *m, struct sip_str v)
+{
+	char cid[256], to[128], from[128];
+	struct line *old = NULL, *f;
+
+	if (parse_replaces(v, cid, to, from, sizeof(to)) < 0) {
+		call_refuse(active(s)->cm, m, 400);
+		return true;
+	}
+	for (unsigned int i = 0; i < CALL_SET_LINES && !old; i++)
+		if (call_is_dialog(s->line[i].cm, cid, to, from) && up(&s->line[i]))
+			old = &s->line[i];
+	if (!old) {
+		call_refuse(active(s)->cm, m, 481);
+		return true;
+	}
+	f = free_other(s);
+	if (!f && active(s) != old && free_line(active(s)))
+		f = active(s);
+	if (!f) {
+		call_refuse(active(s)->cm, m, 486);
+		return true;
+	}
+	call_sip_message(f->cm, m);
+	if (st(f) != CALL_INCOMING)
+		return true;	/* refused (bad offer...): the old call stays */
+	call_answer(f->cm);
+	s->active = f->idx;
+	call_hangup(old->cm);
+	set_changed(s);
+	return true;
+}
+
+static struct sip_str header_value(const struct sip_msg *m, const char *name)
+{
+	for (unsigned int i = 0; i < m->n_hdr; i++)
+		if (sip_str_ieq(m->hdr[i].name, name))
+			return m->hdr[i].value;
+	return (struct sip_str){ NULL, 0 };
+}
+
 bool call_set_sip_message(struct call_set *s, const struct sip_msg *m)
 {
 	struct line *a = active(s), *f;
+	struct sip_str rep;
 
 	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
 		if (call_owns(s->line[i].cm, m))
 			return call_sip_message(s->line[i].cm, m);
+	if (new_invite(m) && (rep = header_value(m, "Replaces")).len)
+		return replaces(s, m, rep);
 	if (new_invite(m) && s->cfg.call_waiting && in_call(a) &&
 	    !find(s, CALL_INCOMING) && (f = free_other(s)))
 		return call_sip_message(f->cm, m);

@@ -16,7 +16,13 @@
  *   dial      while the active call is on hold: a new call on a free line
  *   hangup    the active call; a held call then becomes the active line
  *             (still held: resume takes it back)
- *   transfer  a REFER for the active call (blind transfer)
+ *   transfer  a REFER for the active call (blind transfer); attended: the
+ *             held call REFERred to the active call's far end with
+ *             Replaces, both calls end once it succeeded
+ *
+ * An INVITE with Replaces naming a call that is up takes it over: it is
+ * answered at once on a free line and the old call ends (481 when no
+ * such call exists).
  *
  * A REFER received on a line (the far end transfers the phone) makes the
  * new call on a free line, which becomes the active one; its outcome
@@ -55,6 +61,12 @@ int call_set_hangup(struct call_set *s);
 /* Blind transfer of the active call (call_transfer()). */
 int call_set_transfer(struct call_set *s, const char *target, char *why,
 		      size_t why_len);
+/*
+ * Attended transfer: the held call is REFERred to the active one's far
+ * end with Replaces naming the active call (RFC 3891, RFC 5589); once the
+ * NOTIFY says 200 both calls end. -ENOENT: not two calls.
+ */
+int call_set_transfer_attended(struct call_set *s, char *why, size_t why_len);
 int call_set_dtmf(struct call_set *s, const char *digits);
 int call_set_hold(struct call_set *s);
 int call_set_resume(struct call_set *s);

@@ -296,6 +296,8 @@ void calls_free(struct calls *c)
 
 void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 {
+	char why[128];
+
 	if (!c)
 		return;
 	if (ev->type == UCPHONE_EVENT_HOOK) {
@@ -326,6 +328,9 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 		break;
 	case KEY_PAUSE:		/* HOLD */
 		call_set_key(c->set, CALL_KEY_HOLD, 0);
+		break;
+	case KEY_FORWARD:	/* TRANSFER: a held call to the active one */
+		call_set_transfer_attended(c->set, why, sizeof(why));
 		break;
 	case KEY_OK:		/* a waiting call answered, or the two calls swapped */
 		if (call_set_answer(c->set) == -ENOENT)
@@ -370,6 +375,11 @@ int calls_transfer(struct calls *c, const char *target, char *why,
 		   size_t why_len)
 {
 	return call_set_transfer(c->set, target, why, why_len);
+}
+
+int calls_transfer_attended(struct calls *c, char *why, size_t why_len)
+{
+	return call_set_transfer_attended(c->set, why, why_len);
 }
 
 int calls_swap(struct calls *c)

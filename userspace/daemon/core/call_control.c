@@ -109,6 +109,11 @@ struct json_object *call_control(struct ucphoned *d,
 		if (ret < 0)
 			return fail(error, why);
 		break;
+	case CONTROL_CMD_TRANSFER_ATTENDED:
+		ret = calls_transfer_attended(d->calls, why, sizeof(why));
+		if (ret < 0)
+			return fail(error, why);
+		break;
 	case CONTROL_CMD_SWAP:
 		ret = calls_swap(d->calls);
 		if (ret == -ENOENT)

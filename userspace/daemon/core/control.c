@@ -296,6 +296,7 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_RESUME:
 	case CONTROL_CMD_SWAP:
 	case CONTROL_CMD_TRANSFER:
+	case CONTROL_CMD_TRANSFER_ATTENDED:
 		error[0] = '\0';
 		result = call_control(ctl->d, &req, error);
 		if (!result && error[0])

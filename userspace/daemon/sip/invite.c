@@ -1604,6 +1604,16 @@ const char *invite_call_id(const struct invite *inv)
 	return inv->dl.call_id;
 }
 
+const char *invite_local_tag(const struct invite *inv)
+{
+	return inv->dl.local_tag;
+}
+
+const char *invite_remote_tag(const struct invite *inv)
+{
+	return inv->dl.remote_tag;
+}
+
 uint32_t invite_session_expires(const struct invite *inv)
 {
 	return inv->se;

@@ -177,6 +177,9 @@ bool invite_outgoing(const struct invite *inv);
 /* The far end: the peer's From (incoming) or the target (outgoing). */
 const char *invite_remote(const struct invite *inv);
 const char *invite_call_id(const struct invite *inv);
+/* The dialog's tags: this phone's and the far end's. */
+const char *invite_local_tag(const struct invite *inv);
+const char *invite_remote_tag(const struct invite *inv);
 /* The session interval agreed (0: no session timer), and who refreshes. */
 uint32_t invite_session_expires(const struct invite *inv);
 bool invite_refresher(const struct invite *inv);

@@ -32,6 +32,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_RESUME] = "resume",
 	[CONTROL_CMD_SWAP] = "swap",
 	[CONTROL_CMD_TRANSFER] = "transfer",
+	[CONTROL_CMD_TRANSFER_ATTENDED] = "transfer-attended",
 };
 
 const char *control_command_arg(enum control_command command)

@@ -35,7 +35,8 @@
  * hold: a keypad event made up), {"command":"hold"} and
  * {"command":"resume"} (the HOLD key's two halves), {"command":"swap"}
  * (with two calls: the active one on hold, the other resumed),
- * {"command":"transfer","target":"carol"} (blind transfer: REFER).
+ * {"command":"transfer","target":"carol"} (blind transfer: REFER),
+ * {"command":"transfer-attended"} (the held call to the active one).
  *
  * Exchange (contacts and voice mail fetched over EWS):
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
@@ -78,6 +79,7 @@ enum control_command {
 	CONTROL_CMD_RESUME,
 	CONTROL_CMD_SWAP,
 	CONTROL_CMD_TRANSFER,
+	CONTROL_CMD_TRANSFER_ATTENDED,
 	__CONTROL_CMD_COUNT
 };
 
