@@ -3,6 +3,10 @@
 #  - blind transfer phone -> bob -> carol: `ucphonectl transfer carol` sends REFER; bob
 #    (baresip) calls carol and NOTIFYs 200; the phone hangs up; bob and carol then talk:
 #    bob's 1 kHz is measured in carol's recording and carol's 1500 Hz in bob's.
+#  - attended transfer: bob held, a consultation call to carol on a second line, then
+#    `ucphonectl transfer --attended`: bob gets a REFER whose Refer-To carries Replaces
+#    naming the phone's call with carol; both of the phone's calls end and bob and carol
+#    talk (tones measured in both recordings).
 #  - the phone transferred by bob (baresip `transfer`): the REFER makes the phone call
 #    carol, its NOTIFY 200 lets bob hang up, and the phone's earpiece plays carol's
 #    1500 Hz while carol records the phone's 1 kHz.
@@ -69,6 +73,29 @@ check "bob has a new recording (his call to carol)" newest_after "$old_bob" "$bd
 check "carol has a new recording" newest_after "$old_carol" "$cd"
 measure "carol heard bob's 1 kHz" "$cd" 1000 "1:6:on"
 measure "bob heard carol's 1500 Hz" "$bd" 1500 "1:6:on"
+
+# ---- attended transfer: bob held, a consultation call to carol, then TRANSFER ----
+check "attended: dial bob" quiet ctl dial bob
+check "attended: connected to bob" call_is connected 10
+check "attended: hold bob" quiet ctl hold
+check "attended: bob on hold" call_is on-hold 5
+check "attended: dial carol (second line)" quiet ctl dial carol
+check "attended: connected to carol, bob still held" \
+  wait_calls '.state == "connected" and (.calls | length == 2)' 10
+sleep 2
+bob_mark
+old_bob=$(bob_dec); old_carol=$(carol_dec)
+check "ucphonectl transfer --attended" quiet ctl transfer --attended
+check "bob got the REFER with Replaces" bob_saw "Replaces" 5
+check "both of the phone's calls end: idle" call_is idle 15
+sleep 8
+bob hangup
+sleep 1
+bd=$(bob_dec); cd=$(carol_dec)
+check "attended: bob has a new recording" newest_after "$old_bob" "$bd"
+measure "attended: carol heard bob's 1 kHz" "$cd" 1000 "1:6:on"
+measure "attended: bob heard carol's 1500 Hz" "$bd" 1500 "1:6:on"
+carol hangup
 
 # ---- the phone transferred by bob ----
 truncate -s 0 "$UCPHONE_TEST_A_OUT" 2>/dev/null || true
