@@ -11,11 +11,13 @@ packages=(
 	linux-headers-amd64 linux-source-6.1 sparse kmod cpio xz-utils
 	device-tree-compiler
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libssl-dev libsrtp2-dev
-	libasound2-dev libspandsp-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
+	libasound2-dev libspandsp-dev libopus-dev libspeexdsp-dev libc-ares-dev libcurl4-openssl-dev libldap-dev libxml2-dev
 	# ucphonectl diag: the troubleshooting bundle (tar.gz)
 	libarchive-dev
 	# root CA lookup with Kerberos (ucphone-ca-fetch): LDAP SASL GSSAPI
 	libkrb5-dev libsasl2-dev libsasl2-modules-gssapi-mit
+	# MS-SIPAE sign-in: NTLM as a GSSAPI mechanism (connectionless mode)
+	gss-ntlmssp gss-ntlmssp-dev
 	# the public CA bundle (trust.c default --ca-bundle)
 	ca-certificates
 	libsystemd-dev libjson-c-dev
@@ -33,6 +35,8 @@ packages=(
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd
 	kamailio kamailio-tls-modules baresip-core nginx-light dnsutils openssl
 	curl sntp sox jq
+	# the speakerphone's echo canceller; speech for the quality benchmark
+	libwebrtc-audio-processing-dev espeak-ng
 	# the phone's screen: KMS dumb buffers, cairo and pango with DejaVu; tmux
 	# for the terminal screens, ImageMagick to compare the VM's screendumps
 	libdrm-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core tmux imagemagick

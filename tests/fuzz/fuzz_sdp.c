@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: SDP bodies from the far end (lib/sdp). Each input is
  * parsed, answered as an offer, and taken as the answer to the phone's own
- * offer. Invariants: every refusal carries 400 or 488 and a printable
+ * offer (Opus with its fmtp, G.722, G.711 and CN offered). Invariants: every refusal carries 400 or 488 and a printable
  * reason, every agreement names a codec and consistent key lengths, and
  * the phone's own answer is SDP it parses itself.
  */
@@ -30,6 +30,11 @@ static void check_params(const struct media_stream_params *p)
 {
 	if (p->codec <= MEDIA_CODEC_NONE || p->codec > MEDIA_CODEC_MAX)
 		__builtin_trap();
+	if (p->opus_max_playback_rate && (p->opus_max_playback_rate < 8000 ||
+					  p->opus_max_playback_rate > 48000))
+		__builtin_trap();
+	if (p->codec != MEDIA_CODEC_OPUS && (p->opus_fec || p->opus_dtx))
+		__builtin_trap();
 	if (p->srtp && (p->tx.key_len != sdp_suite_key_len(p->suite) ||
 			p->rx.key_len != sdp_suite_key_len(p->suite) ||
 			p->rx.salt_len != sdp_suite_salt_len(p->suite)))
@@ -47,11 +52,13 @@ static void config(struct sdp_config *cfg, enum sdp_srtp_policy policy)
 	cfg->rtcp_port = 20001;
 	cfg->srtp = policy;
 	cfg->suites = 0x3e;
-	cfg->codecs[0] = MEDIA_CODEC_PCMU;
-	cfg->codecs[1] = MEDIA_CODEC_PCMA;
-	cfg->n_codecs = 2;
+	/* the phone's default offer order, Opus fmtp and CN included */
+	if (sdp_codec_list_parse(SDP_CODECS_DEFAULT, cfg->codecs, &cfg->n_codecs) < 0)
+		__builtin_trap();
 	cfg->tel_event = true;
 	cfg->rtcp_mux = true;
+	cfg->cn = true;
+	cfg->opus_max_playback_rate = 8000;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -37,7 +37,7 @@ phone_heard() {
   sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/phone-heard.wav" 2>/dev/null
   echo "$W/phone-heard.wav"
 }
-daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap --codecs PCMU,PCMA
 check "signed in" signin
 check "registered" sip_is registered 30
 

@@ -6,7 +6,8 @@
 # refused, a certificate from an unknown CA ("Cannot validate server certificate" and the
 # URL), a refused password (one clear error, no retry storm); then EWS: 260 contacts over 3
 # pages, a contact without any number, names beyond ASCII end to end, voice mail, missed
-# calls and the call log of "Conversation History", click-to-call resolving a contact to its URI; the cache in the state directory,
+# calls and the call log of "Conversation History", click-to-call dialling a contact (Bob's SIP
+# address reaches the bed's baresip bob through the call manager); the cache in the state directory,
 # read at the next start, gone after sign-out.
 #   exchange.sh BUILD_DIR        (run it under `flock /work/wt/testbed.lock`)
 set -uo pipefail
@@ -35,7 +36,12 @@ relog() {
 
 "$EXSH" reset
 M=$(mark); NG=$(wc -l < "$TB_NGINX_ACCESS_LOG")
-daemon_start
+# a sound path for click-to-call: the media engine on the test's paced file PCMs
+ALSA_CONF=$BUILD/tests/media/asound.conf
+export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
+export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
+sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 120 sine 1000 vol 0.5
+daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
 wait_js '.dhcp.state == "bound"' 10
 phone_signin >/dev/null
 # --- 1. default: corp.test is a web site (404), autodiscover.corp.test answers
@@ -85,10 +91,26 @@ check "call history from Conversation History (FindFolder, then FindItem on its 
   test "$(jq -r '[.calls[] | .from + "/" + .received] | join(",")' "$W/vm.json")" = \
   "Bob Builder/2026-12-06T10:02:11Z,Søren Kierkegård/2026-12-05T15:30:00Z"
 check "status: 1 unread voice mail" test "$(js .exchange.unread_voicemail)" = 1
-check "call-contact Bob: his SIP address" test "$(CTL call-contact Bob)" = "sip:bob@corp.test  (Bob Builder, sip)"
-check "call-contact 'bob builder' mobile: a tel URI" test "$(CTL call-contact 'bob builder' mobile)" = "tel:+14255550199  (Bob Builder, mobile)"
+call_state() { CTL calls --json | jq -r .state; }
+call_is() { local i; for i in $(seq $(( $2 * 10 ))); do [ "$(call_state)" = "$1" ] && return 0; sleep 0.1; done; return 1; }
+out=$(CTL call-contact Bob)
+starts() { [[ "$1" == "$2"* ]]; }
+check "call-contact Bob: dials his SIP address ($out)" starts "$out" "calling sip:bob@corp.test  (Bob Builder, sip): "
+check "call-contact Bob: the call to the bed's bob is connected" call_is connected 15
+check "call-contact Bob: its far end is bob" test "$(CTL calls --json | jq -r '.calls[0].far_end')" = sip:bob@corp.test
+CTL hangup >/dev/null
+check "hung up" call_is idle 5
+out=$(CTL call-contact 'bob builder' mobile)
+check "call-contact 'bob builder' mobile: dials the tel URI's number ($out)" \
+  starts "$out" "calling tel:+14255550199  (Bob Builder, mobile): "
+CTL hangup >/dev/null 2>&1
+check "idle again" call_is idle 10
+check "the call went to the number at the SIP domain (call log)" \
+  test "$(CTL calllog --json | jq -r '.calls[0].uri')" = "sip:+14255550199@corp.test"
 idx=$(jq -r '.contacts[] | select(.name == "山田 太郎") | .index' "$W/contacts.json")
 check "call-contact by index ($idx): work number" test "$(CTL --json call-contact "$idx" | jq -r .uri)" = "tel:+81355550100"
+CTL hangup >/dev/null 2>&1
+check "idle again" call_is idle 10
 check "call-contact Nadia: no number, exit 1" bash -c 'ip netns exec "$1" "$2" -c "$3" call-contact Nadia 2>&1; [ $? = 1 ]' _ "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" "$W/control"
 check "cache in the state directory, 0600" test "$(stat -c %a "$W/state/exchange.json" 2>/dev/null)" = 600
 check "the cache holds the contacts" test "$(jq '.contacts | length' "$W/state/exchange.json")" = 260

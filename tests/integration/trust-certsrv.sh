@@ -25,8 +25,15 @@ if wait_js '.trust.state == "done" and (.trust.learned | length) == 1' 15; then
 else
   not_ok "root learned through certsrv"
 fi
-check "source: certsrv on the enrollment service's dNSHostName" \
-  test "$(js '.trust.learned[0].source')" = "certsrv web.$TB_DOMAIN"
+check "source: certsrv on the enrollment service's dNSHostName, signed in with NTLM" \
+  test "$(js '.trust.learned[0] | "\(.source)|\(.learned_by)"')" = "certsrv web.$TB_DOMAIN (NTLM)|NTLM-authenticated certsrv"
+# What reached the web server: an NTLM handshake the DC checked, never Basic, never the password
+check "certsrv: NTLM checked by the DC answered the root" \
+  grep -q 'certsrv http://web.'"$TB_DOMAIN"' GET /certsrv/certnew.p7b.* -> 200 NTLM' "$TB_EXCHANGE_LOG"
+check "certsrv: no Basic header reached the server" bash -c '! grep -q "certsrv .*refused: Basic" "$1"' _ "$TB_EXCHANGE_LOG"
+check "certsrv: the password is in no server or daemon log" \
+  bash -c '! grep -qF "$(cat "$1")" "$2" "$3" "$4"' _ "$TB_USER_PASS_FILE" "$TB_EXCHANGE_LOG" \
+  "$TB_NGINX_ACCESS_LOG" "$W/daemon.log"
 check "fingerprint is the bed's root CA" test "$(js '.trust.learned[0].sha256')" = "$CA_FP"
 check "one bind, one certsrv GET" \
   test "$(js '[.trust.ldap_binds, .trust.certsrv_fetches] | @tsv')" = "$(printf '1\t1')"
@@ -34,6 +41,31 @@ check "log: no cACertificate, enrollment service tried" \
   wait_for_log 'msg="no cACertificate root; trying the enrollment service" dc=dc1.'"$TB_DOMAIN"' host=web.'"$TB_DOMAIN" 1
 check "persisted" test "$(file_fp "$ROOTS")" = "$CA_FP"
 daemon_stop
+restore_ca
+
+# --- 1b. a certsrv asking for Basic gets no password; one asking for nothing is labelled so
+"$TB_SAMBA_CA_SH" remove || not_ok "samba-ca.sh remove"
+"$TB_EXCHANGE_SH" case certsrv-basic >/dev/null || not_ok "exchange.sh case certsrv-basic"
+rm -rf "$W/state"
+: > "$W/daemon.log"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "certsrv asking for Basic only: no root, the 401 in the error" \
+  wait_js '(.trust.learned | length) == 0 and (.trust.error // "" | test("certsrv answered HTTP 401"))' 15
+check "certsrv asking for Basic only: it got no Basic header" \
+  bash -c 'grep -q "certsrv .*Basic only; got: " "$1" && ! grep -q "certsrv .*got: Basic" "$1"' _ "$TB_EXCHANGE_LOG"
+daemon_stop
+"$TB_EXCHANGE_SH" case certsrv-open >/dev/null || not_ok "exchange.sh case certsrv-open"
+rm -rf "$W/state"
+: > "$W/daemon.log"
+daemon_start
+check "lease bound" wait_js '.dhcp.state == "bound"' 10
+signin || not_ok "ucphonectl signin"
+check "certsrv serving without credentials: the root is labelled unauthenticated HTTP" \
+  wait_js '(.trust.learned | length) == 1 and .trust.learned[0].source == "certsrv web.'"$TB_DOMAIN"'" and .trust.learned[0].learned_by == "certsrv (unauthenticated HTTP)"' 15
+daemon_stop
+"$TB_EXCHANGE_SH" case default >/dev/null || not_ok "exchange.sh case default"
 restore_ca
 
 # --- 2. wrong password: the DC's refusal, once

@@ -11,8 +11,18 @@
  *
  * The phone's media engine opens these PCMs with the same alsa-lib calls
  * it uses on the ES8311 card; nothing in the daemon knows about this file.
+ *
+ * A test echo path (a loudspeaker heard by the microphone), mono S16 only,
+ * between PCMs of one process:
+ *   echo_tap true          (playback) what is played goes into the echo ring
+ *   echo_delay_ms N        (capture) captures what the tap played N ms
+ *   echo_gain_db G         before, scaled by G dB (default -10)
+ * The ring is indexed by the instant a frame is played or captured (frames
+ * since the first use in this process, from each stream's start time), so
+ * an xrun that restarts one stream does not shift the echo.
  */
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,7 +39,27 @@ struct paced {
 	struct timespec t0;
 	uint64_t done;		/* frames played or captured since start */
 	bool running;
+	bool echo_tap;
+	long echo_delay;	/* frames; < 0: no echo path */
+	double echo_gain;
 };
+
+#define ECHO_RING 65536		/* frames: > 8 s at 8 kHz */
+static int16_t echo_ring[ECHO_RING];
+static struct timespec echo_epoch;
+
+/* Frames from the echo epoch to the stream's start (now, if not started). */
+static uint64_t echo_base(const struct paced *p)
+{
+	struct timespec now, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!echo_epoch.tv_sec && !echo_epoch.tv_nsec)
+		echo_epoch = now;
+	t = p->running ? p->t0 : now;
+	return ((uint64_t)(t.tv_sec - echo_epoch.tv_sec) * 1000000000ULL +
+		(uint64_t)t.tv_nsec - (uint64_t)echo_epoch.tv_nsec) * p->io.rate / 1000000000ULL;
+}
 
 static uint64_t elapsed_frames(const struct paced *p)
 {
@@ -85,12 +115,43 @@ static snd_pcm_sframes_t paced_pointer(snd_pcm_ioplug_t *io)
 	return (snd_pcm_sframes_t)(p->done % io->buffer_size);
 }
 
+static int16_t *area_frames(const snd_pcm_channel_area_t *areas, snd_pcm_uframes_t offset)
+{
+	return (int16_t *)((char *)areas[0].addr + (areas[0].first + areas[0].step * offset) / 8);
+}
+
 static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 					const snd_pcm_channel_area_t *areas,
 					snd_pcm_uframes_t offset, snd_pcm_uframes_t size)
 {
-	if (io->stream == SND_PCM_STREAM_CAPTURE)
+	struct paced *p = io->private_data;
+	bool mono = io->channels == 1 && io->format == SND_PCM_FORMAT_S16_LE;
+
+	if (io->stream == SND_PCM_STREAM_PLAYBACK) {
+		const int16_t *x = area_frames(areas, offset);
+
+		if (p->echo_tap && mono) {
+			uint64_t at = echo_base(p) + io->appl_ptr;
+
+			for (snd_pcm_uframes_t i = 0; i < size; i++)
+				echo_ring[(at + i) % ECHO_RING] = x[i];
+		}
+		return (snd_pcm_sframes_t)size;
+	}
+	if (p->echo_delay < 0 || !mono) {
 		snd_pcm_areas_silence(areas, offset, io->channels, size, io->format);
+		return (snd_pcm_sframes_t)size;
+	}
+	{
+		int16_t *x = area_frames(areas, offset);
+		long at = (long)(echo_base(p) + io->appl_ptr);
+
+		for (snd_pcm_uframes_t i = 0; i < size; i++) {
+			long k = at + (long)i - p->echo_delay;
+
+			x[i] = k < 0 ? 0 : (int16_t)(echo_ring[k % ECHO_RING] * p->echo_gain);
+		}
+	}
 	return (snd_pcm_sframes_t)size;
 }
 
@@ -186,7 +247,8 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 {
 	snd_config_iterator_t i, next;
 	struct paced *p;
-	int rc;
+	long delay_ms = -1, gain_db = -10;
+	int tap = 0, rc;
 
 	(void)root;
 	snd_config_for_each(i, next, conf) {
@@ -197,12 +259,27 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 			continue;
 		if (!strcmp(id, "comment") || !strcmp(id, "type") || !strcmp(id, "hint"))
 			continue;
-		SNDERR("paced: unknown field %s", id);
+		if (!strcmp(id, "echo_tap")) {
+			tap = snd_config_get_bool(n);
+			if (tap < 0)
+				return tap;
+			continue;
+		}
+		if (!strcmp(id, "echo_delay_ms") && snd_config_get_integer(n, &delay_ms) == 0 &&
+		    delay_ms >= 0 && delay_ms < 4000)
+			continue;
+		if (!strcmp(id, "echo_gain_db") && snd_config_get_integer(n, &gain_db) == 0 &&
+		    gain_db <= 0)
+			continue;
+		SNDERR("paced: unknown or bad field %s", id);
 		return -EINVAL;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->echo_tap = tap;
+	p->echo_delay = delay_ms < 0 ? -1 : delay_ms * 8;	/* the echo path runs at 8 kHz */
+	p->echo_gain = pow(10.0, (double)gain_db / 20.0);
 	p->io.version = SND_PCM_IOPLUG_VERSION;
 	p->io.name = "ucphone test: real-time paced silent PCM";
 	p->io.callback = &paced_callback;

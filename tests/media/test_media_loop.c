@@ -7,7 +7,8 @@
  * earpiece output is recorded. The recording must be the tone (Goertzel),
  * with no gap over 40 ms once audio started; DTMF digits A sends must
  * arrive at B once each; and on the plain path the media thread must make
- * no heap allocation at all while the call runs.
+ * no heap allocation at all while the call runs. Then one call per codec
+ * (Opus, G.722, PCMU, PCMA) through a relay that loses 1 packet in 10.
  *
  * Needs ALSA_CONFIG_PATH to include tests/media/asound.conf (meson sets
  * it) and TONE_RAW, the 1 kHz file.
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +53,7 @@ static void loopback(struct sockaddr_storage *ss)
 }
 
 static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
-		     enum srtp_flow_mode mode, bool rtcp_mux)
+		     enum srtp_flow_mode mode, bool rtcp_mux, const char *codecs)
 {
 	struct media_engine_config cfg = { 0 };
 	struct sdp_config sc = { 0 };
@@ -78,9 +80,9 @@ static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
 	/* libsrtp2 on the host: the AES-CM suites */
 	sc.suites = (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80) |
 		    (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32);
-	sc.codecs[0] = MEDIA_CODEC_PCMU;
-	sc.codecs[1] = MEDIA_CODEC_PCMA;
-	sc.n_codecs = 2;
+	if (sdp_codec_list_parse(codecs, sc.codecs, &sc.n_codecs) < 0)
+		return -EINVAL;
+	sc.opus_max_playback_rate = 8000;
 	sc.tel_event = true;
 	sc.rtcp_mux = rtcp_mux;
 	return sdp_neg_new(&ph->neg, &sc);
@@ -210,8 +212,8 @@ static void run_call(struct __test_metadata *_metadata, enum sdp_srtp_policy pol
 	setenv("UCPHONE_TEST_B_OUT", b_out, 1);
 
 	/* the OCS-like MKI call also keeps RTCP on its own port (no rtcp-mux) */
-	ASSERT_EQ(0, phone_new(&a, 'a', policy, mode, !mki));
-	ASSERT_EQ(0, phone_new(&b, 'b', policy, mode, !mki));
+	ASSERT_EQ(0, phone_new(&a, 'a', policy, mode, !mki, "PCMU,PCMA"));
+	ASSERT_EQ(0, phone_new(&b, 'b', policy, mode, !mki, "PCMU,PCMA"));
 	ASSERT_EQ(0, sdp_neg_offer(a.neg, offer, sizeof(offer), &olen, &err));
 	ASSERT_EQ(0, sdp_neg_offer_received(b.neg, offer, olen, answer, sizeof(answer),
 					    &alen, &pb, &err)) TH_LOG("%s", err.reason);
@@ -371,6 +373,197 @@ TEST(srtp_libsrtp2_tone_and_dtmf)
 TEST(srtp_mki_tone_and_dtmf)
 {
 	run_call(_metadata, SDP_SRTP_MANDATORY, SRTP_FLOW_AUTO, true, "srtp-mki");
+}
+
+/*
+ * A lossy network between the two phones: a UDP relay on loopback with
+ * one socket facing each phone; every drop_every-th RTP packet from A to
+ * B is dropped (single losses, as in-band FEC can rebuild), RTCP and the
+ * other direction pass.
+ */
+struct relay {
+	int fa, fb;			/* facing A, facing B */
+	struct sockaddr_in a, b;	/* the phones' RTP sockets */
+	unsigned int drop_every, seen, dropped;
+	volatile bool stop;
+	pthread_t thread;
+};
+
+static void *relay_main(void *arg)
+{
+	struct relay *r = arg;
+	uint8_t buf[1500];
+
+	while (!r->stop) {
+		struct pollfd pfd[2] = { { .fd = r->fa, .events = POLLIN },
+					 { .fd = r->fb, .events = POLLIN } };
+
+		if (poll(pfd, 2, 20) <= 0)
+			continue;
+		if (pfd[0].revents & POLLIN) {
+			ssize_t n = recv(r->fa, buf, sizeof(buf), 0);
+			bool rtcp = n >= 2 && buf[1] >= 200 && buf[1] <= 206;
+
+			if (n > 0 && !rtcp && ++r->seen % r->drop_every == 0)
+				r->dropped++;
+			else if (n > 0)
+				sendto(r->fb, buf, (size_t)n, 0, (struct sockaddr *)&r->b, sizeof(r->b));
+		}
+		if (pfd[1].revents & POLLIN) {
+			ssize_t n = recv(r->fb, buf, sizeof(buf), 0);
+
+			if (n > 0)
+				sendto(r->fa, buf, (size_t)n, 0, (struct sockaddr *)&r->a, sizeof(r->a));
+		}
+	}
+	return NULL;
+}
+
+static int relay_socket(uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		return -1;
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/*
+ * One call with the codec both phones offer first, 1 in loss_every RTP
+ * packets from A lost on the way: B's recording is still the tone, with
+ * no gap over 60 ms, each loss concealed (Opus: rebuilt from the next
+ * packet's in-band FEC), and neither media thread allocates.
+ */
+static void codec_call(struct __test_metadata *_metadata, const char *codecs,
+		       enum media_codec want, unsigned int loss_every)
+{
+	static struct relay r;
+	char a_out[64], b_out[64];
+	struct phone a = { 0 }, b = { 0 };
+	struct media_stream_params pa, pb;
+	char offer[SDP_OUT_MAX], answer[SDP_OUT_MAX];
+	size_t olen, alen;
+	struct sdp_error err;
+	struct media_stats sa, sb;
+	struct analysis an;
+	uint16_t pra, prb;
+	uint64_t t0;
+	const char *tone = getenv("TONE_RAW");
+
+	ASSERT_NE(NULL, tone);
+	snprintf(a_out, sizeof(a_out), "/tmp/ucphone-media-a-%d.raw", getpid());
+	snprintf(b_out, sizeof(b_out), "/tmp/ucphone-media-b-%d.raw", getpid());
+	setenv("UCPHONE_TEST_A_IN", tone, 1);
+	setenv("UCPHONE_TEST_A_OUT", a_out, 1);
+	setenv("UCPHONE_TEST_B_IN", "/dev/zero", 1);
+	setenv("UCPHONE_TEST_B_OUT", b_out, 1);
+	ASSERT_EQ(0, phone_new(&a, 'a', SDP_SRTP_OFF, SRTP_FLOW_AUTO, true, codecs));
+	ASSERT_EQ(0, phone_new(&b, 'b', SDP_SRTP_OFF, SRTP_FLOW_AUTO, true, codecs));
+	ASSERT_EQ(0, sdp_neg_offer(a.neg, offer, sizeof(offer), &olen, &err));
+	ASSERT_EQ(0, sdp_neg_offer_received(b.neg, offer, olen, answer, sizeof(answer),
+					    &alen, &pb, &err)) TH_LOG("%s", err.reason);
+	ASSERT_EQ(0, sdp_neg_answer_received(a.neg, answer, alen, &pa, &err))
+		TH_LOG("%s", err.reason);
+	ASSERT_EQ(want, pa.codec);
+	ASSERT_EQ(want, pb.codec);
+	if (want == MEDIA_CODEC_OPUS) {
+		/* each asked the other for FEC (useinbandfec=1) */
+		EXPECT_TRUE(pa.opus_fec);
+		EXPECT_TRUE(pb.opus_fec);
+		EXPECT_EQ(8000, pa.opus_max_playback_rate);
+	}
+	/* the relay between them */
+	memset(&r, 0, sizeof(r));
+	r.fa = relay_socket(&pra);
+	r.fb = relay_socket(&prb);
+	ASSERT_GE(r.fa, 0);
+	ASSERT_GE(r.fb, 0);
+	r.a = *(struct sockaddr_in *)&pb.remote_rtp;
+	r.b = *(struct sockaddr_in *)&pa.remote_rtp;
+	r.drop_every = loss_every;
+	set_port(&pa.remote_rtp, pra);
+	set_port(&pa.remote_rtcp, pra);
+	set_port(&pb.remote_rtp, prb);
+	set_port(&pb.remote_rtcp, prb);
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, relay_main, &r));
+
+	t0 = now_ms();
+	ASSERT_EQ(0, media_call_start(b.call, &pb));
+	ASSERT_EQ(0, media_call_start(a.call, &pa));
+	media_stream_params_clear(&pa);
+	media_stream_params_clear(&pb);
+	while (now_ms() - t0 < 4000) {
+		struct media_event ev;
+
+		usleep(50 * 1000);
+		while (media_engine_next_event(b.engine, &ev) == 1)
+			EXPECT_NE(MEDIA_EVENT_STREAM_ERROR, ev.type);
+		while (media_engine_next_event(a.engine, &ev) == 1)
+			EXPECT_NE(MEDIA_EVENT_STREAM_ERROR, ev.type);
+	}
+	ASSERT_EQ(0, media_call_stats(a.call, &sa));
+	ASSERT_EQ(0, media_call_stats(b.call, &sb));
+	phone_free(&a);
+	phone_free(&b);
+	r.stop = true;
+	pthread_join(r.thread, NULL);
+	close(r.fa);
+	close(r.fb);
+	ASSERT_EQ(0, analyse(b_out, &an));
+	fprintf(stderr, "# %s: A sent %llu, relay dropped %u, B lost %llu at playout, concealed %llu, "
+		"FEC recovered %llu, late %llu; jb %u ms (target %u ms)\n",
+		media_codec_name(want), (unsigned long long)sa.tx_packets, r.dropped,
+		(unsigned long long)sb.jb_lost, (unsigned long long)sb.concealed,
+		(unsigned long long)sb.fec_recovered, (unsigned long long)sb.rx_late,
+		sb.jb_delay_ms, sb.jb_target_ms);
+	fprintf(stderr, "# %s: B recorded %.2f s, 1 kHz share %.3f, RMS %.0f, longest gap %u ms; "
+		"media thread allocations A %llu, B %llu (counting %s)\n",
+		media_codec_name(want), an.samples / 8000.0, an.tone_ratio, an.rms,
+		an.longest_gap_ms, (unsigned long long)sa.thread_allocs,
+		(unsigned long long)sb.thread_allocs, sb.allocs_counted ? "on" : "off");
+	unlink(a_out);
+	unlink(b_out);
+	EXPECT_GT(r.dropped, 5);
+	EXPECT_GT(an.tone_ratio, 0.9);
+	EXPECT_GT(an.rms, 3000);
+	EXPECT_LE(an.longest_gap_ms, sb.allocs_counted ? 60 : 300);
+	EXPECT_GE(sb.concealed, r.dropped / 2);
+	if (want == MEDIA_CODEC_OPUS)
+		EXPECT_GT(sb.fec_recovered, 0);
+	if (sb.allocs_counted) {
+		EXPECT_EQ(0, sa.thread_allocs);
+		EXPECT_EQ(0, sb.thread_allocs);
+	}
+}
+
+TEST(opus_with_loss_fec)
+{
+	codec_call(_metadata, "opus,G722,PCMU,PCMA", MEDIA_CODEC_OPUS, 10);
+}
+
+TEST(g722_with_loss)
+{
+	codec_call(_metadata, "G722,PCMU,PCMA", MEDIA_CODEC_G722, 10);
+}
+
+TEST(pcmu_with_loss)
+{
+	codec_call(_metadata, "PCMU", MEDIA_CODEC_PCMU, 10);
+}
+
+TEST(pcma_with_loss)
+{
+	codec_call(_metadata, "PCMA,PCMU", MEDIA_CODEC_PCMA, 10);
 }
 
 static double tone_share(const char *path, double f1, double f2, double *rms)

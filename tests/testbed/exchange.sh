@@ -4,7 +4,8 @@
 #   exchange.sh case NAME   the fixture's case (see exchange/exchange_fixture.py's header:
 #                           default apex redirect-addr redirect-url redirect-loop
 #                           redirect-many redirect-http-url http-redirect
-#                           http-no-redirect none password-changed)
+#                           http-no-redirect none password-changed
+#                           certsrv-basic certsrv-open)
 #   exchange.sh case        print the current case
 #   exchange.sh untrusted   https://corp.test/ serves a corp.test certificate from the
 #                           throw-away CA (pki/untrusted-ca.pem) that no directory publishes

@@ -6,6 +6,8 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# the OCS stand-in (ocs.sh) holds sip's port while it runs
+"$TB_DIR/ocs.sh" stop
 if [ "$(cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip)" != sip ]; then
   echo "restore: sip back on its own certificate"
   "$TB_DIR/kamailio.sh" trusted

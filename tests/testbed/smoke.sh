@@ -83,10 +83,12 @@ t_ldap_enroll() {
     '(objectCategory=pKIEnrollmentService)' dNSHostName | sed -n 's/^dNSHostName: //p')
   echo "dNSHostName=$h"; [ "$h" = web.corp.test ]
 }
-# p7b SCHEME PORT: certnew.p7b from the enrollment host, must hold the test root CA
+# p7b SCHEME PORT: certnew.p7b from the enrollment host (NTLM checked by the DC; 503 until
+# its winbindd answers), must hold the test root CA
 p7b() {
   local ip; ip=$(resolve web.corp.test)
   PH curl -sSf --cacert "$TB_CA_PEM" --resolve "web.corp.test:$2:$ip" -o "$S/certnew-$1.p7b" \
+    --ntlm -u "$TB_USER:$(cat "$TB_USER_PASS_FILE")" --retry 10 --retry-delay 1 \
     "$1://web.corp.test/certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64" || return 1
   local fp; fp=$(openssl pkcs7 -in "$S/certnew-$1.p7b" -print_certs | openssl x509 -noout -fingerprint -sha256)
   echo "$fp"; [ "$fp" = "$CA_FP" ]

@@ -91,9 +91,13 @@ T=$(now)
 mkdir -p "$TB_RUN/exchange"; echo default > "$TB_RUN/exchange/case"
 # Basic credentials are checked by a bind over LDAPS: the DC requires strong
 # authentication (no simple bind on plain LDAP), as AD does by default.
+# NTLM goes to the DC's winbindd through ntlm_auth (winbind-ns.sh: its socket directory,
+# made here, before samba starts and creates the pipe in it).
+mkdir -m 755 "$TB_RUN/winbindd"
 start exchange "$TB_NS_SRV" /usr/bin/env LDAPTLS_CACERT="$TB_RUN/pki/ca.pem" \
-  /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
-  --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP"
+  "$TB_DIR/winbind-ns.sh" /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
+  --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP" \
+  --smb-conf "$TB_RUN/samba/dc/etc/smb.conf" --certsrv-p7b "$TB_RUN/nginx/www/certsrv/certnew.p7b"
 waitfor "Exchange fixture on 127.0.0.1:8088" ip netns exec "$TB_NS_SRV" \
   curl -s -o /dev/null http://127.0.0.1:8088/
 lap "exchange fixture" "$T"
@@ -110,8 +114,10 @@ mkdir -p "$TB_RUN/nginx/tmp" "$TB_RUN/nginx/www/certsrv"
 openssl crl2pkcs7 -nocrl -certfile "$TB_RUN/pki/ca.pem" | sed 's/$/\r/' > "$TB_RUN/nginx/www/certsrv/certnew.p7b"
 start nginx "$TB_NS_SRV" nginx -e "$TB_RUN/nginx/error.log" -p "$TB_RUN/nginx" \
   -c "$TB_RUN/nginx/nginx.conf" -g 'daemon off;'
-waitfor "nginx HTTPS on $TB_SRV_IP:443" ip netns exec "$TB_NS_SRV" curl -sf --cacert "$TB_RUN/pki/ca.pem" \
-  --resolve "web.corp.test:443:$TB_SRV_IP" "https://web.corp.test/certsrv/certnew.p7b?ReqID=CACert"
+# (certsrv asks for NTLM, so the TLS handshake is what is checked here)
+waitfor "nginx HTTPS on $TB_SRV_IP:443" ip netns exec "$TB_NS_SRV" curl -s -o /dev/null \
+  --cacert "$TB_RUN/pki/ca.pem" --resolve "web.corp.test:443:$TB_SRV_IP" \
+  "https://web.corp.test/certsrv/certnew.p7b?ReqID=CACert"
 lap "nginx (HTTP+HTTPS)" "$T"
 
 # --- baresip bob's config and tone (kamailio.sh starts him once sip is up)

@@ -104,4 +104,27 @@ TEST(a_route_set_elsewhere_is_adopted_and_bad_ones_ignored)
 	EXPECT_EQ(AUDIO_ROUTE_HEADSET, m.route);
 }
 
+TEST(volume_in_percent_per_route)
+{
+	struct audio_mode m;
+
+	audio_mode_init(&m, 0, 255, 191, 6);
+	EXPECT_EQ(75, audio_mode_percent(&m, AUDIO_ROUTE_HANDSET));
+	EXPECT_TRUE(audio_mode_set_percent(&m, AUDIO_ROUTE_SPEAKERPHONE, 40));
+	EXPECT_EQ(102, m.volume[AUDIO_ROUTE_SPEAKERPHONE]);
+	EXPECT_EQ(40, audio_mode_percent(&m, AUDIO_ROUTE_SPEAKERPHONE));
+	EXPECT_FALSE(audio_mode_set_percent(&m, AUDIO_ROUTE_SPEAKERPHONE, 40));
+	EXPECT_EQ(191, m.volume[AUDIO_ROUTE_HANDSET]);	/* the others keep theirs */
+	EXPECT_TRUE(audio_mode_set_percent(&m, AUDIO_ROUTE_HEADSET, 250));
+	EXPECT_EQ(255, m.volume[AUDIO_ROUTE_HEADSET]);	/* clamped */
+	EXPECT_TRUE(audio_mode_set_percent(&m, AUDIO_ROUTE_HEADSET, -3));
+	EXPECT_EQ(0, m.volume[AUDIO_ROUTE_HEADSET]);
+	EXPECT_FALSE(audio_mode_set_percent(&m, AUDIO_ROUTE_COUNT, 50));
+	/* a card whose range is not 0-based */
+	audio_mode_init(&m, -100, 100, 0, 1);
+	EXPECT_EQ(50, audio_mode_percent(&m, AUDIO_ROUTE_HANDSET));
+	audio_mode_set_percent(&m, AUDIO_ROUTE_HANDSET, 100);
+	EXPECT_EQ(100, audio_mode_volume(&m));
+}
+
 TEST_HARNESS_MAIN

@@ -741,6 +741,73 @@ TEST(optional_offer_is_avp_with_crypto)
 	sdp_neg_free(neg);
 }
 
+/*
+ * The phone's default codec order: an offer of opus, G722, PCMU, PCMA with
+ * the Opus fmtp and CN; a far end's Opus with useinbandfec/usedtx/
+ * maxplaybackrate lands in the stream's parameters; the setting's parser.
+ */
+TEST(opus_g722_offer_order_and_fmtp)
+{
+	static const char opus_offer[] =
+		"v=0\r\no=- 1 1 IN IP4 10.77.0.3\r\ns=-\r\nc=IN IP4 10.77.0.3\r\nt=0 0\r\n"
+		"m=audio 10000 RTP/AVP 96 9 13 101\r\n"
+		"a=rtpmap:96 opus/48000/2\r\n"
+		"a=fmtp:96 useinbandfec=1; usedtx=1;maxplaybackrate=16000\r\n"
+		"a=rtpmap:9 G722/8000\r\n"
+		"a=rtpmap:13 CN/8000\r\n"
+		"a=rtpmap:101 telephone-event/8000\r\n"
+		"a=ptime:40\r\n";
+	enum media_codec list[MEDIA_CODEC_MAX];
+	struct media_stream_params p;
+	struct sdp_config cfg;
+	struct sdp_neg *neg;
+	char out[SDP_OUT_MAX];
+	struct sdp_error err;
+	unsigned int n;
+	size_t len;
+
+	config(&cfg, SDP_SRTP_OFF, 20000);
+	ASSERT_EQ(0, sdp_codec_list_parse(SDP_CODECS_DEFAULT, cfg.codecs, &cfg.n_codecs));
+	ASSERT_EQ(4, cfg.n_codecs);
+	cfg.cn = true;
+	cfg.opus_max_playback_rate = 8000;
+	ASSERT_EQ(0, sdp_neg_new(&neg, &cfg));
+	ASSERT_EQ(0, sdp_neg_offer(neg, out, sizeof(out), &len, &err));
+	EXPECT_NE(NULL, strstr(out, "m=audio 20000 RTP/AVP 111 9 0 8 13 101\r\n"));
+	EXPECT_NE(NULL, strstr(out, "a=rtpmap:111 opus/48000/2\r\n"));
+	EXPECT_NE(NULL, strstr(out, "a=fmtp:111 useinbandfec=1;stereo=0;sprop-stereo=0;"
+				    "maxplaybackrate=8000\r\n"));
+	EXPECT_NE(NULL, strstr(out, "a=rtpmap:9 G722/8000\r\n"));
+	EXPECT_NE(NULL, strstr(out, "a=rtpmap:13 CN/8000\r\n"));
+	sdp_neg_free(neg);
+
+	/* answering an Opus offer: its hints, its ptime, CN agreed */
+	ASSERT_EQ(0, sdp_neg_new(&neg, &cfg));
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, S(opus_offer), out, sizeof(out), &len, &p, &err));
+	EXPECT_EQ(MEDIA_CODEC_OPUS, p.codec);
+	EXPECT_EQ(96, p.pt);
+	EXPECT_EQ(48000, p.clock_rate);
+	EXPECT_EQ(40, p.ptime_ms);
+	EXPECT_TRUE(p.opus_fec);
+	EXPECT_TRUE(p.opus_dtx);
+	EXPECT_EQ(16000, p.opus_max_playback_rate);
+	EXPECT_TRUE(p.cn);
+	EXPECT_NE(NULL, strstr(out, "m=audio 20000 RTP/AVP 96 13 101\r\n"));
+	EXPECT_NE(NULL, strstr(out, "a=fmtp:96 useinbandfec=1"));
+	media_stream_params_clear(&p);
+	sdp_neg_free(neg);
+
+	/* the setting */
+	EXPECT_EQ(0, sdp_codec_list_parse("pcma,G722", list, &n));
+	EXPECT_EQ(2, n);
+	EXPECT_EQ(MEDIA_CODEC_PCMA, list[0]);
+	EXPECT_EQ(MEDIA_CODEC_G722, list[1]);
+	EXPECT_EQ(-EINVAL, sdp_codec_list_parse("opus,opus", list, &n));
+	EXPECT_EQ(-EINVAL, sdp_codec_list_parse("G729", list, &n));
+	EXPECT_EQ(-EINVAL, sdp_codec_list_parse("PCMU,", list, &n));
+	EXPECT_EQ(-EINVAL, sdp_codec_list_parse("", list, &n));
+}
+
 TEST(config_checked)
 {
 	struct sdp_config cfg;
@@ -758,6 +825,47 @@ TEST(config_checked)
 	EXPECT_STREQ("AEAD_AES_256_GCM", sdp_suite_name(UCPHONE_SRTP_AEAD_AES_256_GCM));
 	EXPECT_EQ(NULL, sdp_suite_name(UCPHONE_SRTP_SUITE_UNSPEC));
 	EXPECT_EQ(12, sdp_suite_salt_len(UCPHONE_SRTP_AEAD_AES_128_GCM));
+}
+
+TEST(a_later_fork_answer_replaces_the_early_one)
+{
+	static const char fork_a[] =
+		"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\n"
+		"m=audio 4000 RTP/SAVP 0\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+	static const char fork_b[] =
+		"v=0\r\no=- 7 7 IN IP4 1.2.3.5\r\ns=-\r\nc=IN IP4 1.2.3.5\r\n"
+		"m=audio 5000 RTP/SAVP 8\r\n"
+		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+	struct media_stream_params p;
+	struct sdp_config cfg;
+	struct sdp_neg *neg;
+	char offer[SDP_OUT_MAX], answer[SDP_OUT_MAX];
+	struct sdp_error err;
+	size_t len;
+
+	config(&cfg, SDP_SRTP_MANDATORY, 20000);
+	ASSERT_EQ(0, sdp_neg_new(&neg, &cfg));
+	ASSERT_EQ(0, sdp_neg_offer(neg, offer, sizeof(offer), &len, &err));
+	ASSERT_EQ(0, sdp_neg_answer_received(neg, S(fork_a), &p, &err));
+	EXPECT_EQ(4000, ntohs(((struct sockaddr_in *)&p.remote_rtp)->sin_port));
+	media_stream_params_clear(&p);
+	/* a second answer to one offer is refused... */
+	EXPECT_EQ(-EPROTO, sdp_neg_answer_received(neg, S(fork_b), &p, &err));
+	/* ...unless another fork answers: then it replaces the early one */
+	sdp_neg_reopen_offer(neg);
+	ASSERT_EQ(0, sdp_neg_answer_received(neg, S(fork_b), &p, &err));
+	media_stream_params_clear(&p);
+	ASSERT_EQ(0, sdp_neg_current(neg, &p));
+	EXPECT_EQ(5000, ntohs(((struct sockaddr_in *)&p.remote_rtp)->sin_port));
+	EXPECT_EQ(MEDIA_CODEC_PCMA, p.codec);
+	media_stream_params_clear(&p);
+	/* after the far end's own offer there is no offer of ours to reopen */
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, S(fork_a), answer, sizeof(answer), &len, &p, &err));
+	media_stream_params_clear(&p);
+	sdp_neg_reopen_offer(neg);
+	EXPECT_EQ(-EPROTO, sdp_neg_answer_received(neg, S(fork_b), &p, &err));
+	sdp_neg_free(neg);
 }
 
 TEST_HARNESS_MAIN

@@ -72,11 +72,12 @@ TEST(proxy_challenge_and_unknown_schemes)
 		"Call-ID: c\r\nCSeq: 1 SUBSCRIBE\r\n"
 		"Proxy-Authenticate: Digest realm=\"corp.test\", nonce=\"p1\"\r\n"
 		"Content-Length: 0\r\n\r\n";
-	static const char ntlm[] =
+	/* Lync's certificate scheme: not one the phone answers */
+	static const char tls_dsk[] =
 		"SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/TLS h;branch=z9hG4bKx\r\n"
 		"From: <sip:a@corp.test>;tag=1\r\nTo: <sip:a@corp.test>;tag=2\r\n"
 		"Call-ID: c\r\nCSeq: 1 REGISTER\r\n"
-		"WWW-Authenticate: NTLM realm=\"SIP Communications Service\"\r\n"
+		"WWW-Authenticate: TLS-DSK realm=\"SIP Communications Service\"\r\n"
 		"Content-Length: 0\r\n\r\n";
 	struct sip_auth a = { 0 };
 	struct sip_msg m;
@@ -89,7 +90,7 @@ TEST(proxy_challenge_and_unknown_schemes)
 	EXPECT_EQ(0, strncmp(buf, "Proxy-Authorization: Digest ", 28));
 	EXPECT_EQ(NULL, strstr(buf, "qop="));	/* none offered */
 
-	ASSERT_EQ(0, parse(ntlm, &m));
+	ASSERT_EQ(0, parse(tls_dsk, &m));
 	EXPECT_EQ(-EPROTONOSUPPORT, sip_auth_challenge(&a, &m));
 	sip_msg_free(&m);
 	/* the challenge kept is still the last Digest one */

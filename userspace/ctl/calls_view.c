@@ -15,7 +15,7 @@ static const char *num(struct json_object *o, const char *key,
 
 void ctl_print_calls(FILE *out, struct json_object *calls)
 {
-	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX], d[CTL_FIELD_MAX];
 	struct json_object *list = ctl_json_member(calls, "calls", json_type_array);
 	struct json_object *v;
 
@@ -47,11 +47,20 @@ void ctl_print_calls(FILE *out, struct json_object *calls)
 			fprintf(out, "  srtp:  off (plain RTP)\n");
 		fprintf(out, "  rtp:   %s sent, %s received, %s lost, %s late\n",
 			ctl_json_uint(call, "rtp_sent", a), ctl_json_uint(call, "rtp_received", b),
-			ctl_json_uint(call, "lost", c), ctl_json_uint(call, "late", a));
+			ctl_json_uint(call, "lost", c), ctl_json_uint(call, "late", d));
 		fprintf(out, "  rtcp:  jitter %s ms, rtt %s ms, far end lost %s\n",
 			num(call, "jitter_ms", a),
 			ctl_json_member(call, "rtt_ms", json_type_double) ? num(call, "rtt_ms", b) : "-",
 			ctl_json_uint(call, "far_end_cumulative_lost", c));
-		fprintf(out, "  jitter buffer: %s ms\n", ctl_json_uint(call, "jitter_buffer_ms", a));
+		fprintf(out, "  jitter buffer: %s ms (target %s ms, peak jitter %s ms)\n",
+			ctl_json_uint(call, "jitter_buffer_ms", a),
+			ctl_json_uint(call, "jitter_buffer_target_ms", b),
+			ctl_json_uint(call, "jitter_buffer_peak_jitter_ms", c));
+		fprintf(out, "  playout: %s lost, %s late, %s duplicates, %s concealed",
+			ctl_json_uint(call, "lost_at_playout", a), ctl_json_uint(call, "late", b),
+			ctl_json_uint(call, "duplicates", c), ctl_json_uint(call, "concealed", d));
+		fprintf(out, ", %s FEC-recovered, %s comfort noise\n",
+			ctl_json_uint(call, "fec_recovered", a),
+			ctl_json_uint(call, "comfort_noise_frames", b));
 	}
 }

@@ -246,8 +246,8 @@ static int cmd_voicemail(bool json, ctl_ask_fn ask, void *ctx)
 static int cmd_call_contact(const char *who, const char *kind, bool json,
 			    ctl_ask_fn ask, void *ctx)
 {
-	struct json_object *list, *pick = NULL, *o;
-	char uri[TEXT_MAX], a[TEXT_MAX];
+	struct json_object *list, *pick = NULL, *o, *call = NULL;
+	char uri[TEXT_MAX], a[TEXT_MAX], b[TEXT_MAX];
 	const char *used = NULL;
 	char *end;
 	long index = strtol(who, &end, 10);
@@ -295,15 +295,27 @@ static int cmd_call_contact(const char *who, const char *kind, bool json,
 		json_object_put(list);
 		return EXIT_DAEMON_ERROR;
 	}
+	/* click-to-call: the daemon's call manager dials it */
+	/* a tel: number is dialled as that number at the SIP domain */
+	o = control_request_new_arg("dial", strncasecmp(uri, "tel:", 4) ? uri : uri + 4);
+	ret = o ? ask(ctx, o, &call) : EXIT_DAEMON_ERROR;
+	json_object_put(o);
+	if (ret != EXIT_OK) {
+		json_object_put(list);
+		return ret;
+	}
 	if (json) {
 		o = json_object_new_object();
 		json_object_object_add(o, "name", json_object_new_string(field(pick, "name", a)));
 		json_object_object_add(o, "kind", json_object_new_string(used));
 		json_object_object_add(o, "uri", json_object_new_string(uri));
+		json_object_object_add(o, "call", call);
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
-		printf("%s  (%s, %s)\n", uri, field(pick, "name", a), used);
+		printf("calling %s  (%s, %s): %s\n", uri, field(pick, "name", a), used,
+		       field(call, "state", b));
+		json_object_put(call);
 	}
 	json_object_put(list);
 	return EXIT_OK;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl/exchange_cmd.h"
+#include "ctl/features_cmd.h"
 #include "ctl/format.h"
 #include "ctl/json_field.h"
 
@@ -122,6 +123,10 @@ void ctl_print_status(FILE *out, struct json_object *result)
 	if (ctl_json_member(result, "identity", json_type_object))
 		ctl_print_identity(out, ctl_json_member(result, "identity",
 							 json_type_object));
+	if (ctl_json_member(result, "phone", json_type_object))
+		ctl_print_features(out, ctl_json_member(result, "phone", json_type_object));
+	if (ctl_json_member(result, "audio", json_type_object))
+		ctl_print_audio(out, ctl_json_member(result, "audio", json_type_object));
 	if (!dhcp) {
 		fprintf(out, "network: %s\n", ctl_json_str(result, "network", a));
 		return;

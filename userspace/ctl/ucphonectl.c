@@ -24,6 +24,7 @@
 #include "ctl/calls_view.h"
 #include "ctl/diag.h"
 #include "ctl/exchange_cmd.h"
+#include "ctl/features_cmd.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
 #include "ctl/srtp_view.h"
@@ -74,7 +75,13 @@ static void usage(FILE *out)
 		"  transfer --attended  the held call to the active one (Replaces)\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
-		"  call-contact NAME|INDEX [work|mobile|sip]  the URI to dial\n"
+		"  call-contact NAME|INDEX [work|mobile|sip]  call a contact\n"
+		"  forward always|busy|noanswer URI [SECONDS] | forward RULE off | forward off\n"
+		"            forward incoming calls (302 to URI); shown in status\n"
+		"  dnd on [URI] | dnd off  Do Not Disturb: calls get 486 (or go to URI)\n"
+		"  mute [on|off]  the microphone (no argument: toggle, as the key)\n"
+		"  volume up|down|0-100  the current audio path's volume (kept)\n"
+		"  calllog [--json]  placed, received and missed calls, newest first\n"
 		"  exchange-sync  fetch contacts and voice mail from Exchange now\n"
 		"  help      print this help\n"
 		"  version   the phone's software version (the daemon's) and\n"
@@ -558,7 +565,8 @@ int main(int argc, char **argv)
 	int c, ret, at = command_index(argc, argv), global_argc = argc;
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
 	bool is_diag = at < argc && !strcmp(argv[at], "diag");
-	bool is_exchange = at < argc && ctl_is_exchange_command(argv[at]);
+	bool is_exchange = at < argc && (ctl_is_exchange_command(argv[at]) ||
+					 ctl_is_feature_command(argv[at]));
 	bool has_arg = at < argc && takes_arg(argv[at]);
 	const char *command, *arg = NULL;
 
@@ -656,7 +664,8 @@ int main(int argc, char **argv)
 			 !strcmp(command, "swap"))
 			ret = cmd_call(&ctl, command, arg);
 		else if (is_exchange)
-			ret = ctl_exchange(argc - at, argv + at, ctl.json, ask, &ctl);
+			ret = (ctl_is_feature_command(command) ? ctl_features :
+			       ctl_exchange)(argc - at, argv + at, ctl.json, ask, &ctl);
 		else
 			ret = cmd_other(&ctl, command);
 	}

@@ -2,9 +2,11 @@
 /*
  * The phone's media engine: one real-time thread that owns the sound card
  * (ALSA capture and playback PCMs, through alsa-lib), encodes and decodes
- * G.711 (spandsp), sends and receives each call's RTP/RTCP on the call's
+ * G.711 and G.722 (spandsp) and Opus (libopus), resampling (speexdsp)
+ * where the codec's rate is not the card's, sends and receives each call's RTP/RTCP on the call's
  * UDP socket through srtp_flow (SRTP in ucphone-srtp.ko when the module is
- * there, else libsrtp2), runs a fixed-delay jitter buffer, plays the
+ * there, else libsrtp2), runs an adaptive jitter buffer (jitter.h) with
+ * each codec's loss concealment and comfort noise, plays the
  * phone's tones (spandsp's tone generator, per country) and sends and
  * receives DTMF as RFC 4733 telephone-events.
  *
@@ -64,7 +66,7 @@ struct media_engine_config {
 	struct sockaddr_storage local;
 	uint16_t rtp_port_min, rtp_port_max;	/* even port range; 0,0: 16384-32766 */
 	enum srtp_flow_mode srtp_mode;	/* AUTO: the kernel if it answers */
-	uint32_t jitter_delay_ms;	/* fixed playout delay; 0: 60 */
+	uint32_t jitter_delay_ms;	/* playout delay before jitter is known; 0: 60 */
 	uint32_t rtp_timeout_ms;	/* no RTP that long: event; 0: 30000 */
 };
 
@@ -119,6 +121,15 @@ struct media_stats {
 	uint32_t remote_cumulative_lost;
 	uint32_t remote_jitter_us;
 	uint32_t jb_delay_ms;		/* current jitter-buffer delay */
+	uint32_t jb_target_ms;		/* the delay it steers to */
+	uint32_t jb_jitter_ms;		/* peak jitter it measured */
+	uint64_t jb_lost;		/* 20 ms units missing at playout */
+	uint64_t jb_dropped;		/* units dropped to shrink the delay */
+	uint64_t jb_stretched;		/* ticks concealed to grow the delay */
+	uint64_t concealed;		/* 20 ms frames concealed (PLC, FEC, CN) */
+	uint64_t fec_recovered;		/* lost units rebuilt from Opus FEC */
+	uint64_t cn_frames;		/* frames of comfort noise played */
+	uint32_t echo_delay_ms;		/* echo canceller's measured path delay */
 	uint64_t dtmf_sent, dtmf_received;
 	uint64_t frames;		/* 20 ms frames handled by the thread */
 	uint64_t xruns;			/* ALSA under/overruns recovered */
@@ -148,6 +159,8 @@ void media_engine_free(struct media_engine *engine);
 int media_engine_event_fd(const struct media_engine *engine);
 /* 1: *ev filled; 0: nothing left (the eventfd is drained). */
 int media_engine_next_event(struct media_engine *engine, struct media_event *ev);
+/* The sound card's sample rate (Hz): what the phone plays at most. */
+uint32_t media_engine_rate(const struct media_engine *engine);
 /* true when the thread runs SCHED_FIFO. */
 bool media_engine_realtime(const struct media_engine *engine);
 
@@ -160,11 +173,26 @@ int media_engine_set_audio(struct media_engine *engine, const char *playback,
 			   const char *capture);
 
 /*
+ * Microphone mute: from the next 20 ms frame the capture is replaced by
+ * silence before encoding; RTP (and RTCP) keep flowing, so the far end
+ * hears silence and the call stays up.
+ */
+void media_engine_set_mute(struct media_engine *engine, bool muted);
+bool media_engine_muted(const struct media_engine *engine);
+
+/*
  * Plays a tone on the playback path (mixed over call audio when a call
  * runs: call waiting). MEDIA_TONE_NONE stops it. Every tone repeats its
  * cadence until replaced or stopped.
  */
 int media_engine_tone(struct media_engine *engine, enum media_tone tone);
+
+/*
+ * The speakerphone's echo cancelling, noise suppression and gain control
+ * (webrtc-audio-processing) on the capture path, on or off; off for the
+ * handset and the headset. 0 or -EAGAIN.
+ */
+int media_engine_set_echo_cancel(struct media_engine *engine, bool on);
 
 /*
  * Opens the sockets for one call: an RTP socket bound to a free even port

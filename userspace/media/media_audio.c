@@ -150,3 +150,16 @@ int media_audio_write(struct media_audio *a, const int16_t frame[MEDIA_FRAME])
 	}
 	return 0;
 }
+
+void media_audio_delay(struct media_audio *a, long *play, long *cap)
+{
+	snd_pcm_sframes_t d;
+
+	*play = *cap = 0;
+	if (!a->running)
+		return;
+	if (snd_pcm_delay(a->play, &d) == 0 && d > 0)
+		*play = d;
+	if (snd_pcm_delay(a->cap, &d) == 0 && d > 0)
+		*cap = d;
+}

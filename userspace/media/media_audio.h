@@ -37,5 +37,7 @@ void media_audio_stop(struct media_audio *a);
 int media_audio_read(struct media_audio *a, int16_t frame[MEDIA_FRAME]);
 /* Queues one frame for playback, recovering from an underrun. */
 int media_audio_write(struct media_audio *a, const int16_t frame[MEDIA_FRAME]);
+/* Frames queued for playback and captured but not read (0 when unknown). */
+void media_audio_delay(struct media_audio *a, long *play, long *cap);
 
 #endif /* UCPHONE_MEDIA_AUDIO_H */

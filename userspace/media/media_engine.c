@@ -24,6 +24,7 @@
 #include "media/alloc_count.h"
 #include "media/media_internal.h"
 #include "media/media_tone.h"
+#include "media/stream_codec.h"
 
 #define PORT_MIN_DEFAULT 16384
 #define PORT_MAX_DEFAULT 32766
@@ -135,6 +136,11 @@ static bool commands(struct media_engine *e)
 			kick(e->ack_fd);
 			break;
 		}
+		case CMD_ECHO_CANCEL:
+			e->ec_on = cmd.on;
+			if (!cmd.on)
+				atomic_store_explicit(&e->echo_delay_ms, 0, memory_order_relaxed);
+			break;
 		case CMD_QUIT:
 			media_audio_stop(&e->audio);
 			kick(e->ack_fd);
@@ -164,6 +170,9 @@ static void frame(struct media_engine *e)
 		thread_error(e, rc);
 		return;
 	}
+	media_echo_capture(e, cap);
+	if (atomic_load_explicit(&e->muted, memory_order_relaxed))
+		memset(cap, 0, sizeof(cap));
 	now = media_now_ns();
 	for (unsigned int i = 0; i < e->n_active; i++)
 		stream_tick(e, e->active[i], cap, mix, now);
@@ -174,6 +183,7 @@ static void frame(struct media_engine *e)
 	}
 	for (unsigned int i = 0; i < MEDIA_FRAME; i++)
 		out[i] = clip(mix[i]);
+	media_echo_played(e, out);
 	rc = media_audio_write(&e->audio, out);
 	if (rc < 0) {
 		e->audio_failed = true;
@@ -317,12 +327,16 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 	rc = media_audio_open(&e->audio, e->cfg.playback, e->cfg.capture);
 	if (rc < 0)
 		goto fail;
+	rc = media_echo_new(e);
+	if (rc < 0)
+		goto fail;
 	rc = start_thread(e);
 	if (rc < 0)
 		goto fail;
 	*out = e;
 	return 0;
 fail:
+	media_echo_free(e);
 	media_audio_close(&e->audio);
 	if (e->cmd_fd >= 0)
 		close(e->cmd_fd);
@@ -347,6 +361,7 @@ void media_engine_free(struct media_engine *e)
 		pthread_join(e->thread, NULL);
 	}
 	media_audio_close(&e->audio);
+	media_echo_free(e);
 	close(e->cmd_fd);
 	close(e->evt_fd);
 	close(e->ack_fd);
@@ -371,6 +386,12 @@ int media_engine_next_event(struct media_engine *e, struct media_event *ev)
 	/* clear the eventfd, then look again: an event pushed in between stays */
 	drain_fd(e->evt_fd);
 	return spsc_ring_pop(&e->evts, ev) ? 1 : 0;
+}
+
+uint32_t media_engine_rate(const struct media_engine *e)
+{
+	(void)e;
+	return MEDIA_RATE;
 }
 
 bool media_engine_realtime(const struct media_engine *e)
@@ -402,6 +423,13 @@ int media_engine_set_audio(struct media_engine *e, const char *playback,
 	snprintf(e->cfg.playback, sizeof(e->cfg.playback), "%s", playback);
 	snprintf(e->cfg.capture, sizeof(e->cfg.capture), "%s", capture);
 	return 0;
+}
+
+int media_engine_set_echo_cancel(struct media_engine *e, bool on)
+{
+	struct cmd cmd = { .type = CMD_ECHO_CANCEL, .on = on };
+
+	return send_cmd(e, &cmd);
 }
 
 int media_engine_tone(struct media_engine *e, enum media_tone tone)
@@ -527,10 +555,10 @@ uint16_t media_call_rtcp_port(const struct media_call *c)
 
 static bool params_ok(const struct media_stream_params *p)
 {
-	if (p->codec != MEDIA_CODEC_PCMU && p->codec != MEDIA_CODEC_PCMA)
+	if (p->codec <= MEDIA_CODEC_NONE || p->codec > MEDIA_CODEC_MAX)
 		return false;
-	if (p->clock_rate != 8000 || (p->ptime_ms != 20 && p->ptime_ms != 40 &&
-				      p->ptime_ms != 60))
+	if (p->clock_rate != codec_clock(p->codec) ||
+	    (p->ptime_ms != 20 && p->ptime_ms != 40 && p->ptime_ms != 60))
 		return false;
 	if (p->remote_rtp.ss_family != AF_INET && p->remote_rtp.ss_family != AF_INET6)
 		return false;
@@ -605,6 +633,7 @@ static void stream_free(struct media_call *c)
 		c->s.rtcp.tx = c->s.rtcp.rx = NULL;
 	free_flows(&c->s.rtp);
 	free_flows(&c->s.rtcp);
+	stream_codec_close(&c->s);
 	media_stream_params_clear(&c->s.p);
 	c->started = false;
 }
@@ -629,6 +658,7 @@ static int stream_setup(struct media_call *c, const struct media_stream_params *
 	if (!keep_state) {
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			return -EIO;
+		stream_codec_close(s);
 		memset(s, 0, sizeof(*s));
 		/* RFC 3550 5.1: random SSRC, first sequence number and timestamp */
 		s->ssrc = r.ssrc;
@@ -637,14 +667,15 @@ static int stream_setup(struct media_call *c, const struct media_stream_params *
 		s->rng = r.rng | 1;
 		s->start_ns = media_now_ns();
 		atomic_store(&s->st.rtt_us, -1);
-		jbuf_init(&s->jb, e->cfg.jitter_delay_ms);
-		plc_init(&s->plc);
+		s->cn_dbov = 70.0f;
+		noise_init_dbov(&s->cn, (int)s->rng, -s->cn_dbov, NOISE_CLASS_HOTH, 7);
 	}
+	rc = stream_codec_open(s, p, e->cfg.jitter_delay_ms);
+	if (rc < 0)
+		return rc;
 	s->rtp.fd = c->rtp_fd;
 	s->rtcp.fd = p->rtcp_mux ? c->rtp_fd : c->rtcp_fd;
 	s->separate_rtcp = !p->rtcp_mux;
-	g711_init(&s->enc, p->codec == MEDIA_CODEC_PCMA ? G711_ALAW : G711_ULAW);
-	g711_init(&s->dec, p->codec == MEDIA_CODEC_PCMA ? G711_ALAW : G711_ULAW);
 	if (make_flows) {
 		s->rtp.tx = s->rtp.rx = s->rtcp.tx = s->rtcp.rx = NULL;
 		if (p->srtp) {
@@ -856,6 +887,14 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->remote_cumulative_lost = atomic_load(&st->remote_cumulative_lost);
 	o->remote_jitter_us = atomic_load(&st->remote_jitter_us);
 	o->jb_delay_ms = atomic_load(&st->jb_delay_ms);
+	o->jb_target_ms = atomic_load(&st->jb_target_ms);
+	o->jb_jitter_ms = atomic_load(&st->jb_jitter_ms);
+	o->jb_lost = atomic_load(&st->jb_lost);
+	o->jb_dropped = atomic_load(&st->jb_dropped);
+	o->jb_stretched = atomic_load(&st->jb_stretched);
+	o->concealed = atomic_load(&st->concealed);
+	o->fec_recovered = atomic_load(&st->fec_recovered);
+	o->cn_frames = atomic_load(&st->cn_frames);
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);
@@ -875,6 +914,7 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->thread_allocs = atomic_load(&st->thread_allocs);
 	o->start_ns = c->s.start_ns;
 	o->first_played_ns = atomic_load(&st->first_played_ns);
+	o->echo_delay_ms = atomic_load(&c->engine->echo_delay_ms);
 	return 0;
 }
 
@@ -894,4 +934,15 @@ void media_call_close(struct media_call *c)
 	close(c->rtcp_fd);
 	explicit_bzero(c, sizeof(*c));
 	free(c);
+}
+
+void media_engine_set_mute(struct media_engine *e, bool muted)
+{
+	atomic_store_explicit(&e->muted, muted, memory_order_relaxed);
+}
+
+bool media_engine_muted(const struct media_engine *e)
+{
+	return atomic_load_explicit(&((struct media_engine *)e)->muted,
+				    memory_order_relaxed);
 }

@@ -19,7 +19,10 @@
 #define SPANDSP_EXPOSE_INTERNAL_STRUCTURES
 #include <spandsp.h>
 
-#include "media/jbuf.h"
+#include <speex/speex_resampler.h>
+
+#include "media/codec.h"
+#include "media/jitter.h"
 #include "media/media.h"
 #include "media/media_audio.h"
 #include "lib/rtp/rtp.h"
@@ -38,6 +41,10 @@ struct stream_stats {
 	_Atomic uint32_t remote_jitter_us, jb_delay_ms, send_jitter_max_us;
 	_Atomic int32_t rtt_us;
 	_Atomic uint64_t thread_allocs, first_played_ns;
+	/* jitter buffer and concealment */
+	_Atomic uint32_t jb_target_ms, jb_jitter_ms;
+	_Atomic uint64_t concealed, fec_recovered, jb_dropped, jb_stretched, cn_frames;
+	_Atomic uint64_t jb_lost;
 };
 
 /* One channel: a socket and, with SRTP, its two flows. */
@@ -60,9 +67,12 @@ struct stream {
 	uint32_t ssrc;
 	uint16_t seq;
 	uint32_t ts;
-	int16_t txbuf[MEDIA_FRAME * 3];	/* up to 60 ms */
-	unsigned int txfill;
-	g711_state_t enc, dec;
+	struct codec codec;
+	/* the card's rate to the codec's and back (NULL: the same rate) */
+	SpeexResamplerState *to_codec, *to_card;
+	int16_t txbuf[CODEC_PCM_MAX];	/* up to 60 ms at the codec's rate */
+	unsigned int txfill;		/* samples in txbuf */
+	bool dtx_paused;		/* the encoder's DTX sent nothing last */
 	struct rtp_dtmf_tx dtmf_tx;
 	struct dtmf_req dtmf_q[DTMF_QUEUE];
 	unsigned int dtmf_head, dtmf_tail;
@@ -73,8 +83,11 @@ struct stream {
 	/* receiving */
 	bool have_remote;
 	struct rtp_source src;
-	struct jbuf jb;
-	plc_state_t plc;
+	struct jb jb;
+	unsigned int gap_units;		/* units concealed in a row */
+	float cn_dbov;			/* comfort-noise level (RFC 3389), -dBov */
+	noise_state_t cn;
+	uint8_t unit[JB_UNIT_BYTES];	/* one unit cut from a packet */
 	struct rtp_dtmf_rx dtmf_rx;
 	uint64_t last_rx_ns;
 	bool timeout_reported;
@@ -110,6 +123,7 @@ enum cmd_type {
 	CMD_PARAMS,		/* direction, ptime, events: applied in place */
 	CMD_TONE,
 	CMD_SET_AUDIO,		/* acknowledged; old PCMs come back */
+	CMD_ECHO_CANCEL,	/* the speakerphone's echo canceller on or off */
 	CMD_QUIT,
 };
 
@@ -120,6 +134,7 @@ struct cmd {
 	enum media_tone tone;
 	struct media_audio audio;
 	struct media_stream_params params;
+	bool on;
 };
 
 #define CMD_SLOTS 64
@@ -136,6 +151,7 @@ struct media_engine {
 	struct media_event evt_mem[EVT_SLOTS];
 	_Atomic bool evt_overflow;
 	_Atomic uint64_t xruns;		/* the thread's audio.xruns, published */
+	_Atomic bool muted;		/* capture replaced by silence */
 	uint32_t next_call_id;
 	unsigned int n_attached;	/* main loop's count of attached calls */
 	uint16_t next_port;
@@ -148,6 +164,10 @@ struct media_engine {
 	bool tone_on;
 	struct cmd ack_cmd;		/* what a SET_AUDIO hands back */
 	bool audio_failed;
+	struct echo_canceller *ec;	/* made at start; used by the thread */
+	bool ec_on;
+	_Atomic uint32_t echo_delay_ms;	/* the card's measured echo-path delay */
+	_Atomic uint64_t echo_errors;
 };
 
 /* media_stream.c: the thread's per-frame work on one call */
@@ -157,6 +177,12 @@ void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */
 void stream_send_bye(struct media_call *c);
+
+/* media_echo.c: the speakerphone's echo canceller on the thread's frames */
+int media_echo_new(struct media_engine *e);
+void media_echo_free(struct media_engine *e);
+void media_echo_capture(struct media_engine *e, int16_t cap[MEDIA_FRAME]);
+void media_echo_played(struct media_engine *e, const int16_t out[MEDIA_FRAME]);
 
 /* media_engine.c: events from the thread */
 void engine_emit(struct media_engine *e, const struct media_event *ev);

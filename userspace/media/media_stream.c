@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * One call's stream, as the media thread runs it every 20 ms frame:
- * receive what arrived (RTP into the jitter buffer, telephone-events,
- * RTCP), play the buffered audio with loss concealment, send the captured
- * frame (or a DTMF event in its place), report over RTCP, and notice a
+ * receive what arrived (RTP cut into 20 ms codec units into the jitter
+ * buffer, telephone-events, comfort-noise levels, RTCP), play the next
+ * unit decoded or concealed (the codec's PLC, Opus FEC from the next
+ * unit, comfort noise once a gap outlasts the PLC) resampled to the
+ * card's rate, send the captured frame resampled to the codec's rate and
+ * encoded (or a DTMF event in its place), report over RTCP, and notice a
  * silent far end. No allocation, no lock, no syscall beyond the sockets'
  * and the event ring's eventfd.
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <sys/ioctl.h>
@@ -18,6 +22,14 @@
 
 #define SECOND_NS 1000000000ULL
 #define RTCP_BW 400.0		/* octets/s: 5 % of a G.711 call */
+#define CN_AFTER_UNITS 3	/* concealed units before comfort noise takes over */
+#define SILENT_RMS 100		/* about -50 dBFS: a frame the buffer may drop */
+
+/* A CLOCK_MONOTONIC time in RTP timestamp units of clock (wrapping). */
+static uint32_t ts_units(uint64_t ns, uint32_t clock)
+{
+	return (uint32_t)((ns / 1000ULL) * clock / 1000000ULL);
+}
 
 static void emit(struct media_engine *e, const struct media_call *c,
 		 enum media_event_type type, uint64_t now_ns)
@@ -122,7 +134,7 @@ static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64
 				      (uint32_t)(r->cumulative_lost < 0 ? 0 : r->cumulative_lost),
 				      memory_order_relaxed);
 		atomic_store_explicit(&s->st.remote_jitter_us,
-				      (uint32_t)((uint64_t)r->jitter * 1000000 / s->p.clock_rate),
+				      (uint32_t)((uint64_t)r->jitter * 1000000 / s->codec.clock),
 				      memory_order_relaxed);
 		rtt = rtcp_rtt_us(rtp_ntp_from_ns(arrival_rt), r->lsr, r->dlsr);
 		if (rtt >= 0)
@@ -155,7 +167,7 @@ static void on_dtmf(struct media_engine *e, struct media_call *c,
 	}
 	if (r == RTP_DTMF_RX_END || r == RTP_DTMF_RX_START_END) {
 		out.dtmf.end = true;
-		out.dtmf.duration_ms = (uint16_t)(ev.duration * 1000U / 8000U);
+		out.dtmf.duration_ms = (uint16_t)(ev.duration * 1000U / s->codec.clock);
 		engine_emit(e, &out);
 		atomic_fetch_add_explicit(&s->st.dtmf_received, 1, memory_order_relaxed);
 	}
@@ -165,20 +177,21 @@ static void on_rtp(struct media_engine *e, struct media_call *c, const uint8_t *
 		   size_t len, uint64_t now_ns, uint64_t arrival_ns)
 {
 	struct stream *s = &c->s;
-	uint32_t arrival = (uint32_t)(arrival_ns / 125000ULL);	/* 8 kHz units */
-	int16_t pcm[MEDIA_FRAME * 3];
+	struct codec *cd = &s->codec;
+	uint32_t arrival = ts_units(arrival_ns, cd->clock);
 	struct rtp_packet p;
-	enum jbuf_put put;
+	unsigned int units;
 
 	if (rtp_parse(buf, len, &p) < 0 ||
-	    (p.pt != s->p.rx_pt && p.pt != s->p.rx_tel_event_pt)) {
+	    (p.pt != s->p.rx_pt && p.pt != s->p.rx_tel_event_pt &&
+	     !(s->p.cn && p.pt == MEDIA_PT_CN))) {
 		atomic_fetch_add_explicit(&s->st.rx_malformed, 1, memory_order_relaxed);
 		return;
 	}
 	if (!s->have_remote || p.ssrc != s->src.ssrc) {
 		/* a new source (or a far end that restarted): fresh state */
 		rtp_source_init(&s->src, p.ssrc, p.seq, p.ts, arrival);
-		jbuf_init(&s->jb, s->jb.delay / 8);
+		jb_flush(&s->jb);
 		memset(&s->dtmf_rx, 0, sizeof(s->dtmf_rx));
 		s->have_remote = true;
 	} else {
@@ -200,17 +213,29 @@ static void on_rtp(struct media_engine *e, struct media_call *c, const uint8_t *
 	}
 	if (!MEDIA_DIR_RECEIVES(s->p.dir))
 		return;
-	if (p.payload_len > sizeof(pcm) / sizeof(pcm[0]) || p.payload_len % JBUF_BLOCK) {
+	if (p.pt == MEDIA_PT_CN && p.pt != s->p.rx_pt) {
+		/* RFC 3389 3.1: the noise level in -dBov; silence follows */
+		if (p.payload_len >= 1 && (float)(p.payload[0] & 0x7f) != s->cn_dbov) {
+			s->cn_dbov = (float)(p.payload[0] & 0x7f);
+			noise_init_dbov(&s->cn, (int)s->rng, -s->cn_dbov, NOISE_CLASS_HOTH, 7);
+		}
+		return;
+	}
+	units = codec_units(cd, p.payload, p.payload_len);
+	if (units == 0 || units > 3) {
 		atomic_fetch_add_explicit(&s->st.rx_malformed, 1, memory_order_relaxed);
 		return;
 	}
-	g711_decode(&s->dec, pcm, p.payload, (int)p.payload_len);
-	put = jbuf_put(&s->jb, p.ts, pcm, p.payload_len);
+	for (unsigned int i = 0; i < units; i++) {
+		int n = codec_unit(cd, p.payload, p.payload_len, i, s->unit, sizeof(s->unit));
+
+		if (n <= 0) {
+			atomic_fetch_add_explicit(&s->st.rx_malformed, 1, memory_order_relaxed);
+			return;
+		}
+		jb_put(&s->jb, p.ts + i * cd->unit_ts, s->unit, (size_t)n, arrival);
+	}
 	s->jb_fed = true;
-	if (put == JBUF_PUT_LATE)
-		atomic_fetch_add_explicit(&s->st.rx_late, 1, memory_order_relaxed);
-	else if (put == JBUF_PUT_DUPLICATE)
-		atomic_fetch_add_explicit(&s->st.rx_duplicates, 1, memory_order_relaxed);
 }
 
 static void receive(struct media_engine *e, struct media_call *c, struct chan *ch,
@@ -230,43 +255,102 @@ static void receive(struct media_engine *e, struct media_call *c, struct chan *c
 		 * (CLOCK_REALTIME).
 		 */
 		struct timespec ts;
-		uint64_t arrival = realtime_ns();
+		uint64_t rt = realtime_ns(), arrival = rt;
 
 		if (ioctl(ch->fd, SIOCGSTAMPNS, &ts) == 0)
 			arrival = (uint64_t)ts.tv_sec * SECOND_NS + (uint64_t)ts.tv_nsec;
 		if (rtp_is_rtcp(s->pkt, (size_t)n))
 			on_rtcp(c, s->pkt, (size_t)n, arrival);
 		else if (ch == &s->rtp)
-			on_rtp(e, c, s->pkt, (size_t)n, now_ns, arrival);
+			/* the jitter buffer's clock is the monotonic one */
+			on_rtp(e, c, s->pkt, (size_t)n, now_ns,
+			       now_ns - (rt > arrival ? rt - arrival : 0));
 	}
+}
+
+static double frame_rms(const int16_t *x, unsigned int n)
+{
+	double e = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		e += (double)x[i] * x[i];
+	return sqrt(e / n);
+}
+
+static void publish_jb(struct stream *s)
+{
+	struct jb_stats js;
+
+	jb_get_stats(&s->jb, &js);
+	atomic_store_explicit(&s->st.jb_delay_ms, js.delay_ms, memory_order_relaxed);
+	atomic_store_explicit(&s->st.jb_target_ms, js.target_ms, memory_order_relaxed);
+	atomic_store_explicit(&s->st.jb_jitter_ms, js.jitter_ms, memory_order_relaxed);
+	atomic_store_explicit(&s->st.rx_late, js.late, memory_order_relaxed);
+	atomic_store_explicit(&s->st.rx_duplicates, js.duplicates, memory_order_relaxed);
+	atomic_store_explicit(&s->st.jb_lost, js.lost, memory_order_relaxed);
+	atomic_store_explicit(&s->st.jb_dropped, js.dropped, memory_order_relaxed);
+	atomic_store_explicit(&s->st.jb_stretched, js.stretched, memory_order_relaxed);
+}
+
+/* One unit at the codec's rate to one card frame. */
+static void to_card(struct stream *s, const int16_t *pcm, int16_t out[MEDIA_FRAME])
+{
+	spx_uint32_t in_len = s->codec.unit, out_len = MEDIA_FRAME;
+
+	if (!s->to_card) {
+		memcpy(out, pcm, sizeof(int16_t) * MEDIA_FRAME);
+		return;
+	}
+	speex_resampler_process_int(s->to_card, 0, pcm, &in_len, out, &out_len);
+	if (out_len < MEDIA_FRAME)
+		memset(out + out_len, 0, sizeof(int16_t) * (MEDIA_FRAME - out_len));
 }
 
 static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA_FRAME],
 		 uint64_t now_ns)
 {
 	struct stream *s = &c->s;
-	int16_t frame[MEDIA_FRAME], fill[MEDIA_FRAME];
-	bool have[MEDIA_FRAME / JBUF_BLOCK], all = true, any = false;
+	struct codec *cd = &s->codec;
+	int16_t pcm[CODEC_UNIT_MAX], frame[MEDIA_FRAME];
+	struct jb_out o;
+	bool played = false;
 
-	for (unsigned int b = 0; b < MEDIA_FRAME / JBUF_BLOCK; b++) {
-		have[b] = jbuf_get_block(&s->jb, frame + b * JBUF_BLOCK);
-		all = all && have[b];
-		any = any || have[b];
+	jb_get(&s->jb, ts_units(now_ns, cd->clock), &o);
+	/* a unit dropped to shrink the delay still runs through the decoder */
+	if (o.skipped)
+		codec_decode(cd, o.skipped, o.skipped_len, pcm);
+	switch (o.kind) {
+	case JB_IDLE:
+		memset(pcm, 0, sizeof(int16_t) * cd->unit);
+		break;
+	case JB_FRAME:
+		if (codec_decode(cd, o.data, o.len, pcm) == 0) {
+			played = true;
+			s->gap_units = 0;
+			break;
+		}
+		atomic_fetch_add_explicit(&s->st.rx_malformed, 1, memory_order_relaxed);
+		/* fall through: a unit the decoder refused is concealed */
+	case JB_LOST:
+	case JB_STRETCH:
+		if (codec_conceal(cd, o.next, o.next_len, pcm) == 1) {
+			atomic_fetch_add_explicit(&s->st.fec_recovered, 1, memory_order_relaxed);
+			s->gap_units = 0;
+		} else {
+			s->gap_units++;
+		}
+		atomic_fetch_add_explicit(&s->st.concealed, 1, memory_order_relaxed);
+		break;
 	}
-	/*
-	 * spandsp's PLC is fed whole 20 ms frames: with shorter ones its
-	 * history shift copies overlapping memory.
-	 */
-	if (all) {
-		plc_rx(&s->plc, frame, MEDIA_FRAME);
-	} else if (s->jb_fed) {
-		plc_fillin(&s->plc, fill, MEDIA_FRAME);
-		for (unsigned int b = 0; b < MEDIA_FRAME / JBUF_BLOCK; b++)
-			if (!have[b])
-				memcpy(frame + b * JBUF_BLOCK, fill + b * JBUF_BLOCK,
-				       sizeof(int16_t) * JBUF_BLOCK);
+	to_card(s, pcm, frame);
+	if (s->p.cn && s->gap_units > CN_AFTER_UNITS) {
+		/* the concealment has faded out: comfort noise at the far end's level */
+		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+			frame[i] = noise(&s->cn);
+		atomic_fetch_add_explicit(&s->st.cn_frames, 1, memory_order_relaxed);
 	}
-	if (any && !s->first_played) {
+	jb_set_silent(&s->jb, frame_rms(frame, MEDIA_FRAME) < SILENT_RMS);
+	if (played && !s->first_played) {
 		s->first_played = true;
 		atomic_store_explicit(&s->st.first_played_ns, now_ns, memory_order_relaxed);
 		emit(e, c, MEDIA_EVENT_FIRST_PACKET, now_ns);
@@ -279,9 +363,9 @@ static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA
 					 rtp_source_lost(&s->src) : 0),
 			      memory_order_relaxed);
 	atomic_store_explicit(&s->st.jitter_us,
-			      (s->src.jitter_q4 >> 4) * 125, memory_order_relaxed);
-	atomic_store_explicit(&s->st.jb_delay_ms, jbuf_level(&s->jb) / 8,
+			      (uint32_t)((uint64_t)(s->src.jitter_q4 >> 4) * 1000000ULL / cd->clock),
 			      memory_order_relaxed);
+	publish_jb(s);
 }
 
 static void send_packet(struct stream *s, bool marker, uint8_t pt, uint32_t ts,
@@ -311,16 +395,36 @@ static void send_packet(struct stream *s, bool marker, uint8_t pt, uint32_t ts,
 	s->last_send_ns = now_ns;
 }
 
+/* One card frame to the codec's rate, appended to txbuf. */
+static void to_codec(struct stream *s, const int16_t cap[MEDIA_FRAME])
+{
+	spx_uint32_t in_len = MEDIA_FRAME, out_len = s->codec.unit;
+	int16_t *out = s->txbuf + s->txfill;
+
+	if (!s->to_codec) {
+		memcpy(out, cap, sizeof(int16_t) * MEDIA_FRAME);
+	} else {
+		speex_resampler_process_int(s->to_codec, 0, cap, &in_len, out, &out_len);
+		if (out_len < s->codec.unit)
+			memset(out + out_len, 0, sizeof(int16_t) * (s->codec.unit - out_len));
+	}
+	s->txfill += s->codec.unit;
+}
+
 static void send_frame(struct media_engine *e, struct media_call *c,
 		       const int16_t cap[MEDIA_FRAME], uint64_t now_ns)
 {
 	struct stream *s = &c->s;
-	unsigned int samples = s->p.ptime_ms * 8;
-	uint8_t payload[MEDIA_FRAME * 3];
+	struct codec *cd = &s->codec;
+	unsigned int samples = cd->rate / 1000 * s->p.ptime_ms;	/* at the codec's rate */
+	uint32_t ts_step = cd->clock / 1000 * s->p.ptime_ms;
+	uint8_t payload[CODEC_PAYLOAD_MAX * 3];
 	struct rtp_dtmf_packet dp;
+	int len;
 
-	memcpy(s->txbuf + s->txfill, cap, sizeof(int16_t) * MEDIA_FRAME);
-	s->txfill += MEDIA_FRAME;
+	if (s->txfill + cd->unit > sizeof(s->txbuf) / sizeof(s->txbuf[0]))
+		s->txfill = 0;
+	to_codec(s, cap);
 	if (s->txfill < samples)
 		return;
 	s->txfill = 0;
@@ -329,7 +433,8 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 	    s->p.tel_event_pt != MEDIA_PT_NONE) {
 		const struct dtmf_req *d = &s->dtmf_q[s->dtmf_tail % DTMF_QUEUE];
 
-		rtp_dtmf_tx_start(&s->dtmf_tx, d->event, s->ts, d->duration_ms * 8U, samples);
+		rtp_dtmf_tx_start(&s->dtmf_tx, d->event, s->ts, d->duration_ms * (cd->clock / 1000U),
+				  ts_step);
 		s->dtmf_tail++;
 	}
 	if (s->dtmf_tx.active && rtp_dtmf_tx_next(&s->dtmf_tx, &dp)) {
@@ -341,10 +446,16 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 			emit(e, c, MEDIA_EVENT_DTMF_SENT, now_ns);
 		}
 	} else {
-		g711_encode(&s->enc, payload, s->txbuf, (int)samples);
-		send_packet(s, false, s->p.pt, s->ts, payload, samples, now_ns);
+		len = codec_encode(cd, s->txbuf, samples, payload, sizeof(payload));
+		/* 0: Opus DTX, nothing to send; the first packet after it is marked */
+		if (len > 0) {
+			send_packet(s, s->dtx_paused, s->p.pt, s->ts, payload, (size_t)len, now_ns);
+			s->dtx_paused = false;
+		} else {
+			s->dtx_paused = len == 0;
+		}
 	}
-	s->ts += samples;
+	s->ts += ts_step;
 }
 
 void stream_tick(struct media_engine *e, struct media_call *c,
@@ -384,13 +495,11 @@ void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns
 		 * not a shift).
 		 */
 		uint64_t frames = (now_ns - s->detached_ns) / 20000000ULL;
-		int16_t scratch[JBUF_BLOCK];
 
 		if (frames > 50)
 			frames = 50;
-		s->ts += (uint32_t)frames * MEDIA_FRAME;
-		for (uint64_t i = 0; i < frames * (MEDIA_FRAME / JBUF_BLOCK); i++)
-			jbuf_get_block(&s->jb, scratch);
+		s->ts += (uint32_t)frames * s->codec.unit_ts;
+		jb_skip(&s->jb, (unsigned int)frames);
 	} else {
 		schedule_rtcp(s, now_ns, true);
 	}

@@ -3,7 +3,10 @@
 # package plays one): registers as bob over TLS with Digest, calls the phone with
 # an SDP offer whose a=crypto key carries a lifetime and a 1-byte MKI
 # (inline:KEY|2^31|1:1), ACKs the 200, holds the call, then sends BYE.
-#   mki_peer.py REGISTRAR_IP CA_PEM USER PASSWORD DOMAIN TARGET [HOLD_S]
+#   mki_peer.py REGISTRAR_IP CA_PEM USER PASSWORD DOMAIN TARGET [HOLD_S [TONE_PEER OUT_RAW FREQ]]
+# With TONE_PEER (tests/media/srtp_tone_peer), the call carries media while held: a PCMU
+# tone at FREQ as SRTP with the MKI in every packet, and what the phone sends is
+# decrypted with the key (and MKI) of its answer into OUT_RAW (8 kHz s16).
 # Prints one line per step; the last line is the phone's SDP answer, base64'd
 # keys hidden. Exit 0 when the call set up and ended cleanly.
 import base64
@@ -12,6 +15,7 @@ import os
 import re
 import socket
 import ssl
+import subprocess
 import sys
 import time
 
@@ -76,9 +80,41 @@ def digest(head, method, uri, user, password):
             % (name, user, realm, nonce, uri, resp, cnonce))
 
 
+SUITES = {"AES_CM_128_HMAC_SHA1_80": 80, "AES_CM_128_HMAC_SHA1_32": 32}
+
+
+def key_line(suite, b64, params):
+    # "SUITE KEY_SALT_HEX MKI MKI_LEN" for srtp_tone_peer; params: ["2^31", "1:1"]
+    mki, mki_len = 0, 0
+    for p in params:
+        if ":" in p:
+            mki, mki_len = (int(x) for x in p.split(":"))
+    return "%d %s %d %d\n" % (SUITES[suite], base64.b64decode(b64).hex(), mki, mki_len)
+
+
+def run_media(media, host, our_key, answer, seconds):
+    # Our key is the one we send with (RFC 4568 5.1.1); the answer's is the phone's.
+    prog, out, freq = media
+    ip = re.search(r"(?m)^c=IN IP4 (\S+)", answer).group(1)
+    port = re.search(r"(?m)^m=audio (\d+) ", answer).group(1)
+    m = re.search(r"(?m)^a=crypto:\d+ (\S+) inline:([A-Za-z0-9+/=]+)((?:\|[^|\s;]+)*)", answer)
+    if not m or m.group(1) not in SUITES:
+        print("media: no usable crypto line in the answer")
+        return False
+    suite = m.group(1)
+    keys = (key_line(suite, our_key, ["2^31", "1:1"]) +
+            key_line(suite, m.group(2), [p for p in m.group(3).split("|") if p]))
+    peer = subprocess.Popen([prog, host, "40000", ip, port, str(freq), str(int(seconds)), out],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    res, _ = peer.communicate(keys, timeout=seconds + 30)
+    print("media: " + res.strip())
+    return peer.returncode == 0
+
+
 def main():
     ip, ca, user, password, domain, target = sys.argv[1:7]
     hold = float(sys.argv[7]) if len(sys.argv) > 7 else 3.0
+    media = sys.argv[8:11] if len(sys.argv) > 10 else None
     f = Flow(ip, ca)
     aor = "sip:%s@%s" % (user, domain)
     tag, callid = os.urandom(4).hex(), os.urandom(8).hex()
@@ -112,7 +148,7 @@ def main():
         # OPTIONS, or anything else the registrar relays while we wait
         f.send("SIP/2.0 200 OK\r\n%sFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
                "Content-Length: 0\r\n\r\n" % (
-                   "".join("Via: %s\r\n" % v for v in re.findall(r"(?im)^via\s*:\s*(.*)$", head)),
+                   "".join("Via: %s\r\n" % v.strip() for v in re.findall(r"(?im)^via\s*:\s*(.*)$", head)),
                    hdr(head, "From"), hdr(head, "To"), hdr(head, "Call-ID"), hdr(head, "CSeq")))
 
     reg_uri = "sip:%s" % domain
@@ -158,7 +194,11 @@ def main():
     crypto = re.findall(r"(?m)^a=crypto:.*$", body)
     print("answer crypto: " + " ".join(re.sub(r"inline:[A-Za-z0-9+/=]+", "inline:KEY", c)
                                         for c in crypto))
-    time.sleep(hold)
+    if media:
+        if not run_media(media, host, key, body, hold):
+            return 1
+    else:
+        time.sleep(hold)
     f.send("BYE %s SIP/2.0\r\nVia: SIP/2.0/TLS %s;branch=z9hG4bK%s;rport\r\n%sMax-Forwards: 70\r\n"
            "From: <%s>;tag=%s\r\nTo: %s\r\nCall-ID: %s-c\r\nCSeq: %d BYE\r\n"
            "Content-Length: 0\r\n\r\n" % (remote, f.local, os.urandom(6).hex(), route,

@@ -10,11 +10,13 @@
 # Autodiscover response per MS-OXDSCLI 4.2 ("Sample Response"), FindItem responses
 # per MS-OXWSSRCH 4.1 / the EWS reference "FindItem operation (contact)".
 # Credentials: HTTP Basic checked by a simple LDAP bind (over LDAPS) as that user against the
-# bed's Samba AD DC. NTLM only with --smb-conf naming the smb.conf of a DC that runs
-# winbindd, and only once `wbinfo -p` answers: ntlm_auth (squid-2.5-ntlmssp) then makes the
-# challenge and winbindd checks the answer. The bed does not pass --smb-conf: with winbindd
-# added to the DC's services (samba 4.17), winbindd started but never answered wbinfo -p
-# here, so the bed offers Basic only and the phone's NTLM is not exercised by it.
+# bed's Samba AD DC. NTLM with --smb-conf naming the smb.conf of a DC that runs winbindd,
+# once `wbinfo -p` answers: ntlm_auth (squid-2.5-ntlmssp) then makes the challenge and
+# winbindd checks the answer. The bed runs winbindd on the DC and starts this fixture through
+# winbind-ns.sh, which shows libwbclient the DC's socket directory (it ignores smb.conf's).
+# With --certsrv-p7b it also stands in for AD CS web enrollment under IIS with Windows
+# authentication: GET /certsrv/certnew.p7b?ReqID=CACert answers that file only after an NTLM
+# handshake checked by the DC; Basic is never offered and a Basic header is refused.
 #
 # Behaviour switches with the one word in RUN/exchange/case (read on every request):
 #   default            corp.test answers 404 (a web site), autodiscover.corp.test settings
@@ -29,6 +31,8 @@
 #   none               every Autodiscover URL answers 404
 #   password-changed   every credential refused (401), as after a password change
 #   basic-only         only HTTP Basic offered (NTLM is offered too otherwise, with --smb-conf)
+#   certsrv-basic      certsrv asks for HTTP Basic only (a rogue fishing for the password)
+#   certsrv-open       certsrv serves the file without asking for credentials
 # Log: one line per request on stdout: "ad|ews HOST METHOD PATH case=... -> CODE what".
 import argparse
 import base64
@@ -403,10 +407,45 @@ class Handler(BaseHTTPRequestHandler):
         offers = [("WWW-Authenticate", "NTLM")] if self.server.offers_ntlm() else []
         self.send(401, b"", "text/html", offers + [("WWW-Authenticate", 'Basic realm="web.corp.test"')])
 
+    def certsrv(self):
+        if "reqid=cacert" not in self.path.lower():
+            self.note("certsrv", 404, "not a CACert request")
+            return self.send(404, b"", "text/html")
+        auth = self.headers.get("Authorization", "")
+        if self.server.case() == "certsrv-basic":
+            # what reached the server, by scheme only: never a credential in the log
+            self.note("certsrv", 401, "Basic only; got: " + (auth.split(" ", 1)[0] or "no Authorization"))
+            return self.send(401, b"", "text/html", [("WWW-Authenticate", 'Basic realm="web.corp.test"')])
+        if self.server.case() == "certsrv-open":
+            self.auth_used = "without credentials; got: " + (auth.split(" ", 1)[0] or "no Authorization")
+            verdict = True
+        elif not self.server.offers_ntlm():
+            self.note("certsrv", 503, "NTLM not ready (the DC's winbindd)")
+            return self.send(503, b"", "text/html")
+        else:
+            verdict = self.authorised() if auth.startswith("NTLM ") else False
+        if isinstance(verdict, tuple):
+            self.note("certsrv", 401, "NTLM challenge")
+            return self.send(401, b"", "text/html", [("WWW-Authenticate", "NTLM " + verdict[1])])
+        if verdict is not True:
+            # what reached the server, by scheme only: never a credential in the log
+            self.note("certsrv", 401, "refused: " + (auth.split(" ", 1)[0] or "no Authorization"))
+            return self.send(401, b"", "text/html", [("WWW-Authenticate", "NTLM")])
+        try:
+            with open(self.server.certsrv_p7b, "rb") as f:
+                body = f.read()
+        except OSError:
+            self.note("certsrv", 500, "no p7b file")
+            return self.send(500, b"", "text/html")
+        self.note("certsrv", 200, self.auth_used)
+        return self.send(200, body, "application/x-pkcs7-certificates")
+
     def do_GET(self):
         host = self.headers.get("Host", "").split(":")[0]
         proto = self.headers.get("X-Forwarded-Proto", "")
         case = self.server.case()
+        if self.path.split("?")[0].lower() == "/certsrv/certnew.p7b" and self.server.certsrv_p7b:
+            return self.certsrv()
         if self.path.split("?")[0].lower() == AD_PATH and proto == "http":
             if case == "http-redirect":
                 loc = "https://web.corp.test" + AD_PATH
@@ -545,10 +584,12 @@ def main():
     ap.add_argument("--ldap", default="ldap://10.77.0.2")
     ap.add_argument("--realm", default="corp.test")
     ap.add_argument("--smb-conf", default="", help="the DC's smb.conf: NTLM through its winbindd")
+    ap.add_argument("--certsrv-p7b", default="", help="serve certsrv/certnew.p7b (NTLM only)")
     a = ap.parse_args()
     host, port = a.listen.rsplit(":", 1)
     srv = Server((host, int(port)), Handler)
     srv.case_file = a.case_file
+    srv.certsrv_p7b = a.certsrv_p7b
     srv.checker = Checker(a.ldap, a.realm, a.smb_conf)
     # winbindd starts with the DC, after this fixture: look once it is needed
     srv.ntlm, srv.ntlm_ok, srv.ntlm_next_check = bool(a.smb_conf), False, 0

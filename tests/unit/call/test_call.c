@@ -13,6 +13,7 @@
 #include "call/call.h"
 #include "call/dialplan.h"
 #include "call/call_set.h"
+#include "call/forward.h"
 
 #define SENT_MAX 32
 #define OFFER "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"
@@ -22,16 +23,30 @@ struct fake {
 	struct sip_msg sent[SENT_MAX];
 	unsigned int n_sent, changes, streams_open, runs, dtmf_ok;
 	enum call_tone tone;
-	bool registered, tel_event;
+	bool registered, tel_event, run_fails;
 	char dtmf[32];
 	enum media_dir local_dir, far_dir;	/* the last stream's SDP says */
 	struct fstream { enum media_dir local, far; } st[8];
 	unsigned int n_st;
+	/* the call log's view: calls ended on any line */
+	unsigned int n_logged, logged_status;
+	char logged_uri[128], logged_fwd[128];
 };
 
 static uint64_t f_now(void *ctx) { return ((struct fake *)ctx)->now; }
 static void f_arm(void *ctx, enum call_timer t, uint64_t at) { ((struct fake *)ctx)->armed[t] = at; }
 static void f_changed(void *ctx) { ((struct fake *)ctx)->changes++; }
+
+static void f_ended(void *ctx, const struct call_record *r)
+{
+	struct fake *f = ctx;
+
+	f->n_logged++;
+	f->logged_status = r->status;
+	snprintf(f->logged_uri, sizeof(f->logged_uri), "%s", r->uri ? r->uri : "");
+	snprintf(f->logged_fwd, sizeof(f->logged_fwd), "%s",
+		 r->forwarded_to ? r->forwarded_to : "");
+}
 
 static int f_send(void *ctx, const char *buf, size_t len)
 {
@@ -120,6 +135,10 @@ static unsigned int m_offer_rx(void *stream, const char *sdp, size_t len, char *
 		snprintf(why, n, "not SDP");
 		return 400;
 	}
+	if (memmem(sdp, len, "m=audio 4000 RTP/SAVP 97", 24)) {
+		snprintf(why, n, "no common codec");
+		return 488;
+	}
 	far_dir_of(stream, sdp, len);
 	*alen = (size_t)snprintf(ans, cap, OFFER "a=%s\r\n",
 				 media_dir_name(fs->local & fs->far));
@@ -130,6 +149,8 @@ static int m_run(void *stream)
 {
 	struct fstream *fs = stream;
 
+	if (the_fake->run_fails)
+		return -EPROTONOSUPPORT;
 	the_fake->runs++;
 	return (int)(fs->local & fs->far);
 }
@@ -617,11 +638,13 @@ TEST(far_end_hold_then_phone_hold_is_inactive)
 
 /* ---- several lines: call waiting, swap ---- */
 
-static struct call_set *setup_set(struct fake *f, bool waiting)
+static struct call_set *setup_set_fwd(struct fake *f, bool waiting,
+				      const struct forward_rules *rules)
 {
 	struct call_env env = {
 		.now = f_now, .arm = f_arm, .send = f_send, .identity = f_identity,
 		.changed = f_changed, .ctx = f, .media = &media, .mctx = f,
+		.ended = f_ended, .forward = rules,
 	};
 	struct call_set_config cfg = { .call_waiting = waiting };
 	struct call_set *set;
@@ -635,6 +658,11 @@ static struct call_set *setup_set(struct fake *f, bool waiting)
 		return NULL;
 	the_set = set;
 	return set;
+}
+
+static struct call_set *setup_set(struct fake *f, bool waiting)
+{
+	return setup_set_fwd(f, waiting, NULL);
 }
 
 static void teardown_set(struct fake *f, struct call_set *set)
@@ -834,11 +862,128 @@ TEST(call_waiting_off_486_and_cancelled_waiting_call)
 	teardown_set(&f, set);
 }
 
+/* Forwarding and DND apply to every line; the call log hears every line. */
+TEST(second_call_forwarding_dnd_and_log_on_lines)
+{
+	struct forward_rules rules;
+	struct fake f;
+	struct call_set *set;
+	char why[128], totag[64], text[2048];
+	int n_calls = 0;
+
+	forward_rules_init(&rules);
+	ASSERT_EQ(0, forward_set(&rules, "busy sip:voicemail@corp.test", why, sizeof(why)));
+
+	/* call waiting off, a busy rule: the second call is forwarded (302) */
+	set = setup_set_fwd(&f, false, &rules);
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	snprintf(text, sizeof(text), CAROL_INVITE("fw1") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(302, last(&f)->status);
+	EXPECT_NE(NULL, strstr(hdr(last(&f), SIP_HDR_CONTACT), "sip:voicemail@corp.test"));
+	EXPECT_EQ(1, f.n_logged);
+	EXPECT_EQ(302, f.logged_status);
+	EXPECT_STREQ("sip:carol@corp.test", f.logged_uri);
+	EXPECT_STREQ("sip:voicemail@corp.test", f.logged_fwd);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(1, f.streams_open);
+	teardown_set(&f, set);
+
+	/* call waiting on: the same call waits on a second line instead */
+	set = setup_set_fwd(&f, true, &rules);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	ASSERT_TRUE(carol_calls(set, "fw2", totag, sizeof(totag)));
+	EXPECT_EQ(1, waiting_flag(set, &n_calls));
+	EXPECT_EQ(2, n_calls);
+	EXPECT_EQ(CALL_TONE_CALL_WAITING, f.tone);
+	EXPECT_EQ(0, f.n_logged);
+	/* declined while waiting: logged from its own line */
+	snprintf(text, sizeof(text),
+		 "CANCEL sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKfw2\r\n"
+		 "From: <sip:carol@corp.test>;tag=ct\r\nTo: <sip:alice@corp.test>\r\n"
+		 "Call-ID: fw2\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n");
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(1, f.n_logged);
+	EXPECT_NE(NULL, strstr(f.logged_uri, "sip:carol@corp.test"));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	teardown_set(&f, set);
+
+	/* no busy rule, call waiting off: 486, logged */
+	forward_rules_init(&rules);
+	set = setup_set_fwd(&f, false, &rules);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	snprintf(text, sizeof(text), CAROL_INVITE("fw3") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(486, last(&f)->status);
+	EXPECT_EQ(1, f.n_logged);
+	EXPECT_EQ(486, f.logged_status);
+	teardown_set(&f, set);
+
+	/* DND with call waiting on: the second line's call is refused too */
+	ASSERT_EQ(0, forward_set_dnd(&rules, "on", why, sizeof(why)));
+	set = setup_set_fwd(&f, true, &rules);
+	ASSERT_EQ(0, call_set_dial(set, "bob", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "200 OK", ANSWER_SDP("sendrecv")));
+	snprintf(text, sizeof(text), CAROL_INVITE("fw4") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(486, last(&f)->status);
+	EXPECT_EQ(0, waiting_flag(set, &n_calls));
+	EXPECT_EQ(1, n_calls);
+	EXPECT_EQ(1, f.streams_open);
+	/* bob's call ending is logged too */
+	ASSERT_EQ(0, call_set_hangup(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", NULL));
+	EXPECT_EQ(2, f.n_logged);
+	EXPECT_NE(NULL, strstr(f.logged_uri, "sip:bob@corp.test"));
+	teardown_set(&f, set);
+}
+
+/* The phone calling itself: its own INVITE comes back busy, never waiting. */
+TEST(own_call_back_is_busy_and_lines_freed_mid_call)
+{
+	struct fake f;
+	struct call_set *set = setup_set(&f, true);
+	char why[128], totag[64], text[2048], id[64];
+	int n_calls = 0;
+
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(0, call_set_dial(set, "alice", why, sizeof(why)));
+	ASSERT_TRUE(respond(NULL, &f, 0, "180 Ringing", NULL));
+	EXPECT_EQ(CALL_RINGBACK, call_set_state(set));
+	snprintf(id, sizeof(id), "%.*s", (int)f.sent[0].call_id.len, f.sent[0].call_id.p);
+	snprintf(text, sizeof(text),
+		 "INVITE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKself\r\n"
+		 "From: %s\r\nTo: <sip:alice@corp.test>\r\n"
+		 "Call-ID: %s\r\nCSeq: 1 INVITE\r\n"
+		 "Contact: <sip:alice@10.77.0.100:40312;transport=tls>\r\n"
+		 "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+		 hdr(&f.sent[0], SIP_HDR_FROM), id, strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(NULL, text));
+	EXPECT_EQ(486, last(&f)->status);
+	EXPECT_EQ(0, waiting_flag(set, &n_calls));
+	EXPECT_EQ(1, f.streams_open);
+	/* another caller waits behind the call ringing out; freeing ends both */
+	ASSERT_TRUE(carol_calls(set, "self2", totag, sizeof(totag)));
+	EXPECT_EQ(1, waiting_flag(set, &n_calls));
+	EXPECT_EQ(2, f.streams_open);
+	teardown_set(&f, set);
+	EXPECT_EQ(0, f.streams_open);
+}
+
 /* ---- transfer ---- */
 
 static const char *hdr_named(const struct sip_msg *m, const char *name)
 {
-	static char buf[256];
+	static char buf[512];
 
 	buf[0] = 0;
 	for (unsigned int i = 0; i < m->n_hdr; i++)
@@ -1090,6 +1235,63 @@ TEST(invite_with_replaces)
 		json_object_put(st);
 	}
 	teardown_set(&f, set);
+}
+
+#define OFFER_NO_CODEC "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 97\r\n"
+
+TEST(unrunnable_offers_get_488_with_warning)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	struct json_object *st;
+	char text[2048];
+	unsigned int n;
+
+	/* no codec in common: 488 at once, the reason in a 305 Warning */
+	snprintf(text, sizeof(text), BOB_INVITE("c5", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER_NO_CODEC), OFFER_NO_CODEC);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_NE(NULL, strstr(hdr_named(last(&f), "Warning"), "305 10.77.0.100:40312 \"no common codec\""));
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+
+	/* agreed, but the media engine cannot start it: 488, never 200 + BYE */
+	snprintf(text, sizeof(text), BOB_INVITE("c6", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(CALL_INCOMING, call_state(cm));
+	n = f.n_sent;
+	f.run_fails = true;
+	EXPECT_GT(0, call_answer(cm));
+	ASSERT_EQ(n + 1, f.n_sent);
+	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_STREQ("399 10.77.0.100:40312 \"media could not start\"", hdr_named(last(&f), "Warning"));
+	EXPECT_EQ(CALL_IDLE, call_state(cm));
+	EXPECT_EQ(0, f.streams_open);
+	st = call_status(cm);
+	EXPECT_NE(NULL, strstr(json_object_to_json_string(st), "media could not start"));
+	json_object_put(st);
+	/* the ACK of the 488 is taken quietly */
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKc6\r\n"
+		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;tag=x\r\n"
+		 "Call-ID: c6\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+	ASSERT_TRUE(request(cm, text));
+	EXPECT_EQ(n + 1, f.n_sent);
+
+	/* the phone keeps working: the next call is answered 200, the stream runs once */
+	f.run_fails = false;
+	snprintf(text, sizeof(text), BOB_INVITE("c7", "") "Content-Length: %zu\r\n\r\n%s",
+		 strlen(OFFER), OFFER);
+	ASSERT_TRUE(request(cm, text));
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(1, f.runs);
+	EXPECT_EQ(1, f.streams_open);
+	teardown(&f, cm);
 }
 
 TEST_HARNESS_MAIN

@@ -25,6 +25,8 @@ struct fake {
 	char reason[64];
 	char offer_seen[512], answer_seen[512];
 	unsigned int offer_status, answer_status;
+	unsigned int warn_code, n_answers;
+	char warn_text[96];
 };
 
 static uint64_t f_now(void *ctx) { return ((struct fake *)ctx)->now; }
@@ -73,7 +75,16 @@ static unsigned int f_answer(void *ctx, const char *sdp, size_t len)
 	struct fake *f = ctx;
 
 	snprintf(f->answer_seen, sizeof(f->answer_seen), "%.*s", (int)len, sdp);
+	f->n_answers++;
 	return f->answer_status;
+}
+
+static unsigned int f_warning(void *ctx, char *text, size_t cap)
+{
+	struct fake *f = ctx;
+
+	snprintf(text, cap, "%s", f->warn_text);
+	return f->warn_code;
 }
 
 static int f_make_offer(void *ctx, char *sdp, size_t cap, size_t *len)
@@ -87,6 +98,7 @@ static int f_make_offer(void *ctx, char *sdp, size_t cap, size_t *len)
 static const struct invite_ops ops = {
 	.now = f_now, .arm = f_arm, .send = f_send, .state = f_state,
 	.offer = f_offer, .answer = f_answer, .make_offer = f_make_offer,
+	.warning = f_warning,
 };
 
 static const struct invite_config cfg = {
@@ -531,7 +543,28 @@ TEST(incoming_refused)
 	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
 						  strlen(SDP_OFFER), SDP_OFFER)));
 	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_STREQ("", named(last(&f), "Warning"));
+	/* with the owner's reason: a Warning (RFC 3261 20.43), quotes made safe */
+	f.warn_code = 305;
+	snprintf(f.warn_text, sizeof(f.warn_text), "no \"common\" codec\x01");
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
+						  strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_STREQ("305 10.77.0.100:40312 \"no  common  codec \"", named(last(&f), "Warning"));
+	EXPECT_NE(0, tag(hdr(last(&f), SIP_HDR_TO, 0))[0]);
+	f.warn_code = 0;
 	f.offer_status = 0;
+	/* an offer over the phone's limit: 488, the Warning says so */
+	{
+		static char big[INVITE_SDP_MAX + 200];
+
+		memset(big, 'a', sizeof(big) - 1);
+		memcpy(big, SDP_OFFER, strlen(SDP_OFFER));
+		EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", "%s"),
+							  strlen(big), big)));
+		EXPECT_EQ(488, last(&f)->status);
+		EXPECT_STREQ("399 10.77.0.100:40312 \"SDP body too large\"", named(last(&f), "Warning"));
+	}
 	/* not SDP */
 	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "text/plain", "hello"),
 						  (size_t)5, "hello")));
@@ -719,6 +752,192 @@ TEST(two_stacks_call_and_hang_up)
 	invite_free(bob);
 	f_free(&a);
 	f_free(&b);
+}
+
+/* A response to sent[i] from the far end with To tag totag (a fork). */
+static void answer_from(struct invite *inv, struct fake *f, unsigned int i,
+			const char *status, const char *totag, const char *extra,
+			const char *body)
+{
+	const struct sip_msg *r = &f->sent[i];
+
+	feed(inv,
+	     "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: <sip:bob@corp.test>;tag=%s\r\n"
+	     "Call-ID: %.*s\r\nCSeq: %u INVITE\r\n"
+	     "Contact: <sip:bob@10.77.0.%s:5061;transport=tls>\r\n%s%sContent-Length: %zu\r\n\r\n%s",
+	     status, hdr(r, SIP_HDR_VIA, 0), hdr(r, SIP_HDR_FROM, 0), totag,
+	     (int)r->call_id.len, r->call_id.p, r->cseq, totag, extra ? extra : "",
+	     body ? "Content-Type: application/sdp\r\n" : "",
+	     body ? strlen(body) : 0, body ? body : "");
+}
+
+TEST(outgoing_422_retries_once_with_min_se)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+	char b1[64];
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	EXPECT_STREQ("90", named(&f.sent[0], "Min-SE"));
+	snprintf(b1, sizeof(b1), "%s", branch(&f.sent[0]));
+	/* too short for the proxy: ACK, then once more with its Min-SE */
+	answer(inv, &f, 0, "422 Session Interval Too Small", "Min-SE: 3600\r\n", NULL);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[1].method, "ACK"));
+	EXPECT_TRUE(sip_str_eq(f.sent[2].method, "INVITE"));
+	EXPECT_EQ(f.sent[0].cseq + 1, f.sent[2].cseq);
+	EXPECT_STREQ("3600", named(&f.sent[2], "Session-Expires"));
+	EXPECT_STREQ("3600", named(&f.sent[2], "Min-SE"));
+	EXPECT_STRNE(b1, branch(&f.sent[2]));
+	EXPECT_TRUE(sip_str_eq(f.sent[2].body, SDP_OFFER));
+	EXPECT_EQ(0, f.n_states);
+	EXPECT_EQ(INVITE_CALLING, invite_state(inv));
+	/* a second 422 ends the call: one retry only */
+	answer(inv, &f, 2, "422 Session Interval Too Small", "Min-SE: 7200\r\n", NULL);
+	ASSERT_EQ(4, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[3].method, "ACK"));
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(422, f.st_status);
+	invite_free(inv);
+	f_free(&f);
+
+	/* a 422 without a usable Min-SE is final at once */
+	memset(&f, 0, sizeof(f));
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	answer(inv, &f, 0, "422 Session Interval Too Small", "Min-SE: soon\r\n", NULL);
+	EXPECT_EQ(2, f.n_sent);
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+#define SDP_FORK_A "v=0\r\no=- 3 3 IN IP4 10.0.0.3\r\ns=-\r\nc=IN IP4 10.0.0.3\r\nt=0 0\r\nm=audio 6000 RTP/SAVP 0\r\n"
+
+TEST(forked_invite_first_2xx_wins)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+	const struct sip_msg *m;
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	/* two phones ring; the first sends early media */
+	answer_from(inv, &f, 0, "183 Session Progress", "3", NULL, SDP_FORK_A);
+	EXPECT_EQ(INVITE_EARLY, f.st);
+	EXPECT_STREQ(SDP_FORK_A, f.answer_seen);
+	answer_from(inv, &f, 0, "180 Ringing", "4", NULL, NULL);
+	EXPECT_EQ(1, f.n_sent);
+	/* the second answers: its own SDP replaces the early one, ACK to it */
+	answer_from(inv, &f, 0, "200 OK", "4", NULL, SDP_ANSWER);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	EXPECT_EQ(2, f.n_answers);
+	EXPECT_STREQ(SDP_ANSWER, f.answer_seen);
+	ASSERT_EQ(2, f.n_sent);
+	m = &f.sent[1];
+	EXPECT_TRUE(sip_str_eq(m->method, "ACK"));
+	EXPECT_STREQ("4", tag(hdr(m, SIP_HDR_TO, 0)));
+	EXPECT_TRUE(sip_str_eq(m->uri, "sip:bob@10.77.0.4:5061;transport=tls"));
+	/* the first answers too, later: ACKed and BYEd in its own dialog */
+	answer_from(inv, &f, 0, "200 OK", "3", NULL, SDP_FORK_A);
+	ASSERT_EQ(4, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[2].method, "ACK"));
+	EXPECT_EQ(f.sent[0].cseq, f.sent[2].cseq);
+	EXPECT_STREQ("3", tag(hdr(&f.sent[2], SIP_HDR_TO, 0)));
+	EXPECT_TRUE(sip_str_eq(f.sent[2].uri, "sip:bob@10.77.0.3:5061;transport=tls"));
+	EXPECT_TRUE(sip_str_eq(f.sent[3].method, "BYE"));
+	EXPECT_STREQ("3", tag(hdr(&f.sent[3], SIP_HDR_TO, 0)));
+	EXPECT_TRUE(sip_str_eq(f.sent[3].uri, "sip:bob@10.77.0.3:5061;transport=tls"));
+	EXPECT_GT(f.sent[3].cseq, f.sent[0].cseq);
+	/* the call stays with the winner; its answer was not taken again */
+	EXPECT_EQ(INVITE_CONFIRMED, invite_state(inv));
+	EXPECT_EQ(2, f.n_answers);
+	/* the loser's 200 again: ACK only; its BYE's 200 changes nothing */
+	answer_from(inv, &f, 0, "200 OK", "3", NULL, SDP_FORK_A);
+	ASSERT_EQ(5, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[4].method, "ACK"));
+	answer(inv, &f, 3, "200 OK", NULL, NULL);
+	EXPECT_EQ(INVITE_CONFIRMED, invite_state(inv));
+	/* the winner's dialog goes on: BYE to tag 4 */
+	ASSERT_EQ(0, invite_hangup(inv));
+	m = last(&f);
+	EXPECT_TRUE(sip_str_eq(m->method, "BYE"));
+	EXPECT_STREQ("4", tag(hdr(m, SIP_HDR_TO, 0)));
+	EXPECT_GT(m->cseq, f.sent[3].cseq);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(reliable_provisional_is_pracked)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+	const struct sip_msg *m;
+	char rack[64];
+
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &ops, &f, "sip:bob@corp.test",
+					 SDP_OFFER, strlen(SDP_OFFER), &inv));
+	EXPECT_NE(NULL, strstr(named(&f.sent[0], "Supported"), "100rel"));
+	answer_from(inv, &f, 0, "183 Session Progress", "3",
+		    "Require: 100rel\r\nRSeq: 5\r\n" RR, SDP_FORK_A);
+	EXPECT_EQ(INVITE_EARLY, f.st);
+	ASSERT_EQ(2, f.n_sent);
+	m = &f.sent[1];
+	EXPECT_TRUE(sip_str_eq(m->method, "PRACK"));
+	EXPECT_TRUE(sip_str_eq(m->uri, "sip:bob@10.77.0.3:5061;transport=tls"));
+	snprintf(rack, sizeof(rack), "5 %u INVITE", f.sent[0].cseq);
+	EXPECT_STREQ(rack, named(m, "RAck"));
+	EXPECT_STREQ("3", tag(hdr(m, SIP_HDR_TO, 0)));
+	EXPECT_STREQ("<sip:10.77.0.2;lr;r2=on>", hdr(m, SIP_HDR_ROUTE, 0));
+	EXPECT_GT(m->cseq, f.sent[0].cseq);
+	answer(inv, &f, 1, "200 OK", NULL, NULL);
+	EXPECT_EQ(0, feed_ret);
+	/* its retransmission, and one out of order: no PRACK, not processed */
+	f.n_states = 0;
+	answer_from(inv, &f, 0, "183 Session Progress", "3",
+		    "Require: 100rel\r\nRSeq: 5\r\n", SDP_FORK_A);
+	answer_from(inv, &f, 0, "180 Ringing", "3", "Require: 100rel\r\nRSeq: 7\r\n", NULL);
+	EXPECT_EQ(2, f.n_sent);
+	EXPECT_EQ(0, f.n_states);
+	/* the next in order is PRACKed, with a higher CSeq */
+	answer_from(inv, &f, 0, "180 Ringing", "3", "Require: 100rel\r\nRSeq: 6\r\n", NULL);
+	ASSERT_EQ(3, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[2].method, "PRACK"));
+	snprintf(rack, sizeof(rack), "6 %u INVITE", f.sent[0].cseq);
+	EXPECT_STREQ(rack, named(&f.sent[2], "RAck"));
+	EXPECT_GT(f.sent[2].cseq, f.sent[1].cseq);
+	EXPECT_EQ(180, f.st_status);
+	/* an unreliable 18x is never PRACKed */
+	answer_from(inv, &f, 0, "180 Ringing", "3", NULL, NULL);
+	EXPECT_EQ(3, f.n_sent);
+	answer_from(inv, &f, 0, "200 OK", "3", RR, NULL);
+	EXPECT_EQ(INVITE_CONFIRMED, f.st);
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "ACK"));
+	EXPECT_GT(last(&f)->cseq, 0);
+	EXPECT_EQ(f.sent[0].cseq, last(&f)->cseq);
+	invite_free(inv);
+	f_free(&f);
+}
+
+TEST(incoming_accepted_then_refused_488_with_warning)
+{
+	struct fake f = { 0 };
+	struct invite *inv = NULL;
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(180, last(&f)->status);
+	/* the stream would not start: 488 with the reason, no 200, no BYE */
+	f.warn_code = 399;
+	snprintf(f.warn_text, sizeof(f.warn_text), "media could not start");
+	ASSERT_EQ(0, invite_reject(inv, 488));
+	EXPECT_EQ(488, last(&f)->status);
+	EXPECT_STREQ("399 10.77.0.100:40312 \"media could not start\"", named(last(&f), "Warning"));
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(2, f.n_sent);
+	invite_free(inv);
+	f_free(&f);
 }
 
 TEST_HARNESS_MAIN

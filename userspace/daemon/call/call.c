@@ -8,6 +8,7 @@
 #include "call/call.h"
 #include "sip/dialog.h"
 #include "call/dialplan.h"
+#include "call/forward.h"
 #include "lib/util/secret.h"
 
 #define SDP_MAX INVITE_SDP_MAX
@@ -30,7 +31,11 @@ struct call_manager {
 	bool reoffering, hold_wanted;	/* a re-INVITE of ours is open */
 	bool transferring;	/* our REFER: its outcome awaited */
 	bool transferred;	/* the last call ended by a transfer */
+	bool offer_in;		/* the INVITE's offer is answered, not yet run */
+	bool media_up;		/* the stream runs since before the 200 */
 	char remote[DIALOG_URI_MAX];
+	char display[128];	/* the far end's display name (incoming) */
+	char forward_uri[INVITE_REDIRECT_URI_MAX];	/* no-answer target */
 	uint64_t started_usec, connected_usec;
 
 	unsigned int last_status;
@@ -142,12 +147,26 @@ static void run_media(struct call_manager *cm)
 			  CALL_HELD);
 }
 
+static void record(struct call_manager *cm, const struct call_record *r)
+{
+	if (cm->env.ended)
+		cm->env.ended(cm->env.ctx, r);
+}
+
 static void call_ended(struct call_manager *cm, unsigned int status,
 		       const char *reason)
 {
 	bool failed = status >= 300 || cm->st == CALL_CALLING;
 
 	cm->local_hold = cm->reoffering = cm->transferring = false;
+	record(cm, &(struct call_record){
+		.outgoing = cm->outgoing, .uri = cm->remote,
+		.display = cm->display, .started_usec = cm->started_usec,
+		.connected_usec = cm->connected_usec, .ended_usec = now(cm),
+		.status = status, .reason = reason,
+		.forwarded_to = status == 302 && !cm->outgoing ? cm->forward_uri : NULL,
+	});
+	cm->env.arm(cm->env.ctx, CALL_TIMER_NOANSWER, UINT64_MAX);
 	close_stream(cm);
 	cm->dead = cm->inv;
 	cm->inv = NULL;
@@ -187,7 +206,11 @@ static void inv_state(void *ctx, enum invite_state st, unsigned int status,
 		cm->st = CALL_CONNECTED;
 		cm->last_status = 0;
 		cm->last_error[0] = '\0';
-		run_media(cm);
+		if (cm->media_up)
+			cm->st = cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
+				 CALL_HELD;
+		else
+			run_media(cm);
 		cm->env.changed(cm->env.ctx);
 		break;
 	case INVITE_CANCELLING:
@@ -221,7 +244,28 @@ static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
 	/* a re-offer during the call: the stream follows at once */
 	if (in_call(cm->st))
 		run_media(cm);
+	else
+		cm->offer_in = true;
 	return 0;
+}
+
+/*
+ * The Warning of a refused offer (RFC 3261 20.43): 305 when no codec
+ * fits, 304 when there is no RTP audio stream to take, 399 otherwise.
+ */
+static unsigned int inv_warning(void *ctx, char *text, size_t cap)
+{
+	struct call_manager *cm = ctx;
+
+	if (!cm->last_error[0])
+		return 0;
+	snprintf(text, cap, "%s", cm->last_error);
+	if (strstr(cm->last_error, "codec"))
+		return 305;
+	if (strstr(cm->last_error, "not RTP") ||
+	    strstr(cm->last_error, "no audio stream"))
+		return 304;
+	return 399;
 }
 
 static unsigned int inv_answer(void *ctx, const char *sdp, size_t len)
@@ -307,6 +351,7 @@ static const struct invite_ops inv_ops = {
 	.reoffer = inv_reoffer,
 	.transfer = inv_transfer,
 	.referred = inv_referred,
+	.warning = inv_warning,
 };
 
 static void invite_cfg(const struct call_identity *id, struct invite_config *c)
@@ -368,6 +413,8 @@ int call_dial(struct call_manager *cm, const char *target, char *why,
 	}
 	invite_cfg(id, &cfg);
 	cm->outgoing = true;
+	cm->offer_in = cm->media_up = false;
+	cm->display[0] = '\0';
 	cm->started_usec = now(cm);
 	cm->connected_usec = 0;
 	snprintf(cm->remote, sizeof(cm->remote), "%s", uri);
@@ -397,6 +444,26 @@ int call_answer(struct call_manager *cm)
 
 	if (cm->st != CALL_INCOMING || !cm->inv)
 		return -ENOENT;
+	/*
+	 * An offer that came with the INVITE: its stream must start before
+	 * the 200 says yes, or the answer is 488 (not 200 and a BYE).
+	 */
+	if (cm->offer_in && !cm->media_up) {
+		int dir = cm->env.media->run(cm->stream);
+
+		if (dir < 0) {
+			snprintf(cm->last_error, sizeof(cm->last_error),
+				 "media could not start");
+			invite_reject(cm->inv, 488);
+			reap(cm);
+			cm->last_status = 488;
+			snprintf(cm->last_error, sizeof(cm->last_error),
+				 "media could not start");
+			return dir;
+		}
+		cm->dir = (enum media_dir)dir;
+		cm->media_up = true;
+	}
 	ret = invite_accept(cm->inv);
 	reap(cm);
 	return ret;
@@ -569,6 +636,11 @@ bool call_is_dialog(const struct call_manager *cm, const char *call_id,
 	return cm->inv && !strcmp(invite_call_id(cm->inv), call_id) &&
 	       !strcmp(invite_local_tag(cm->inv), to_tag) &&
 	       !strcmp(invite_remote_tag(cm->inv), from_tag);
+}
+
+bool call_has_call_id(const struct call_manager *cm, const struct sip_msg *m)
+{
+	return cm->inv && sip_str_eq(m->call_id, invite_call_id(cm->inv));
 }
 
 int call_refer_notify(struct call_manager *cm, unsigned int status,
@@ -779,23 +851,89 @@ void call_refuse(struct call_manager *cm, const struct sip_msg *m,
 	refuse(cm, m, status);
 }
 
+/* The caller's display name and URI, from From. */
+static void caller(const struct sip_msg *m, char *name, size_t name_cap,
+		   char *uri, size_t uri_cap)
+{
+	struct sip_name_addr na;
+
+	name[0] = uri[0] = '\0';
+	if (sip_parse_name_addr(sip_msg_value(m, SIP_HDR_FROM), &na) == 0) {
+		sip_str_copy(na.display, name, name_cap);
+		sip_str_copy(na.uri, uri, uri_cap);
+	}
+}
+
+/*
+ * Forwarding and Do Not Disturb: true when the call was answered here
+ * (302 or 486) and logged; else it rings, with the no-answer target in
+ * cm->forward_uri and *noanswer_s set when one applies.
+ */
+static bool route_incoming(struct call_manager *cm, const struct sip_msg *m,
+			   const struct call_identity *id, bool busy,
+			   unsigned int *noanswer_s)
+{
+	char name[128], from[DIALOG_URI_MAX], uri[INVITE_REDIRECT_URI_MAX] = "";
+	struct invite_config cfg;
+	enum forward_action act = busy ? FORWARD_REFUSE : FORWARD_RING;
+	const char *target = NULL;
+	unsigned int status;
+
+	*noanswer_s = 0;
+	if (cm->env.forward)
+		act = forward_decide(cm->env.forward, busy, &target, noanswer_s);
+	if (target && dialplan_uri(target, id->domain, uri, sizeof(uri)) < 0) {
+		/* a target the domain cannot complete: ring (or busy) */
+		act = busy ? FORWARD_REFUSE : FORWARD_RING;
+		*noanswer_s = 0;
+		uri[0] = '\0';
+	}
+	if (act == FORWARD_RING) {
+		snprintf(cm->forward_uri, sizeof(cm->forward_uri), "%s", uri);
+		return false;
+	}
+	invite_cfg(id, &cfg);
+	status = act == FORWARD_REDIRECT ? 302 : 486;
+	if (status == 302)
+		invite_refuse_redirect(&cfg, &inv_ops, cm, m, uri);
+	else
+		invite_refuse(&cfg, &inv_ops, cm, m, 486);
+	caller(m, name, sizeof(name), from, sizeof(from));
+	record(cm, &(struct call_record){
+		.uri = from, .display = name, .started_usec = now(cm),
+		.ended_usec = now(cm), .status = status,
+		.reason = status == 302 ? "Moved Temporarily" : "Busy Here",
+		.forwarded_to = status == 302 ? uri : NULL,
+	});
+	return true;
+}
+
+/* An INVITE with Replaces takes over a call: never forwarded nor refused. */
+static bool replaces_call(const struct sip_msg *m)
+{
+	for (unsigned int i = 0; i < m->n_hdr; i++)
+		if (sip_str_ieq(m->hdr[i].name, "Replaces"))
+			return true;
+	return false;
+}
+
 static void incoming(struct call_manager *cm, const struct sip_msg *m)
 {
 	struct call_identity *id;
 	struct invite_config cfg;
 	char why[96] = "";
+	unsigned int noanswer_s = 0;
+	bool busy = cm->inv || cm->st != CALL_IDLE;
 	int ret;
 
-	if (cm->inv || (cm->st != CALL_IDLE)) {
-		refuse(cm, m, 486);
-		return;
-	}
 	id = calloc(1, sizeof(*id));
 	if (!id || cm->env.identity(cm->env.ctx, id) < 0) {
 		free(id);
-		refuse(cm, m, 480);
+		refuse(cm, m, busy ? 486 : 480);
 		return;
 	}
+	if (!replaces_call(m) && route_incoming(cm, m, id, busy, &noanswer_s))
+		goto out;
 	invite_cfg(id, &cfg);
 	cm->stream = cm->env.media->open(cm->env.mctx, why, sizeof(why));
 	if (!cm->stream) {
@@ -804,6 +942,7 @@ static void incoming(struct call_manager *cm, const struct sip_msg *m)
 		goto out;
 	}
 	cm->outgoing = false;
+	cm->offer_in = cm->media_up = false;
 	ret = invite_new_incoming(&cfg, &inv_ops, cm, m, &cm->inv);
 	if (ret < 0) {
 		cm->inv = NULL;
@@ -813,10 +952,14 @@ static void incoming(struct call_manager *cm, const struct sip_msg *m)
 	cm->started_usec = now(cm);
 	cm->connected_usec = 0;
 	snprintf(cm->remote, sizeof(cm->remote), "%s", invite_remote(cm->inv));
+	caller(m, cm->display, sizeof(cm->display), why, sizeof(why));
 	cm->last_status = 0;
 	cm->last_error[0] = '\0';
 	set_tone(cm, CALL_TONE_RING);
 	enter(cm, CALL_INCOMING);
+	if (noanswer_s)
+		cm->env.arm(cm->env.ctx, CALL_TIMER_NOANSWER,
+			    now(cm) + noanswer_s * 1000000ull);
 	/* the handset already lifted (or the speaker on) answers at once */
 	if (cm->offhook)
 		call_answer(cm);
@@ -884,6 +1027,9 @@ void call_timer(struct call_manager *cm, enum call_timer t)
 		invite_timer(cm->inv);
 	else if (t == CALL_TIMER_DIGITS && cm->st == CALL_DIALLING)
 		dial_collected(cm);
+	else if (t == CALL_TIMER_NOANSWER && cm->st == CALL_INCOMING &&
+		 cm->inv && cm->forward_uri[0])
+		invite_redirect(cm->inv, cm->forward_uri);
 	reap(cm);
 }
 

@@ -55,6 +55,7 @@ enum call_state {
 enum call_timer {
 	CALL_TIMER_SIP,		/* the INVITE session's timers */
 	CALL_TIMER_DIGITS,	/* inter-digit timeout */
+	CALL_TIMER_NOANSWER,	/* ringing long enough: forward (forward.h) */
 	__CALL_TIMER_COUNT
 };
 
@@ -120,6 +121,19 @@ struct call_media_ops {
 	struct json_object *(*describe)(void *stream);
 };
 
+/* A call that ended (or was refused or forwarded without ringing). */
+struct call_record {
+	bool outgoing;
+	const char *uri;		/* the far end */
+	const char *display;		/* its display name, "" when none */
+	uint64_t started_usec, connected_usec, ended_usec; /* connected 0: never */
+	unsigned int status;		/* the final status when not answered */
+	const char *reason;
+	const char *forwarded_to;	/* the phone answered 302 to this URI */
+};
+
+struct forward_rules;
+
 struct call_env {
 	uint64_t (*now)(void *ctx);
 	void (*arm)(void *ctx, enum call_timer t, uint64_t at_usec);
@@ -129,6 +143,10 @@ struct call_env {
 	int (*identity)(void *ctx, struct call_identity *id);
 	/* The state changed (for events and the screen). */
 	void (*changed)(void *ctx);
+	/* Optional: each call that ended, for the call log. */
+	void (*ended)(void *ctx, const struct call_record *rec);
+	/* Optional: forwarding and Do Not Disturb for incoming calls. */
+	const struct forward_rules *forward;
 	void *ctx;
 	const struct call_media_ops *media;
 	void *mctx;
@@ -183,6 +201,8 @@ int call_replaces_uri(const struct call_manager *cm, char *out, size_t size);
 /* Whether this call is the dialog a Replaces header names. */
 bool call_is_dialog(const struct call_manager *cm, const char *call_id,
 		    const char *to_tag, const char *from_tag);
+/* m carries this line's Call-ID (the phone's own call come back to it). */
+bool call_has_call_id(const struct call_manager *cm, const struct sip_msg *m);
 /* Answers m (a request no call takes) with status. */
 void call_refuse(struct call_manager *cm, const struct sip_msg *m,
 		 unsigned int status);

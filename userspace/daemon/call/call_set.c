@@ -25,6 +25,7 @@ struct call_set {
 	struct line *referrer, *referee;
 	/* attended transfer: the held call REFERred, the consultation call */
 	struct line *xfer_held, *xfer_consult;
+	bool freeing;			/* call_set_free(): lines going one by one */
 };
 
 static struct line *active(const struct call_set *s)
@@ -153,6 +154,8 @@ static void attended_progress(struct call_set *s)
 
 static void set_changed(struct call_set *s)
 {
+	if (s->freeing)
+		return;		/* the other lines may be gone already */
 	referral_progress(s);
 	attended_progress(s);
 	pick_active(s);
@@ -201,6 +204,15 @@ static int l_identity(void *ctx, struct call_identity *id)
 	return l->set->env.identity(l->set->env.ctx, id);
 }
 
+/* Every line's calls go to the one call log. */
+static void l_ended(void *ctx, const struct call_record *rec)
+{
+	struct line *l = ctx;
+
+	if (l->set->env.ended)
+		l->set->env.ended(l->set->env.ctx, rec);
+}
+
 static void l_changed(void *ctx)
 {
 	struct line *l = ctx;
@@ -216,7 +228,7 @@ static unsigned int l_referred(void *ctx, const char *uri)
 	struct line *f = NULL;
 	char why[128];
 
-	if (s->referee)
+	if (s->referee || s->freeing)
 		return 491;
 	for (unsigned int i = 0; i < CALL_SET_LINES && !f; i++)
 		if (&s->line[i] != l && free_line(&s->line[i]))
@@ -244,7 +256,8 @@ static int l_tone(void *mctx, enum call_tone tone)
 	struct line *l = mctx;
 
 	l->tone = tone;
-	update_tone(l->set);
+	if (!l->set->freeing)
+		update_tone(l->set);
 	return 0;
 }
 
@@ -269,7 +282,8 @@ int call_set_new(const struct call_env *env, const struct call_set_config *cfg,
 			.now = l_now, .arm = l_arm, .send = l_send,
 			.identity = l_identity, .changed = l_changed,
 			.ctx = l, .media = &s->ops, .mctx = l,
-			.referred = l_referred,
+			.referred = l_referred, .ended = l_ended,
+			.forward = env->forward,
 		};
 
 		l->set = s;
@@ -290,6 +304,7 @@ void call_set_free(struct call_set *s)
 {
 	if (!s)
 		return;
+	s->freeing = true;
 	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
 		call_manager_free(s->line[i].cm);
 	free(s);
@@ -531,6 +546,15 @@ static struct sip_str header_value(const struct sip_msg *m, const char *name)
 	return (struct sip_str){ NULL, 0 };
 }
 
+/* The phone's own call come back to it (it called itself): busy. */
+static bool own_call(const struct call_set *s, const struct sip_msg *m)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+		if (call_has_call_id(s->line[i].cm, m))
+			return true;
+	return false;
+}
+
 bool call_set_sip_message(struct call_set *s, const struct sip_msg *m)
 {
 	struct line *a = active(s), *f;
@@ -542,7 +566,7 @@ bool call_set_sip_message(struct call_set *s, const struct sip_msg *m)
 	if (new_invite(m) && (rep = header_value(m, "Replaces")).len)
 		return replaces(s, m, rep);
 	if (new_invite(m) && s->cfg.call_waiting && in_call(a) &&
-	    !find(s, CALL_INCOMING) && (f = free_other(s)))
+	    !find(s, CALL_INCOMING) && !own_call(s, m) && (f = free_other(s)))
 		return call_sip_message(f->cm, m);
 	/* not a line's: the active one answers it (486, 481...) */
 	return call_sip_message(a->cm, m);

@@ -28,6 +28,11 @@
  * new call on a free line, which becomes the active one; its outcome
  * goes back to the transferor in NOTIFYs (200 once it is answered).
  *
+ * Forwarding, Do Not Disturb and the call log (call_env.forward, .ended)
+ * apply to every line: a call arriving during a call with call waiting
+ * off goes to the active line, busy (the busy rule's 302, else 486). The
+ * phone's own call coming back to it (a line's Call-ID) is busy too.
+ *
  * The environment is one call manager's (struct call_env): the set shares
  * each timer between the lines (armed at the earliest line's time) and
  * plays one tone (the active line's, or the call-waiting tone).

@@ -9,7 +9,10 @@
 
 #include "call/call.h"
 #include "call/call_set.h"
+#include "call/calllog.h"
 #include "call/calls.h"
+#include "call/calls_features.h"
+#include "call/forward.h"
 #include "call/media_link.h"
 #include "sip/signin.h"
 #include "sip/register.h"
@@ -27,6 +30,9 @@ struct calls {
 	sd_event_source *media_io;
 	enum call_state last_state;
 	struct calls_listener listener;
+	struct forward_rules fwd;
+	struct calllog *log;
+	bool echo_cancel;
 };
 
 static uint64_t env_now(void *ctx)
@@ -143,6 +149,12 @@ static void env_changed(void *ctx)
 		log_info(&c->d->log, SUBSYS, "call state",
 			 LOG_STR("from", call_state_name(c->last_state)),
 			 LOG_STR("to", call_state_name(now)));
+	/*
+	 * No call left on any line (a held or waiting call ending leaves the
+	 * call up muted): the microphone is live again for the next call.
+	 */
+	if (now == CALL_IDLE && c->last_state != CALL_IDLE)
+		media_engine_set_mute(media_link_engine(c->ml), false);
 	c->last_state = now;
 	msg = json_object_new_object();
 	if (!msg || !st) {
@@ -155,6 +167,42 @@ static void env_changed(void *ctx)
 	if (c->listener.changed)
 		c->listener.changed(c->listener.userdata, msg);
 	json_object_put(msg);
+}
+
+/* {"event":"calllog","missed":N,"call":{the new entry}} */
+static void calllog_event(struct calls *c, const struct calllog_entry *e)
+{
+	struct json_object *msg = json_object_new_object(), *one;
+
+	if (!msg)
+		return;
+	one = calllog_entry_json(e);
+	json_object_object_add(msg, "event", json_object_new_string("calllog"));
+	json_object_object_add(msg, "missed",
+			       json_object_new_int64(calllog_missed(c->log)));
+	json_object_object_add(msg, "call", one);
+	if (c->listener.changed)
+		c->listener.changed(c->listener.userdata, msg);
+	json_object_put(msg);
+}
+
+static void env_ended(void *ctx, const struct call_record *rec)
+{
+	struct calls *c = ctx;
+	struct calllog_entry e;
+	struct timespec ts;
+	int ret;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	calllog_entry_from_call(&e, rec, ts.tv_sec);
+	ret = calllog_add(c->log, &e);
+	if (ret < 0)
+		log_error(&c->d->log, SUBSYS, "cannot save the call log",
+			  LOG_ERRNO(ret));
+	log_info(&c->d->log, SUBSYS, "call logged",
+		 LOG_STR("kind", calllog_kind_name(e.kind)),
+		 LOG_STR("outcome", e.outcome));
+	calllog_event(c, &e);
 }
 
 static bool on_sip(void *ctx, struct sip_conn *conn, const struct sip_msg *m)
@@ -237,10 +285,28 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 	mcfg.srtp = !strcmp(d->options.srtp, "off") ? SDP_SRTP_OFF :
 		    !strcmp(d->options.srtp, "optional") ? SDP_SRTP_OPTIONAL :
 		    SDP_SRTP_MANDATORY;
+	forward_rules_init(&c->fwd);
+	ret = forward_load(&c->fwd, d->state_dir_fd);
+	if (ret < 0 && ret != -ENOENT)
+		log_warning(&d->log, SUBSYS,
+			    "forwarding rules unreadable: none in force",
+			    LOG_ERRNO(ret));
+	ret = calllog_new(d->state_dir_fd, &c->log);
+	if (ret == -ENOMEM) {
+		free(c);
+		return ret;
+	}
+	if (ret < 0)
+		log_warning(&d->log, SUBSYS,
+			    "call log unreadable: set aside, starting empty",
+			    LOG_ERRNO(ret));
+	if (sdp_codec_list_parse(d->options.codecs, mcfg.codecs, &mcfg.n_codecs) < 0)
+		sdp_codec_list_parse(SDP_CODECS_DEFAULT, mcfg.codecs, &mcfg.n_codecs);
 	ret = media_link_new(&mcfg, &d->log, &c->ml);
 	if (ret < 0) {
 		log_error(&d->log, SUBSYS, "no media engine: calls unavailable",
 			  LOG_ERRNO(ret));
+		calllog_free(c->log);
 		free(c);
 		return ret;
 	}
@@ -250,6 +316,8 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 		.send = env_send,
 		.identity = env_identity,
 		.changed = env_changed,
+		.ended = env_ended,
+		.forward = &c->fwd,
 		.ctx = c,
 		.media = &media_link_ops,
 		.mctx = c->ml,
@@ -291,6 +359,7 @@ void calls_free(struct calls *c)
 		sd_event_source_disable_unref(c->timer[i]);
 	sd_event_source_disable_unref(c->media_io);
 	media_link_free(c->ml);
+	calllog_free(c->log);
 	free(c);
 }
 
@@ -335,6 +404,11 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 	case KEY_OK:		/* a waiting call answered, or the two calls swapped */
 		if (call_set_answer(c->set) == -ENOENT)
 			call_set_swap(c->set);
+		break;
+	case KEY_LAST:
+	case KEY_VOICEMAIL:
+	case KEY_MICMUTE:
+		calls_feature_key(c, ev->key.code);
 		break;
 	default:
 		break;
@@ -391,9 +465,47 @@ struct json_object *calls_status(const struct calls *c)
 {
 	struct json_object *o = call_set_status(c->set);
 
-	if (o)
+	if (o) {
 		json_object_object_add(o, "media_realtime",
 				       json_object_new_boolean(media_engine_realtime(
 					       media_link_engine(c->ml))));
+		calls_add_features(c, o);
+	}
 	return o;
+}
+
+/* ---- for calls_features.c ---- */
+
+struct forward_rules *calls_forward_rules(struct calls *c)
+{
+	return &c->fwd;
+}
+
+struct calllog *calls_log(const struct calls *c)
+{
+	return c->log;
+}
+
+struct media_engine *calls_media(const struct calls *c)
+{
+	return media_link_engine(c->ml);
+}
+
+struct ucphoned *calls_daemon(const struct calls *c)
+{
+	return c->d;
+}
+
+void calls_notify(struct calls *c)
+{
+	env_changed(c);
+}
+
+void calls_set_echo_cancel(struct calls *c, bool on)
+{
+	if (!c || c->echo_cancel == on)
+		return;
+	if (media_engine_set_echo_cancel(media_link_engine(c->ml), on) < 0)
+		return;		/* the command ring is full: tried again next event */
+	c->echo_cancel = on;
 }

@@ -36,6 +36,8 @@ void calls_free(struct calls *c);
 
 /* A hook or key event (the keypad driver's, or `ucphonectl press`). */
 void calls_on_event(struct calls *c, const struct ucphone_event *ev);
+/* The speakerphone's echo canceller on (speaker route) or off. */
+void calls_set_echo_cancel(struct calls *c, bool on);
 
 int calls_dial(struct calls *c, const char *target, char *why, size_t why_len);
 int calls_answer(struct calls *c);

@@ -13,6 +13,8 @@ struct media_link {
 	struct media_engine *engine;
 	const struct log *log;
 	enum sdp_srtp_policy srtp;
+	enum media_codec codecs[MEDIA_CODEC_MAX];
+	unsigned int n_codecs;
 	struct sockaddr_storage local;
 	uint32_t suites;
 };
@@ -36,6 +38,8 @@ int media_link_new(const struct media_link_config *cfg, const struct log *log,
 		return -ENOMEM;
 	ml->log = log;
 	ml->srtp = cfg->srtp;
+	memcpy(ml->codecs, cfg->codecs, sizeof(ml->codecs));
+	ml->n_codecs = cfg->n_codecs;
 	ml->local = cfg->engine.local;
 	/* the AES-CM suites run on both SRTP paths */
 	ml->suites = (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_80) |
@@ -91,12 +95,13 @@ static void *ml_open(void *mctx, char *why, size_t why_len)
 	cfg.rtcp_port = media_call_rtcp_port(s->call);
 	cfg.srtp = ml->srtp;
 	cfg.suites = ml->srtp == SDP_SRTP_OFF ? 0 : ml->suites;
-	cfg.codecs[0] = MEDIA_CODEC_PCMU;
-	cfg.codecs[1] = MEDIA_CODEC_PCMA;
-	cfg.n_codecs = 2;
+	memcpy(cfg.codecs, ml->codecs, sizeof(cfg.codecs));
+	cfg.n_codecs = ml->n_codecs;
 	cfg.ptime_ms = 20;
 	cfg.tel_event = true;
 	cfg.rtcp_mux = true;
+	cfg.cn = true;
+	cfg.opus_max_playback_rate = media_engine_rate(ml->engine);
 	ret = sdp_neg_new(&s->neg, &cfg);
 	if (ret < 0) {
 		snprintf(why, why_len, "cannot set up SDP (%s)", strerror(-ret));
@@ -136,7 +141,12 @@ static unsigned int ml_answer_received(void *stream, const char *sdp,
 	struct ml_stream *s = stream;
 	struct media_stream_params p;
 	struct sdp_error err = { 0 };
-	int ret = sdp_neg_answer_received(s->neg, sdp, len, &p, &err);
+	int ret;
+
+	/* before the stream runs, a later fork's answer replaces an early one */
+	if (!s->started)
+		sdp_neg_reopen_offer(s->neg);
+	ret = sdp_neg_answer_received(s->neg, sdp, len, &p, &err);
 
 	if (ret < 0) {
 		snprintf(why, why_len, "%s", err.reason);
@@ -288,6 +298,19 @@ static struct json_object *ml_describe(void *stream)
 		json_object_object_add(o, "far_end_jitter_ms",
 				       json_object_new_double(st.remote_jitter_us / 1000.0));
 		json_object_object_add(o, "jitter_buffer_ms", json_object_new_uint64(st.jb_delay_ms));
+		json_object_object_add(o, "jitter_buffer_target_ms",
+				       json_object_new_uint64(st.jb_target_ms));
+		json_object_object_add(o, "jitter_buffer_peak_jitter_ms",
+				       json_object_new_uint64(st.jb_jitter_ms));
+		json_object_object_add(o, "duplicates", json_object_new_uint64(st.rx_duplicates));
+		json_object_object_add(o, "lost_at_playout", json_object_new_uint64(st.jb_lost));
+		json_object_object_add(o, "concealed", json_object_new_uint64(st.concealed));
+		json_object_object_add(o, "fec_recovered", json_object_new_uint64(st.fec_recovered));
+		json_object_object_add(o, "comfort_noise_frames", json_object_new_uint64(st.cn_frames));
+		json_object_object_add(o, "jitter_buffer_dropped", json_object_new_uint64(st.jb_dropped));
+		json_object_object_add(o, "jitter_buffer_stretched",
+				       json_object_new_uint64(st.jb_stretched));
+		json_object_object_add(o, "echo_delay_ms", json_object_new_uint64(st.echo_delay_ms));
 		json_object_object_add(o, "dtmf_sent", json_object_new_uint64(st.dtmf_sent));
 		if (st.first_played_ns > st.start_ns && st.start_ns)
 			json_object_object_add(o, "first_audio_ms",

@@ -18,6 +18,8 @@
 struct media_link_config {
 	struct media_engine_config engine;
 	enum sdp_srtp_policy srtp;
+	enum media_codec codecs[MEDIA_CODEC_MAX];	/* offer order */
+	unsigned int n_codecs;
 };
 
 struct media_link;

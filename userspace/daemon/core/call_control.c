@@ -6,6 +6,8 @@
 
 #include "core/call_control.h"
 #include "call/calls.h"
+#include "call/calls_features.h"
+#include "device/audio.h"
 #include "core/events.h"
 
 /* `press KEY`: the event the keypad driver would send, press and release. */
@@ -21,6 +23,9 @@ static int press(struct ucphoned *d, const char *key,
 		{ "8", KEY_8 }, { "9", KEY_9 }, { "*", KEY_NUMERIC_STAR },
 		{ "#", KEY_NUMERIC_POUND }, { "speaker", KEY_SOUND },
 		{ "hold", KEY_PAUSE }, { "ok", KEY_OK },
+		{ "headset", KEY_PHONE }, { "last", KEY_LAST },
+		{ "voicemail", KEY_VOICEMAIL }, { "mute", KEY_MICMUTE },
+		{ "volumeup", KEY_VOLUMEUP }, { "volumedown", KEY_VOLUMEDOWN },
 	};
 	struct ucphone_event ev = { 0 };
 
@@ -44,7 +49,8 @@ static int press(struct ucphoned *d, const char *key,
 		return 0;
 	}
 	snprintf(error, CONTROL_ERROR_MAX,
-		 "unknown key (0-9 * # speaker offhook onhook hold ok)");
+		 "unknown key (0-9 * # speaker headset offhook onhook hold ok "
+		 "last voicemail mute volumeup volumedown)");
 	return -EINVAL;
 }
 
@@ -66,9 +72,29 @@ struct json_object *call_control(struct ucphoned *d,
 			return NULL;
 		return d->calls ? calls_status(d->calls) : json_object_new_object();
 	}
+	if (req->command == CONTROL_CMD_VOLUME) {
+		if (!d->audio)
+			return fail(error, "no sound card");
+		if (audio_volume(d->audio, req->arg, why, sizeof(why)) < 0)
+			return fail(error, why);
+		return audio_status(d->audio);
+	}
 	if (!d->calls)
 		return fail(error, "calls unavailable (no network or no sound path)");
 	switch (req->command) {
+	case CONTROL_CMD_FORWARD:
+	case CONTROL_CMD_DND:
+		ret = (req->command == CONTROL_CMD_DND ? calls_dnd : calls_forward)(
+			d->calls, req->arg, why, sizeof(why));
+		if (ret < 0)
+			return fail(error, why);
+		return calls_features_status(d->calls);
+	case CONTROL_CMD_MUTE:
+		if (calls_mute(d->calls, req->arg, why, sizeof(why)) < 0)
+			return fail(error, why);
+		return calls_features_status(d->calls);
+	case CONTROL_CMD_CALLLOG:
+		return calls_calllog(d->calls);
 	case CONTROL_CMD_DIAL:
 		ret = calls_dial(d->calls, req->arg, why, sizeof(why));
 		if (ret < 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The control socket's call commands: dial, answer, hangup, calls, dtmf,
- * press. Returns the result object, or NULL with the reason in error.
+ * press, forward, dnd, mute, volume, calllog. Returns the result object, or NULL with the reason in error.
  */
 #ifndef UCPHONED_CALL_CONTROL_H
 #define UCPHONED_CALL_CONTROL_H

@@ -297,6 +297,11 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_SWAP:
 	case CONTROL_CMD_TRANSFER:
 	case CONTROL_CMD_TRANSFER_ATTENDED:
+	case CONTROL_CMD_FORWARD:
+	case CONTROL_CMD_DND:
+	case CONTROL_CMD_MUTE:
+	case CONTROL_CMD_VOLUME:
+	case CONTROL_CMD_CALLLOG:
 		error[0] = '\0';
 		result = call_control(ctl->d, &req, error);
 		if (!result && error[0])

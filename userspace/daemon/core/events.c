@@ -66,6 +66,7 @@ void events_dispatch(struct ucphoned *d, const struct ucphone_event *ev)
 	broadcast(d, ucphone_event_to_json(ev));
 	reset_on_event(d, ev);
 	audio_on_event(d->audio, ev);
+	calls_set_echo_cancel(d->calls, audio_is_speakerphone(d->audio));
 	calls_on_event(d->calls, ev);
 }
 

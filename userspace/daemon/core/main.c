@@ -157,6 +157,14 @@ static void on_smtp_address(void *ctx, const char *smtp_address)
 	exchange_set_address(d->exchange, smtp_address);
 }
 
+/* The voice-mail light changed: every events client hears it. */
+static void on_mwi(void *ctx, struct json_object *event)
+{
+	struct ucphoned *d = ctx;
+
+	control_broadcast_event(d->control, event);
+}
+
 /* A call's state changed: every events client hears it. */
 static void on_call_changed(void *userdata, struct json_object *event)
 {
@@ -216,6 +224,8 @@ static int daemon_setup(struct ucphoned *d)
 	if (ret < 0)
 		return ret;
 	ret = audio_new(d->event, &d->log, &d->audio);
+	if (ret >= 0)
+		audio_keep_volumes(d->audio, d->state_dir_fd);
 	if (ret < 0 || !d->options.interface)
 		return ret;
 
@@ -238,6 +248,8 @@ static int daemon_setup(struct ucphoned *d)
 		ret = signin_new(d, &d->signin);
 	if (ret >= 0)
 		signin_on_smtp_address(d->signin, on_smtp_address, d);
+	if (ret >= 0)
+		signin_on_mwi(d->signin, on_mwi, d);
 	/* No sound path: the phone signs in and says calls are unavailable. */
 	if (ret >= 0 && calls_new(d, &calls_listener, &d->calls) < 0)
 		d->calls = NULL;

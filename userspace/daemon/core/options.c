@@ -17,6 +17,7 @@
 #include "config.h"
 #include "core/options.h"
 #include "lib/dhcp/dhcp_msg.h"
+#include "lib/sdp/sdp.h"
 #include "lib/util/conf_file.h"
 
 enum option_id {
@@ -44,6 +45,7 @@ enum option_id {
 	OPT_CA_BUNDLE,
 	OPT_TIME_WAIT,
 	OPT_SRTP,
+	OPT_CODECS,
 	OPT_AUDIO_PLAYBACK,
 	OPT_AUDIO_CAPTURE,
 	OPT_TRUSTED_DOMAIN,
@@ -89,6 +91,7 @@ static const struct option_desc options[] = {
 	{ { "time-wait-s", required_argument, NULL, OPT_TIME_WAIT }, LIVE },
 	{ { "exchange-sync-s", required_argument, NULL, OPT_EXCHANGE_SYNC }, 0 },
 	{ { "srtp", required_argument, NULL, OPT_SRTP }, 0 },
+	{ { "codecs", required_argument, NULL, OPT_CODECS }, 0 },
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
 	{ { "call-waiting", required_argument, NULL, OPT_CALL_WAITING }, 0 },
@@ -150,6 +153,8 @@ static void usage(FILE *out)
 		"      --call-waiting on|off  a second call during a call rings\n"
 		"                        with the call-waiting tone (on, default)\n"
 		"                        or is refused 486 Busy Here (off)\n"
+		"      --codecs LIST     calls: codecs in preference order (default\n"
+		"                        opus,G722,PCMU,PCMA)\n"
 		"      --audio-playback PCM  ALSA device calls and tones play on\n"
 		"                        (default \"default\")\n"
 		"      --audio-capture PCM  ALSA device calls capture from\n"
@@ -186,6 +191,7 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->exchange_sync_s = 900;
 	opt->srtp = "mandatory";
 	opt->call_waiting = true;
+	opt->codecs = SDP_CODECS_DEFAULT;
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
 }
@@ -364,6 +370,16 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 		else
 			opt->call_waiting = !strcmp(arg, "on");
 		break;
+	case OPT_CODECS: {
+		enum media_codec list[MEDIA_CODEC_MAX];
+		unsigned int n;
+
+		if (sdp_codec_list_parse(arg, list, &n) < 0)
+			want = "codec names (opus, G722, PCMU, PCMA) separated by commas, each once";
+		else
+			opt->codecs = arg;
+		break;
+	}
 	case OPT_AUDIO_PLAYBACK:
 	case OPT_AUDIO_CAPTURE:
 		if (check_string(arg, 63))
@@ -733,6 +749,7 @@ int options_reload(struct ucphoned_options *cur,
 		      "exchange-sync-s");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
 	RESTART_FIELD(cur->call_waiting != next.call_waiting, "call-waiting");
+	RESTART_FIELD(str_differs(cur->codecs, next.codecs), "codecs");
 	RESTART_FIELD(str_differs(cur->audio_playback, next.audio_playback),
 		      "audio-playback");
 	RESTART_FIELD(str_differs(cur->audio_capture, next.audio_capture),

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "core/status.h"
+#include "call/calls_features.h"
+#include "device/audio.h"
 #include "exchange/exchange.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
@@ -18,6 +20,10 @@ struct json_object *status_build(struct ucphoned *d)
 	if (d->identity)
 		json_object_object_add(o, "identity",
 				       identity_status(d->identity));
+	if (d->calls)
+		json_object_object_add(o, "phone", calls_features_status(d->calls));
+	if (d->audio)
+		json_object_object_add(o, "audio", audio_status(d->audio));
 	if (!d->dhcp) {
 		json_object_object_add(o, "network", json_object_new_string(
 			"not managed (no --interface)"));

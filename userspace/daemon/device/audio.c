@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/epoll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +13,9 @@
 
 #include "device/audio.h"
 #include "device/audio_mode.h"
+#include "lib/util/atomic_file.h"
 
+#define VOLUME_FILE "volume"
 #define SUBSYS "audio"
 #define VOLUME_CONTROL "DAC Playback Volume"
 #define ROUTE_CONTROL "Audio Route"
@@ -31,7 +36,77 @@ struct audio {
 	snd_use_case_mgr_t *ucm;	/* NULL when the card has no UCM */
 	struct audio_mode mode;
 	bool range_known;		/* the card's volume range was read */
+	int dirfd;			/* the state directory, or -1 */
+	int kept[AUDIO_ROUTE_COUNT];	/* saved volumes in %, -1: none */
 };
+
+static void apply(struct audio *a);
+
+/* The saved volumes (in %) become the mode's. */
+static void give_back_volumes(struct audio *a)
+{
+	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
+		if (a->kept[r] >= 0)
+			audio_mode_set_percent(&a->mode, (enum audio_route)r,
+					       a->kept[r]);
+}
+
+static void save_volumes(struct audio *a)
+{
+	char buf[128];
+	size_t len = 0;
+	bool news = false;
+	int ret;
+
+	if (a->dirfd < 0 || !a->range_known)
+		return;
+	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++) {
+		int pct = audio_mode_percent(&a->mode, (enum audio_route)r);
+
+		news |= pct != a->kept[r];
+		a->kept[r] = pct;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s=%d\n",
+					audio_route_name((enum audio_route)r), pct);
+	}
+	if (!news)
+		return;
+	ret = atomic_file_write(a->dirfd, VOLUME_FILE, buf, len, NULL);
+	if (ret < 0)
+		log_error(a->log, SUBSYS, "cannot save the volumes", LOG_ERRNO(ret));
+}
+
+void audio_keep_volumes(struct audio *a, int dirfd)
+{
+	char buf[256], *save = NULL;
+	ssize_t n = -1;
+	int fd;
+
+	a->dirfd = dirfd;
+	fd = openat(dirfd, VOLUME_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(l, '='), *end;
+		long pct;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		pct = strtol(eq + 1, &end, 10);
+		if (*end || end == eq + 1 || pct < 0 || pct > 100)
+			continue;
+		for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
+			if (!strcmp(l, audio_route_name((enum audio_route)r)))
+				a->kept[r] = (int)pct;
+	}
+	give_back_volumes(a);
+	apply(a);
+}
 
 /* alsa-lib's own messages would duplicate ours on stderr. */
 static void alsa_quiet(const char *file, int line, const char *function,
@@ -90,6 +165,7 @@ static void read_volume_range(struct audio *a)
 		a->mode.route = route;
 		a->mode.off_hook = off_hook;
 		a->range_known = true;
+		give_back_volumes(a);
 	}
 }
 
@@ -276,6 +352,9 @@ int audio_new(sd_event *event, const struct log *log, struct audio **out)
 		return -ENOMEM;
 	a->log = log;
 	a->event = event;
+	a->dirfd = -1;
+	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
+		a->kept[r] = -1;
 	/* The ES8311's range until a card says otherwise; 0 dB. */
 	audio_mode_init(&a->mode, 0, 255, 191, VOLUME_STEP);
 	snd_lib_error_set_handler(alsa_quiet);
@@ -372,6 +451,62 @@ void audio_on_event(struct audio *a, const struct ucphone_event *ev)
 	default:
 		return;
 	}
-	if (audio_mode_input(&a->mode, in))
+	if (audio_mode_input(&a->mode, in)) {
 		apply(a);
+		save_volumes(a);
+	}
+}
+
+int audio_volume(struct audio *a, const char *setting, char *why,
+		 size_t why_len)
+{
+	char *end;
+	long pct;
+	bool changed;
+
+	if (!strcmp(setting, "up") || !strcmp(setting, "down")) {
+		changed = audio_mode_input(&a->mode, setting[0] == 'u' ?
+					   AUDIO_IN_VOLUME_UP : AUDIO_IN_VOLUME_DOWN);
+	} else {
+		pct = strtol(setting, &end, 10);
+		if (*end || end == setting || pct < 0 || pct > 100) {
+			snprintf(why, why_len, "volume up, down or 0-100 (%%)");
+			return -EINVAL;
+		}
+		changed = audio_mode_set_percent(&a->mode, a->mode.route, (int)pct);
+	}
+	if (changed) {
+		apply(a);
+		save_volumes(a);
+	}
+	return 0;
+}
+
+struct json_object *audio_status(const struct audio *a)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *v = json_object_new_object();
+
+	if (!o || !v) {
+		json_object_put(o);
+		json_object_put(v);
+		return NULL;
+	}
+	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
+		json_object_object_add(v, audio_route_name((enum audio_route)r),
+				       json_object_new_int(audio_mode_percent(
+					       &a->mode, (enum audio_route)r)));
+	json_object_object_add(o, "route",
+			       json_object_new_string(audio_route_name(a->mode.route)));
+	json_object_object_add(o, "volume_percent",
+			       json_object_new_int(audio_mode_percent(&a->mode, a->mode.route)));
+	json_object_object_add(o, "volume", json_object_new_int64(audio_mode_volume(&a->mode)));
+	json_object_object_add(o, "volumes", v);
+	json_object_object_add(o, "card", json_object_new_boolean(a->ctl != NULL));
+	return o;
+}
+
+bool audio_is_speakerphone(const struct audio *a)
+{
+	return a && a->mode.route == AUDIO_ROUTE_SPEAKERPHONE;
 }

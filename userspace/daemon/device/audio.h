@@ -15,7 +15,9 @@
 #ifndef UCPHONED_AUDIO_H
 #define UCPHONED_AUDIO_H
 
+#include <stddef.h>
 #include <linux/input-event-codes.h>
+#include <json-c/json.h>
 #include <systemd/sd-event.h>
 
 #include "core/log.h"
@@ -30,5 +32,19 @@ struct audio;
 int audio_new(sd_event *event, const struct log *log, struct audio **out);
 void audio_free(struct audio *audio);
 void audio_on_event(struct audio *audio, const struct ucphone_event *ev);
+/* The speakerphone is the route in use (its echo canceller runs then). */
+bool audio_is_speakerphone(const struct audio *audio);
+
+/*
+ * Each route's volume is kept in the state directory (file "volume",
+ * "Handset=NN" lines in percent of the card's range, replaced whole
+ * through atomic_file_write) and given back when the card opens.
+ */
+void audio_keep_volumes(struct audio *audio, int dirfd);
+/* `volume up|down|N` (N: 0-100 %) on the current route: 0 or -EINVAL. */
+int audio_volume(struct audio *audio, const char *setting, char *why,
+		 size_t why_len);
+/* {"route":..., "volume_percent":N, "volumes":{route: %}, "card":bool} */
+struct json_object *audio_status(const struct audio *audio);
 
 #endif /* UCPHONED_AUDIO_H */

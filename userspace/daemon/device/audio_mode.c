@@ -89,3 +89,27 @@ long audio_mode_volume(const struct audio_mode *m)
 {
 	return m->volume[m->route];
 }
+
+int audio_mode_percent(const struct audio_mode *m, enum audio_route route)
+{
+	long span = m->volume_max - m->volume_min;
+
+	if (route >= AUDIO_ROUTE_COUNT || span <= 0)
+		return 0;
+	return (int)(((m->volume[route] - m->volume_min) * 100 + span / 2) / span);
+}
+
+bool audio_mode_set_percent(struct audio_mode *m, enum audio_route route,
+			    int pct)
+{
+	long v;
+
+	if (route >= AUDIO_ROUTE_COUNT)
+		return false;
+	pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+	v = m->volume_min + ((m->volume_max - m->volume_min) * pct + 50) / 100;
+	if (v == m->volume[route])
+		return false;
+	m->volume[route] = v;
+	return true;
+}

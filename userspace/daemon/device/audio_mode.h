@@ -52,6 +52,11 @@ bool audio_mode_input(struct audio_mode *m, enum audio_input input);
 /* The card switched route by itself; returns true when that is news. */
 bool audio_mode_adopt_route(struct audio_mode *m, enum audio_route route);
 long audio_mode_volume(const struct audio_mode *m);
+/* A route's volume as a percentage of the control's range (0-100). */
+int audio_mode_percent(const struct audio_mode *m, enum audio_route route);
+/* Sets a route's volume to pct % of the range; true when it changed. */
+bool audio_mode_set_percent(struct audio_mode *m, enum audio_route route,
+			    int pct);
 const char *audio_route_name(enum audio_route route);
 
 #endif /* UCPHONED_AUDIO_MODE_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * One HTTP(S) exchange on the loop (see http.h): a deferred start, the A
- * lookup through the daemon's resolver, then libcurl multi on sd-event.
+ * lookup through the daemon's resolver, then one transfer on the loop
+ * (net/curl_loop.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,25 +16,19 @@
 
 #include "config.h"
 #include "exchange/http.h"
+#include "net/curl_loop.h"
 #include "net/dns.h"
 #include "net/sntp.h"
 
-#define SOCKETS_MAX 4
 #define USEC 1000000ull
-
-struct watched {
-	curl_socket_t fd;
-	sd_event_source *io;
-};
 
 struct ex_http {
 	struct ucphoned *d;
-	CURLM *multi;
+	struct curl_loop *loop;
 	CURL *easy;
 	CURLU *url;
 	struct curl_slist *resolve, *headers;
-	sd_event_source *defer, *timer;
-	struct watched sockets[SOCKETS_MAX];
+	sd_event_source *defer;
 	X509_STORE *store;
 	char host[256];
 	long port;
@@ -63,7 +58,6 @@ static void finish(struct ex_http *h, int status)
 	h->result.body = h->body ? h->body : "";
 	h->result.body_len = h->body_len;
 	h->result.usec = now_usec() - h->started;
-	h->timer = sd_event_source_disable_unref(h->timer);
 	h->cb(h->ctx, &h->result);
 }
 
@@ -87,121 +81,25 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-static void check_done(struct ex_http *h)
+static void on_done(void *ctx, CURLcode result)
 {
-	CURLMsg *msg;
+	struct ex_http *h = ctx;
 	char *loc = NULL;
-	int left;
 
-	while ((msg = curl_multi_info_read(h->multi, &left))) {
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &h->result.code);
-		curl_easy_getinfo(h->easy, CURLINFO_HTTPAUTH_AVAIL,
-				  &h->result.auth_offered);
-		if (curl_easy_getinfo(h->easy, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-			snprintf(h->result.location, sizeof(h->result.location), "%s", loc);
-		if (msg->data.result != CURLE_OK) {
-			h->result.cert_error =
-				msg->data.result == CURLE_PEER_FAILED_VERIFICATION;
-			snprintf(h->result.error, sizeof(h->result.error), "%.200s",
-				 h->too_big ? "answer too large" :
-				 h->curl_error[0] ? h->curl_error :
-				 curl_easy_strerror(msg->data.result));
-			finish(h, msg->data.result == CURLE_OPERATION_TIMEDOUT ?
-				  -ETIMEDOUT : -EIO);
-			return;
-		}
-		finish(h, 0);
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &h->result.code);
+	curl_easy_getinfo(h->easy, CURLINFO_HTTPAUTH_AVAIL, &h->result.auth_offered);
+	if (curl_easy_getinfo(h->easy, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+		snprintf(h->result.location, sizeof(h->result.location), "%s", loc);
+	if (result != CURLE_OK) {
+		h->result.cert_error = result == CURLE_PEER_FAILED_VERIFICATION;
+		snprintf(h->result.error, sizeof(h->result.error), "%.200s",
+			 h->too_big ? "answer too large" :
+			 h->curl_error[0] ? h->curl_error :
+			 curl_easy_strerror(result));
+		finish(h, result == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO);
 		return;
 	}
-}
-
-static int on_io(sd_event_source *src, int fd, uint32_t revents, void *ud)
-{
-	struct ex_http *h = ud;
-	int running, flags = 0;
-
-	(void)src;
-	if (revents & EPOLLIN)
-		flags |= CURL_CSELECT_IN;
-	if (revents & EPOLLOUT)
-		flags |= CURL_CSELECT_OUT;
-	if (revents & (EPOLLERR | EPOLLHUP))
-		flags |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(h->multi, fd, flags, &running);
-	check_done(h);
-	return 0;
-}
-
-static int on_timer(sd_event_source *src, uint64_t usec, void *ud)
-{
-	struct ex_http *h = ud;
-	int running;
-
-	(void)src;
-	(void)usec;
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(h);
-	return 0;
-}
-
-static int on_socket(CURL *easy, curl_socket_t fd, int what, void *ud,
-		     void *socketp)
-{
-	struct ex_http *h = ud;
-	struct watched *w = socketp;
-	uint32_t events = 0;
-	int i;
-
-	(void)easy;
-	if (what == CURL_POLL_REMOVE) {
-		if (w) {
-			w->io = sd_event_source_disable_unref(w->io);
-			w->fd = CURL_SOCKET_BAD;
-		}
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		events |= EPOLLIN;
-	if (what & CURL_POLL_OUT)
-		events |= EPOLLOUT;
-	if (w)
-		return sd_event_source_set_io_events(w->io, events) < 0 ? -1 : 0;
-	for (i = 0; i < SOCKETS_MAX; i++) {
-		w = &h->sockets[i];
-		if (w->fd != CURL_SOCKET_BAD)
-			continue;
-		if (sd_event_add_io(h->d->event, &w->io, fd, events, on_io, h) < 0)
-			return -1;
-		w->fd = fd;
-		curl_multi_assign(h->multi, fd, w);
-		return 0;
-	}
-	return -1;
-}
-
-static int on_curl_timer(CURLM *multi, long timeout_ms, void *ud)
-{
-	struct ex_http *h = ud;
-
-	(void)multi;
-	if (timeout_ms < 0) {
-		h->timer = sd_event_source_disable_unref(h->timer);
-		return 0;
-	}
-	if (h->timer) {
-		uint64_t now;
-
-		sd_event_now(h->d->event, CLOCK_MONOTONIC, &now);
-		if (sd_event_source_set_time(h->timer, now + (uint64_t)timeout_ms * 1000) < 0 ||
-		    sd_event_source_set_enabled(h->timer, SD_EVENT_ONESHOT) < 0)
-			return -1;
-		return 0;
-	}
-	return sd_event_add_time_relative(h->d->event, &h->timer, CLOCK_MONOTONIC,
-					  (uint64_t)timeout_ms * 1000, 1000,
-					  on_timer, h) < 0 ? -1 : 0;
+	finish(h, 0);
 }
 
 /* The trust store and the phone's NTP time, instead of the system's CA files. */
@@ -228,7 +126,7 @@ static void run(struct ex_http *h, uint32_t addr)
 	h->resolve = curl_slist_append(NULL, resolve);
 	if (!h->resolve ||
 	    curl_easy_setopt(h->easy, CURLOPT_RESOLVE, h->resolve) ||
-	    curl_multi_add_handle(h->multi, h->easy)) {
+	    curl_loop_start(h->loop) < 0) {
 		snprintf(h->result.error, sizeof(h->result.error), "out of memory");
 		finish(h, -ENOMEM);
 	}
@@ -309,10 +207,6 @@ static int setup(struct ex_http *h, const struct ex_http_request *req)
 {
 	char ct[128];
 
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
 	if (curl_easy_setopt(h->easy, CURLOPT_CURLU, h->url) ||
 	    curl_easy_setopt(h->easy, CURLOPT_PROTOCOLS_STR, h->https ? "https" : "http") ||
 	    curl_easy_setopt(h->easy, CURLOPT_NOPROXY, "*") ||
@@ -358,13 +252,11 @@ int ex_http_start(struct ucphoned *d, const struct ex_http_request *req,
 		  ex_http_cb cb, void *ctx, struct ex_http **out)
 {
 	struct ex_http *h;
-	int ret, i;
+	int ret;
 
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	for (i = 0; i < SOCKETS_MAX; i++)
-		h->sockets[i].fd = CURL_SOCKET_BAD;
 	h->d = d;
 	h->cb = cb;
 	h->ctx = ctx;
@@ -379,10 +271,10 @@ int ex_http_start(struct ucphoned *d, const struct ex_http_request *req,
 		h->store = req->store;
 		X509_STORE_up_ref(h->store);
 	}
-	h->multi = curl_multi_init();
 	h->easy = curl_easy_init();
 	ret = -ENOMEM;
-	if (!h->multi || !h->easy || setup(h, req) < 0 ||
+	if (!h->easy || setup(h, req) < 0 ||
+	    curl_loop_new(d->event, h->easy, on_done, h, &h->loop) < 0 ||
 	    sd_event_add_defer(d->event, &h->defer, on_defer, h) < 0)
 		goto fail;
 	*out = h;
@@ -394,21 +286,14 @@ fail:
 
 void ex_http_free(struct ex_http *h)
 {
-	int i;
-
 	if (!h)
 		return;
 	resolver_forget(h->d->resolver, h);
-	if (h->multi && h->easy)
-		curl_multi_remove_handle(h->multi, h->easy);
+	curl_loop_free(h->loop);
 	curl_easy_cleanup(h->easy);
-	curl_multi_cleanup(h->multi);
 	curl_url_cleanup(h->url);
 	curl_slist_free_all(h->resolve);
 	curl_slist_free_all(h->headers);
-	for (i = 0; i < SOCKETS_MAX; i++)
-		sd_event_source_disable_unref(h->sockets[i].io);
-	sd_event_source_disable_unref(h->timer);
 	sd_event_source_disable_unref(h->defer);
 	X509_STORE_free(h->store);
 	free(h->body);

@@ -3,7 +3,7 @@
  * One HTTP(S) exchange on the daemon's loop, for the Exchange client: the
  * host's name through the daemon's own resolver (DNS from the lease, never
  * the host's), then libcurl's multi socket interface driven by sd-event
- * (ca_certsrv.c's pattern); nothing blocks the loop.
+ * (net/curl_loop.c); nothing blocks the loop.
  *
  * HTTPS is verified against the trust store given (public bundle + roots
  * learned from AD) at the phone's NTP time; a failed verification is

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Digest credentials for one client (registration, provisioning): keeps
- * the challenge a 401/407 brought (lib/sip_digest), counts nc per nonce,
- * and writes the Authorization or Proxy-Authorization header for the next
- * request. Whether a failed answer means a wrong password is the caller's
+ * Credentials for one client (registration, provisioning): keeps the
+ * challenge a 401/407 brought, and writes the Authorization or
+ * Proxy-Authorization header for the next request. The scheme is the
+ * challenge's: Digest (lib/sip_digest, nc counted per nonce), or MS-SIPAE
+ * NTLM as Office Communications Server asks for it (sip/sipae_sa: a
+ * handshake, then every request signed and the answers' signatures
+ * checked). Whether a failed answer means a wrong password is the caller's
  * call: sent_fresh tells it the last credentials answered a challenge
  * just received, so a new challenge (not stale) means they are wrong.
  */
@@ -16,6 +19,8 @@
 #include "lib/sip/sip_digest.h"
 #include "lib/sip/sip_msg.h"
 
+struct sipae_sa;
+
 struct sip_auth {
 	struct digest_challenge ch;
 	bool have;		/* a challenge to answer */
@@ -23,12 +28,15 @@ struct sip_auth {
 	bool fresh;		/* not answered yet */
 	bool sent_fresh;	/* the last credentials sent answered a fresh one */
 	uint32_t nc;
+	struct sipae_sa *sa;	/* MS-SIPAE (NTLM) instead of Digest */
 };
 
 /*
- * Takes the best Digest challenge of a 401 (WWW-Authenticate) or 407
- * (Proxy-Authenticate). Returns 0, -EPROTONOSUPPORT when no challenge is
- * Digest with a known algorithm, -EINVAL when none parses.
+ * Takes the challenge of a 401 (WWW-Authenticate) or 407
+ * (Proxy-Authenticate): MS-SIPAE NTLM when offered, else the best Digest
+ * one. Returns 0, -EPROTONOSUPPORT when no challenge is one the phone
+ * answers (Kerberos alone, TLS-DSK, an unknown Digest algorithm), -EINVAL
+ * when none parses or an NTLM handshake token comes out of turn.
  */
 int sip_auth_challenge(struct sip_auth *a, const struct sip_msg *resp);
 
@@ -38,6 +46,16 @@ int sip_auth_challenge(struct sip_auth *a, const struct sip_msg *resp);
  */
 int sip_auth_add(struct sip_auth *a, const char *user, const char *password,
 		 const char *method, const char *uri, struct sip_out *o);
+
+/*
+ * Checks the server's signature on a final answer when an MS-SIPAE
+ * security association is in play. 0 (also for Digest), -EBADMSG when a
+ * signature is missing or does not verify (the association is dropped).
+ */
+int sip_auth_verify(struct sip_auth *a, const struct sip_msg *resp);
+
+/* The scheme in use, for logs and status: "digest", "ntlm" or "none". */
+const char *sip_auth_scheme(const struct sip_auth *a);
 
 void sip_auth_clear(struct sip_auth *a);
 

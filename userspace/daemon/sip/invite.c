@@ -14,9 +14,21 @@
 #include "sip/auth.h"
 
 #define NICT_MAX 4
+#define FORKS_MAX 4
 #define OUT_MAX (INVITE_SDP_MAX + 4096)
 #define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY, REFER"
 #define BRANCH_MAX 40
+
+/*
+ * A far end the INVITE forked to (RFC 3261 13.2.2.4), by its To tag: the
+ * last reliable provisional PRACKed (RFC 3262 4), and whether its 2xx
+ * lost to an earlier one and was ACKed and BYEd.
+ */
+struct fork {
+	char tag[64];
+	uint32_t rseq;
+	bool rseq_set, byed;
+};
 
 /* An in-dialog non-INVITE request of ours awaiting its final answer. */
 struct nict {
@@ -46,7 +58,10 @@ struct invite {
 	struct sip_auth auth;
 	char *ack;			/* the ACK to the 2xx, resent on a resent 2xx */
 	size_t ack_len;
-	uint32_t se_asked;
+	uint32_t se_asked, min_se;
+	bool se_retried;		/* the INVITE was resent after a 422 */
+	struct fork forks[FORKS_MAX];
+	char answer_tag[64];		/* the far end whose SDP answer we took */
 
 	/* our SDP: the offer we made or the answer we gave, last one */
 	char sdp[INVITE_SDP_MAX];
@@ -380,6 +395,17 @@ static void add_common(struct invite *inv, struct sip_out *o)
 	sip_out_header(o, "User-Agent", "%s", inv->ua);
 }
 
+/*
+ * The INVITE's own: the phone PRACKs reliable provisionals (RFC 3262) as
+ * a caller, so it says 100rel there; it never sends them as callee.
+ */
+static void add_invite_common(struct invite *inv, struct sip_out *o)
+{
+	sip_out_header(o, "Allow", ALLOW);
+	sip_out_header(o, "Supported", "100rel, timer");
+	sip_out_header(o, "User-Agent", "%s", inv->ua);
+}
+
 static int send_initial_invite(struct invite *inv)
 {
 	char *buf = malloc(OUT_MAX);
@@ -393,10 +419,10 @@ static int send_initial_invite(struct invite *inv)
 	dialog_request(&inv->dl, &o, "INVITE", inv->sent_by, inv->inv_branch, 0);
 	inv->inv_cseq = inv->dl.local_cseq;
 	sip_out_header(&o, "Contact", "%s", inv->contact);
-	add_common(inv, &o);
+	add_invite_common(inv, &o);
 	if (inv->se_asked) {
 		sip_out_header(&o, "Session-Expires", "%u", inv->se_asked);
-		sip_out_header(&o, "Min-SE", "%u", INVITE_MIN_SE);
+		sip_out_header(&o, "Min-SE", "%u", inv->min_se);
 	}
 	ret = sip_auth_add(&inv->auth, inv->auth_user, inv->password, "INVITE",
 			   inv->target, &o);
@@ -490,10 +516,13 @@ static struct nict *nict_new(struct invite *inv)
 	return NULL;
 }
 
-/* An in-dialog non-INVITE request: BYE, UPDATE, INFO. */
-static int send_in_dialog(struct invite *inv, const char *method,
-			  const char *ctype, const char *body, size_t len,
-			  const char *extra_name, const char *extra_value)
+/*
+ * An in-dialog non-INVITE request: BYE, UPDATE, INFO in the call's
+ * dialog, PRACK in an early one (dl, from fork_dialog()).
+ */
+static int send_in(struct invite *inv, struct sip_dialog *dl,
+		   const char *method, const char *ctype, const char *body,
+		   size_t len, const char *extra_name, const char *extra_value)
 {
 	struct nict *t = nict_new(inv);
 	char buf[OUT_MAX];
@@ -504,8 +533,10 @@ static int send_in_dialog(struct invite *inv, const char *method,
 		return -EBUSY;
 	new_branch(t->branch);
 	sip_out_init(&o, buf, sizeof(buf));
-	dialog_request(&inv->dl, &o, method, inv->sent_by, t->branch, 0);
-	t->cseq = inv->dl.local_cseq;
+	dialog_request(dl, &o, method, inv->sent_by, t->branch, 0);
+	t->cseq = dl->local_cseq;
+	if (dl != &inv->dl)
+		inv->dl.local_cseq = dl->local_cseq;
 	if (!strcmp(method, "UPDATE"))
 		sip_out_header(&o, "Contact", "%s", inv->contact);
 	if (extra_name)
@@ -520,6 +551,14 @@ static int send_in_dialog(struct invite *inv, const char *method,
 	t->deadline = now(inv) + INVITE_TIMER_B_USEC;
 	t->active = true;
 	return 0;
+}
+
+static int send_in_dialog(struct invite *inv, const char *method,
+			  const char *ctype, const char *body, size_t len,
+			  const char *extra_name, const char *extra_value)
+{
+	return send_in(inv, &inv->dl, method, ctype, body, len, extra_name,
+		       extra_value);
 }
 
 static void send_bye(struct invite *inv, const char *reason)
@@ -869,6 +908,7 @@ static int copy_cfg(struct invite *inv, const struct invite_config *cfg,
 		snprintf(inv->password, sizeof(inv->password), "%s", cfg->password);
 	}
 	inv->se_asked = cfg->session_expires;
+	inv->min_se = INVITE_MIN_SE;
 	return 0;
 }
 
@@ -925,12 +965,48 @@ static const char *status_reason(unsigned int status)
 	case 480: return "Temporarily Unavailable";
 	case 486: return "Busy Here";
 	case 487: return "Request Terminated";
+	case 302: return "Moved Temporarily";
 	case 488: return "Not Acceptable Here";
 	case 491: return "Request Pending";
 	case 500: return "Server Internal Error";
 	case 603: return "Decline";
 	default: return status < 300 ? "OK" : "Error";
 	}
+}
+
+/*
+ * The Warning header (RFC 3261 20.43) of an offer refused with status:
+ * "Warning\0<code> <sent-by> \"<text>\"" in extra, or "" when the owner
+ * gives no reason. The text is the owner's, kept printable and unquoted.
+ */
+static const char *offer_warning(struct invite *inv, unsigned int status,
+				 char *extra, size_t cap)
+{
+	char text[96] = "";
+	unsigned int code;
+	size_t n;
+
+	extra[0] = '\0';
+	if ((status != 488 && status != 400) || !inv->ops.warning)
+		return NULL;
+	code = inv->ops.warning(inv->ctx, text, sizeof(text));
+	if (code < 300 || code > 399 || !text[0])
+		return NULL;
+	for (n = 0; text[n]; n++)
+		if ((unsigned char)text[n] < 0x20 || (unsigned char)text[n] >= 0x7f ||
+		    text[n] == '"' || text[n] == '\\')
+			text[n] = ' ';
+	snprintf(extra, cap, "Warning%c%u %s \"%s\"", '\0', code, inv->sent_by,
+		 text);
+	return extra;
+}
+
+/* The Warning of an offer too long to take (check_body's 488). */
+static const char *body_warning(struct invite *inv, char *extra, size_t cap)
+{
+	snprintf(extra, cap, "Warning%c399 %s \"SDP body too large\"", '\0',
+		 inv->sent_by);
+	return extra;
 }
 
 /* Content checks common to INVITE/UPDATE offers: 0 or a status. */
@@ -1022,15 +1098,21 @@ int invite_new_incoming(const struct invite_config *cfg,
 	inv->peer_update = list_has(req, "Allow", NULL, "UPDATE");
 	st = check_body(req);
 	if (st) {
+		char warn[256];
+
 		ret = refuse(inv, req, st, status_reason(st),
-			     st == 415 ? "Accept\0application/sdp" : NULL);
+			     st == 415 ? "Accept\0application/sdp" :
+			     body_warning(inv, warn, sizeof(warn)));
 		goto fail;
 	}
 	if (req->body.len) {
 		st = ops->offer(ctx, req->body.p, req->body.len, inv->sdp,
 				sizeof(inv->sdp), &inv->sdp_len);
 		if (st) {
-			ret = refuse(inv, req, st, status_reason(st), NULL);
+			char warn[256];
+
+			ret = refuse(inv, req, st, status_reason(st),
+				     offer_warning(inv, st, warn, sizeof(warn)));
 			goto fail;
 		}
 		inv->got_answer = true;
@@ -1118,14 +1200,61 @@ int invite_accept(struct invite *inv)
 
 int invite_reject(struct invite *inv, unsigned int status)
 {
+	char warn[256];
+
 	if (inv->st != INVITE_INCOMING || !inv->have_req)
 		return -EALREADY;
 	if (status < 300 || status > 699)
 		return -EINVAL;
-	reply(inv, &inv->req, status, status_reason(status), 0, NULL, 0, NULL);
+	reply(inv, &inv->req, status, status_reason(status), 0, NULL, 0,
+	      offer_warning(inv, status, warn, sizeof(warn)));
 	drop_req(inv);
 	set_state(inv, INVITE_TERMINATED, status, status_reason(status));
 	return 0;
+}
+
+/* "Contact\0<uri>": reply()'s extra header */
+static int contact_header(const char *uri, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "Contact%c<%s>", '\0', uri);
+
+	return n < 0 || (size_t)n >= cap ? -ENOSPC : 0;
+}
+
+int invite_redirect(struct invite *inv, const char *uri)
+{
+	char extra[INVITE_REDIRECT_URI_MAX + 16];
+
+	if (inv->st != INVITE_INCOMING || !inv->have_req)
+		return -EALREADY;
+	if (contact_header(uri, extra, sizeof(extra)) < 0)
+		return -EINVAL;
+	reply(inv, &inv->req, 302, status_reason(302), 0, NULL, 0, extra);
+	drop_req(inv);
+	set_state(inv, INVITE_TERMINATED, 302, status_reason(302));
+	return 0;
+}
+
+int invite_refuse_redirect(const struct invite_config *cfg,
+			   const struct invite_ops *ops, void *ctx,
+			   const struct sip_msg *req, const char *uri)
+{
+	char extra[INVITE_REDIRECT_URI_MAX + 16];
+	struct invite *inv;
+	int ret;
+
+	if (contact_header(uri, extra, sizeof(extra)) < 0)
+		return -EINVAL;
+	inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		return -ENOMEM;
+	ret = copy_cfg(inv, cfg, ops, ctx);
+	if (ret == 0)
+		ret = random_hex(inv->dl.local_tag, 8);
+	if (ret == 0)
+		ret = reply(inv, req, 302, status_reason(302), 0, NULL, 0, extra);
+	invite_free(inv);
+	return ret;
 }
 
 int invite_hangup(struct invite *inv)
@@ -1173,6 +1302,134 @@ int invite_send_info_dtmf(struct invite *inv, char digit,
 			      (size_t)n, NULL, NULL);
 }
 
+/* ---- forks of the INVITE (RFC 3261 13.2.2.4) ---- */
+
+static struct fork *fork_of(struct invite *inv, struct sip_str tag)
+{
+	struct fork *slot = NULL;
+
+	if (!tag.len)
+		return NULL;
+	for (int i = 0; i < FORKS_MAX; i++) {
+		struct fork *f = &inv->forks[i];
+
+		if (f->tag[0] && sip_str_eq(tag, f->tag))
+			return f;
+		if (!f->tag[0] && !slot)
+			slot = f;
+	}
+	if (!slot || sip_str_copy(tag, slot->tag, sizeof(slot->tag)) < 0) {
+		if (slot)
+			memset(slot, 0, sizeof(*slot));
+		return NULL;
+	}
+	return slot;
+}
+
+/*
+ * The dialog a response from one far end makes (early for a 1xx, its own
+ * for a 2xx that lost): ours, with its tag, route set and target. NULL
+ * when it cannot be addressed.
+ */
+static struct sip_dialog *fork_dialog(struct invite *inv,
+				      const struct sip_msg *m)
+{
+	struct sip_dialog *d = malloc(sizeof(*d));
+
+	if (!d)
+		return NULL;
+	*d = inv->dl;
+	d->confirmed = false;
+	d->n_route = 0;
+	d->remote_tag[0] = '\0';
+	if (dialog_from_response(d, m) < 0) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/*
+ * A reliable provisional (RFC 3262 4): PRACKed when its RSeq is the next
+ * one from that far end (the first may be any). False for a
+ * retransmission or one out of order: it is not processed further.
+ */
+static bool prack(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_str v = header_named(m, "RSeq", NULL);
+	struct sip_dialog *d;
+	struct fork *f;
+	char rack[48];
+	uint32_t rseq;
+
+	if (sip_parse_uint(v, &rseq) < 0 || !rseq)
+		return false;
+	f = fork_of(inv, tag_of(m, SIP_HDR_TO));
+	if (!f || (f->rseq_set && rseq != f->rseq + 1))
+		return false;
+	d = fork_dialog(inv, m);
+	if (!d)
+		return false;
+	snprintf(rack, sizeof(rack), "%u %u INVITE", rseq, inv->inv_cseq);
+	if (send_in(inv, d, "PRACK", NULL, NULL, 0, "RAck", rack) == 0) {
+		f->rseq = rseq;
+		f->rseq_set = true;
+	}
+	free(d);
+	return f->rseq_set && f->rseq == rseq;
+}
+
+/* A 2xx from a far end that lost to the first one: ACKed, then BYEd once. */
+static void end_stray_fork(struct invite *inv, const struct sip_msg *m)
+{
+	struct fork *f = fork_of(inv, tag_of(m, SIP_HDR_TO));
+	struct sip_dialog *d = fork_dialog(inv, m);
+	char branch[BRANCH_MAX], buf[4096];
+	struct sip_out o;
+	size_t len;
+
+	if (!d)
+		return;
+	new_branch(branch);
+	sip_out_init(&o, buf, sizeof(buf));
+	dialog_request(d, &o, "ACK", inv->sent_by, branch, inv->inv_cseq);
+	sip_out_body(&o, NULL, NULL, 0);
+	if (sip_out_finish(&o, &len) == 0)
+		inv->ops.send(inv->ctx, buf, len);
+	if (!f || !f->byed) {
+		new_branch(branch);
+		sip_out_init(&o, buf, sizeof(buf));
+		dialog_request(d, &o, "BYE", inv->sent_by, branch, 0);
+		inv->dl.local_cseq = d->local_cseq;
+		add_common(inv, &o);
+		sip_out_body(&o, NULL, NULL, 0);
+		if (sip_out_finish(&o, &len) == 0 &&
+		    inv->ops.send(inv->ctx, buf, len) == 0 && f)
+			f->byed = true;
+	}
+	free(d);
+}
+
+/* 422 (RFC 4028 6): once more, asking for at least the Min-SE it names. */
+static bool retry_422(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_str v = header_named(m, "Min-SE", NULL);
+	uint32_t n;
+	size_t k = 0;
+
+	while (k < v.len && v.p[k] >= '0' && v.p[k] <= '9')
+		k++;
+	/* a day is the longest interval the phone agrees to */
+	if (!k || sip_parse_uint((struct sip_str){ v.p, k }, &n) < 0 ||
+	    n < inv->min_se || n > 86400)
+		return false;
+	inv->se_retried = true;
+	inv->min_se = n;
+	if (inv->se_asked < n)
+		inv->se_asked = n;
+	return send_initial_invite(inv) == 0;
+}
+
 /* ---- responses received ---- */
 
 static void on_invite_final_error(struct invite *inv, const struct sip_msg *m)
@@ -1190,14 +1447,26 @@ static void on_invite_final_error(struct invite *inv, const struct sip_msg *m)
 			return;
 		}
 	}
+	if (m->status == 422 && !inv->se_retried &&
+	    inv->st != INVITE_CANCELLING && retry_422(inv, m)) {
+		rearm(inv);
+		return;
+	}
 	sip_str_copy(m->reason, reason, sizeof(reason));
 	set_state(inv, INVITE_TERMINATED, m->status, reason);
 }
 
 static void on_invite_2xx(struct invite *inv, const struct sip_msg *m)
 {
+	struct sip_str tag = tag_of(m, SIP_HDR_TO);
+	bool fork_answer;
 	unsigned int st;
 
+	/* the first 2xx won: a later one from another far end is ended */
+	if (inv->dl.confirmed && !sip_str_eq(tag, inv->dl.remote_tag)) {
+		end_stray_fork(inv, m);
+		return;
+	}
 	if (inv->st == INVITE_CONFIRMED || inv->st == INVITE_ENDING) {
 		/* a resent 2xx: its ACK again (13.2.2.4) */
 		if (inv->ack && m->cseq == inv->inv_cseq)
@@ -1216,7 +1485,10 @@ static void on_invite_2xx(struct invite *inv, const struct sip_msg *m)
 		return;
 	}
 	inv->peer_update = list_has(m, "Allow", NULL, "UPDATE");
-	if (!inv->got_answer) {
+	/* an early answer came from another far end than the one answering */
+	fork_answer = inv->got_answer && m->body.len && body_is_sdp(m) &&
+		      !sip_str_eq(tag, inv->answer_tag);
+	if (!inv->got_answer || fork_answer) {
 		if (!m->body.len || !body_is_sdp(m)) {
 			send_bye(inv, "no SDP answer");
 			return;
@@ -1227,6 +1499,7 @@ static void on_invite_2xx(struct invite *inv, const struct sip_msg *m)
 			return;
 		}
 		inv->got_answer = true;
+		sip_str_copy(tag, inv->answer_tag, sizeof(inv->answer_tag));
 	}
 	inv->se = 0;
 	se_take(inv, m, true);
@@ -1262,11 +1535,17 @@ static void on_invite_response(struct invite *inv, const struct sip_msg *m)
 	}
 	if (m->status == 100)
 		return;
+	/* a retransmitted or out-of-order reliable one goes no further */
+	if (list_has(m, "Require", NULL, "100rel") && !prack(inv, m))
+		return;
 	if (tag_of(m, SIP_HDR_TO).len && sip_msg_value(m, SIP_HDR_CONTACT).len)
 		dialog_from_response(&inv->dl, m);
 	if (m->body.len && body_is_sdp(m) && !inv->got_answer &&
-	    inv->ops.answer(inv->ctx, m->body.p, m->body.len) == 0)
+	    inv->ops.answer(inv->ctx, m->body.p, m->body.len) == 0) {
 		inv->got_answer = true;
+		sip_str_copy(tag_of(m, SIP_HDR_TO), inv->answer_tag,
+			     sizeof(inv->answer_tag));
+	}
 	sip_str_copy(m->reason, reason, sizeof(reason));
 	set_state(inv, INVITE_EARLY, m->status, reason);
 }
@@ -1361,15 +1640,21 @@ static void on_offer_request(struct invite *inv, const struct sip_msg *m,
 	}
 	st = check_body(m);
 	if (st) {
-		reply(inv, m, st, status_reason(st), 0, NULL, 0, NULL);
+		char warn[256];
+
+		reply(inv, m, st, status_reason(st), 0, NULL, 0,
+		      st == 488 ? body_warning(inv, warn, sizeof(warn)) : NULL);
 		return;
 	}
 	if (m->body.len) {
 		st = inv->ops.offer(inv->ctx, m->body.p, m->body.len, ans,
 				    sizeof(ans), &alen);
 		if (st) {
+			char warn[256];
+
 			secret_zero(ans, sizeof(ans));
-			reply(inv, m, st, status_reason(st), 0, NULL, 0, NULL);
+			reply(inv, m, st, status_reason(st), 0, NULL, 0,
+			      offer_warning(inv, st, warn, sizeof(warn)));
 			return;
 		}
 		memcpy(inv->sdp, ans, alen);

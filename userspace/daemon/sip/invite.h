@@ -18,6 +18,13 @@
  *   outgoing:  CALLING --1xx--> EARLY --2xx/ACK--> CONFIRMED
  *              CALLING/EARLY --hangup--> CANCELLING --487--> TERMINATED
  *              401/407 -> the INVITE again with credentials (once)
+ *              422 -> the INVITE again asking for the Min-SE named (once)
+ *   forks (RFC 3261 13.2.2.4): every far end's 18x is taken; a reliable
+ *   one (Require: 100rel, RFC 3262) is PRACKed in its early dialog, in
+ *   RSeq order, retransmissions dropped; the first 2xx makes the call, a
+ *   later 2xx from another far end is ACKed and sent BYE. The INVITE says
+ *   Supported: 100rel; as callee the phone sends no reliable 18x, so an
+ *   INVITE that requires 100rel gets 420.
  *   incoming:  INCOMING (180 sent) --accept: 2xx--> ANSWERED --ACK-->
  *              CONFIRMED; --reject(486/480/603)--> TERMINATED
  *   CONFIRMED --hangup: BYE--> ENDING --answer/Timer F--> TERMINATED
@@ -109,6 +116,12 @@ struct invite_ops {
 	 * 0, or a status (>= 300) the final NOTIFY carries. NULL: 501.
 	 */
 	unsigned int (*referred)(void *ctx, const char *uri);
+	/*
+	 * Optional: why the last offer was refused, for the Warning header of
+	 * the 488/400 (RFC 3261 20.43): the warn-code (304, 305, 399...) and
+	 * a short text (never key material), or 0 for no Warning.
+	 */
+	unsigned int (*warning)(void *ctx, char *text, size_t cap);
 };
 
 /* Sends the INVITE with sdp (the offer) to target ("sip:bob@corp.test"). */
@@ -138,8 +151,21 @@ int invite_refuse(const struct invite_config *cfg,
 
 /* Answers an incoming call 200 OK (with the SDP answer). */
 int invite_accept(struct invite *inv);
-/* Refuses an incoming call: 486 Busy Here, 480, 603 Decline. */
+/*
+ * Refuses an incoming call: 486 Busy Here, 480, 603 Decline, or 488 when
+ * the offer cannot be run after all (with the ops->warning text).
+ */
 int invite_reject(struct invite *inv, unsigned int status);
+/*
+ * Forwarding: answers an incoming call (a ringing session, or statelessly
+ * a request no session took) 302 Moved Temporarily with Contact: <uri>.
+ * uri is a SIP URI the dial plan made (no '<', '>' or spaces).
+ */
+#define INVITE_REDIRECT_URI_MAX 320
+int invite_redirect(struct invite *inv, const char *uri);
+int invite_refuse_redirect(const struct invite_config *cfg,
+			   const struct invite_ops *ops, void *ctx,
+			   const struct sip_msg *req, const char *uri);
 /* Ends the call whatever its state: CANCEL, BYE, or a 487/603. */
 int invite_hangup(struct invite *inv);
 /*

@@ -29,6 +29,7 @@ struct sip_provision {
 	struct sip_conn *conn;		/* referenced while subscribing */
 	struct sip_client_txn *tx;
 	struct sip_auth auth;
+	struct sip_auth *signer;	/* the registration's, when it signed */
 	char call_id[64], tag[24];
 	uint32_t cseq;
 	struct prov_config config;
@@ -51,6 +52,7 @@ static void finish(struct sip_provision *p, enum prov_state s, const char *error
 	sip_conn_unref(p->conn);
 	p->conn = NULL;
 	sip_auth_clear(&p->auth);
+	p->signer = NULL;
 	snprintf(p->error, sizeof(p->error), "%s", error ? error : "");
 	if (error)
 		log_warning(p->log, SUBSYS, "provisioning failed",
@@ -126,6 +128,10 @@ static void on_answer(void *ctx, const struct sip_msg *m, int err)
 		return;
 	}
 	if (m->status >= 200 && m->status < 300) {
+		if (sip_auth_verify(p->signer ? p->signer : &p->auth, m) < 0) {
+			finish(p, PROV_FAILED, "SUBSCRIBE answer's signature does not verify");
+			return;
+		}
 		/* The body may also come later in a NOTIFY. */
 		if (is_prov_body(m) && take_body(p, m, "200") < 0) {
 			finish(p, PROV_FAILED, "provisioning body does not parse");
@@ -166,8 +172,10 @@ static int send_subscribe(struct sip_provision *p)
 	sip_out_header(&o, "Supported", "gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.presence");
 	sip_out_header(&o, "Expires", "0");
 	sip_out_header(&o, "User-Agent", "ucphone/%s", UCPHONE_VERSION);
-	ret = sip_auth_add(&p->auth, a->auth_user, a->password, "SUBSCRIBE",
-			   uri, &o);
+	/* Signed on the registration's association when there is one. */
+	p->signer = p->auth.have ? NULL : sip_register_signer(p->reg);
+	ret = sip_auth_add(p->signer ? p->signer : &p->auth, a->auth_user,
+			   a->password, "SUBSCRIBE", uri, &o);
 	sip_out_body(&o, SIP_PROV_CONTENT_TYPE, PROV_SUBSCRIBE_BODY,
 		     strlen(PROV_SUBSCRIBE_BODY));
 	if (!ret)

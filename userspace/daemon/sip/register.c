@@ -11,6 +11,7 @@
 #include "lib/util/secret.h"
 #include "sip/auth.h"
 #include "sip/register.h"
+#include "sip/sipae_sa.h"
 
 #define SUBSYS "sip-register"
 #define USEC 1000000ull
@@ -473,6 +474,10 @@ static void on_register_answer(void *ctx, const struct sip_msg *m, int err)
 		return;
 	}
 	if (m->status >= 200 && m->status < 300) {
+		if (sip_auth_verify(&r->auth, m) < 0) {
+			next_target(r, "registrar's signature does not verify");
+			return;
+		}
 		registered(r, m);
 		return;
 	}
@@ -752,6 +757,11 @@ struct sip_conn *sip_register_conn(const struct sip_register *r)
 {
 	return r->state == SIP_REG_REGISTERED || r->state == SIP_REG_REFRESHING ?
 	       r->conn : NULL;
+}
+
+struct sip_auth *sip_register_signer(struct sip_register *r)
+{
+	return sipae_sa_ready(r->auth.sa) ? &r->auth : NULL;
 }
 
 const struct sip_account *sip_register_account(const struct sip_register *r)

@@ -88,6 +88,12 @@ const char *sip_register_state_name(enum sip_reg_state s);
 /* The connection registered on (for provisioning), or NULL. */
 struct sip_conn *sip_register_conn(const struct sip_register *r);
 const struct sip_account *sip_register_account(const struct sip_register *r);
+/*
+ * The registration's credentials while they hold an established MS-SIPAE
+ * security association (the registrar then expects every request of the
+ * endpoint signed with it), else NULL.
+ */
+struct sip_auth *sip_register_signer(struct sip_register *r);
 /* The Contact the phone registered with, for other requests. */
 const char *sip_register_contact(const struct sip_register *r);
 const char *sip_register_from_tag(const struct sip_register *r);

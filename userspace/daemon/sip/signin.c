@@ -14,6 +14,7 @@
 #include "net/dns.h"
 #include "net/sntp.h"
 #include "sip/discovery.h"
+#include "sip/mwi.h"
 #include "sip/provision.h"
 #include "sip/register.h"
 #include "sip/signin.h"
@@ -34,6 +35,7 @@ struct signin {
 	struct sip_txn_layer *l;
 	struct sip_register *reg;
 	struct sip_provision *prov;
+	struct sip_mwi *mwi;
 	enum sip_reg_state last_state;
 	const char *waiting;		/* what sign-in waits for, or NULL */
 	bool evaluating, again;
@@ -88,10 +90,13 @@ static void on_reg_state(void *ctx, enum sip_reg_state state)
 					     (uint64_t)ts.tv_nsec / 1000u -
 					     dhcp_client_link_up_usec(s->d->dhcp);
 	}
-	if (state == SIP_REG_REGISTERED && prev != SIP_REG_REFRESHING)
+	if (state == SIP_REG_REGISTERED && prev != SIP_REG_REFRESHING) {
 		sip_provision_start(s->prov);
-	else if (state == SIP_REG_IDLE)
+		sip_mwi_start(s->mwi);
+	} else if (state == SIP_REG_IDLE) {
 		sip_provision_reset(s->prov);
+		sip_mwi_reset(s->mwi);
+	}
 }
 
 static void on_changed(void *ctx)
@@ -241,6 +246,8 @@ int signin_new(struct ucphoned *d, struct signin **out)
 	if (ret >= 0)
 		ret = sip_provision_new(d, s->l, s->reg, &s->prov);
 	if (ret >= 0)
+		ret = sip_mwi_new(d, s->l, s->reg, &s->mwi);
+	if (ret >= 0)
 		ret = identity_watch(d->identity, on_changed, s);
 	if (ret >= 0)
 		ret = trust_watch(d->trust, on_changed, s);
@@ -271,6 +278,7 @@ void signin_free(struct signin *s)
 	if (s->d->identity)
 		identity_unwatch(s->d->identity, s);
 	sip_provision_free(s->prov);
+	sip_mwi_free(s->mwi);
 	sip_register_free(s->reg);
 	sip_txn_layer_free(s->l);
 	free(s);
@@ -343,6 +351,7 @@ struct json_object *signin_status(const struct signin *s)
 		json_object_object_add(o, "link_to_registered_ms", json_object_new_uint64(
 			s->link_to_registered_usec / 1000));
 	json_object_object_add(o, "provisioning", sip_provision_status(s->prov));
+	json_object_object_add(o, "voicemail", sip_mwi_status(s->mwi));
 	json_object_object_add(o, "transport", tp);
 	return o;
 }
@@ -350,4 +359,17 @@ struct json_object *signin_status(const struct signin *s)
 struct json_object *signin_registrar_chains(struct signin *s)
 {
 	return sip_transport_peer_chains(sip_txn_transport(s->l));
+}
+
+const char *signin_provisioned(const struct signin *s, const char *name)
+{
+	const struct prov_config *c = s->prov ? sip_provision_config(s->prov) : NULL;
+
+	return c ? prov_config_get(c, name) : NULL;
+}
+
+void signin_on_mwi(struct signin *s, void (*cb)(void *ctx, struct json_object *ev),
+		   void *ctx)
+{
+	sip_mwi_on_change(s->mwi, cb, ctx);
 }

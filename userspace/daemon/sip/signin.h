@@ -30,6 +30,14 @@ void signin_free(struct signin *s);
 struct sip_txn_layer *signin_txn_layer(const struct signin *s);
 struct sip_register *signin_register(const struct signin *s);
 /*
+ * cb gets {"event":"mwi","waiting":bool,"new":N,"old":N,...} each time the
+ * voice-mail server's message summary changes (sip/mwi.h).
+ */
+void signin_on_mwi(struct signin *s, void (*cb)(void *ctx, struct json_object *ev),
+		   void *ctx);
+/* A provisioned ServerConfiguration value ("voicemailUri"), or NULL. */
+const char *signin_provisioned(const struct signin *s, const char *name);
+/*
  * cb gets the user's primary SMTP address whenever in-band provisioning
  * delivers it, NULL when it is forgotten (sign-out): see sip_provision.h.
  */

@@ -19,7 +19,8 @@
  * Learned roots are persisted (trust/roots.pem in the state directory,
  * written atomically) and loaded at start; with any learned root the state
  * is DONE at once and rediscovery runs behind it. The store handed out is
- * the public bundle plus every learned root, rebuilt when a root is added
+ * the public bundle (read on demand: public_roots.c) plus every learned
+ * root, rebuilt when a root is added
  * so that a store already handed out never changes under its user.
  */
 #include <ctype.h>
@@ -43,6 +44,7 @@
 #include "net/dns.h"
 #include "net/sntp.h"
 #include "trust/ca_certsrv.h"
+#include "trust/public_roots.h"
 #include "trust/ca_ldap.h"
 #include "trust/ca_fetch_run.h"
 #include "trust/cert_info.h"
@@ -86,7 +88,8 @@ struct trust {
 	struct ucphoned *d;
 	struct log *log;
 
-	STACK_OF(X509) *public_roots;
+	char public_path[PATH_MAX];	/* the bundle, or "" if unusable */
+	unsigned int n_public;
 	char bundle_error[160];
 	struct trust_root learned[LEARNED_MAX];
 	unsigned int n_learned;
@@ -157,12 +160,13 @@ static int rebuild_store(struct trust *t)
 {
 	X509_STORE *store = X509_STORE_new();
 	unsigned int i;
-	int k;
 
 	if (!store)
 		return -ENOMEM;
-	for (k = 0; k < sk_X509_num(t->public_roots); k++)
-		X509_STORE_add_cert(store, sk_X509_value(t->public_roots, k));
+	if (t->public_path[0] && public_roots_attach(store, t->public_path) < 0) {
+		X509_STORE_free(store);
+		return -ENOMEM;
+	}
 	for (i = 0; i < t->n_learned; i++)
 		X509_STORE_add_cert(store, t->learned[i].cert);
 	/* Duplicates between the bundle and a learned root are harmless. */
@@ -172,45 +176,31 @@ static int rebuild_store(struct trust *t)
 	return 0;
 }
 
-static int load_public_bundle(struct trust *t, const char *path)
+/* Counted, not parsed: the store reads the bundle on demand (public_roots.c). */
+static void check_public_bundle(struct trust *t, const char *path)
 {
-	STACK_OF(X509_INFO) *infos;
-	X509_INFO *info;
-	BIO *bio;
-	int i;
+	int n = public_roots_count(path);
 
-	t->public_roots = sk_X509_new_null();
-	if (!t->public_roots)
-		return -ENOMEM;
-	bio = BIO_new_file(path, "r");
-	if (!bio) {
+	snprintf(t->public_path, sizeof(t->public_path), "%s", path);
+	t->n_public = n > 0 ? (unsigned int)n : 0;
+	if (n < 0) {
 		snprintf(t->bundle_error, sizeof(t->bundle_error),
 			 "cannot read the public CA bundle %s", path);
 		log_warning(t->log, SUBSYS, "no public CA bundle; only learned roots will be trusted",
 			    LOG_STR("path", path));
-		ERR_clear_error();
-		return 0;
+		t->public_path[0] = '\0';
+		return;
 	}
-	infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	ERR_clear_error();
-	if (!infos) {
+	if (!n) {
 		snprintf(t->bundle_error, sizeof(t->bundle_error),
 			 "public CA bundle %s is not PEM", path);
 		log_warning(t->log, SUBSYS, "public CA bundle unreadable; ignored",
 			    LOG_STR("path", path));
-		return 0;
+		t->public_path[0] = '\0';
+		return;
 	}
-	for (i = 0; i < sk_X509_INFO_num(infos); i++) {
-		info = sk_X509_INFO_value(infos, i);
-		if (info->x509 && X509_up_ref(info->x509) &&
-		    !sk_X509_push(t->public_roots, info->x509))
-			X509_free(info->x509);
-	}
-	sk_X509_INFO_pop_free(infos, X509_INFO_free);
-	log_info(t->log, SUBSYS, "public CA bundle loaded", LOG_STR("path", path),
-		 LOG_UINT("roots", (unsigned int)sk_X509_num(t->public_roots)));
-	return 0;
+	log_info(t->log, SUBSYS, "public CA bundle found; read on demand",
+		 LOG_STR("path", path), LOG_UINT("roots", t->n_public));
 }
 
 /* ---- learned roots and their file ---- */
@@ -459,7 +449,8 @@ static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
 
 	/* Watchers run below and may restart discovery: c is ours alone. */
 	t->certsrv = NULL;
-	snprintf(source, sizeof(source), "certsrv %s", t->web_host);
+	snprintf(source, sizeof(source), "certsrv %s%s", t->web_host,
+		 r->ntlm ? " (NTLM)" : "");
 	if (r->status == 0) {
 		discovery_succeeded(t, r->roots, source);
 	} else {
@@ -473,6 +464,11 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 			unsigned int n)
 {
 	struct trust *t = ctx;
+	const struct signin_identity *id = signed_in(t);
+	struct ca_certsrv_request req = {
+		.host = t->web_host,
+		.timeout_usec = CERTSRV_TIMEOUT_USEC,
+	};
 	int ret;
 
 	if (status < 0 || !n) {
@@ -480,10 +476,16 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 				 t->web_host);
 		return;
 	}
+	if (!id) {
+		discovery_over(t, false);
+		return;
+	}
+	req.addr = addrs[0];
+	req.user = id->user;
+	req.password = id->password;
 	t->phase = PHASE_CERTSRV;
 	t->certsrv_fetches++;
-	ret = ca_certsrv_start(t->d->event, t->web_host, addrs[0],
-			       CERTSRV_TIMEOUT_USEC, on_certsrv_done, t,
+	ret = ca_certsrv_start(t->d->event, &req, on_certsrv_done, t,
 			       &t->certsrv);
 	if (ret < 0)
 		discovery_failed(t, true, "cannot start the certsrv GET: %s",
@@ -809,9 +811,7 @@ int trust_new(struct ucphoned *d, struct trust **out)
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return -ENOMEM;
 	ca_ldap_global_init();
-	ret = load_public_bundle(t, d->options.ca_bundle);
-	if (ret < 0)
-		return ret;
+	check_public_bundle(t, d->options.ca_bundle);
 	load_persisted(t);
 	ret = rebuild_store(t);
 	if (ret < 0)
@@ -841,7 +841,6 @@ void trust_free(struct trust *t)
 	cancel_discovery(t);
 	for (i = 0; i < t->n_learned; i++)
 		X509_free(t->learned[i].cert);
-	sk_X509_pop_free(t->public_roots, X509_free);
 	X509_STORE_free(t->store);
 	X509_free(t->dc_cert);
 	sk_X509_pop_free(t->dc_chain, X509_free);
@@ -909,7 +908,7 @@ struct json_object *trust_status(const struct trust *t)
 	json_object_object_add(o, "public_bundle",
 			       json_object_new_string(t->d->options.ca_bundle));
 	json_object_object_add(o, "public_roots",
-			       json_object_new_int(sk_X509_num(t->public_roots)));
+			       json_object_new_int((int)t->n_public));
 	if (t->bundle_error[0])
 		json_object_object_add(o, "public_bundle_error",
 				       json_object_new_string(t->bundle_error));
@@ -920,11 +919,13 @@ struct json_object *trust_status(const struct trust *t)
 		r = json_object_new_object();
 		json_object_object_add(r, "source", json_object_new_string(l->source));
 		json_object_object_add(r, "learned_by", json_object_new_string(
+			!strncmp(l->source, "certsrv ", 8) ?
+				(strstr(l->source, "(NTLM)") ?
+				 "NTLM-authenticated certsrv" :
+				 "certsrv (unauthenticated HTTP)") :
 			strstr(l->source, "(Kerberos)") ? "Kerberos-authenticated LDAP" :
 			strstr(l->source, "(NTLM)") ? "NTLM-authenticated LDAP" :
 			strstr(l->source, "(verified LDAPS)") ? "verified LDAPS" :
-			!strncmp(l->source, "certsrv ", 8) ?
-				"certsrv (unauthenticated HTTP)" :
 				"unauthenticated LDAP (an earlier phone version)"));
 		json_object_object_add(r, "subject", json_object_new_string(l->subject));
 		json_object_object_add(r, "sha256", json_object_new_string(l->fingerprint));

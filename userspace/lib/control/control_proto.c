@@ -33,6 +33,11 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_SWAP] = "swap",
 	[CONTROL_CMD_TRANSFER] = "transfer",
 	[CONTROL_CMD_TRANSFER_ATTENDED] = "transfer-attended",
+	[CONTROL_CMD_FORWARD] = "forward",
+	[CONTROL_CMD_DND] = "dnd",
+	[CONTROL_CMD_MUTE] = "mute",
+	[CONTROL_CMD_VOLUME] = "volume",
+	[CONTROL_CMD_CALLLOG] = "calllog",
 };
 
 const char *control_command_arg(enum control_command command)
@@ -45,6 +50,11 @@ const char *control_command_arg(enum control_command command)
 		return "digits";
 	case CONTROL_CMD_PRESS:
 		return "key";
+	case CONTROL_CMD_FORWARD:
+	case CONTROL_CMD_DND:
+	case CONTROL_CMD_MUTE:
+	case CONTROL_CMD_VOLUME:
+		return "setting";
 	default:
 		return NULL;
 	}
@@ -208,7 +218,7 @@ static int signin_fields(struct json_object *root, struct control_request *req,
 static int arg_field(struct json_object *root, struct control_request *req,
 		     char error[CONTROL_ERROR_MAX])
 {
-	static const char *const fields[] = { "target", "digits", "key" };
+	static const char *const fields[] = { "target", "digits", "key", "setting" };
 	const char *want = control_command_arg(req->command);
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -283,6 +293,7 @@ int control_request_parse(const void *buf, size_t len,
 		if (strcmp(key, "command") != 0 && strcmp(key, "address") != 0 &&
 		    strcmp(key, "user") != 0 && strcmp(key, "target") != 0 &&
 		    strcmp(key, "digits") != 0 && strcmp(key, "key") != 0 &&
+		    strcmp(key, "setting") != 0 &&
 		    strcmp(key, "search") != 0 &&
 		    strcmp(key, "offset") != 0) {
 			ret = refuse_quoting(error, "unknown field", key);

@@ -38,6 +38,16 @@
  * {"command":"transfer","target":"carol"} (blind transfer: REFER),
  * {"command":"transfer-attended"} (the held call to the active one).
  *
+ * Call features, each "setting" a short text as the command line has it:
+ * {"command":"forward","setting":"always sip:carol@corp.test"} (always|
+ * busy|noanswer URI [SECONDS], RULE off, off), {"command":"dnd","setting":
+ * "on"} (on [URI], off), {"command":"mute","setting":"toggle"} (on, off),
+ * {"command":"volume","setting":"up"} (down, 0-100 %), {"command":
+ * "calllog"} (the call log, newest first; clears the missed-call count).
+ * The keypad's LAST, VOICEMAIL, MUTE, volume and headset keys can be
+ * pressed too: "press" takes last, voicemail, mute, volumeup, volumedown,
+ * headset.
+ *
  * Exchange (contacts and voice mail fetched over EWS):
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
  *   {"command":"voicemail"}
@@ -80,6 +90,11 @@ enum control_command {
 	CONTROL_CMD_SWAP,
 	CONTROL_CMD_TRANSFER,
 	CONTROL_CMD_TRANSFER_ATTENDED,
+	CONTROL_CMD_FORWARD,
+	CONTROL_CMD_DND,
+	CONTROL_CMD_MUTE,
+	CONTROL_CMD_VOLUME,
+	CONTROL_CMD_CALLLOG,
 	__CONTROL_CMD_COUNT
 };
 
@@ -93,7 +108,8 @@ struct control_request {
 	/* CONTROL_CMD_SIGNIN only: both present, non-empty, NUL-free */
 	char address[CONTROL_SIGNIN_FIELD_MAX];
 	char user[CONTROL_SIGNIN_FIELD_MAX];
-	/* dial "target", dtmf "digits", press "key": present, non-empty */
+	/* dial "target", dtmf "digits", press "key", forward/dnd/mute/volume
+	 * "setting": present, non-empty */
 	char arg[CONTROL_SIGNIN_FIELD_MAX];
 	/* CONTROL_CMD_CONTACTS only, both optional: "" and 0 when absent */
 	char search[CONTROL_SEARCH_MAX];

@@ -46,6 +46,9 @@ enum media_dir {
 #define MEDIA_DIR_SENDS(d) (((d) & MEDIA_DIR_SENDONLY) != 0)
 #define MEDIA_DIR_RECEIVES(d) (((d) & MEDIA_DIR_RECVONLY) != 0)
 
+/* RFC 3389 comfort noise, static payload type (8000 Hz). */
+#define MEDIA_PT_CN 13
+
 /* No telephone-event negotiated. */
 #define MEDIA_PT_NONE 0xff
 
@@ -89,6 +92,17 @@ struct media_stream_params {
 	uint16_t tel_event_events;	/* bit n set: event n (0-15) */
 
 	enum media_dir dir;
+
+	/*
+	 * Opus: the far end's fmtp (RFC 7587 6.1), hints for what we send:
+	 * useinbandfec=1 (it decodes in-band FEC), usedtx=1, maxplaybackrate
+	 * (0: not given).
+	 */
+	bool opus_fec;
+	bool opus_dtx;
+	uint32_t opus_max_playback_rate;
+	/* RFC 3389 comfort noise (CN/8000, static PT 13) agreed both ways */
+	bool cn;
 
 	/* SRTP (suite UNSPEC and srtp false: plain RTP, policy allowed it) */
 	bool srtp;

@@ -208,12 +208,15 @@ struct sdp_config {
 	 * AEAD_AES_128_GCM, AEAD_AES_256_GCM; 0 with srtp != OFF: -EINVAL.
 	 */
 	uint32_t suites;
-	/* Codecs in preference order (PCMU, PCMA today); 1..MEDIA_CODEC_MAX. */
+	/* Codecs in preference order (e.g. opus, G722, PCMU, PCMA); 1..MEDIA_CODEC_MAX. */
 	enum media_codec codecs[MEDIA_CODEC_MAX];
 	unsigned int n_codecs;
 	uint32_t ptime_ms;		/* 0: 20 */
 	bool tel_event;			/* offer telephone-event/8000 PT 101 0-16 */
 	bool rtcp_mux;			/* offer a=rtcp-mux */
+	bool cn;			/* offer and accept CN/8000 (RFC 3389, PT 13) */
+	/* Opus: the most this phone plays (maxplaybackrate); 0: not said */
+	uint32_t opus_max_playback_rate;
 };
 
 struct sdp_neg;
@@ -260,6 +263,15 @@ int sdp_neg_answer_received(struct sdp_neg *neg, const char *body,
 			    struct sdp_error *err);
 
 /*
+ * Another fork of the phone's offer answers (RFC 3261 13.2.2.4): a 2xx
+ * from a different far end than the early answer came from. The last
+ * offer is open again, so sdp_neg_answer_received() takes the new
+ * answer in place of the early one. Nothing changes while an offer is
+ * still pending.
+ */
+void sdp_neg_reopen_offer(struct sdp_neg *neg);
+
+/*
  * The far end's offer (INVITE, re-INVITE, UPDATE). On 0, the answer is in
  * buf and *out holds the agreed stream; on -EINVAL (400) or -EPROTO /
  * -E2BIG (488) err holds the SIP status and reason to send, and the
@@ -284,5 +296,21 @@ int sdp_neg_offer_received(struct sdp_neg *neg, const char *body, size_t len,
  * offer/answer has completed yet.
  */
 int sdp_neg_current(const struct sdp_neg *neg, struct media_stream_params *out);
+
+/*
+ * Opus fmtp (RFC 7587 6.1) of the far end's format: useinbandfec=1,
+ * usedtx=1, maxplaybackrate (0 when absent or below 8000).
+ */
+void sdp_opus_fmtp(const struct sdp_format *f, bool *fec, bool *dtx, uint32_t *max_playback);
+/*
+ * A codec preference list, names separated by commas, case ignored
+ * ("opus,G722,PCMU,PCMA"): each known codec at most once. 0, or -EINVAL
+ * (out untouched beyond what was parsed).
+ */
+#define SDP_CODECS_DEFAULT "opus,G722,PCMU,PCMA"
+int sdp_codec_list_parse(const char *s, enum media_codec out[MEDIA_CODEC_MAX],
+			 unsigned int *n);
+/* Whether the m= line carries CN/8000 on static payload type 13. */
+bool sdp_has_cn(const struct sdp_media *m);
 
 #endif /* UCPHONE_SDP_H */

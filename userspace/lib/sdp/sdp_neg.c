@@ -60,6 +60,7 @@ struct sdp_neg {
 
 	/* Our outstanding offer */
 	bool offer_pending;
+	bool last_offer_ours;		/* the last offer was ours, not the far end's */
 	bool offer_srtp;		/* it carried a=crypto lines */
 	enum ucphone_srtp_suite offer_tag_suite[N_SUITES + 1];	/* by tag */
 	unsigned int offer_n_tags;
@@ -197,7 +198,8 @@ static void put_crypto(struct out *o, unsigned int tag, enum ucphone_srtp_suite 
 	secret_zero(b64, sizeof(b64));
 }
 
-static void put_format(struct out *o, uint8_t pt, enum media_codec c)
+static void put_format(const struct sdp_neg *neg, struct out *o, uint8_t pt,
+		       enum media_codec c)
 {
 	const struct codec_info *ci = &codecs[c];
 
@@ -205,6 +207,20 @@ static void put_format(struct out *o, uint8_t pt, enum media_codec c)
 		put(o, "a=rtpmap:%u %s/%u/%u\r\n", pt, ci->name, ci->clock, ci->channels);
 	else
 		put(o, "a=rtpmap:%u %s/%u\r\n", pt, ci->name, ci->clock);
+	/* Opus: what this phone receives (RFC 7587 6.1): FEC it decodes, mono */
+	if (c == MEDIA_CODEC_OPUS) {
+		put(o, "a=fmtp:%u useinbandfec=1;stereo=0;sprop-stereo=0", pt);
+		if (neg->cfg.opus_max_playback_rate)
+			put(o, ";maxplaybackrate=%u", neg->cfg.opus_max_playback_rate);
+		put(o, "\r\n");
+	}
+}
+
+/* The agreed Opus stream's hints from the far end's format. */
+static void opus_params(const struct sdp_format *f, struct media_stream_params *p)
+{
+	if (p->codec == MEDIA_CODEC_OPUS)
+		sdp_opus_fmtp(f, &p->opus_fec, &p->opus_dtx, &p->opus_max_playback_rate);
 }
 
 static uint8_t offer_pt(enum media_codec c)
@@ -346,11 +362,15 @@ int sdp_neg_offer(struct sdp_neg *neg, char *buf, size_t size, size_t *len,
 	    neg->cfg.srtp == SDP_SRTP_MANDATORY ? "RTP/SAVP" : "RTP/AVP");
 	for (unsigned int i = 0; i < neg->cfg.n_codecs; i++)
 		put(&o, " %u", offer_pt(neg->cfg.codecs[i]));
+	if (neg->cfg.cn)
+		put(&o, " %u", MEDIA_PT_CN);
 	if (neg->cfg.tel_event)
 		put(&o, " %u", TEL_EVENT_PT);
 	put(&o, "\r\n");
 	for (unsigned int i = 0; i < neg->cfg.n_codecs; i++)
-		put_format(&o, offer_pt(neg->cfg.codecs[i]), neg->cfg.codecs[i]);
+		put_format(neg, &o, offer_pt(neg->cfg.codecs[i]), neg->cfg.codecs[i]);
+	if (neg->cfg.cn)
+		put(&o, "a=rtpmap:%u CN/8000\r\n", MEDIA_PT_CN);
 	if (neg->cfg.tel_event)
 		put(&o, "a=rtpmap:%u telephone-event/8000\r\na=fmtp:%u 0-16\r\n",
 		    TEL_EVENT_PT, TEL_EVENT_PT);
@@ -382,6 +402,7 @@ int sdp_neg_offer(struct sdp_neg *neg, char *buf, size_t size, size_t *len,
 		return rc;
 	neg->rekey = false;
 	neg->offer_pending = true;
+	neg->last_offer_ours = true;
 	neg->offer_srtp = srtp;
 	neg->offer_n_tags = tag;
 	return 0;
@@ -509,6 +530,12 @@ static void agree(struct sdp_neg *neg, const struct media_stream_params *p,
 	*out = *p;
 }
 
+void sdp_neg_reopen_offer(struct sdp_neg *neg)
+{
+	if (neg->agreed && neg->last_offer_ours)
+		neg->offer_pending = true;
+}
+
 int sdp_neg_answer_received(struct sdp_neg *neg, const char *body, size_t len,
 			    struct media_stream_params *out, struct sdp_error *err)
 {
@@ -540,6 +567,7 @@ int sdp_neg_answer_received(struct sdp_neg *neg, const char *body, size_t len,
 		if (p.codec) {
 			p.pt = m->formats[i].pt;
 			p.rx_pt = offer_pt(p.codec);
+			opus_params(&m->formats[i], &p);
 		}
 	}
 	if (!p.codec) {
@@ -547,6 +575,7 @@ int sdp_neg_answer_received(struct sdp_neg *neg, const char *body, size_t len,
 		goto out;
 	}
 	p.clock_rate = codecs[p.codec].clock;
+	p.cn = neg->cfg.cn && sdp_has_cn(m);
 	te = neg->cfg.tel_event ? tel_event_of(m) : NULL;
 	p.tel_event_pt = te ? te->pt : MEDIA_PT_NONE;
 	p.rx_tel_event_pt = te ? TEL_EVENT_PT : MEDIA_PT_NONE;
@@ -640,6 +669,7 @@ static int accept_media(struct sdp_neg *neg, const struct sdp_media *m,
 	for (unsigned int i = 0; i < m->n_formats && !p->codec; i++) {
 		p->codec = codec_of(neg, &m->formats[i]);
 		p->pt = p->rx_pt = m->formats[i].pt;
+		opus_params(&m->formats[i], p);
 	}
 	if (!p->codec) {
 		sdp_set_error(err, 488, "no common codec");
@@ -650,6 +680,7 @@ static int accept_media(struct sdp_neg *neg, const struct sdp_media *m,
 		return ci;
 	*crypto_idx = ci;
 	p->clock_rate = codecs[p->codec].clock;
+	p->cn = neg->cfg.cn && sdp_has_cn(m);
 	te = neg->cfg.tel_event ? tel_event_of(m) : NULL;
 	p->tel_event_pt = p->rx_tel_event_pt = te ? te->pt : MEDIA_PT_NONE;
 	p->tel_event_events = te ? tel_events(te) : 0;
@@ -708,10 +739,14 @@ int sdp_neg_offer_received(struct sdp_neg *neg, const char *body, size_t len,
 			continue;
 		}
 		put(&o, "m=audio %u %s %u", neg->cfg.rtp_port, mi->proto_name, p.pt);
+		if (p.cn)
+			put(&o, " %u", MEDIA_PT_CN);
 		if (p.tel_event_pt != MEDIA_PT_NONE)
 			put(&o, " %u", p.tel_event_pt);
 		put(&o, "\r\n");
-		put_format(&o, p.pt, p.codec);
+		put_format(neg, &o, p.pt, p.codec);
+		if (p.cn)
+			put(&o, "a=rtpmap:%u CN/8000\r\n", MEDIA_PT_CN);
 		if (p.tel_event_pt != MEDIA_PT_NONE)
 			put(&o, "a=rtpmap:%u telephone-event/8000\r\na=fmtp:%u 0-15\r\n",
 			    p.tel_event_pt, p.tel_event_pt);
@@ -746,6 +781,7 @@ int sdp_neg_offer_received(struct sdp_neg *neg, const char *body, size_t len,
 		goto out;
 	neg->rekey = false;
 	neg->offer_pending = false;
+	neg->last_offer_ours = false;
 	agree(neg, &p, out);
 out:
 	secret_zero(rest_buf, sizeof(rest_buf));

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "lib/sip/msg_summary.h"
+#include "lib/util/secret.h"
+#include "sip/auth.h"
+#include "sip/mwi.h"
+
+#define SUBSYS "sip-mwi"
+#define USEC 1000000ull
+
+enum mwi_state {
+	MWI_IDLE,
+	MWI_SUBSCRIBING,
+	MWI_AUTHENTICATING,
+	MWI_ACTIVE,
+	MWI_FAILED,
+};
+
+static const char *const state_names[] = {
+	"idle", "subscribing", "authenticating", "active", "failed",
+};
+
+struct sip_mwi {
+	struct ucphoned *d;
+	struct log *log;
+	struct sip_txn_layer *l;
+	struct sip_register *reg;
+	enum mwi_state state;
+	struct sip_conn *conn;		/* referenced while subscribing */
+	struct sip_client_txn *tx;
+	struct sip_auth auth;
+	struct sip_auth *signer;	/* the registration's, when it signed */
+	char call_id[64], tag[24];
+	uint32_t cseq;
+	sd_event_source *timer;		/* refresh or retry */
+	unsigned int expires_s;		/* granted by the last 2xx */
+	struct msg_summary summary;
+	bool have_summary;
+	char error[160];
+	uint64_t subscribes, notifies, bad_bodies;
+	sip_mwi_cb cb;
+	void *cb_ctx;
+};
+
+static void arm(struct sip_mwi *m, unsigned int seconds)
+{
+	uint64_t now = 0;
+
+	sd_event_now(m->d->event, CLOCK_MONOTONIC, &now);
+	sd_event_source_set_time(m->timer, now + seconds * USEC);
+	sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
+}
+
+static void disarm(struct sip_mwi *m)
+{
+	sd_event_source_set_enabled(m->timer, SD_EVENT_OFF);
+}
+
+static void drop_flow(struct sip_mwi *m)
+{
+	if (m->tx)
+		sip_txn_cancel(m->l, m->tx);
+	m->tx = NULL;
+	sip_conn_unref(m->conn);
+	m->conn = NULL;
+	m->signer = NULL;
+	sip_auth_clear(&m->auth);
+}
+
+static void fail(struct sip_mwi *m, const char *why)
+{
+	drop_flow(m);
+	m->state = MWI_FAILED;
+	snprintf(m->error, sizeof(m->error), "%s", why);
+	log_warning(m->log, SUBSYS, "voice-mail subscription failed; trying again later",
+		    LOG_STR("error", why), LOG_UINT("retry_s", SIP_MWI_RETRY_S));
+	arm(m, SIP_MWI_RETRY_S);
+}
+
+static struct json_object *summary_json(const struct sip_mwi *m)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "waiting", json_object_new_boolean(m->have_summary &&
+								      m->summary.waiting));
+	json_object_object_add(o, "new", json_object_new_int64(m->summary.voice_new));
+	json_object_object_add(o, "old", json_object_new_int64(m->summary.voice_old));
+	json_object_object_add(o, "urgent_new", json_object_new_int64(m->summary.urgent_new));
+	json_object_object_add(o, "urgent_old", json_object_new_int64(m->summary.urgent_old));
+	if (m->summary.account[0])
+		json_object_object_add(o, "account", json_object_new_string(m->summary.account));
+	return o;
+}
+
+static void tell(struct sip_mwi *m)
+{
+	struct json_object *ev;
+
+	if (!m->cb)
+		return;
+	ev = summary_json(m);
+	if (!ev)
+		return;
+	json_object_object_add(ev, "event", json_object_new_string("mwi"));
+	m->cb(m->cb_ctx, ev);
+	json_object_put(ev);
+}
+
+static int send_subscribe(struct sip_mwi *m);
+
+static void on_answer(void *ctx, const struct sip_msg *r, int err)
+{
+	struct sip_mwi *m = ctx;
+	char why[160];
+	unsigned long exp;
+
+	m->tx = NULL;
+	if (!r) {
+		fail(m, err == -ETIMEDOUT ? "no answer to SUBSCRIBE" :
+		     "connection lost during SUBSCRIBE");
+		return;
+	}
+	if (r->status == 401 || r->status == 407) {
+		bool sent_fresh = m->auth.sent_fresh;
+
+		if (sip_auth_challenge(&m->auth, r) < 0) {
+			fail(m, "SUBSCRIBE challenge not understood");
+			return;
+		}
+		if (sent_fresh && !m->auth.ch.stale) {
+			fail(m, "SUBSCRIBE credentials refused");
+			return;
+		}
+		m->state = MWI_AUTHENTICATING;
+		if (send_subscribe(m) < 0)
+			fail(m, "cannot send SUBSCRIBE");
+		return;
+	}
+	if (r->status >= 200 && r->status < 300) {
+		struct sip_str e = sip_msg_value(r, SIP_HDR_EXPIRES);
+		char num[16] = "";
+
+		if (sip_auth_verify(m->signer ? m->signer : &m->auth, r) < 0) {
+			fail(m, "SUBSCRIBE answer's signature does not verify");
+			return;
+		}
+		exp = SIP_MWI_EXPIRES_S;
+		if (e.len && sip_str_copy(e, num, sizeof(num)) == 0)
+			exp = strtoul(num, NULL, 10);
+		if (exp < 60 || exp > SIP_MWI_EXPIRES_S)
+			exp = exp < 60 ? 60 : SIP_MWI_EXPIRES_S;
+		drop_flow(m);
+		m->state = MWI_ACTIVE;
+		m->error[0] = '\0';
+		m->expires_s = (unsigned int)exp;
+		log_info(m->log, SUBSYS, "voice-mail subscription active",
+			 LOG_UINT("expires_s", m->expires_s));
+		arm(m, m->expires_s * 4 / 5);
+		return;
+	}
+	snprintf(why, sizeof(why), "SUBSCRIBE answered %u", r->status);
+	fail(m, why);
+}
+
+static int send_subscribe(struct sip_mwi *m)
+{
+	const struct sip_account *a = sip_register_account(m->reg);
+	char buf[4096], uri[300], branch[SIP_BRANCH_MAX];
+	struct sip_out o;
+	size_t len;
+	int ret;
+
+	if (!a)
+		return -ENOTCONN;
+	snprintf(uri, sizeof(uri), "sip:%s", a->address);
+	sip_txn_new_branch(branch);
+	sip_out_init(&o, buf, sizeof(buf));
+	sip_out_request_line(&o, "SUBSCRIBE", uri);
+	sip_out_header(&o, "Via", "SIP/2.0/TLS %s;branch=%s;rport",
+		       sip_conn_local(m->conn), branch);
+	sip_out_header(&o, "Max-Forwards", "70");
+	sip_out_header(&o, "From", "<%s>;tag=%s", uri, m->tag);
+	sip_out_header(&o, "To", "<%s>", uri);
+	sip_out_header(&o, "Call-ID", "%s", m->call_id);
+	sip_out_header(&o, "CSeq", "%u SUBSCRIBE", ++m->cseq);
+	sip_out_header(&o, "Contact", "%s", sip_register_contact(m->reg));
+	sip_out_header(&o, "Event", SIP_MWI_EVENT);
+	sip_out_header(&o, "Accept", SIP_MWI_CONTENT_TYPE);
+	sip_out_header(&o, "Expires", "%u", SIP_MWI_EXPIRES_S);
+	sip_out_header(&o, "User-Agent", "ucphone/%s", UCPHONE_VERSION);
+	/* signed on the registration's MS-SIPAE association when there is one */
+	m->signer = m->auth.have ? NULL : sip_register_signer(m->reg);
+	ret = sip_auth_add(m->signer ? m->signer : &m->auth, a->auth_user,
+			   a->password, "SUBSCRIBE", uri, &o);
+	sip_out_body(&o, NULL, NULL, 0);
+	if (!ret)
+		ret = sip_out_finish(&o, &len);
+	if (!ret)
+		ret = sip_txn_request(m->l, m->conn, buf, len, branch,
+				      "SUBSCRIBE", on_answer, m, &m->tx);
+	secret_zero(buf, sizeof(buf));
+	if (!ret)
+		m->subscribes++;
+	return ret;
+}
+
+/* A fresh subscription on the registration's connection. */
+static void subscribe(struct sip_mwi *m)
+{
+	struct sip_conn *c = sip_register_conn(m->reg);
+
+	drop_flow(m);
+	disarm(m);
+	if (!c) {
+		m->state = MWI_IDLE;
+		return;
+	}
+	sip_conn_ref(c);
+	m->conn = c;
+	sip_random_hex(m->call_id, sizeof(m->call_id), 32);
+	sip_random_hex(m->tag, sizeof(m->tag), 16);
+	m->cseq = 0;
+	m->state = MWI_SUBSCRIBING;
+	if (send_subscribe(m) < 0)
+		fail(m, "cannot send SUBSCRIBE");
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
+{
+	(void)s;
+	(void)usec;
+	subscribe(ud);
+	return 0;
+}
+
+void sip_mwi_start(struct sip_mwi *m)
+{
+	subscribe(m);
+}
+
+void sip_mwi_reset(struct sip_mwi *m)
+{
+	bool had = m->have_summary && m->summary.waiting;
+
+	drop_flow(m);
+	disarm(m);
+	m->state = MWI_IDLE;
+	m->error[0] = '\0';
+	memset(&m->summary, 0, sizeof(m->summary));
+	m->have_summary = false;
+	if (had)
+		tell(m);
+}
+
+static bool is_summary_body(const struct sip_msg *r)
+{
+	struct sip_str ct = sip_msg_value(r, SIP_HDR_CONTENT_TYPE);
+	size_t n = strlen(SIP_MWI_CONTENT_TYPE);
+
+	return ct.p && ct.len >= n && !strncasecmp(ct.p, SIP_MWI_CONTENT_TYPE, n);
+}
+
+static unsigned int on_notify(void *ctx, const struct sip_msg *r)
+{
+	struct sip_mwi *m = ctx;
+	struct msg_summary s;
+	int ret;
+
+	m->notifies++;
+	if (!r->body.len)
+		return 200;	/* e.g. a terminating NOTIFY */
+	if (!is_summary_body(r)) {
+		m->bad_bodies++;
+		return 415;
+	}
+	ret = msg_summary_parse(r->body.p, r->body.len, &s);
+	if (ret < 0) {
+		m->bad_bodies++;
+		log_warning(m->log, SUBSYS, "message-summary body refused",
+			    LOG_UINT("bytes", r->body.len), LOG_ERRNO(ret));
+		return 400;
+	}
+	m->summary = s;
+	m->have_summary = true;
+	log_info(m->log, SUBSYS, "voice mail", LOG_BOOL("waiting", s.waiting),
+		 LOG_UINT("new", s.voice_new), LOG_UINT("old", s.voice_old));
+	tell(m);
+	return 200;
+}
+
+void sip_mwi_on_change(struct sip_mwi *m, sip_mwi_cb cb, void *ctx)
+{
+	m->cb = cb;
+	m->cb_ctx = ctx;
+}
+
+int sip_mwi_new(struct ucphoned *d, struct sip_txn_layer *l,
+		struct sip_register *reg, struct sip_mwi **out)
+{
+	struct sip_mwi *m = calloc(1, sizeof(*m));
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	m->d = d;
+	m->log = &d->log;
+	m->l = l;
+	m->reg = reg;
+	ret = sd_event_add_time(d->event, &m->timer, CLOCK_MONOTONIC, UINT64_MAX,
+				USEC, on_timer, m);
+	if (ret >= 0)
+		ret = sd_event_source_set_enabled(m->timer, SD_EVENT_OFF);
+	if (ret >= 0)
+		ret = sip_txn_on_notify(l, SIP_MWI_EVENT, on_notify, m);
+	if (ret < 0) {
+		sd_event_source_disable_unref(m->timer);
+		free(m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+void sip_mwi_free(struct sip_mwi *m)
+{
+	if (!m)
+		return;
+	sip_txn_on_notify(m->l, SIP_MWI_EVENT, NULL, m);
+	drop_flow(m);
+	sd_event_source_disable_unref(m->timer);
+	free(m);
+}
+
+struct json_object *sip_mwi_status(const struct sip_mwi *m)
+{
+	struct json_object *o = summary_json(m);
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "state", json_object_new_string(state_names[m->state]));
+	if (m->error[0])
+		json_object_object_add(o, "error", json_object_new_string(m->error));
+	if (m->state == MWI_ACTIVE)
+		json_object_object_add(o, "expires_s", json_object_new_int64(m->expires_s));
+	json_object_object_add(o, "subscribes", json_object_new_uint64(m->subscribes));
+	json_object_object_add(o, "notifies", json_object_new_uint64(m->notifies));
+	json_object_object_add(o, "bad_bodies", json_object_new_uint64(m->bad_bodies));
+	return o;
+}
