@@ -456,6 +456,83 @@ TEST(answers_baresip_with_srtp)
 	sdp_neg_free(neg);
 }
 
+/* baresip_offer with one line replaced (what..with), into buf */
+static size_t variant(char *buf, size_t cap, const char *what, const char *with)
+{
+	const char *at = strstr(baresip_offer, what);
+
+	if (!at)
+		return 0;
+	return (size_t)snprintf(buf, cap, "%.*s%s%s", (int)(at - baresip_offer),
+				baresip_offer, with, at + strlen(what));
+}
+
+TEST(far_end_hold_forms_and_rekey)
+{
+	struct media_stream_params p, first;
+	struct sdp_config cfg;
+	struct sdp_neg *neg;
+	char offer[SDP_OUT_MAX], ans[SDP_OUT_MAX];
+	struct sdp_error err;
+	size_t olen, len;
+
+	config(&cfg, SDP_SRTP_MANDATORY, 20000);
+	ASSERT_EQ(0, sdp_neg_new(&neg, &cfg));
+	EXPECT_EQ(MEDIA_DIR_SENDRECV, sdp_neg_far_direction(neg));
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, S(baresip_offer), ans, sizeof(ans), &len,
+					    &first, &err));
+	EXPECT_EQ(MEDIA_DIR_SENDRECV, sdp_neg_far_direction(neg));
+
+	/* a=sendonly: the phone stops sending, still hears (music on hold) */
+	olen = variant(offer, sizeof(offer), "a=sendrecv", "a=sendonly");
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, offer, olen, ans, sizeof(ans), &len, &p, &err));
+	EXPECT_NE(NULL, strstr(ans, "a=recvonly\r\n"));
+	EXPECT_EQ(MEDIA_DIR_RECVONLY, p.dir);
+	EXPECT_EQ(MEDIA_DIR_RECVONLY, sdp_neg_far_direction(neg));
+	/* the far end's key unchanged: the same contexts go on */
+	EXPECT_TRUE(keys_eq(&first.rx, &p.rx));
+	EXPECT_TRUE(keys_eq(&first.tx, &p.tx));
+	media_stream_params_clear(&p);
+
+	/* a=inactive */
+	olen = variant(offer, sizeof(offer), "a=sendrecv", "a=inactive");
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, offer, olen, ans, sizeof(ans), &len, &p, &err));
+	EXPECT_NE(NULL, strstr(ans, "a=inactive\r\n"));
+	EXPECT_EQ(MEDIA_DIR_INACTIVE, p.dir);
+	media_stream_params_clear(&p);
+
+	/* RFC 2543 hold: c=0.0.0.0 with sendrecv; nothing is sent there */
+	olen = variant(offer, sizeof(offer), "c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0");
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, offer, olen, ans, sizeof(ans), &len, &p, &err));
+	EXPECT_FALSE(MEDIA_DIR_SENDS(p.dir));
+	EXPECT_FALSE(MEDIA_DIR_SENDS(sdp_neg_far_direction(neg)));
+	media_stream_params_clear(&p);
+
+	/* the phone holds and the far end offers sendonly too: inactive */
+	sdp_neg_set_direction(neg, MEDIA_DIR_SENDONLY);
+	olen = variant(offer, sizeof(offer), "a=sendrecv", "a=sendonly");
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, offer, olen, ans, sizeof(ans), &len, &p, &err));
+	EXPECT_NE(NULL, strstr(ans, "a=inactive\r\n"));
+	media_stream_params_clear(&p);
+	sdp_neg_set_direction(neg, MEDIA_DIR_SENDRECV);
+
+	/* resume with a new key (RFC 4568 5.1.4): new rx key, the phone's own stays */
+	olen = variant(offer, sizeof(offer), "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz",
+		       "inline:d0RmdmcmVCspeEc3QGZiNWpVLFJhQX1cfHAwJSoj");
+	ASSERT_EQ(0, sdp_neg_offer_received(neg, offer, olen, ans, sizeof(ans), &len, &p, &err));
+	EXPECT_EQ(MEDIA_DIR_SENDRECV, p.dir);
+	EXPECT_EQ(MEDIA_DIR_SENDRECV, sdp_neg_far_direction(neg));
+	EXPECT_FALSE(keys_eq(&first.rx, &p.rx));
+	EXPECT_TRUE(keys_eq(&first.tx, &p.tx));
+	media_stream_params_clear(&p);
+
+	/* a refused re-offer changes nothing, the far direction included */
+	EXPECT_NE(0, sdp_neg_offer_received(neg, "v=0\r\n", 5, ans, sizeof(ans), &len, &p, &err));
+	EXPECT_EQ(MEDIA_DIR_SENDRECV, sdp_neg_far_direction(neg));
+	media_stream_params_clear(&first);
+	sdp_neg_free(neg);
+}
+
 TEST(ocs_optional_srtp_with_mki)
 {
 	struct media_stream_params p;

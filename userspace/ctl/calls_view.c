@@ -32,6 +32,8 @@ void ctl_print_calls(FILE *out, struct json_object *calls)
 
 		fprintf(out, "call:    %s %s %s\n", ctl_json_str(call, "direction", a),
 			ctl_json_str(call, "state", b), ctl_json_str(call, "far_end", c));
+		if (ctl_json_member(call, "hold", json_type_string))
+			fprintf(out, "  held by: %s\n", ctl_json_str(call, "hold", a));
 		if (!ctl_json_member(call, "codec", json_type_string))
 			continue;
 		fprintf(out, "  codec: %s, %s\n", ctl_json_str(call, "codec", a),

@@ -67,7 +67,12 @@ static void usage(FILE *out)
 		"  hangup    end the call (or refuse the ringing one)\n"
 		"  calls     the call: state, far end, codec, SRTP, RTCP figures\n"
 		"  dtmf DIGITS  send 0-9 * # A-D during the call\n"
-		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook\n"
+		"  press KEY    a keypad key: 0-9 * # speaker offhook onhook hold ok\n"
+		"  hold      put the call on hold (the HOLD key)\n"
+		"  resume    take the call off hold (another call up goes on hold)\n"
+		"  swap      with two calls: hold the active one, resume the other\n"
+		"  transfer URI|NAME|NUMBER  blind transfer of the call (REFER)\n"
+		"  transfer --attended  the held call to the active one (Replaces)\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
 		"  call-contact NAME|INDEX [work|mobile|sip]  call a contact\n"
@@ -480,10 +485,11 @@ out:
 static bool takes_arg(const char *command)
 {
 	return !strcmp(command, "dial") || !strcmp(command, "dtmf") ||
+	       !strcmp(command, "transfer") ||
 	       !strcmp(command, "press");
 }
 
-/* dial, answer, hangup, calls, dtmf, press: each prints the call view. */
+/* dial, answer, hangup, calls, dtmf, press, hold, resume: the call view. */
 static int cmd_call(struct ctl *ctl, const char *name, const char *arg)
 {
 	struct json_object *req = arg ? control_request_new_arg(name, arg) :
@@ -649,8 +655,13 @@ int main(int argc, char **argv)
 			ret = cmd_signout(&ctl);
 		else if (strcmp(command, "reload") == 0)
 			ret = cmd_reload(&ctl);
+		else if (arg && !strcmp(command, "transfer") &&
+			 !strcmp(arg, "--attended"))
+			ret = cmd_call(&ctl, "transfer-attended", NULL);
 		else if (has_arg || !strcmp(command, "answer") ||
-			 !strcmp(command, "hangup") || !strcmp(command, "calls"))
+			 !strcmp(command, "hangup") || !strcmp(command, "calls") ||
+			 !strcmp(command, "hold") || !strcmp(command, "resume") ||
+			 !strcmp(command, "swap"))
 			ret = cmd_call(&ctl, command, arg);
 		else if (is_exchange)
 			ret = (ctl_is_feature_command(command) ? ctl_features :

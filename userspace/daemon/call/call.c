@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "call/call.h"
 #include "sip/dialog.h"
@@ -26,6 +27,10 @@ struct call_manager {
 	void *stream;		/* its media */
 	bool outgoing;
 	enum media_dir dir;
+	bool local_hold;	/* the phone holds the call */
+	bool reoffering, hold_wanted;	/* a re-INVITE of ours is open */
+	bool transferring;	/* our REFER: its outcome awaited */
+	bool transferred;	/* the last call ended by a transfer */
 	bool offer_in;		/* the INVITE's offer is answered, not yet run */
 	bool media_up;		/* the stream runs since before the 200 */
 	char remote[DIALOG_URI_MAX];
@@ -46,12 +51,19 @@ static const char *const state_names[] = {
 	[CALL_CONNECTED] = "connected",
 	[CALL_HELD] = "held",
 	[CALL_ENDING] = "ending",
+	[CALL_ON_HOLD] = "on-hold",
 };
 
 const char *call_state_name(enum call_state st)
 {
 	return (unsigned int)st < sizeof(state_names) / sizeof(state_names[0]) ?
 	       state_names[st] : "?";
+}
+
+/* Connected, whoever holds it. */
+static bool in_call(enum call_state st)
+{
+	return st == CALL_CONNECTED || st == CALL_HELD || st == CALL_ON_HOLD;
 }
 
 static uint64_t now(struct call_manager *cm)
@@ -129,8 +141,9 @@ static void run_media(struct call_manager *cm)
 		return;
 	}
 	cm->dir = (enum media_dir)dir;
-	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
-		enter(cm, cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
+	if (in_call(cm->st))
+		enter(cm, cm->local_hold ? CALL_ON_HOLD :
+			  cm->dir == MEDIA_DIR_SENDRECV ? CALL_CONNECTED :
 			  CALL_HELD);
 }
 
@@ -145,6 +158,7 @@ static void call_ended(struct call_manager *cm, unsigned int status,
 {
 	bool failed = status >= 300 || cm->st == CALL_CALLING;
 
+	cm->local_hold = cm->reoffering = cm->transferring = false;
 	record(cm, &(struct call_record){
 		.outgoing = cm->outgoing, .uri = cm->remote,
 		.display = cm->display, .started_usec = cm->started_usec,
@@ -185,7 +199,7 @@ static void inv_state(void *ctx, enum invite_state st, unsigned int status,
 		break;
 	case INVITE_ANSWERED:
 	case INVITE_CONFIRMED:
-		if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+		if (in_call(cm->st))
 			break;
 		set_tone(cm, CALL_TONE_NONE);
 		cm->connected_usec = now(cm);
@@ -217,6 +231,9 @@ static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
 	char why[96] = "";
 	unsigned int st;
 
+	/* on hold, the answer stays a=sendonly (or inactive), RFC 6337 5.3 */
+	if (cm->local_hold)
+		cm->env.media->set_direction(cm->stream, MEDIA_DIR_SENDONLY);
 	st = cm->env.media->offer_received(cm->stream, sdp, len, ans, cap, alen,
 					   why, sizeof(why));
 	if (st) {
@@ -225,7 +242,7 @@ static unsigned int inv_offer(void *ctx, const char *sdp, size_t len,
 		return st;
 	}
 	/* a re-offer during the call: the stream follows at once */
-	if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD)
+	if (in_call(cm->st))
 		run_media(cm);
 	else
 		cm->offer_in = true;
@@ -273,6 +290,56 @@ static int inv_make_offer(void *ctx, char *sdp, size_t cap, size_t *len)
 	return cm->env.media->offer(cm->stream, sdp, cap, len);
 }
 
+/* Our re-INVITE (hold, resume) was answered or refused. */
+static void inv_reoffer(void *ctx, unsigned int status)
+{
+	struct call_manager *cm = ctx;
+
+	cm->reoffering = false;
+	if (status >= 200 && status < 300) {
+		cm->local_hold = cm->hold_wanted;
+		run_media(cm);
+		return;
+	}
+	cm->env.media->set_direction(cm->stream, cm->local_hold ?
+				     MEDIA_DIR_SENDONLY : MEDIA_DIR_SENDRECV);
+	cm->last_status = status;
+	snprintf(cm->last_error, sizeof(cm->last_error), "%s refused (%u)",
+		 cm->hold_wanted ? "hold" : "resume", status);
+	cm->env.changed(cm->env.ctx);
+}
+
+/* Our REFER's progress: 2xx hangs up (transferred), a failure stays. */
+static void inv_transfer(void *ctx, unsigned int status, bool done)
+{
+	struct call_manager *cm = ctx;
+
+	if (!cm->transferring || !done)
+		return;
+	cm->transferring = false;
+	if (status >= 200 && status < 300) {
+		cm->transferred = true;
+		snprintf(cm->last_error, sizeof(cm->last_error), "transferred");
+		cm->last_status = 0;
+		if (cm->inv)
+			invite_hangup(cm->inv);
+		return;
+	}
+	cm->last_status = status;
+	snprintf(cm->last_error, sizeof(cm->last_error), "transfer failed (%u)",
+		 status);
+	cm->env.changed(cm->env.ctx);
+}
+
+static unsigned int inv_referred(void *ctx, const char *uri)
+{
+	struct call_manager *cm = ctx;
+
+	if (!cm->env.referred)
+		return 501;
+	return cm->env.referred(cm->env.ctx, uri);
+}
+
 static const struct invite_ops inv_ops = {
 	.now = inv_now,
 	.arm = inv_arm,
@@ -281,6 +348,9 @@ static const struct invite_ops inv_ops = {
 	.offer = inv_offer,
 	.answer = inv_answer,
 	.make_offer = inv_make_offer,
+	.reoffer = inv_reoffer,
+	.transfer = inv_transfer,
+	.referred = inv_referred,
 	.warning = inv_warning,
 };
 
@@ -416,6 +486,176 @@ int call_hangup(struct call_manager *cm)
 	return ret == -EALREADY ? 0 : ret;
 }
 
+/* A re-INVITE offering dir: hold (SENDONLY/INACTIVE) or resume (SENDRECV). */
+static int reoffer(struct call_manager *cm, enum media_dir dir, bool hold)
+{
+	char *sdp;
+	size_t len = 0;
+	int ret;
+
+	if (cm->reoffering)
+		return -EBUSY;
+	sdp = malloc(SDP_MAX);
+	if (!sdp)
+		return -ENOMEM;
+	cm->env.media->set_direction(cm->stream, dir);
+	ret = cm->env.media->offer(cm->stream, sdp, SDP_MAX, &len);
+	if (ret == 0)
+		ret = invite_reoffer(cm->inv, sdp, len);
+	secret_zero(sdp, SDP_MAX);
+	free(sdp);
+	if (ret < 0) {
+		cm->env.media->set_direction(cm->stream, cm->local_hold ?
+					     MEDIA_DIR_SENDONLY : MEDIA_DIR_SENDRECV);
+		return ret;
+	}
+	cm->reoffering = true;
+	cm->hold_wanted = hold;
+	cm->env.changed(cm->env.ctx);
+	return 0;
+}
+
+int call_hold(struct call_manager *cm)
+{
+	enum media_dir far;
+
+	if (!cm->inv || !in_call(cm->st))
+		return -ENOTCONN;
+	if (cm->local_hold)
+		return -EALREADY;
+	/* held by the far end already: inactive, else sendonly */
+	far = cm->env.media->far_direction(cm->stream);
+	return reoffer(cm, MEDIA_DIR_SENDS(far) ? MEDIA_DIR_SENDONLY :
+		       MEDIA_DIR_INACTIVE, true);
+}
+
+int call_resume(struct call_manager *cm)
+{
+	if (!cm->inv || !in_call(cm->st))
+		return -ENOTCONN;
+	if (!cm->local_hold)
+		return -EALREADY;
+	return reoffer(cm, MEDIA_DIR_SENDRECV, false);
+}
+
+int call_transfer(struct call_manager *cm, const char *target, char *why,
+		  size_t why_len)
+{
+	struct call_identity *id;
+	char uri[DIALOG_URI_MAX];
+	int ret;
+
+	if (!cm->inv || !in_call(cm->st)) {
+		snprintf(why, why_len, "no call is connected");
+		return -ENOTCONN;
+	}
+	id = calloc(1, sizeof(*id));
+	if (!id)
+		return -ENOMEM;
+	ret = cm->env.identity(cm->env.ctx, id);
+	if (ret == 0)
+		ret = dialplan_uri(target, id->domain, uri, sizeof(uri));
+	secret_zero(id, sizeof(*id));
+	free(id);
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot transfer to that: not a number, name or SIP URI");
+		return -EINVAL;
+	}
+	return call_transfer_uri(cm, uri, why, why_len);
+}
+
+int call_transfer_uri(struct call_manager *cm, const char *uri, char *why,
+		      size_t why_len)
+{
+	int ret;
+
+	if (!cm->inv || !in_call(cm->st)) {
+		snprintf(why, why_len, "no call is connected");
+		return -ENOTCONN;
+	}
+	ret = invite_refer(cm->inv, uri);
+	if (ret < 0) {
+		snprintf(why, why_len, "%s", ret == -EBUSY ? "a transfer is under way" :
+			 "cannot send the REFER");
+		return ret;
+	}
+	cm->transferring = true;
+	cm->transferred = false;
+	cm->env.changed(cm->env.ctx);
+	return 0;
+}
+
+bool call_transferred(const struct call_manager *cm)
+{
+	return cm->transferred;
+}
+
+/* RFC 3986 escaping of the Replaces value inside a URI header. */
+static size_t escape(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 4 < size; s++) {
+		if (strchr(";=?&%@ \"<>", *s))
+			n += (size_t)snprintf(out + n, size - n, "%%%02X", (unsigned char)*s);
+		else
+			out[n++] = *s;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+int call_replaces_uri(const struct call_manager *cm, char *out, size_t size)
+{
+	char value[3 * DIALOG_URI_MAX], esc[3 * sizeof(value)];
+	struct sip_name_addr na;
+	const char *remote;
+	int n;
+
+	if (!cm->inv || !in_call(cm->st))
+		return -ENOTCONN;
+	remote = invite_remote(cm->inv);
+	if (!cm->outgoing) {
+		/* the caller's From: its URI */
+		if (sip_parse_name_addr((struct sip_str){ remote, strlen(remote) }, &na) < 0)
+			return -EINVAL;
+	} else {
+		na.uri = (struct sip_str){ remote, strlen(remote) };
+	}
+	snprintf(value, sizeof(value), "%s;to-tag=%s;from-tag=%s",
+		 invite_call_id(cm->inv), invite_remote_tag(cm->inv),
+		 invite_local_tag(cm->inv));
+	escape(value, esc, sizeof(esc));
+	n = snprintf(out, size, "%.*s?Replaces=%s", (int)na.uri.len, na.uri.p, esc);
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
+}
+
+bool call_is_dialog(const struct call_manager *cm, const char *call_id,
+		    const char *to_tag, const char *from_tag)
+{
+	return cm->inv && !strcmp(invite_call_id(cm->inv), call_id) &&
+	       !strcmp(invite_local_tag(cm->inv), to_tag) &&
+	       !strcmp(invite_remote_tag(cm->inv), from_tag);
+}
+
+bool call_has_call_id(const struct call_manager *cm, const struct sip_msg *m)
+{
+	return cm->inv && sip_str_eq(m->call_id, invite_call_id(cm->inv));
+}
+
+int call_refer_notify(struct call_manager *cm, unsigned int status,
+		      const char *reason)
+{
+	if (!cm->inv)
+		return -ENOTCONN;
+	return invite_refer_notify(cm->inv, status, reason);
+}
+
+unsigned int call_last_status(const struct call_manager *cm)
+{
+	return cm->last_status;
+}
+
 static int send_digit(struct call_manager *cm, char d)
 {
 	int ret = cm->env.media->dtmf(cm->stream, d);
@@ -427,7 +667,7 @@ static int send_digit(struct call_manager *cm, char d)
 
 int call_dtmf(struct call_manager *cm, const char *digits)
 {
-	if (!cm->inv || (cm->st != CALL_CONNECTED && cm->st != CALL_HELD))
+	if (!cm->inv || !in_call(cm->st))
 		return -ENOTCONN;
 	for (const char *p = digits; *p; p++)
 		if (!strchr("0123456789*#ABCD", *p))
@@ -508,11 +748,17 @@ void call_key(struct call_manager *cm, enum call_key key, char digit)
 			off_hook(cm);
 		}
 		break;
+	case CALL_KEY_HOLD:
+		if (cm->local_hold)
+			call_resume(cm);
+		else
+			call_hold(cm);
+		break;
 	case CALL_KEY_SEND:
 		digit = '#';
 		/* fall through */
 	case CALL_KEY_DIGIT:
-		if (cm->st == CALL_CONNECTED || cm->st == CALL_HELD) {
+		if (in_call(cm->st)) {
 			char s[2] = { digit, '\0' };
 
 			call_dtmf(cm, s);
@@ -558,6 +804,8 @@ int call_press(struct call_manager *cm, const char *name)
 		call_key(cm, CALL_KEY_OFF_HOOK, 0);
 	else if (!strcmp(name, "onhook"))
 		call_key(cm, CALL_KEY_ON_HOOK, 0);
+	else if (!strcmp(name, "hold"))
+		call_key(cm, CALL_KEY_HOLD, 0);
 	else
 		return -EINVAL;
 	return 0;
@@ -573,6 +821,15 @@ static bool has_to_tag(const struct sip_msg *m)
 	       sip_param(na.params, "tag", NULL);
 }
 
+/* A NOTIFY about a REFER (other NOTIFYs are not the calls'). */
+static bool is_refer_notify(const struct sip_msg *m)
+{
+	struct sip_str ev = sip_msg_value(m, SIP_HDR_EVENT);
+
+	return sip_str_eq(m->method, "NOTIFY") && ev.len >= 5 &&
+	       !strncasecmp(ev.p, "refer", 5);
+}
+
 static void refuse(struct call_manager *cm, const struct sip_msg *m,
 		   unsigned int status)
 {
@@ -586,6 +843,12 @@ static void refuse(struct call_manager *cm, const struct sip_msg *m,
 	invite_cfg(&id, &cfg);
 	invite_refuse(&cfg, &inv_ops, cm, m, status);
 	secret_zero(&id, sizeof(id));
+}
+
+void call_refuse(struct call_manager *cm, const struct sip_msg *m,
+		 unsigned int status)
+{
+	refuse(cm, m, status);
 }
 
 /* The caller's display name and URI, from From. */
@@ -645,6 +908,15 @@ static bool route_incoming(struct call_manager *cm, const struct sip_msg *m,
 	return true;
 }
 
+/* An INVITE with Replaces takes over a call: never forwarded nor refused. */
+static bool replaces_call(const struct sip_msg *m)
+{
+	for (unsigned int i = 0; i < m->n_hdr; i++)
+		if (sip_str_ieq(m->hdr[i].name, "Replaces"))
+			return true;
+	return false;
+}
+
 static void incoming(struct call_manager *cm, const struct sip_msg *m)
 {
 	struct call_identity *id;
@@ -660,7 +932,7 @@ static void incoming(struct call_manager *cm, const struct sip_msg *m)
 		refuse(cm, m, busy ? 486 : 480);
 		return;
 	}
-	if (route_incoming(cm, m, id, busy, &noanswer_s))
+	if (!replaces_call(m) && route_incoming(cm, m, id, busy, &noanswer_s))
 		goto out;
 	invite_cfg(id, &cfg);
 	cm->stream = cm->env.media->open(cm->env.mctx, why, sizeof(why));
@@ -696,6 +968,16 @@ out:
 	free(id);
 }
 
+bool call_owns(const struct call_manager *cm, const struct sip_msg *m)
+{
+	return cm->inv && invite_matches(cm->inv, m);
+}
+
+bool call_busy(const struct call_manager *cm)
+{
+	return cm->inv != NULL;
+}
+
 bool call_sip_message(struct call_manager *cm, const struct sip_msg *m)
 {
 	bool mine = false;
@@ -710,7 +992,8 @@ bool call_sip_message(struct call_manager *cm, const struct sip_msg *m)
 	} else if (m->request &&
 		   (sip_str_eq(m->method, "BYE") || sip_str_eq(m->method, "CANCEL") ||
 		    sip_str_eq(m->method, "UPDATE") || sip_str_eq(m->method, "INFO") ||
-		    sip_str_eq(m->method, "PRACK") ||
+		    sip_str_eq(m->method, "PRACK") || sip_str_eq(m->method, "REFER") ||
+		    is_refer_notify(m) ||
 		    (sip_str_eq(m->method, "INVITE") && has_to_tag(m)))) {
 		refuse(cm, m, 481);
 		mine = true;
@@ -726,6 +1009,7 @@ void call_flow_lost(struct call_manager *cm)
 	if (!cm->inv)
 		return;
 	/* nothing more can be sent: the session just ends */
+	cm->local_hold = cm->reoffering = cm->transferring = false;
 	close_stream(cm);
 	invite_free(cm->inv);
 	cm->inv = NULL;
@@ -783,6 +1067,22 @@ enum call_state call_state(const struct call_manager *cm)
 	return cm->st;
 }
 
+/* "hold": who holds the call ("phone", "far end", "both"), when anyone does. */
+static void call_status_hold(const struct call_manager *cm, struct json_object *c)
+{
+	bool far = !MEDIA_DIR_SENDS(cm->env.media->far_direction(cm->stream));
+	const char *who = cm->local_hold ? (far ? "both" : "phone") :
+			  far ? "far end" : NULL;
+
+	if (who)
+		json_object_object_add(c, "hold", json_object_new_string(who));
+	if (cm->reoffering)
+		json_object_object_add(c, "pending", json_object_new_string(cm->hold_wanted ?
+						       "hold" : "resume"));
+	if (cm->transferring)
+		json_object_object_add(c, "transfer", json_object_new_string("in progress"));
+}
+
 struct json_object *call_status(const struct call_manager *cm)
 {
 	struct json_object *o = json_object_new_object();
@@ -806,7 +1106,7 @@ struct json_object *call_status(const struct call_manager *cm)
 		struct json_object *c = NULL;
 		uint64_t t = now(mcm);
 
-		if (cm->stream && (cm->st == CALL_CONNECTED || cm->st == CALL_HELD))
+		if (cm->stream && in_call(cm->st))
 			c = cm->env.media->describe(cm->stream);
 		if (!c)
 			c = json_object_new_object();
@@ -817,6 +1117,8 @@ struct json_object *call_status(const struct call_manager *cm)
 		json_object_object_add(c, "sip_state",
 				       json_object_new_string(invite_state_name(invite_state(cm->inv))));
 		json_object_object_add(c, "call_id", json_object_new_string(invite_call_id(cm->inv)));
+		if (in_call(cm->st))
+			call_status_hold(cm, c);
 		if (cm->connected_usec) {
 			json_object_object_add(c, "connected_s",
 					       json_object_new_uint64((t - cm->connected_usec) / 1000000));

@@ -11,6 +11,9 @@
  *   IDLE --INVITE--> INCOMING (ring tone) --off hook / speaker / answer-->
  *        CONNECTED
  *   CONNECTED <--> HELD (the far end put the call on hold)
+ *   CONNECTED/HELD --HOLD key / hold--> ON_HOLD (re-INVITE a=sendonly, or
+ *        a=inactive when the far end holds too; RFC 3264 8.4, RFC 6337)
+ *   ON_HOLD --HOLD key / resume--> CONNECTED (a=sendrecv) or HELD
  *   any call --on hook / hangup--> ENDING --> IDLE (or DIALLING/busy tone
  *        while the handset is still off hook)
  *
@@ -46,6 +49,7 @@ enum call_state {
 	CALL_CONNECTED,
 	CALL_HELD,		/* the far end holds the call */
 	CALL_ENDING,		/* BYE/CANCEL sent, waiting for the answer */
+	CALL_ON_HOLD,		/* the phone holds the call */
 };
 
 enum call_timer {
@@ -63,6 +67,7 @@ enum call_key {
 	CALL_KEY_SPEAKER,
 	CALL_KEY_OFF_HOOK,
 	CALL_KEY_ON_HOOK,
+	CALL_KEY_HOLD,		/* hold, or resume a held call */
 };
 
 /* Who the phone is on SIP right now (from the registration). */
@@ -83,6 +88,7 @@ enum call_tone {
 	CALL_TONE_BUSY,
 	CALL_TONE_REORDER,
 	CALL_TONE_RING,
+	CALL_TONE_CALL_WAITING,	/* over the call: a second call rings */
 };
 
 /*
@@ -107,6 +113,10 @@ struct call_media_ops {
 	/* One RFC 4733 digit; -EOPNOTSUPP when none was agreed. */
 	int (*dtmf)(void *stream, char digit);
 	int (*tone)(void *mctx, enum call_tone tone);
+	/* The direction the next offer or answer asks for (hold: SENDONLY). */
+	void (*set_direction)(void *stream, enum media_dir dir);
+	/* What the far end's last SDP allows (MEDIA_DIR_SENDS: it listens). */
+	enum media_dir (*far_direction)(void *stream);
 	/* codec, SRTP, RTCP and jitter-buffer figures for `calls` */
 	struct json_object *(*describe)(void *stream);
 };
@@ -140,6 +150,12 @@ struct call_env {
 	void *ctx;
 	const struct call_media_ops *media;
 	void *mctx;
+	/*
+	 * The far end transfers this call (a REFER to uri): start the new
+	 * call; 0, or the SIP status telling the transferor it failed.
+	 * NULL: refused 501.
+	 */
+	unsigned int (*referred)(void *ctx, const char *uri);
 };
 
 struct call_manager;
@@ -156,13 +172,59 @@ int call_dial(struct call_manager *cm, const char *target, char *why,
 	      size_t why_len);
 int call_answer(struct call_manager *cm);	/* -ENOENT: nothing rings */
 int call_hangup(struct call_manager *cm);	/* -ENOENT: no call */
+/*
+ * Holds the call (re-INVITE a=sendonly, a=inactive when the far end holds
+ * it too) / takes it off hold (a=sendrecv). 0 (the answer completes it),
+ * -ENOTCONN (no call up), -EALREADY (already so), -EBUSY (an offer is
+ * still open).
+ */
+int call_hold(struct call_manager *cm);
+int call_resume(struct call_manager *cm);
+/*
+ * Blind transfer (RFC 3515): REFER to target (URI, name or number); the
+ * far end calls it, and once its NOTIFY says 200 the phone hangs up.
+ * 0, -ENOTCONN (no call up), -EINVAL (not dialable), -EBUSY.
+ */
+int call_transfer(struct call_manager *cm, const char *target, char *why,
+		  size_t why_len);
+/* As call_transfer() to a complete SIP URI (no dial plan). */
+int call_transfer_uri(struct call_manager *cm, const char *uri, char *why,
+		      size_t why_len);
+/* The last call ended by a transfer that succeeded. */
+bool call_transferred(const struct call_manager *cm);
+/*
+ * The Refer-To that makes a transfer target replace this call (RFC 3891):
+ * "sip:carol@corp.test?Replaces=<call-id>%3Bto-tag%3D..%3Bfrom-tag%3D..".
+ * 0, -ENOTCONN, -ENOSPC.
+ */
+int call_replaces_uri(const struct call_manager *cm, char *out, size_t size);
+/* Whether this call is the dialog a Replaces header names. */
+bool call_is_dialog(const struct call_manager *cm, const char *call_id,
+		    const char *to_tag, const char *from_tag);
+/* m carries this line's Call-ID (the phone's own call come back to it). */
+bool call_has_call_id(const struct call_manager *cm, const struct sip_msg *m);
+/* Answers m (a request no call takes) with status. */
+void call_refuse(struct call_manager *cm, const struct sip_msg *m,
+		 unsigned int status);
+/* For a REFER received: the progress of the call it made (NOTIFY). */
+int call_refer_notify(struct call_manager *cm, unsigned int status,
+		      const char *reason);
+/* The SIP status that ended the last call (0: none). */
+unsigned int call_last_status(const struct call_manager *cm);
 /* Digits during a call: RFC 4733 or SIP INFO. -ENOTCONN: no call up. */
 int call_dtmf(struct call_manager *cm, const char *digits);
 /* A key, as the keypad driver reports it (or `ucphonectl press`). */
 void call_key(struct call_manager *cm, enum call_key key, char digit);
-/* "0".."9", "*", "#", "speaker", "offhook", "onhook": the same as call_key. */
+/*
+ * "0".."9", "*", "#", "speaker", "offhook", "onhook", "hold": the same as
+ * call_key.
+ */
 int call_press(struct call_manager *cm, const char *name);
 
+/* true when m belongs to this manager's call (its dialog or INVITE). */
+bool call_owns(const struct call_manager *cm, const struct sip_msg *m);
+/* true while a SIP session exists (ringing, calling, connected, ending). */
+bool call_busy(const struct call_manager *cm);
 /* A SIP request or response: true when it was a call's (answered here). */
 bool call_sip_message(struct call_manager *cm, const struct sip_msg *m);
 /* The SIP flow went down: the call ends. */

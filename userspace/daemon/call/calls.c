@@ -8,6 +8,7 @@
 #include <linux/input-event-codes.h>
 
 #include "call/call.h"
+#include "call/call_set.h"
 #include "call/calllog.h"
 #include "call/calls.h"
 #include "call/calls_features.h"
@@ -21,7 +22,7 @@
 
 struct calls {
 	struct ucphoned *d;
-	struct call_manager *cm;
+	struct call_set *set;		/* the phone's lines */
 	struct media_link *ml;
 	struct sip_txn_layer *l;
 	struct sip_register *reg;
@@ -51,7 +52,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 	for (int i = 0; i < __CALL_TIMER_COUNT; i++)
 		if (c->timer[i] == s) {
 			sd_event_source_set_enabled(s, SD_EVENT_OFF);
-			call_timer(c->cm, (enum call_timer)i);
+			call_set_timer(c->set, (enum call_timer)i);
 			break;
 		}
 	return 0;
@@ -141,13 +142,19 @@ static void env_changed(void *ctx)
 {
 	struct calls *c = ctx;
 	struct json_object *msg, *st;
-	enum call_state now = call_state(c->cm);
+	enum call_state now = call_set_state(c->set);
 
-	st = call_status(c->cm);
+	st = call_set_status(c->set);
 	if (now != c->last_state)
 		log_info(&c->d->log, SUBSYS, "call state",
 			 LOG_STR("from", call_state_name(c->last_state)),
 			 LOG_STR("to", call_state_name(now)));
+	/*
+	 * No call left on any line (a held or waiting call ending leaves the
+	 * call up muted): the microphone is live again for the next call.
+	 */
+	if (now == CALL_IDLE && c->last_state != CALL_IDLE)
+		media_engine_set_mute(media_link_engine(c->ml), false);
 	c->last_state = now;
 	msg = json_object_new_object();
 	if (!msg || !st) {
@@ -195,8 +202,6 @@ static void env_ended(void *ctx, const struct call_record *rec)
 	log_info(&c->d->log, SUBSYS, "call logged",
 		 LOG_STR("kind", calllog_kind_name(e.kind)),
 		 LOG_STR("outcome", e.outcome));
-	/* the microphone is live again for the next call */
-	media_engine_set_mute(media_link_engine(c->ml), false);
 	calllog_event(c, &e);
 }
 
@@ -205,7 +210,7 @@ static bool on_sip(void *ctx, struct sip_conn *conn, const struct sip_msg *m)
 	struct calls *c = ctx;
 
 	(void)conn;
-	return call_sip_message(c->cm, m);
+	return call_set_sip_message(c->set, m);
 }
 
 static void on_conn_down(void *ctx, struct sip_conn *conn,
@@ -215,7 +220,7 @@ static void on_conn_down(void *ctx, struct sip_conn *conn,
 
 	(void)err;
 	if (conn == sip_register_conn(c->reg))
-		call_flow_lost(c->cm);
+		call_set_flow_lost(c->set);
 }
 
 static int on_media_event(sd_event_source *s, int fd, uint32_t revents, void *ud)
@@ -317,7 +322,9 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 		.media = &media_link_ops,
 		.mctx = c->ml,
 	};
-	ret = call_manager_new(&env, &c->cm);
+	ret = call_set_new(&env, &(struct call_set_config){
+				.call_waiting = d->options.call_waiting,
+			   }, &c->set);
 	for (int i = 0; ret >= 0 && i < __CALL_TIMER_COUNT; i++) {
 		ret = sd_event_add_time(d->event, &c->timer[i], CLOCK_MONOTONIC,
 					UINT64_MAX, 1000, on_timer, c);
@@ -347,7 +354,7 @@ void calls_free(struct calls *c)
 		sip_txn_on_call(c->l, NULL, NULL);
 		sip_txn_unwatch(c->l, c);
 	}
-	call_manager_free(c->cm);
+	call_set_free(c->set);
 	for (int i = 0; i < __CALL_TIMER_COUNT; i++)
 		sd_event_source_disable_unref(c->timer[i]);
 	sd_event_source_disable_unref(c->media_io);
@@ -358,13 +365,15 @@ void calls_free(struct calls *c)
 
 void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 {
+	char why[128];
+
 	if (!c)
 		return;
 	if (ev->type == UCPHONE_EVENT_HOOK) {
 		if (ev->hook.state == UCPHONE_HOOK_OFF)
-			call_key(c->cm, CALL_KEY_OFF_HOOK, 0);
+			call_set_key(c->set, CALL_KEY_OFF_HOOK, 0);
 		else if (ev->hook.state == UCPHONE_HOOK_ON)
-			call_key(c->cm, CALL_KEY_ON_HOOK, 0);
+			call_set_key(c->set, CALL_KEY_ON_HOOK, 0);
 		return;
 	}
 	if (ev->type != UCPHONE_EVENT_KEY || !ev->key.pressed)
@@ -372,19 +381,29 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 	switch (ev->key.code) {
 	case KEY_1: case KEY_2: case KEY_3: case KEY_4: case KEY_5:
 	case KEY_6: case KEY_7: case KEY_8: case KEY_9:
-		call_key(c->cm, CALL_KEY_DIGIT, (char)('1' + ev->key.code - KEY_1));
+		call_set_key(c->set, CALL_KEY_DIGIT, (char)('1' + ev->key.code - KEY_1));
 		break;
 	case KEY_0:
-		call_key(c->cm, CALL_KEY_DIGIT, '0');
+		call_set_key(c->set, CALL_KEY_DIGIT, '0');
 		break;
 	case KEY_NUMERIC_STAR:
-		call_key(c->cm, CALL_KEY_DIGIT, '*');
+		call_set_key(c->set, CALL_KEY_DIGIT, '*');
 		break;
 	case KEY_NUMERIC_POUND:
-		call_key(c->cm, CALL_KEY_SEND, '#');
+		call_set_key(c->set, CALL_KEY_SEND, '#');
 		break;
 	case KEY_SOUND:
-		call_key(c->cm, CALL_KEY_SPEAKER, 0);
+		call_set_key(c->set, CALL_KEY_SPEAKER, 0);
+		break;
+	case KEY_PAUSE:		/* HOLD */
+		call_set_key(c->set, CALL_KEY_HOLD, 0);
+		break;
+	case KEY_FORWARD:	/* TRANSFER: a held call to the active one */
+		call_set_transfer_attended(c->set, why, sizeof(why));
+		break;
+	case KEY_OK:		/* a waiting call answered, or the two calls swapped */
+		if (call_set_answer(c->set) == -ENOENT)
+			call_set_swap(c->set);
 		break;
 	case KEY_LAST:
 	case KEY_VOICEMAIL:
@@ -398,27 +417,53 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 
 int calls_dial(struct calls *c, const char *target, char *why, size_t why_len)
 {
-	return call_dial(c->cm, target, why, why_len);
+	return call_set_dial(c->set, target, why, why_len);
 }
 
 int calls_answer(struct calls *c)
 {
-	return call_answer(c->cm);
+	return call_set_answer(c->set);
 }
 
 int calls_hangup(struct calls *c)
 {
-	return call_hangup(c->cm);
+	return call_set_hangup(c->set);
 }
 
 int calls_dtmf(struct calls *c, const char *digits)
 {
-	return call_dtmf(c->cm, digits);
+	return call_set_dtmf(c->set, digits);
+}
+
+int calls_hold(struct calls *c)
+{
+	return call_set_hold(c->set);
+}
+
+int calls_resume(struct calls *c)
+{
+	return call_set_resume(c->set);
+}
+
+int calls_transfer(struct calls *c, const char *target, char *why,
+		   size_t why_len)
+{
+	return call_set_transfer(c->set, target, why, why_len);
+}
+
+int calls_transfer_attended(struct calls *c, char *why, size_t why_len)
+{
+	return call_set_transfer_attended(c->set, why, why_len);
+}
+
+int calls_swap(struct calls *c)
+{
+	return call_set_swap(c->set);
 }
 
 struct json_object *calls_status(const struct calls *c)
 {
-	struct json_object *o = call_status(c->cm);
+	struct json_object *o = call_set_status(c->set);
 
 	if (o) {
 		json_object_object_add(o, "media_realtime",

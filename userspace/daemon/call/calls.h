@@ -43,6 +43,16 @@ int calls_dial(struct calls *c, const char *target, char *why, size_t why_len);
 int calls_answer(struct calls *c);
 int calls_hangup(struct calls *c);
 int calls_dtmf(struct calls *c, const char *digits);
+/* HOLD and its resume: call_hold(), call_resume(). */
+int calls_hold(struct calls *c);
+int calls_resume(struct calls *c);
+/* The active call on hold, the other one resumed (call waiting, consultation). */
+int calls_swap(struct calls *c);
+/* The held call transferred to the active one (REFER with Replaces). */
+int calls_transfer_attended(struct calls *c, char *why, size_t why_len);
+/* Blind transfer of the active call to target (REFER). */
+int calls_transfer(struct calls *c, const char *target, char *why,
+		   size_t why_len);
 
 /* The `calls` view. */
 struct json_object *calls_status(const struct calls *c);

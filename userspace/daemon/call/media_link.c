@@ -25,6 +25,7 @@ struct ml_stream {
 	struct sdp_neg *neg;
 	bool started;
 	bool tel_event;
+	bool on_hold;		/* the phone holds: its microphone stays private */
 };
 
 int media_link_new(const struct media_link_config *cfg, const struct log *log,
@@ -187,6 +188,13 @@ static int ml_run(void *stream)
 
 	if (ret < 0)
 		return ret;
+	/*
+	 * On hold the SDP says sendonly (RFC 6337), but with no music on
+	 * hold the phone sends no RTP at all: the held party must not hear
+	 * the room. RTCP goes on.
+	 */
+	if (s->on_hold)
+		p.dir = (enum media_dir)(p.dir & MEDIA_DIR_RECVONLY);
 	ret = s->started ? media_call_update(s->call, &p) :
 			   media_call_start(s->call, &p);
 	if (ret == 0) {
@@ -222,12 +230,28 @@ static int ml_tone(void *mctx, enum call_tone tone)
 		[CALL_TONE_BUSY] = MEDIA_TONE_BUSY,
 		[CALL_TONE_REORDER] = MEDIA_TONE_REORDER,
 		[CALL_TONE_RING] = MEDIA_TONE_RING,
+		[CALL_TONE_CALL_WAITING] = MEDIA_TONE_CALL_WAITING,
 	};
 	struct media_link *ml = mctx;
 
 	if ((unsigned int)tone >= sizeof(map) / sizeof(map[0]))
 		return -EINVAL;
 	return media_engine_tone(ml->engine, map[tone]);
+}
+
+static void ml_set_direction(void *stream, enum media_dir dir)
+{
+	struct ml_stream *s = stream;
+
+	sdp_neg_set_direction(s->neg, dir);
+	s->on_hold = dir != MEDIA_DIR_SENDRECV;
+}
+
+static enum media_dir ml_far_direction(void *stream)
+{
+	struct ml_stream *s = stream;
+
+	return sdp_neg_far_direction(s->neg);
 }
 
 static struct json_object *ml_describe(void *stream)
@@ -259,6 +283,8 @@ static struct json_object *ml_describe(void *stream)
 		}
 		json_object_object_add(o, "rtp_sent", json_object_new_uint64(st.tx_packets));
 		json_object_object_add(o, "rtp_received", json_object_new_uint64(st.rx_packets));
+		json_object_object_add(o, "rtcp_sent", json_object_new_uint64(st.rtcp_tx));
+		json_object_object_add(o, "rtcp_received", json_object_new_uint64(st.rtcp_rx));
 		json_object_object_add(o, "lost", json_object_new_uint64(st.rx_lost));
 		json_object_object_add(o, "late", json_object_new_uint64(st.rx_late));
 		json_object_object_add(o, "srtp_failures", json_object_new_uint64(st.rx_srtp_failures));
@@ -305,5 +331,7 @@ const struct call_media_ops media_link_ops = {
 	.run = ml_run,
 	.dtmf = ml_dtmf,
 	.tone = ml_tone,
+	.set_direction = ml_set_direction,
+	.far_direction = ml_far_direction,
 	.describe = ml_describe,
 };

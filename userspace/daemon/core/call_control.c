@@ -22,6 +22,7 @@ static int press(struct ucphoned *d, const char *key,
 		{ "4", KEY_4 }, { "5", KEY_5 }, { "6", KEY_6 }, { "7", KEY_7 },
 		{ "8", KEY_8 }, { "9", KEY_9 }, { "*", KEY_NUMERIC_STAR },
 		{ "#", KEY_NUMERIC_POUND }, { "speaker", KEY_SOUND },
+		{ "hold", KEY_PAUSE }, { "ok", KEY_OK },
 		{ "headset", KEY_PHONE }, { "last", KEY_LAST },
 		{ "voicemail", KEY_VOICEMAIL }, { "mute", KEY_MICMUTE },
 		{ "volumeup", KEY_VOLUMEUP }, { "volumedown", KEY_VOLUMEDOWN },
@@ -48,8 +49,8 @@ static int press(struct ucphoned *d, const char *key,
 		return 0;
 	}
 	snprintf(error, CONTROL_ERROR_MAX,
-		 "unknown key (0-9 * # speaker headset offhook onhook last "
-		 "voicemail mute volumeup volumedown)");
+		 "unknown key (0-9 * # speaker headset offhook onhook hold ok "
+		 "last voicemail mute volumeup volumedown)");
 	return -EINVAL;
 }
 
@@ -115,6 +116,34 @@ struct json_object *call_control(struct ucphoned *d,
 			return fail(error, "no call is connected");
 		if (ret == -EINVAL)
 			return fail(error, "DTMF digits are 0-9 * # A-D");
+		break;
+	case CONTROL_CMD_HOLD:
+	case CONTROL_CMD_RESUME:
+		ret = req->command == CONTROL_CMD_HOLD ? calls_hold(d->calls) :
+		      calls_resume(d->calls);
+		if (ret == -ENOTCONN)
+			return fail(error, "no call is connected");
+		if (ret == -EALREADY)
+			return fail(error, req->command == CONTROL_CMD_HOLD ?
+				    "the call is already on hold" :
+				    "the call is not on hold");
+		if (ret == -EBUSY)
+			return fail(error, "a hold or resume is still under way");
+		break;
+	case CONTROL_CMD_TRANSFER:
+		ret = calls_transfer(d->calls, req->arg, why, sizeof(why));
+		if (ret < 0)
+			return fail(error, why);
+		break;
+	case CONTROL_CMD_TRANSFER_ATTENDED:
+		ret = calls_transfer_attended(d->calls, why, sizeof(why));
+		if (ret < 0)
+			return fail(error, why);
+		break;
+	case CONTROL_CMD_SWAP:
+		ret = calls_swap(d->calls);
+		if (ret == -ENOENT)
+			return fail(error, "no second call to swap with");
 		break;
 	case CONTROL_CMD_CALLS:
 		break;

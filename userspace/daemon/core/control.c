@@ -292,6 +292,11 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_CALLS:
 	case CONTROL_CMD_DTMF:
 	case CONTROL_CMD_PRESS:
+	case CONTROL_CMD_HOLD:
+	case CONTROL_CMD_RESUME:
+	case CONTROL_CMD_SWAP:
+	case CONTROL_CMD_TRANSFER:
+	case CONTROL_CMD_TRANSFER_ATTENDED:
 	case CONTROL_CMD_FORWARD:
 	case CONTROL_CMD_DND:
 	case CONTROL_CMD_MUTE:

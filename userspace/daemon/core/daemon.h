@@ -61,6 +61,7 @@ struct ucphoned_options {
 	size_t n_file_strings;
 	/* calls */
 	const char *srtp;		/* "mandatory", "optional", "off" */
+	bool call_waiting;		/* false: a second call gets 486 */
 	const char *codecs;		/* "opus,G722,PCMU,PCMA": offer order */
 	const char *audio_playback;	/* ALSA PCM names */
 	const char *audio_capture;

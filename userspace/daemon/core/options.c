@@ -50,6 +50,7 @@ enum option_id {
 	OPT_AUDIO_CAPTURE,
 	OPT_TRUSTED_DOMAIN,
 	OPT_EXCHANGE_SYNC,
+	OPT_CALL_WAITING,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -93,6 +94,7 @@ static const struct option_desc options[] = {
 	{ { "codecs", required_argument, NULL, OPT_CODECS }, 0 },
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
+	{ { "call-waiting", required_argument, NULL, OPT_CALL_WAITING }, 0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMDLINE_ONLY },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMDLINE_ONLY },
@@ -148,6 +150,9 @@ static void usage(FILE *out)
 		"      --exchange-sync-s S  fetch Exchange contacts and voice mail\n"
 		"                        this often (default 900, 60-86400)\n"
 		"      --srtp POLICY     calls: mandatory (default), optional or off\n"
+		"      --call-waiting on|off  a second call during a call rings\n"
+		"                        with the call-waiting tone (on, default)\n"
+		"                        or is refused 486 Busy Here (off)\n"
 		"      --codecs LIST     calls: codecs in preference order (default\n"
 		"                        opus,G722,PCMU,PCMA)\n"
 		"      --audio-playback PCM  ALSA device calls and tones play on\n"
@@ -185,6 +190,7 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->time_wait_s = 10;
 	opt->exchange_sync_s = 900;
 	opt->srtp = "mandatory";
+	opt->call_waiting = true;
 	opt->codecs = SDP_CODECS_DEFAULT;
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
@@ -357,6 +363,12 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 			want = "mandatory, optional or off";
 		else
 			opt->srtp = arg;
+		break;
+	case OPT_CALL_WAITING:
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			want = "on or off";
+		else
+			opt->call_waiting = !strcmp(arg, "on");
 		break;
 	case OPT_CODECS: {
 		enum media_codec list[MEDIA_CODEC_MAX];
@@ -736,6 +748,7 @@ int options_reload(struct ucphoned_options *cur,
 	RESTART_FIELD(cur->exchange_sync_s != next.exchange_sync_s,
 		      "exchange-sync-s");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
+	RESTART_FIELD(cur->call_waiting != next.call_waiting, "call-waiting");
 	RESTART_FIELD(str_differs(cur->codecs, next.codecs), "codecs");
 	RESTART_FIELD(str_differs(cur->audio_playback, next.audio_playback),
 		      "audio-playback");

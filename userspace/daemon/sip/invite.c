@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
 #include "sip/dialog.h"
 #include "sip/invite.h"
+#include "lib/sip/sipfrag.h"
 #include "lib/util/random_hex.h"
 #include "lib/util/secret.h"
 #include "sip/auth.h"
@@ -14,7 +16,7 @@
 #define NICT_MAX 4
 #define FORKS_MAX 4
 #define OUT_MAX (INVITE_SDP_MAX + 4096)
-#define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY"
+#define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY, REFER"
 #define BRANCH_MAX 40
 
 /*
@@ -78,6 +80,11 @@ struct invite {
 	char reinv_branch[BRANCH_MAX];
 	uint32_t reinv_cseq;
 	uint64_t reinv_deadline;
+	/* a new offer of ours in a re-INVITE (hold, resume); NULL: none */
+	char *offer;
+	size_t offer_len;
+	uint64_t reinv_retry_at;	/* after a 491: sent again then */
+	bool refer_pending;		/* our REFER: its final NOTIFY awaited */
 
 	/* session timer (RFC 4028) */
 	uint32_t se;
@@ -194,7 +201,8 @@ static void rearm(struct invite *inv)
 {
 	uint64_t at = UINT64_MAX;
 	const uint64_t t[] = { inv->timer_b, inv->retrans_at, inv->ack_deadline,
-			       inv->se_deadline, inv->reinv_deadline };
+			       inv->se_deadline, inv->reinv_deadline,
+			       inv->reinv_retry_at };
 
 	if (inv->st == INVITE_TERMINATED) {
 		inv->ops.arm(inv->ctx, UINT64_MAX);
@@ -212,7 +220,7 @@ static void rearm(struct invite *inv)
 static void clear_timers(struct invite *inv)
 {
 	inv->timer_b = inv->retrans_at = inv->ack_deadline = 0;
-	inv->se_deadline = inv->reinv_deadline = 0;
+	inv->se_deadline = inv->reinv_deadline = inv->reinv_retry_at = 0;
 	for (int i = 0; i < NICT_MAX; i++)
 		inv->nict[i].active = false;
 }
@@ -603,6 +611,282 @@ static void send_refresh(struct invite *inv)
 	}
 }
 
+/* ---- a new offer of ours mid-call (hold, resume): RFC 3261 14 ---- */
+
+static void reoffer_drop(struct invite *inv)
+{
+	if (inv->offer) {
+		secret_zero(inv->offer, inv->offer_len);
+		free(inv->offer);
+	}
+	inv->offer = NULL;
+	inv->offer_len = 0;
+	inv->reinv_retry_at = 0;
+}
+
+static void reoffer_report(struct invite *inv, unsigned int status)
+{
+	if (inv->ops.reoffer)
+		inv->ops.reoffer(inv->ctx, status);
+}
+
+static int send_reoffer(struct invite *inv)
+{
+	char *buf = malloc(OUT_MAX);
+	struct sip_out o;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	new_branch(inv->reinv_branch);
+	sip_out_init(&o, buf, OUT_MAX);
+	dialog_request(&inv->dl, &o, "INVITE", inv->sent_by, inv->reinv_branch, 0);
+	inv->reinv_cseq = inv->dl.local_cseq;
+	sip_out_header(&o, "Contact", "%s", inv->contact);
+	if (inv->se)
+		sip_out_header(&o, "Session-Expires", "%u;refresher=%s", inv->se,
+			       inv->refresher ? "uac" : "uas");
+	add_common(inv, &o);
+	sip_out_body(&o, "application/sdp", inv->offer, inv->offer_len);
+	ret = send_out(inv, &o);
+	secret_zero(buf, OUT_MAX);
+	free(buf);
+	if (ret == 0)
+		inv->reinv_deadline = now(inv) + INVITE_TIMER_B_USEC;
+	rearm(inv);
+	return ret;
+}
+
+int invite_reoffer(struct invite *inv, const char *sdp, size_t len)
+{
+	int ret;
+
+	if (inv->st != INVITE_CONFIRMED)
+		return -ENOTCONN;
+	if (!len || len > INVITE_SDP_MAX)
+		return -EINVAL;
+	/* one offer at a time (RFC 3264 4): ours, or the far end's unanswered */
+	if (inv->offer || inv->reinv_deadline || inv->resp)
+		return -EBUSY;
+	inv->offer = malloc(len);
+	if (!inv->offer)
+		return -ENOMEM;
+	memcpy(inv->offer, sdp, len);
+	inv->offer_len = len;
+	ret = send_reoffer(inv);
+	if (ret < 0)
+		reoffer_drop(inv);
+	return ret;
+}
+
+/* A 491 (glare) is retried after a random wait, 14.1. */
+static void reoffer_retry(struct invite *inv)
+{
+	inv->reinv_retry_at = 0;
+	if (send_reoffer(inv) < 0) {
+		reoffer_drop(inv);
+		reoffer_report(inv, 503);
+	}
+}
+
+static void reoffer_response(struct invite *inv, const struct sip_msg *m)
+{
+	inv->reinv_deadline = 0;
+	if (m->status < 300) {
+		send_ack_2xx(inv, inv->reinv_cseq);
+		dialog_refresh_target(&inv->dl, m);
+		se_take(inv, m, true);
+		se_start(inv);
+		if (!m->body.len || !body_is_sdp(m) ||
+		    inv->ops.answer(inv->ctx, m->body.p, m->body.len)) {
+			reoffer_drop(inv);
+			reoffer_report(inv, 488);
+			send_bye(inv, "no usable SDP answer to the re-INVITE");
+			return;
+		}
+		memcpy(inv->sdp, inv->offer, inv->offer_len);
+		inv->sdp_len = inv->offer_len;
+		reoffer_drop(inv);
+		rearm(inv);
+		reoffer_report(inv, m->status);
+		return;
+	}
+	send_ack_non2xx(inv, m, inv->reinv_cseq, inv->reinv_branch);
+	if (m->status == 491) {
+		uint32_t r = 0;
+
+		/* the Call-ID's owner waits 2.1-4 s, the other end 0-2 s */
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			r = 0;
+		inv->reinv_retry_at = now(inv) +
+			(inv->outgoing ? 2100000ull + r % 1900001u : r % 2000001u);
+		rearm(inv);
+		return;
+	}
+	reoffer_drop(inv);
+	if (m->status == 481 || m->status == 408) {
+		reoffer_report(inv, m->status);
+		send_bye(inv, "the far end lost the call");
+		return;
+	}
+	/* refused (488...): the session stays as it was, RFC 3261 14.1 */
+	se_start(inv);
+	rearm(inv);
+	reoffer_report(inv, m->status);
+}
+
+/* ---- transfer: REFER and its NOTIFYs (RFC 3515, RFC 5589) ---- */
+
+/* REFER or NOTIFY of ours, with up to three extra header lines. */
+static int send_event_request(struct invite *inv, const char *method,
+			      const char *const hdrs[][2], unsigned int n,
+			      const char *ctype, const char *body, size_t len)
+{
+	struct nict *t = nict_new(inv);
+	char buf[4096];
+	struct sip_out o;
+	int ret;
+
+	if (!t)
+		return -EBUSY;
+	new_branch(t->branch);
+	sip_out_init(&o, buf, sizeof(buf));
+	dialog_request(&inv->dl, &o, method, inv->sent_by, t->branch, 0);
+	t->cseq = inv->dl.local_cseq;
+	sip_out_header(&o, "Contact", "%s", inv->contact);
+	for (unsigned int i = 0; i < n; i++)
+		sip_out_header(&o, hdrs[i][0], "%s", hdrs[i][1]);
+	add_common(inv, &o);
+	sip_out_body(&o, ctype, body, len);
+	ret = send_out(inv, &o);
+	if (ret < 0)
+		return ret;
+	snprintf(t->method, sizeof(t->method), "%s", method);
+	t->deadline = now(inv) + INVITE_TIMER_B_USEC;
+	t->active = true;
+	rearm(inv);
+	return 0;
+}
+
+static bool uri_ok(const char *uri)
+{
+	for (const char *p = uri; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"')
+			return false;
+	return !strncasecmp(uri, "sip:", 4) || !strncasecmp(uri, "sips:", 5);
+}
+
+int invite_refer(struct invite *inv, const char *refer_to)
+{
+	char rt[DIALOG_URI_MAX + 2];
+	const char *hdrs[2][2] = {
+		{ "Refer-To", rt }, { "Referred-By", inv->dl.local_na },
+	};
+
+	if (inv->st != INVITE_CONFIRMED)
+		return -ENOTCONN;
+	if (!uri_ok(refer_to) || strlen(refer_to) >= DIALOG_URI_MAX)
+		return -EINVAL;
+	if (inv->refer_pending)
+		return -EBUSY;
+	snprintf(rt, sizeof(rt), "<%s>", refer_to);
+	if (send_event_request(inv, "REFER", hdrs, 2, NULL, NULL, 0) < 0)
+		return -EIO;
+	inv->refer_pending = true;
+	return 0;
+}
+
+int invite_refer_notify(struct invite *inv, unsigned int status,
+			const char *reason)
+{
+	char frag[SIPFRAG_REASON_MAX + 32];
+	const char *hdrs[2][2] = {
+		{ "Event", "refer" },
+		{ "Subscription-State", status < 200 ? "active;expires=60" :
+		  "terminated;reason=noresource" },
+	};
+	int n;
+
+	if (inv->st != INVITE_CONFIRMED && inv->st != INVITE_ENDING)
+		return -ENOTCONN;
+	n = sipfrag_write(frag, sizeof(frag), status, reason);
+	if (n < 0)
+		return n;
+	return send_event_request(inv, "NOTIFY", hdrs, 2,
+				  "message/sipfrag;version=2.0", frag, (size_t)n);
+}
+
+/* Our REFER was refused or timed out: the transfer failed. */
+static void refer_failed(struct invite *inv, unsigned int status)
+{
+	inv->refer_pending = false;
+	if (inv->ops.transfer)
+		inv->ops.transfer(inv->ctx, status, true);
+}
+
+/* A NOTIFY in the dialog: for our REFER (Event: refer), a sipfrag. */
+static void on_notify(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_str ev = header_named(m, "Event", "o");
+	struct sip_str ss = sip_msg_value(m, SIP_HDR_SUBSCRIPTION_STATE);
+	struct sipfrag f;
+	bool done;
+
+	if (ev.len < 5 || strncasecmp(ev.p, "refer", 5) ||
+	    (ev.len > 5 && ev.p[5] != ';' && ev.p[5] != ' ')) {
+		reply(inv, m, 489, "Bad Event", 0, NULL, 0, NULL);
+		return;
+	}
+	if (!inv->refer_pending) {
+		reply(inv, m, 481, "Subscription Does Not Exist", 0, NULL, 0, NULL);
+		return;
+	}
+	if (sipfrag_parse(m->body.p, m->body.len, &f) < 0) {
+		reply(inv, m, 400, "Bad sipfrag body", 0, NULL, 0, NULL);
+		return;
+	}
+	reply(inv, m, 200, "OK", 0, NULL, 0, NULL);
+	done = f.status >= 200 || (ss.len >= 10 && !strncasecmp(ss.p, "terminated", 10));
+	if (done)
+		inv->refer_pending = false;
+	if (inv->ops.transfer)
+		inv->ops.transfer(inv->ctx, f.status, done);
+}
+
+/* A REFER in the dialog: the far end transfers this phone. */
+static void on_refer(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_str v = header_named(m, "Refer-To", "r");
+	struct sip_name_addr na;
+	char uri[DIALOG_URI_MAX];
+	unsigned int st;
+
+	if (!v.len || sip_parse_name_addr(v, &na) < 0 ||
+	    sip_str_copy(na.uri, uri, sizeof(uri)) < 0) {
+		reply(inv, m, 400, "Bad Refer-To", 0, NULL, 0, NULL);
+		return;
+	}
+	if (strncasecmp(uri, "sip:", 4) && strncasecmp(uri, "sips:", 5)) {
+		reply(inv, m, 416, "Unsupported URI Scheme", 0, NULL, 0, NULL);
+		return;
+	}
+	if (!inv->ops.referred) {
+		reply(inv, m, 501, "Not Implemented", 0, NULL, 0, NULL);
+		return;
+	}
+	/* the URI's own headers (?Replaces=...) are not followed here */
+	uri[strcspn(uri, "?")] = '\0';
+	if (!uri_ok(uri)) {
+		reply(inv, m, 400, "Bad Refer-To", 0, NULL, 0, NULL);
+		return;
+	}
+	reply(inv, m, 202, "Accepted", 0, NULL, 0, NULL);
+	invite_refer_notify(inv, 100, "Trying");
+	st = inv->ops.referred(inv->ctx, uri);
+	if (st >= 300)
+		invite_refer_notify(inv, st, "Transfer failed");
+}
+
 /* ---- public: creation ---- */
 
 static int copy_cfg(struct invite *inv, const struct invite_config *cfg,
@@ -883,6 +1167,7 @@ void invite_free(struct invite *inv)
 		return;
 	drop_resp(inv);
 	drop_req(inv);
+	reoffer_drop(inv);
 	free(inv->ack);
 	sip_auth_clear(&inv->auth);
 	secret_zero(inv, sizeof(*inv));
@@ -1269,6 +1554,10 @@ static void on_reinvite_response(struct invite *inv, const struct sip_msg *m)
 {
 	if (m->status < 200)
 		return;
+	if (inv->offer) {
+		reoffer_response(inv, m);
+		return;
+	}
 	inv->reinv_deadline = 0;
 	if (m->status < 300) {
 		send_ack_2xx(inv, inv->reinv_cseq);
@@ -1297,6 +1586,8 @@ static void on_nict_response(struct invite *inv, struct nict *t,
 		set_state(inv, INVITE_TERMINATED, m->status, "hung up");
 		return;
 	}
+	if (!strcmp(t->method, "REFER") && m->status >= 300)
+		refer_failed(inv, m->status);
 	if (!strcmp(t->method, "UPDATE")) {
 		if (m->status == 481 || m->status == 408) {
 			send_bye(inv, "session refresh refused");
@@ -1460,8 +1751,15 @@ static void on_request(struct invite *inv, const struct sip_msg *m)
 		on_offer_request(inv, m, false);
 		return;
 	}
-	if (sip_str_eq(m->method, "INFO") || sip_str_eq(m->method, "OPTIONS") ||
-	    sip_str_eq(m->method, "NOTIFY")) {
+	if (sip_str_eq(m->method, "NOTIFY")) {
+		on_notify(inv, m);
+		return;
+	}
+	if (sip_str_eq(m->method, "REFER")) {
+		on_refer(inv, m);
+		return;
+	}
+	if (sip_str_eq(m->method, "INFO") || sip_str_eq(m->method, "OPTIONS")) {
 		reply(inv, m, 200, "OK", 0, NULL, 0, NULL);
 		return;
 	}
@@ -1531,9 +1829,15 @@ void invite_timer(struct invite *inv)
 	}
 	if (inv->reinv_deadline && t >= inv->reinv_deadline) {
 		inv->reinv_deadline = 0;
+		if (inv->offer) {
+			reoffer_drop(inv);
+			reoffer_report(inv, 408);
+		}
 		send_bye(inv, "no answer to the session refresh");
 		return;
 	}
+	if (inv->reinv_retry_at && t >= inv->reinv_retry_at)
+		reoffer_retry(inv);
 	for (int i = 0; i < NICT_MAX; i++) {
 		struct nict *n = &inv->nict[i];
 
@@ -1548,10 +1852,14 @@ void invite_timer(struct invite *inv)
 			send_bye(inv, "no answer to the session refresh");
 			return;
 		}
+		if (!strcmp(n->method, "REFER"))
+			refer_failed(inv, 408);
 	}
 	if (inv->se_deadline && t >= inv->se_deadline) {
 		inv->se_deadline = 0;
-		if (inv->refresher) {
+		if (inv->offer) {
+			se_start(inv);	/* the re-INVITE under way refreshes */
+		} else if (inv->refresher) {
 			send_refresh(inv);
 		} else {
 			send_bye(inv, "session expired");
@@ -1579,6 +1887,16 @@ const char *invite_remote(const struct invite *inv)
 const char *invite_call_id(const struct invite *inv)
 {
 	return inv->dl.call_id;
+}
+
+const char *invite_local_tag(const struct invite *inv)
+{
+	return inv->dl.local_tag;
+}
+
+const char *invite_remote_tag(const struct invite *inv)
+{
+	return inv->dl.remote_tag;
 }
 
 uint32_t invite_session_expires(const struct invite *inv)

@@ -100,6 +100,23 @@ struct invite_ops {
 	/* An offer from the phone (for an INVITE that came without one). */
 	int (*make_offer)(void *ctx, char *sdp, size_t cap, size_t *len);
 	/*
+	 * The end of invite_reoffer(): 2xx (the answer went to ops->answer
+	 * first), or the status that refused it (the session stays as it
+	 * was; 481/408/488 also end the call). NULL: not told.
+	 */
+	void (*reoffer)(void *ctx, unsigned int status);
+	/*
+	 * Our REFER's progress: the sipfrag status of a NOTIFY, or the status
+	 * refusing the REFER (done); done once the outcome is final.
+	 */
+	void (*transfer)(void *ctx, unsigned int status, bool done);
+	/*
+	 * A REFER received (already answered 202, NOTIFY 100 sent): call
+	 * uri (a sip: or sips: URI) and report with invite_refer_notify().
+	 * 0, or a status (>= 300) the final NOTIFY carries. NULL: 501.
+	 */
+	unsigned int (*referred)(void *ctx, const char *uri);
+	/*
 	 * Optional: why the last offer was refused, for the Warning header of
 	 * the 488/400 (RFC 3261 20.43): the warn-code (304, 305, 399...) and
 	 * a short text (never key material), or 0 for no Warning.
@@ -151,6 +168,25 @@ int invite_refuse_redirect(const struct invite_config *cfg,
 			   const struct sip_msg *req, const char *uri);
 /* Ends the call whatever its state: CANCEL, BYE, or a 487/603. */
 int invite_hangup(struct invite *inv);
+/*
+ * A new offer during the call (hold, resume): a re-INVITE with sdp; the
+ * answer goes to ops->answer, the outcome to ops->reoffer. A 491 is
+ * retried after the random wait of RFC 3261 14.1. 0, -ENOTCONN (the call
+ * is not up), -EBUSY (an offer is still open), -EINVAL, -ENOMEM.
+ */
+int invite_reoffer(struct invite *inv, const char *sdp, size_t len);
+/*
+ * Blind transfer: REFER with Refer-To: <refer_to> (a sip: or sips: URI)
+ * and Referred-By; the progress goes to ops->transfer. 0, -ENOTCONN,
+ * -EINVAL (not a SIP URI), -EBUSY (a REFER is under way), -EIO.
+ */
+int invite_refer(struct invite *inv, const char *refer_to);
+/*
+ * The NOTIFY for a REFER received: "SIP/2.0 status reason" as
+ * message/sipfrag, the subscription terminated once status >= 200.
+ */
+int invite_refer_notify(struct invite *inv, unsigned int status,
+			const char *reason);
 /* A SIP INFO carrying one DTMF digit (application/dtmf-relay). */
 int invite_send_info_dtmf(struct invite *inv, char digit,
 			  unsigned int duration_ms);
@@ -167,6 +203,9 @@ bool invite_outgoing(const struct invite *inv);
 /* The far end: the peer's From (incoming) or the target (outgoing). */
 const char *invite_remote(const struct invite *inv);
 const char *invite_call_id(const struct invite *inv);
+/* The dialog's tags: this phone's and the far end's. */
+const char *invite_local_tag(const struct invite *inv);
+const char *invite_remote_tag(const struct invite *inv);
 /* The session interval agreed (0: no session timer), and who refreshes. */
 uint32_t invite_session_expires(const struct invite *inv);
 bool invite_refresher(const struct invite *inv);

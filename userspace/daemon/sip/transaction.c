@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "config.h"
@@ -240,6 +241,14 @@ static void respond(struct sip_txn_layer *l, struct sip_conn *c,
 	sip_conn_send(c, buf, len);
 }
 
+static bool refer_notify(const struct sip_msg *m)
+{
+	struct sip_str ev = sip_msg_value(m, SIP_HDR_EVENT);
+
+	return ev.len >= 5 && !strncasecmp(ev.p, "refer", 5) &&
+	       (ev.len == 5 || ev.p[5] == ';' || ev.p[5] == ' ');
+}
+
 static void on_request(struct sip_txn_layer *l, struct sip_conn *c,
 		       const struct sip_msg *m)
 {
@@ -248,8 +257,10 @@ static void on_request(struct sip_txn_layer *l, struct sip_conn *c,
 	l->requests_in++;
 	sip_str_copy(m->method, method, sizeof(method));
 	log_debug(l->log, SUBSYS, "request received", LOG_STR("method", method));
+	/* NOTIFYs go by event package; a REFER's (Event: refer) is a call's */
 	if (l->call_cb && !sip_str_eq(m->method, "OPTIONS") &&
-	    !sip_str_eq(m->method, "NOTIFY") && l->call_cb(l->call_ctx, c, m))
+	    (!sip_str_eq(m->method, "NOTIFY") || refer_notify(m)) &&
+	    l->call_cb(l->call_ctx, c, m))
 		return;
 	if (sip_str_eq(m->method, "ACK"))
 		return;

@@ -28,6 +28,11 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_CONTACTS] = "contacts",
 	[CONTROL_CMD_VOICEMAIL] = "voicemail",
 	[CONTROL_CMD_EXCHANGE_SYNC] = "exchange-sync",
+	[CONTROL_CMD_HOLD] = "hold",
+	[CONTROL_CMD_RESUME] = "resume",
+	[CONTROL_CMD_SWAP] = "swap",
+	[CONTROL_CMD_TRANSFER] = "transfer",
+	[CONTROL_CMD_TRANSFER_ATTENDED] = "transfer-attended",
 	[CONTROL_CMD_FORWARD] = "forward",
 	[CONTROL_CMD_DND] = "dnd",
 	[CONTROL_CMD_MUTE] = "mute",
@@ -39,6 +44,7 @@ const char *control_command_arg(enum control_command command)
 {
 	switch (command) {
 	case CONTROL_CMD_DIAL:
+	case CONTROL_CMD_TRANSFER:
 		return "target";
 	case CONTROL_CMD_DTMF:
 		return "digits";

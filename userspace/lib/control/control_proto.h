@@ -31,8 +31,12 @@
  * Calls: {"command":"dial","target":"bob"} (a URI, name or number),
  * {"command":"answer"}, {"command":"hangup"}, {"command":"calls"} (the
  * call view), {"command":"dtmf","digits":"12#"} (0-9 * # A-D, at most
- * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook: a
- * keypad event made up).
+ * 32), {"command":"press","key":"5"} (0-9 * # speaker offhook onhook
+ * hold: a keypad event made up), {"command":"hold"} and
+ * {"command":"resume"} (the HOLD key's two halves), {"command":"swap"}
+ * (with two calls: the active one on hold, the other resumed),
+ * {"command":"transfer","target":"carol"} (blind transfer: REFER),
+ * {"command":"transfer-attended"} (the held call to the active one).
  *
  * Call features, each "setting" a short text as the command line has it:
  * {"command":"forward","setting":"always sip:carol@corp.test"} (always|
@@ -81,6 +85,11 @@ enum control_command {
 	CONTROL_CMD_CONTACTS,
 	CONTROL_CMD_VOICEMAIL,
 	CONTROL_CMD_EXCHANGE_SYNC,
+	CONTROL_CMD_HOLD,
+	CONTROL_CMD_RESUME,
+	CONTROL_CMD_SWAP,
+	CONTROL_CMD_TRANSFER,
+	CONTROL_CMD_TRANSFER_ATTENDED,
 	CONTROL_CMD_FORWARD,
 	CONTROL_CMD_DND,
 	CONTROL_CMD_MUTE,

@@ -231,6 +231,13 @@ void sdp_neg_set_ports(struct sdp_neg *neg, uint16_t rtp_port,
 		       uint16_t rtcp_port);
 /* Local direction to offer next (hold: SENDONLY; resume: SENDRECV). */
 void sdp_neg_set_direction(struct sdp_neg *neg, enum media_dir dir);
+/*
+ * What the far end's last agreed SDP allows, from the phone's side:
+ * MEDIA_DIR_SENDS when it takes audio (not a=sendonly/inactive, not the
+ * old c=0.0.0.0 hold), MEDIA_DIR_RECEIVES when it sends. SENDRECV before
+ * any agreement.
+ */
+enum media_dir sdp_neg_far_direction(const struct sdp_neg *neg);
 /* Fresh keys for the next offer (a re-key). 0 or -errno from getrandom. */
 int sdp_neg_rekey(struct sdp_neg *neg);
 

@@ -67,6 +67,8 @@ struct sdp_neg {
 
 	bool agreed;
 	struct media_stream_params cur;
+	/* what the far end's last SDP allows, from the phone's side */
+	enum media_dir far_dir, far_dir_pending;
 
 	struct sdp peer;		/* the far end's last SDP (scratch) */
 };
@@ -316,6 +318,11 @@ void sdp_neg_set_direction(struct sdp_neg *neg, enum media_dir dir)
 	neg->local_dir = dir & MEDIA_DIR_SENDRECV;
 }
 
+enum media_dir sdp_neg_far_direction(const struct sdp_neg *neg)
+{
+	return neg->agreed ? neg->far_dir : MEDIA_DIR_SENDRECV;
+}
+
 int sdp_neg_rekey(struct sdp_neg *neg)
 {
 	neg->rekey = true;
@@ -474,9 +481,10 @@ static void set_addr(struct sockaddr_storage *ss, const struct sdp_addr *a, uint
 }
 
 /* Addresses, ports, direction and ptime of the agreed stream. */
-static void fill_transport(const struct sdp_neg *neg, const struct sdp_media *m,
+static void fill_transport(struct sdp_neg *neg, const struct sdp_media *m,
 			   bool mux, struct media_stream_params *p)
 {
+	static const uint8_t any4[4];
 	const struct sdp_addr *ra = m->rtcp_addr.family ? &m->rtcp_addr : &m->conn;
 
 	p->local_rtp_port = neg->cfg.rtp_port;
@@ -488,7 +496,12 @@ static void fill_transport(const struct sdp_neg *neg, const struct sdp_media *m,
 	else
 		set_addr(&p->remote_rtcp, ra, m->rtcp_port ? m->rtcp_port :
 			 (uint16_t)(m->port + 1));
-	p->dir = neg->local_dir & flip(m->dir);
+	neg->far_dir_pending = flip(m->dir);
+	/* c=0.0.0.0: RFC 2543 hold, nothing is sent there (RFC 3264 8.4) */
+	if (m->conn.family == AF_INET && !memcmp(m->conn.v4, any4, 4))
+		neg->far_dir_pending = (enum media_dir)(neg->far_dir_pending &
+							MEDIA_DIR_RECVONLY);
+	p->dir = neg->local_dir & neg->far_dir_pending;
 	/* The far end's a=ptime is what it wants to receive. */
 	p->ptime_ms = (m->ptime_ms == 40 || m->ptime_ms == 60) ? m->ptime_ms : 20;
 }
@@ -512,6 +525,7 @@ static void agree(struct sdp_neg *neg, const struct media_stream_params *p,
 {
 	media_stream_params_clear(&neg->cur);
 	neg->cur = *p;
+	neg->far_dir = neg->far_dir_pending;
 	neg->agreed = true;
 	*out = *p;
 }
