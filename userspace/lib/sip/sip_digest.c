@@ -13,121 +13,22 @@
 
 #include <openssl/evp.h>
 
+#include "lib/sip/sip_auth_param.h"
 #include "lib/sip/sip_digest.h"
 #include "lib/util/random_hex.h"
 #include "lib/util/secret.h"
 
-struct cursor {
-	const char *p, *end;
-};
-
-/* Linear white space, line folding included (RFC 3261 25.1). */
-static bool is_lws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* RFC 3261 25.1 token characters. */
-static bool is_token_char(char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c && strchr("-.!%*_+`'~", c);
-}
-
-static void skip_lws(struct cursor *cur)
-{
-	while (cur->p < cur->end && is_lws(*cur->p))
-		cur->p++;
-}
-
-static int read_token(struct cursor *cur, const char **start, size_t *len)
-{
-	*start = cur->p;
-	while (cur->p < cur->end && is_token_char(*cur->p))
-		cur->p++;
-	*len = cur->p - *start;
-	return *len ? 0 : -EINVAL;
-}
-
-static bool token_is(const char *s, size_t len, const char *word)
-{
-	return strlen(word) == len && !strncasecmp(s, word, len);
-}
-
-/* Stores one character of a value; buf NULL discards (unknown parameter). */
-static int put_char(char *buf, size_t cap, size_t *n, char c)
-{
-	if (buf) {
-		if (*n + 1 >= cap)
-			return -EINVAL;
-		buf[*n] = c;
-	}
-	(*n)++;
-	return 0;
-}
-
-/*
- * A parameter value: token or quoted-string, unescaped into buf (cap bytes
- * with the NUL). Control characters are refused even inside quotes: these
- * values are echoed back into our own Authorization header.
- */
-static int read_value(struct cursor *cur, char *buf, size_t cap)
-{
-	size_t n = 0;
-	int ret;
-
-	if (cur->p < cur->end && *cur->p == '"') {
-		cur->p++;
-		for (;;) {
-			char c;
-
-			if (cur->p >= cur->end)
-				return -EINVAL;
-			c = *cur->p++;
-			if (c == '"')
-				break;
-			if (c == '\\') {
-				if (cur->p >= cur->end)
-					return -EINVAL;
-				c = *cur->p++;
-			}
-			if ((unsigned char)c < 0x20 || c == 0x7f)
-				return -EINVAL;
-			ret = put_char(buf, cap, &n, c);
-			if (ret)
-				return ret;
-		}
-	} else {
-		const char *s;
-		size_t len;
-
-		ret = read_token(cur, &s, &len);
-		if (ret)
-			return ret;
-		for (size_t i = 0; i < len; i++) {
-			ret = put_char(buf, cap, &n, s[i]);
-			if (ret)
-				return ret;
-		}
-	}
-	if (buf)
-		buf[n] = '\0';
-	return 0;
-}
-
 /* True when the comma-separated qop list holds the token "auth". */
 static bool qop_list_has_auth(const char *list)
 {
-	struct cursor cur = { list, list + strlen(list) };
+	struct sip_auth_cursor cur = { list, list + strlen(list) };
 
 	while (cur.p < cur.end) {
 		const char *s;
 		size_t len;
 
-		skip_lws(&cur);
-		if (!read_token(&cur, &s, &len) && token_is(s, len, "auth"))
+		sip_auth_skip_lws(&cur);
+		if (!sip_auth_read_token(&cur, &s, &len) && sip_auth_token_is(s, len, "auth"))
 			return true;
 		while (cur.p < cur.end && *cur.p != ',')
 			cur.p++;
@@ -149,7 +50,7 @@ static enum digest_param param_of(const char *s, size_t len)
 	};
 
 	for (size_t i = 0; i < P_OTHER; i++)
-		if (token_is(s, len, names[i]))
+		if (sip_auth_token_is(s, len, names[i]))
 			return i;
 	return P_OTHER;
 }
@@ -157,7 +58,7 @@ static enum digest_param param_of(const char *s, size_t len)
 int digest_parse_challenge(const char *value, size_t len,
 			   struct digest_challenge *out)
 {
-	struct cursor cur = { value, value + len };
+	struct sip_auth_cursor cur = { value, value + len };
 	struct digest_challenge c = { .algorithm = DIGEST_MD5 };
 	char algorithm[32] = "MD5", qop[128] = "", stale[16] = "";
 	unsigned int seen = 0;
@@ -169,12 +70,12 @@ int digest_parse_challenge(const char *value, size_t len,
 		return -EINVAL;
 	if (memchr(value, '\0', len))
 		return -EINVAL;
-	skip_lws(&cur);
-	if (read_token(&cur, &s, &n))
+	sip_auth_skip_lws(&cur);
+	if (sip_auth_read_token(&cur, &s, &n))
 		return -EINVAL;
-	if (!token_is(s, n, "Digest"))
+	if (!sip_auth_token_is(s, n, "Digest"))
 		return -EPROTONOSUPPORT;
-	if (cur.p < cur.end && !is_lws(*cur.p))
+	if (cur.p < cur.end && !sip_auth_is_lws(*cur.p))
 		return -EINVAL;
 
 	for (;;) {
@@ -183,14 +84,14 @@ int digest_parse_challenge(const char *value, size_t len,
 		size_t cap = 0;
 
 		/* Empty list elements ("a, , b") are allowed (RFC 3261 7.3.1). */
-		skip_lws(&cur);
+		sip_auth_skip_lws(&cur);
 		while (cur.p < cur.end && *cur.p == ',') {
 			cur.p++;
-			skip_lws(&cur);
+			sip_auth_skip_lws(&cur);
 		}
 		if (cur.p >= cur.end)
 			break;
-		if (read_token(&cur, &s, &n))
+		if (sip_auth_read_token(&cur, &s, &n))
 			return -EINVAL;
 		param = param_of(s, n);
 		if (param != P_OTHER) {
@@ -198,11 +99,11 @@ int digest_parse_challenge(const char *value, size_t len,
 				return -EINVAL;
 			seen |= 1u << param;
 		}
-		skip_lws(&cur);
+		sip_auth_skip_lws(&cur);
 		if (cur.p >= cur.end || *cur.p != '=')
 			return -EINVAL;
 		cur.p++;
-		skip_lws(&cur);
+		sip_auth_skip_lws(&cur);
 		switch (param) {
 		case P_REALM:
 			buf = c.realm, cap = sizeof(c.realm);
@@ -225,10 +126,10 @@ int digest_parse_challenge(const char *value, size_t len,
 		case P_OTHER:
 			break;
 		}
-		ret = read_value(&cur, buf, cap);
+		ret = sip_auth_read_value(&cur, buf, cap);
 		if (ret)
 			return ret;
-		skip_lws(&cur);
+		sip_auth_skip_lws(&cur);
 		if (cur.p < cur.end && *cur.p != ',')
 			return -EINVAL;
 	}

@@ -9,104 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/sip/sip_auth_param.h"
 #include "lib/sip/sip_sipae.h"
-
-struct cursor {
-	const char *p, *end;
-};
-
-static bool is_lws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool is_token_char(char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c && strchr("-.!%*_+`'~", c);
-}
-
-static void skip_lws(struct cursor *cur)
-{
-	while (cur->p < cur->end && is_lws(*cur->p))
-		cur->p++;
-}
-
-static int read_token(struct cursor *cur, const char **start, size_t *len)
-{
-	*start = cur->p;
-	while (cur->p < cur->end && is_token_char(*cur->p))
-		cur->p++;
-	*len = cur->p - *start;
-	return *len ? 0 : -EINVAL;
-}
-
-static bool token_is(const char *s, size_t len, const char *word)
-{
-	return strlen(word) == len && !strncasecmp(s, word, len);
-}
-
-static int put_char(char *buf, size_t cap, size_t *n, char c)
-{
-	if (buf) {
-		if (*n + 1 >= cap)
-			return -EINVAL;
-		buf[*n] = c;
-	}
-	(*n)++;
-	return 0;
-}
-
-/*
- * A token or quoted-string into buf (NULL discards). Control characters
- * are refused even inside quotes: realm, targetname and opaque are echoed
- * into our own headers and signature buffers.
- */
-static int read_value(struct cursor *cur, char *buf, size_t cap)
-{
-	size_t n = 0;
-	int ret;
-
-	if (cur->p < cur->end && *cur->p == '"') {
-		cur->p++;
-		for (;;) {
-			char c;
-
-			if (cur->p >= cur->end)
-				return -EINVAL;
-			c = *cur->p++;
-			if (c == '"')
-				break;
-			if (c == '\\') {
-				if (cur->p >= cur->end)
-					return -EINVAL;
-				c = *cur->p++;
-			}
-			if ((unsigned char)c < 0x20 || c == 0x7f)
-				return -EINVAL;
-			ret = put_char(buf, cap, &n, c);
-			if (ret)
-				return ret;
-		}
-	} else {
-		const char *s;
-		size_t len;
-
-		ret = read_token(cur, &s, &len);
-		if (ret)
-			return ret;
-		for (size_t i = 0; i < len; i++) {
-			ret = put_char(buf, cap, &n, s[i]);
-			if (ret)
-				return ret;
-		}
-	}
-	if (buf)
-		buf[n] = '\0';
-	return 0;
-}
 
 const char *sipae_mech_name(enum sipae_mech mech)
 {
@@ -114,21 +18,21 @@ const char *sipae_mech_name(enum sipae_mech mech)
 }
 
 /* The scheme word: NTLM or Kerberos, else -EPROTONOSUPPORT. */
-static int read_scheme(struct cursor *cur, enum sipae_mech *mech)
+static int read_scheme(struct sip_auth_cursor *cur, enum sipae_mech *mech)
 {
 	const char *s;
 	size_t n;
 
-	skip_lws(cur);
-	if (read_token(cur, &s, &n))
+	sip_auth_skip_lws(cur);
+	if (sip_auth_read_token(cur, &s, &n))
 		return -EINVAL;
-	if (token_is(s, n, "NTLM"))
+	if (sip_auth_token_is(s, n, "NTLM"))
 		*mech = SIPAE_NTLM;
-	else if (token_is(s, n, "Kerberos"))
+	else if (sip_auth_token_is(s, n, "Kerberos"))
 		*mech = SIPAE_KERBEROS;
 	else
 		return -EPROTONOSUPPORT;
-	if (cur->p < cur->end && !is_lws(*cur->p))
+	if (cur->p < cur->end && !sip_auth_is_lws(*cur->p))
 		return -EINVAL;
 	return 0;
 }
@@ -144,7 +48,7 @@ struct param_slot {
  * name=value, ... into the slots whose name matches (each at most once);
  * unknown names are read and dropped.
  */
-static int read_params(struct cursor *cur, struct param_slot *slots,
+static int read_params(struct sip_auth_cursor *cur, struct param_slot *slots,
 		       size_t n_slots)
 {
 	unsigned int seen = 0;
@@ -155,17 +59,17 @@ static int read_params(struct cursor *cur, struct param_slot *slots,
 		size_t n;
 		int ret;
 
-		skip_lws(cur);
+		sip_auth_skip_lws(cur);
 		while (cur->p < cur->end && *cur->p == ',') {
 			cur->p++;
-			skip_lws(cur);
+			sip_auth_skip_lws(cur);
 		}
 		if (cur->p >= cur->end)
 			return 0;
-		if (read_token(cur, &s, &n))
+		if (sip_auth_read_token(cur, &s, &n))
 			return -EINVAL;
 		for (size_t i = 0; i < n_slots; i++) {
-			if (token_is(s, n, slots[i].name)) {
+			if (sip_auth_token_is(s, n, slots[i].name)) {
 				if (seen & (1u << i))
 					return -EINVAL;
 				seen |= 1u << i;
@@ -173,18 +77,18 @@ static int read_params(struct cursor *cur, struct param_slot *slots,
 				break;
 			}
 		}
-		skip_lws(cur);
+		sip_auth_skip_lws(cur);
 		if (cur->p >= cur->end || *cur->p != '=')
 			return -EINVAL;
 		cur->p++;
-		skip_lws(cur);
-		ret = read_value(cur, slot ? slot->buf : NULL,
+		sip_auth_skip_lws(cur);
+		ret = sip_auth_read_value(cur, slot ? slot->buf : NULL,
 				 slot ? slot->cap : 0);
 		if (ret)
 			return ret;
 		if (slot && slot->present)
 			*slot->present = true;
-		skip_lws(cur);
+		sip_auth_skip_lws(cur);
 		if (cur->p < cur->end && *cur->p != ',')
 			return -EINVAL;
 	}
@@ -208,7 +112,7 @@ static int parse_version(const char *s, unsigned int *out)
 int sipae_parse_challenge(const char *value, size_t len,
 			  struct sipae_challenge *out)
 {
-	struct cursor cur = { value, value + len };
+	struct sip_auth_cursor cur = { value, value + len };
 	char version[16] = "";
 	bool has_realm = false, has_version = false, has_data = false;
 	int ret;
@@ -247,7 +151,7 @@ int sipae_parse_challenge(const char *value, size_t len,
 int sipae_parse_auth_info(const char *value, size_t len,
 			  struct sipae_auth_info *out)
 {
-	struct cursor cur = { value, value + len };
+	struct sip_auth_cursor cur = { value, value + len };
 	int ret;
 
 	if (!value || !out)
