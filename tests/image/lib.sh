@@ -50,13 +50,30 @@ image_open() {
 	IMAGE_QEMU_T=$(image_elapsed)
 	# Read-write opens of a FIFO never block.
 	exec {IMAGE_IN}<>"$IMAGE_DIR/svc.in" {IMAGE_OUT}<>"$IMAGE_DIR/svc.out"
+	IMAGE_PARTIAL=''
+}
+
+# image_readline: one whole console line into $line (status 0), or status 1
+# after a second without one. What arrived of an unfinished line is kept for
+# the next call: under a loaded TCG guest a line can come in pieces, and
+# read's timeout must not cut a marker in two.
+image_readline() {
+	local part=''
+	if IFS= read -r -t 1 -u "$IMAGE_OUT" part; then
+		line=$IMAGE_PARTIAL$part
+		IMAGE_PARTIAL=''
+		line=${line%$'\r'}
+		return 0
+	fi
+	IMAGE_PARTIAL=$IMAGE_PARTIAL$part
+	return 1
 }
 
 image_wait_ready() {
 	local deadline=$((SECONDS + $1)) line
 	image_open || return 1
 	while [ "$SECONDS" -lt "$deadline" ]; do
-		IFS= read -r -t 1 -u "$IMAGE_OUT" line || continue
+		image_readline || continue
 		[ "$line" = "ucphone-service-console: ready" ] && return 0
 	done
 	return 1
@@ -70,8 +87,7 @@ guest() {
 	printf '%s\necho "@@done-%s $?"\n' "$cmd" "$nonce" 1>&"$IMAGE_IN"
 	deadline=$((SECONDS + timeout))
 	while [ "$SECONDS" -lt "$deadline" ]; do
-		IFS= read -r -t 1 -u "$IMAGE_OUT" line || continue
-		line=${line%$'\r'}
+		image_readline || continue
 		case $line in
 		"@@done-$nonce "*) return "${line##* }" ;;
 		*) printf '%s\n' "$line" ;;
