@@ -7,8 +7,10 @@
 # URL), a refused password (one clear error, no retry storm); then EWS: 260 contacts over 3
 # pages, a contact without any number, names beyond ASCII end to end, voice mail, missed
 # calls and the call log of "Conversation History", click-to-call dialling a contact (Bob's SIP
-# address reaches the bed's baresip bob through the call manager); the cache in the state directory,
-# read at the next start, gone after sign-out.
+# address reaches the bed's baresip bob through the call manager); the directory searched by
+# name (ResolveNames), a voice message's recording fetched only when asked (GetItem, then
+# GetAttachment) and checked by its tone; the cache in the state directory, read at the next
+# start, gone after sign-out with the recording.
 #   exchange.sh BUILD_DIR        (run it under `flock /work/wt/testbed.lock`)
 set -uo pipefail
 # shellcheck source=lib/phone-daemon.sh
@@ -91,6 +93,31 @@ check "call history from Conversation History (FindFolder, then FindItem on its 
   test "$(jq -r '[.calls[] | .from + "/" + .received] | join(",")' "$W/vm.json")" = \
   "Bob Builder/2026-12-06T10:02:11Z,Søren Kierkegård/2026-12-05T15:30:00Z"
 check "status: 1 unread voice mail" test "$(js .exchange.unread_voicemail)" = 1
+
+# directory search and voice-message recordings
+TONE=$(dirname "$0")/lib/tone_check.py
+check "no recording fetched before it is asked for" bash -c '! ls "$1"/voicemail-recording.* 2>/dev/null' _ "$W/state"
+M=$(mark)
+CTL directory --json carol > "$W/dir.json"
+check "directory carol: Carol Carter from the address list, SIP address and work number" \
+  test "$(jq -r '[.matches[] | [.name, .sip, .work] | @tsv] | join("|")' "$W/dir.json")" = "$(printf 'Carol Carter\tsip:carol@corp.test\t2002')"
+check "...asked with ResolveNames" bash -c 'tail -n +$(( $1 + 1 )) "$2" | grep -qF "ResolveNames '"'"'carol'"'"': 1"' _ "$M" "$TB_EXCHANGE_LOG"
+check "directory bob: two matches, the one without contact data by its mailbox" \
+  test "$(CTL directory --json bob | jq -r '[.matches[] | .name + "/" + (.email // "")] | join(",")')" = "Bob Builder/bob@corp.test,Bobbie Ørsted/bobbie@corp.test"
+check "directory: no match is an empty list, exit 0" \
+  test "$(CTL directory nosuchperson | tail -n 1)" = '0 in the directory match "nosuchperson"'
+check "directory: a name with control characters is refused, exit 1" bash -c \
+  'ip netns exec "$1" "$2" -c "$3" directory "$(printf "a\tb")" 2>/dev/null; [ $? = 1 ]' _ "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" "$W/control"
+out=$(CTL --json voicemail-fetch 1)
+check "voicemail-fetch 1: stored as voicemail-recording.wav ($(jq -c '[.bytes, .content_type]' <<<"$out"))" \
+  test "$(jq -r .file <<<"$out")" = "$W/state/voicemail-recording.wav"
+check "...GetItem for its attachments, then GetAttachment" test "$(tail -n +$((M + 1)) "$TB_EXCHANGE_LOG" | grep -oE 'GetItem message [0-9]+|GetAttachment recording of message [0-9]+' | tr '\n' '|')" = \
+  "GetItem message 0|GetAttachment recording of message 0|"
+check "...it is Bob's message: an 800 Hz tone throughout" python3 "$TONE" "$W/state/voicemail-recording.wav" --freq 800 --seconds 2.5
+CTL voicemail-fetch 2 >/dev/null
+check "voicemail-fetch 2: the next message's recording (1200 Hz) replaces it" python3 "$TONE" "$W/state/voicemail-recording.wav" --freq 1200 --seconds 2.5
+check "voicemail-fetch 9: no such message, exit 1" bash -c \
+  'ip netns exec "$1" "$2" -c "$3" voicemail-fetch 9 2>&1 | grep -q "no such voice message"' _ "$TB_NS_PHONE" "$BUILD/userspace/ctl/ucphonectl" "$W/control"
 call_state() { CTL calls --json | jq -r .state; }
 call_is() { local i; for i in $(seq $(( $2 * 10 ))); do [ "$(call_state)" = "$1" ] && return 0; sleep 0.1; done; return 1; }
 out=$(CTL call-contact Bob)
@@ -172,6 +199,7 @@ check "...ready" ex_wait ready 20
 phone_signout >/dev/null
 check "signed out: Exchange idle, no contacts" wait_js '.exchange.state == "idle" and .exchange.contacts == null' 10
 check "signed out: the cache file is gone" test ! -e "$W/state/exchange.json"
+check "signed out: the voice-message recording is gone" test ! -e "$W/state/voicemail-recording.wav"
 daemon_stop
 
 echo "1..$n"

@@ -73,6 +73,23 @@ struct json_object *exchange_status(const struct exchange *x)
 	return NULL;
 }
 
+int exchange_directory(struct exchange *x, const char *name, ews_lookup_cb cb,
+		       void *ctx, uint64_t tag, const char **why)
+{
+	(void)x, (void)name, (void)cb, (void)ctx, (void)tag;
+	*why = "unreachable";
+	return -ENOENT;
+}
+
+int exchange_fetch_recording(struct exchange *x, const char *message,
+			     ews_lookup_cb cb, void *ctx, uint64_t tag,
+			     const char **why)
+{
+	(void)x, (void)message, (void)cb, (void)ctx, (void)tag;
+	*why = "unreachable";
+	return -ENOENT;
+}
+
 FIXTURE(server) {
 	struct ucphoned d;
 	struct control *ctl;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* ucphonectl contacts / voicemail / call-contact / exchange-sync. */
+/* ucphonectl contacts / voicemail / call-contact / exchange-sync / directory / voicemail-fetch. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,7 +17,17 @@ enum { EXIT_OK, EXIT_DAEMON_ERROR, EXIT_USAGE };
 bool ctl_is_exchange_command(const char *name)
 {
 	return !strcmp(name, "contacts") || !strcmp(name, "voicemail") ||
-	       !strcmp(name, "call-contact") || !strcmp(name, "exchange-sync");
+	       !strcmp(name, "call-contact") || !strcmp(name, "exchange-sync") ||
+	       !strcmp(name, "directory") || !strcmp(name, "voicemail-fetch");
+}
+
+/* Above the daemon's 30 s EWS timeout plus name resolution. */
+#define LOOKUP_TIMEOUT_S 45
+
+unsigned int ctl_exchange_timeout_s(const char *name)
+{
+	return !strcmp(name, "directory") || !strcmp(name, "voicemail-fetch") ?
+	       LOOKUP_TIMEOUT_S : 0;
 }
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0. */
@@ -213,6 +223,9 @@ static void print_messages(FILE *out, struct json_object *res, const char *name,
 	for (size_t i = 0; i < n; i++) {
 		m = json_object_array_get_idx(l, i);
 		v = ctl_json_member(m, "read", json_type_boolean);
+		/* Voice messages are numbered for voicemail-fetch. */
+		if (!strcmp(name, "voicemail"))
+			fprintf(out, "%3zu", i + 1);
 		fprintf(out, "  %s %s  %s", v && !json_object_get_boolean(v) ? "*" : " ",
 			field(m, "received", a), field(m, "from", b));
 		if (field(m, "from_address", c)[0])
@@ -321,6 +334,48 @@ static int cmd_call_contact(const char *who, const char *kind, bool json,
 	return EXIT_OK;
 }
 
+static int cmd_directory(const char *name, bool json, ctl_ask_fn ask, void *ctx)
+{
+	struct json_object *req = control_request_new_arg("directory", name), *res, *l;
+	int ret = req ? ask(ctx, req, &res) : EXIT_DAEMON_ERROR;
+	size_t n;
+
+	json_object_put(req);
+	if (ret != EXIT_OK)
+		return ret;
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
+		json_object_put(res);
+		return EXIT_OK;
+	}
+	l = ctl_json_member(res, "matches", json_type_array);
+	n = l ? json_object_array_length(l) : 0;
+	for (size_t i = 0; i < n; i++)
+		print_contact(stdout, json_object_array_get_idx(l, i));
+	printf("%zu in the directory match \"%s\"\n", n, name);
+	json_object_put(res);
+	return EXIT_OK;
+}
+
+static int cmd_voicemail_fetch(const char *message, bool json, ctl_ask_fn ask,
+			       void *ctx)
+{
+	struct json_object *req = control_request_new_arg("voicemail-fetch", message), *res;
+	char a[TEXT_MAX], b[TEXT_MAX], c[TEXT_MAX];
+	int ret = req ? ask(ctx, req, &res) : EXIT_DAEMON_ERROR;
+
+	json_object_put(req);
+	if (ret != EXIT_OK)
+		return ret;
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
+	else
+		printf("voice message %s: %s (%s bytes, %s)\n", message, field(res, "file", a),
+		       ctl_json_int(res, "bytes", b), field(res, "content_type", c));
+	json_object_put(res);
+	return EXIT_OK;
+}
+
 static int cmd_sync(bool json, ctl_ask_fn ask, void *ctx)
 {
 	struct json_object *req = control_request_new("exchange-sync"), *res;
@@ -361,11 +416,16 @@ int ctl_exchange(int argc, char **argv, bool json, ctl_ask_fn ask, void *ctx)
 		return cmd_voicemail(json, ask, ctx);
 	if (!strcmp(cmd, "exchange-sync") && !nargs)
 		return cmd_sync(json, ask, ctx);
+	if (!strcmp(cmd, "directory") && nargs == 1 && argv[optind][0])
+		return cmd_directory(argv[optind], json, ask, ctx);
+	if (!strcmp(cmd, "voicemail-fetch") && nargs == 1 && argv[optind][0])
+		return cmd_voicemail_fetch(argv[optind], json, ask, ctx);
 	if (!strcmp(cmd, "call-contact") && (nargs == 1 || nargs == 2))
 		return cmd_call_contact(argv[optind], nargs == 2 ? argv[optind + 1] : NULL,
 					json, ask, ctx);
 	fprintf(stderr, "ucphonectl: usage: contacts [--json] [SEARCH] | voicemail [--json] | "
-		"call-contact NAME|INDEX [work|mobile|sip] | exchange-sync\n");
+		"call-contact NAME|INDEX [work|mobile|sip] | exchange-sync | "
+		"directory [--json] NAME | voicemail-fetch [--json] N\n");
 	return EXIT_USAGE;
 }
 

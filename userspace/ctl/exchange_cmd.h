@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ucphonectl's Exchange commands: contacts, voicemail, call-contact,
- * exchange-sync, and the status's Exchange lines. Contact names are UTF-8
+ * exchange-sync, directory, voicemail-fetch, and the status's Exchange lines. Contact names are UTF-8
  * end to end: printed as they are, control characters (C0, DEL, C1) and
  * invalid UTF-8 dropped so nothing from the network drives the terminal.
  */
@@ -22,6 +22,12 @@ typedef int (*ctl_ask_fn)(void *ctx, struct json_object *req,
 
 /* Is name one of the commands below? */
 bool ctl_is_exchange_command(const char *name);
+
+/*
+ * How long command may wait for its reply when longer than the usual: the
+ * directory search and a recording's fetch wait on Exchange. 0: the usual.
+ */
+unsigned int ctl_exchange_timeout_s(const char *name);
 
 /* argv[0] is the command; returns the exit code. */
 int ctl_exchange(int argc, char **argv, bool json, ctl_ask_fn ask, void *ctx);

@@ -76,6 +76,8 @@ static void usage(FILE *out)
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
 		"  voicemail [--json]  voice mail and missed calls from Exchange\n"
 		"  call-contact NAME|INDEX [work|mobile|sip]  call a contact\n"
+		"  directory [--json] NAME  search the company directory (Exchange)\n"
+		"  voicemail-fetch [--json] N  fetch voice message N's recording\n"
 		"  forward always|busy|noanswer URI [SECONDS] | forward RULE off | forward off\n"
 		"            forward incoming calls (302 to URI); shown in status\n"
 		"  dnd on [URI] | dnd off  Do Not Disturb: calls get 486 (or go to URI)\n"
@@ -642,6 +644,11 @@ int main(int argc, char **argv)
 		ret = cmd_diag(&ctl, &diag);
 	else
 		ret = connect_daemon(&ctl);
+	if (ret == EXIT_OK && is_exchange && ctl_exchange_timeout_s(command)) {
+		struct timeval tv = { .tv_sec = ctl_exchange_timeout_s(command) };
+
+		setsockopt(ctl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	if (ret == EXIT_OK && strcmp(command, "version") != 0 && !is_diag) {
 		if (strcmp(command, "info") == 0)
 			ret = cmd_info(&ctl);

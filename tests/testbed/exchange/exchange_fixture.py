@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # Stands in for a Microsoft Exchange Server 2007 SP1 Client Access Server: the
 # Autodiscover service (POX, [MS-OXDSCLI]) and Exchange Web Services (SOAP 1.1,
-# FindItem with IndexedPageItemView, [MS-OXWSCORE]/[MS-OXWSSRCH]). No Exchange
+# FindItem with IndexedPageItemView, [MS-OXWSCORE]/[MS-OXWSSRCH]; ResolveNames,
+# [MS-OXWSRSLNM]; GetItem/GetAttachment of a voice message's recording,
+# [MS-OXWSATT]). No Exchange
 # exists in Debian; this is the one fixture server of the bed. It listens on
 # 127.0.0.1 in the server namespace behind nginx, which terminates TLS with the
 # bed's certificates and passes Host and X-Forwarded-Proto.
@@ -103,6 +105,35 @@ CALLS = [
      "subject": "Conversation with Søren Kierkegård", "time": "2026-12-05T15:30:00Z", "read": True},
 ]
 CONV_FOLDER_ID = base64.b64encode(b"conversation-history-folder-id-0001").decode()
+
+# The Global Address List beyond the user's own contacts: people ResolveNames finds.
+GAL = [
+    {"name": "Carol Carter", "company": "Corp", "email": "carol@corp.test",
+     "sip": "sip:carol@corp.test", "work": "2002"},
+    {"name": "Bobbie Ørsted", "company": "Corp", "email": "bobbie@corp.test", "work": "+45 33 55 01 02"},
+]
+
+# Each voice message's recording: 8 kHz 16-bit mono PCM WAV (what Exchange 2007 UM stores
+# when the dial plan's audio codec is "Linear PCM"), a tone per message so a test can tell
+# which one it got; 3 s long whatever the message claims, to keep the bed small.
+RECORDING_TONE_HZ = {0: 800, 2: 1200}
+
+
+def recording(index):
+    import io, math, struct, wave
+    hz = RECORDING_TONE_HZ[index]
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * hz * n / 8000)))
+                               for n in range(3 * 8000)))
+    return buf.getvalue()
+
+
+def attachment_id(index):
+    return base64.b64encode(hashlib.sha1(f"att{index}".encode()).digest()).decode()
 
 
 def ad_settings(email):
@@ -247,6 +278,76 @@ def find_folder_answer(found):
       </m:ResponseMessages>
     </m:FindFolderResponse>
 """ + SOAP_TAIL)
+
+
+def response(op, cls, code, inner):
+    text = {"ErrorNameResolutionMultipleResults": "Multiple results were found.",
+            "ErrorNameResolutionNoResults": "No results were found.",
+            "ErrorItemNotFound": "The specified object was not found in the store."}.get(code, "")
+    msg = f"          <m:MessageText>{text}</m:MessageText>\n" if text else ""
+    return (SOAP_HEAD + f"""    <m:{op}Response xmlns:m="{NS_M}" xmlns:t="{NS_T}">
+      <m:ResponseMessages>
+        <m:{op}ResponseMessage ResponseClass="{cls}">
+{msg}          <m:ResponseCode>{code}</m:ResponseCode>
+{inner}        </m:{op}ResponseMessage>
+      </m:ResponseMessages>
+    </m:{op}Response>
+""" + SOAP_TAIL)
+
+
+def resolve_names(entry):
+    q = entry.casefold()
+    hits = [c for c in CONTACTS + GAL
+            if q in c["name"].casefold() or q in c.get("email", "").casefold()][:100]
+    if not hits:
+        return response("ResolveNames", "Error", "ErrorNameResolutionNoResults", ""), 0
+    res = []
+    for c in hits:
+        box = (f"              <t:Mailbox><t:Name>{esc(c['name'])}</t:Name>"
+               f"<t:EmailAddress>{esc(c.get('email', ''))}</t:EmailAddress>"
+               "<t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>\n")
+        contact = render_contact(0, c).replace(
+            f'                <t:ItemId Id="{item_id("c", 0)}" ChangeKey="EQAAABYAAAA0" />\n', "")
+        res.append(f"            <t:Resolution>\n{box}{contact}            </t:Resolution>\n")
+    inner = (f'          <m:ResolutionSet TotalItemsInView="{len(hits)}" IncludesLastItemInRange="true">\n'
+             + "".join(res) + "          </m:ResolutionSet>\n")
+    if len(hits) > 1:
+        return response("ResolveNames", "Warning", "ErrorNameResolutionMultipleResults", inner), len(hits)
+    return response("ResolveNames", "Success", "NoError", inner), 1
+
+
+def message_index(item):
+    for i in range(len(MESSAGES)):
+        if item_id("m", i) == item:
+            return i
+    return None
+
+
+def get_item_attachments(item):
+    i = message_index(item)
+    if i is None:
+        return response("GetItem", "Error", "ErrorItemNotFound", ""), "no such item"
+    atts = ""
+    if i in RECORDING_TONE_HZ:
+        atts = (f"                <t:Attachments><t:FileAttachment>"
+                f'<t:AttachmentId Id="{attachment_id(i)}" />'
+                f"<t:Name>Voice Mail ({MESSAGES[i].get('duration', 0)} seconds).wav</t:Name>"
+                "<t:ContentType>audio/wav</t:ContentType></t:FileAttachment></t:Attachments>\n")
+    inner = (f'          <m:Items>\n            <t:Message>\n              <t:ItemId Id="{item}" ChangeKey="CQAAAB{i}" />\n'
+             f"{atts}            </t:Message>\n          </m:Items>\n")
+    return response("GetItem", "Success", "NoError", inner), f"message {i}"
+
+
+def get_attachment(att):
+    for i in RECORDING_TONE_HZ:
+        if attachment_id(i) == att:
+            content = base64.encodebytes(recording(i)).decode()
+            inner = (f"          <m:Attachments>\n            <t:FileAttachment>"
+                     f'<t:AttachmentId Id="{att}" /><t:Name>Voice Mail.wav</t:Name>'
+                     f"<t:ContentType>audio/wav</t:ContentType><t:Content>{content}</t:Content>"
+                     "</t:FileAttachment>\n          </m:Attachments>\n")
+            return response("GetAttachment", "Success", "NoError", inner), f"recording of message {i}"
+    return response("GetAttachment", "Error", "ErrorItemNotFound", ""), "no such attachment"
 
 
 def soap_fault(code, text):
@@ -529,6 +630,22 @@ class Handler(BaseHTTPRequestHandler):
                 found = name == "Conversation History" and parent == "msgfolderroot"
                 self.note("ews", 200, f"FindFolder {name!r} under {parent}: {'found' if found else 'none'}")
                 return self.send(200, find_folder_answer(found))
+            rn = env.find(f"{{{NS_SOAP}}}Body/{{{NS_M}}}ResolveNames")
+            if rn is not None:
+                entry = rn.find(f"{{{NS_M}}}UnresolvedEntry").text or ""
+                body, n = resolve_names(entry)
+                self.note("ews", 200, f"ResolveNames {entry!r}: {n} ({self.auth_used})")
+                return self.send(200, body)
+            gi = env.find(f"{{{NS_SOAP}}}Body/{{{NS_M}}}GetItem")
+            if gi is not None:
+                body, what = get_item_attachments(gi.find(f".//{{{NS_T}}}ItemId").get("Id"))
+                self.note("ews", 200, f"GetItem {what}")
+                return self.send(200, body)
+            ga = env.find(f"{{{NS_SOAP}}}Body/{{{NS_M}}}GetAttachment")
+            if ga is not None:
+                body, what = get_attachment(ga.find(f".//{{{NS_T}}}AttachmentId").get("Id"))
+                self.note("ews", 200, f"GetAttachment {what}")
+                return self.send(200, body)
             fi = env.find(f"{{{NS_SOAP}}}Body/{{{NS_M}}}FindItem")
             view = fi.find(f"{{{NS_M}}}IndexedPageItemView")
             parent = fi.find(f"{{{NS_M}}}ParentFolderIds")

@@ -218,6 +218,32 @@ static int handle_signout(struct control_client *c)
 	return client_reply(c, identity_reply(c->ctl, ret, error));
 }
 
+static struct control_client *client_find(struct control *ctl, uint64_t id)
+{
+	struct control_client *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &ctl->clients, node)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+/* An Exchange lookup answered: the waiting client gets its reply and is heard again. */
+static void on_lookup_reply(void *ctx, uint64_t client_id, int status,
+			    struct json_object *result, const char *error)
+{
+	struct control_client *c = client_find(ctx, client_id);
+
+	if (!c) {		/* it hung up meanwhile */
+		json_object_put(result);
+		return;
+	}
+	sd_event_source_set_enabled(c->io, SD_EVENT_ON);
+	if (client_reply(c, status < 0 ? control_reply_new_error(error) :
+				 control_reply_new_ok(result)) < 0)
+		client_free(c);
+}
+
 /* Contacts and voice mail from Exchange, and a synchronisation on request. */
 static int handle_exchange(struct control_client *c,
 			   const struct control_request *req)
@@ -229,6 +255,20 @@ static int handle_exchange(struct control_client *c,
 	if (!x)
 		return client_reply(c, control_reply_new_error(
 			"Exchange not available (the daemon manages no network)"));
+	if (req->command == CONTROL_CMD_DIRECTORY ||
+	    req->command == CONTROL_CMD_VOICEMAIL_FETCH) {
+		int ret = req->command == CONTROL_CMD_DIRECTORY ?
+			  exchange_directory(x, req->arg, on_lookup_reply, c->ctl,
+					     c->id, &why) :
+			  exchange_fetch_recording(x, req->arg, on_lookup_reply,
+						   c->ctl, c->id, &why);
+
+		if (ret < 0)
+			return client_reply(c, control_reply_new_error(why));
+		/* The reply comes with Exchange's answer; until then, nothing more is read. */
+		sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
+		return 0;
+	}
 	if (req->command == CONTROL_CMD_EXCHANGE_SYNC) {
 		if (exchange_sync_now(x, &why) < 0)
 			return client_reply(c, control_reply_new_error(why));
@@ -310,6 +350,8 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_CONTACTS:
 	case CONTROL_CMD_VOICEMAIL:
 	case CONTROL_CMD_EXCHANGE_SYNC:
+	case CONTROL_CMD_DIRECTORY:
+	case CONTROL_CMD_VOICEMAIL_FETCH:
 		return handle_exchange(c, &req);
 	case __CONTROL_CMD_COUNT:
 		break;

@@ -7,13 +7,10 @@
 
 #include "exchange/ews.h"
 #include "lib/xml/ews_xml.h"
+#include "exchange/ews_post.h"
 #include "exchange/http.h"
-#include "trust/identity.h"
-#include "trust/trust.h"
 
 #define SUBSYS "exchange"
-#define USEC 1000000ull
-#define EWS_TIMEOUT_USEC (30 * USEC)
 #define REQUEST_MAX 4096
 
 enum phase { PHASE_CONTACTS, PHASE_MESSAGES, PHASE_FOLDER, PHASE_CALLS };
@@ -104,9 +101,12 @@ static void take_messages(struct ews_sync *s, unsigned int n)
 		add(o, "from_address", m->sender_address);
 		add(o, "subject", m->subject);
 		add(o, "received", m->received);
-		if (m->kind == EWS_VOICEMAIL)
+		if (m->kind == EWS_VOICEMAIL) {
 			json_object_object_add(o, "duration_s",
 					       json_object_new_int((int)m->duration_s));
+			/* What fetches the recording later (ews_lookup.h). */
+			add(o, "id", m->id);
+		}
 		json_object_object_add(o, "read", json_object_new_boolean(m->read));
 		json_object_array_add(list, o);
 	}
@@ -130,23 +130,13 @@ static void on_page(void *ctx, const struct ex_http_result *r)
 	char error[EWS_ERROR_MAX + 128], why[EWS_ERROR_MAX];
 	struct ews_paging pg;
 	unsigned int n = 0;
+	bool refused;
 	int ret;
 
 	s->http = NULL;
-	if (r->status < 0) {
-		snprintf(error, sizeof(error), "%s%s",
-			 r->cert_error ? "Cannot validate server certificate: " : "",
-			 r->error);
-		finish(s, r->status, error, false);
-		goto out;
-	}
-	if (r->code == 401) {
-		finish(s, -EACCES, "Exchange refused the user name or password", true);
-		goto out;
-	}
-	if (r->code != 200 && r->code != 500) {	/* a SOAP fault comes with 500 */
-		snprintf(error, sizeof(error), "EWS answered HTTP %ld", r->code);
-		finish(s, -EPROTO, error, false);
+	ret = ews_answer_check(r, error, sizeof(error), &refused);
+	if (ret < 0) {
+		finish(s, ret, error, refused);
 		goto out;
 	}
 	if (s->phase == PHASE_FOLDER) {
@@ -205,20 +195,9 @@ out:
 
 static void send_page(struct ews_sync *s)
 {
-	const struct signin_identity *id = identity_get(s->d->identity);
 	char body[REQUEST_MAX];
-	struct ex_http_request req = {
-		.url = s->url,
-		.content_type = "text/xml; charset=utf-8",
-		.max_body = EWS_XML_MAX,
-		.timeout_usec = EWS_TIMEOUT_USEC,
-	};
 	int n, ret;
 
-	if (!id) {
-		finish(s, -EACCES, "signed out", false);
-		return;
-	}
 	switch (s->phase) {
 	case PHASE_CONTACTS:
 		n = ews_request_contacts(s->offset, body, sizeof(body));
@@ -243,13 +222,11 @@ static void send_page(struct ews_sync *s)
 		finish(s, n, "cannot build the EWS request", false);
 		return;
 	}
-	req.body = body;
-	req.body_len = (size_t)n;
-	req.user = id->user;
-	req.password = id->password;
-	req.store = trust_store(s->d->trust);
-	ret = ex_http_start(s->d, &req, on_page, s, &s->http);
-	X509_STORE_free(req.store);
+	ret = ews_post(s->d, s->url, body, (size_t)n, on_page, s, &s->http);
+	if (ret == -EACCES) {
+		finish(s, -EACCES, "signed out", false);
+		return;
+	}
 	if (ret < 0) {
 		finish(s, ret, "the EWS URL is not a usable https URL", false);
 		return;

@@ -49,6 +49,14 @@ struct exchange {
 	sd_event_source *timer;
 	unsigned int syncs, failures;
 	uint64_t sync_started, last_sync_usec;
+	/* What the user asked and waits on: a directory search, a recording. */
+	struct pending_lookup {
+		struct exchange *x;
+		struct ews_lookup *lookup;
+		ews_lookup_cb cb;
+		void *ctx;
+		uint64_t tag;
+	} directory, recording;
 };
 
 static uint64_t now_usec(void)
@@ -194,8 +202,22 @@ static void start_discovery(struct exchange *x)
 	autodiscover_start(x->ad, x->address);
 }
 
+/* Ends p's wait (if any) with status, without a result. */
+static void lookup_cancel(struct pending_lookup *p, const char *why)
+{
+	ews_lookup_cb cb = p->cb;
+
+	ews_lookup_free(p->lookup);
+	p->lookup = NULL;
+	p->cb = NULL;
+	if (cb)
+		cb(p->ctx, p->tag, -ECANCELED, NULL, why);
+}
+
 static void stop(struct exchange *x)
 {
+	lookup_cancel(&x->directory, "Exchange account gone");
+	lookup_cancel(&x->recording, "Exchange account gone");
 	autodiscover_stop(x->ad);
 	ews_sync_free(x->sync);
 	x->sync = NULL;
@@ -224,6 +246,7 @@ void exchange_set_address(struct exchange *x, const char *address)
 		x->address[0] = '\0';
 		forget_data(x);
 		exchange_cache_remove(x->d->state_dir_fd);
+		ews_lookup_remove_recording(x->d->state_dir_fd);
 		return;
 	}
 	if (x->data && json_object_object_get_ex(x->data, "address", &a))
@@ -279,6 +302,9 @@ void exchange_free(struct exchange *x)
 {
 	if (!x)
 		return;
+	/* Shutting down: nobody is left to tell. */
+	x->directory.cb = NULL;
+	x->recording.cb = NULL;
 	stop(x);
 	autodiscover_free(x->ad);
 	forget_data(x);
@@ -428,4 +454,82 @@ struct json_object *exchange_status(const struct exchange *x)
 	json_object_object_add(o, "sync_interval_s",
 			       json_object_new_int((int)x->d->options.exchange_sync_s));
 	return o;
+}
+
+static void on_lookup_done(void *ctx, uint64_t tag, int status,
+			   struct json_object *result, const char *error)
+{
+	struct pending_lookup *p = ctx;
+	ews_lookup_cb cb = p->cb;
+
+	(void)tag;
+	ews_lookup_free(p->lookup);
+	p->lookup = NULL;
+	p->cb = NULL;
+	if (status < 0)
+		log_info(p->x->log, SUBSYS, "Exchange lookup failed",
+			 LOG_STR("error", error));
+	if (cb)
+		cb(p->ctx, p->tag, status, result, error);
+	else
+		json_object_put(result);
+}
+
+static int lookup_start(struct exchange *x, struct pending_lookup *p,
+			bool directory, const char *arg, ews_lookup_cb cb,
+			void *ctx, uint64_t tag, const char **why)
+{
+	int ret;
+
+	if (!x->ews_url[0]) {
+		*why = x->address[0] ? "Exchange not found yet (see status)" :
+		       "no Exchange account yet (sign in; provisioning gives the e-mail address)";
+		return -ENOENT;
+	}
+	lookup_cancel(p, "a newer request replaced this one");
+	p->x = x;
+	ret = directory ?
+	      ews_lookup_directory(x->d, x->ews_url, arg, on_lookup_done, p, 0,
+				   &p->lookup) :
+	      ews_lookup_recording(x->d, x->ews_url, arg, on_lookup_done, p, 0,
+				   &p->lookup);
+	if (ret < 0) {
+		*why = ret == -EACCES ? "signed out" :
+		       ret == -EINVAL ? "EWS cannot take that (a name has at most 64 "
+					"characters, no control characters)" :
+		       "cannot start the EWS request";
+		return ret;
+	}
+	p->cb = cb;
+	p->ctx = ctx;
+	p->tag = tag;
+	return 0;
+}
+
+int exchange_directory(struct exchange *x, const char *name, ews_lookup_cb cb,
+		       void *ctx, uint64_t tag, const char **why)
+{
+	return lookup_start(x, &x->directory, true, name, cb, ctx, tag, why);
+}
+
+int exchange_fetch_recording(struct exchange *x, const char *message,
+			     ews_lookup_cb cb, void *ctx, uint64_t tag,
+			     const char **why)
+{
+	struct json_object *l = list(x, "voicemail"), *m, *id;
+	char *end;
+	unsigned long n = strtoul(message, &end, 10);
+
+	if (!message[0] || *end || n < 1 || !l || n > json_object_array_length(l)) {
+		*why = "no such voice message (1 is the newest; see voicemail)";
+		return -ENOENT;
+	}
+	m = json_object_array_get_idx(l, n - 1);
+	if (!json_object_object_get_ex(m, "id", &id) ||
+	    !json_object_is_type(id, json_type_string)) {
+		*why = "that message has no id to fetch it by (synchronise again)";
+		return -ENOENT;
+	}
+	return lookup_start(x, &x->recording, false, json_object_get_string(id),
+			    cb, ctx, tag, why);
 }

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "core/daemon.h"
+#include "exchange/ews_lookup.h"
 
 /* Contacts per control reply: the reply must fit CONTROL_MESSAGE_MAX. */
 #define EXCHANGE_CONTACTS_PER_REPLY 50
@@ -44,5 +45,19 @@ struct json_object *exchange_contacts(const struct exchange *x,
 struct json_object *exchange_voicemail(const struct exchange *x);
 
 struct json_object *exchange_status(const struct exchange *x);
+
+/*
+ * A directory search by name (ResolveNames), or voice message number
+ * message (1 = the newest, as `voicemail` lists them) fetched into the
+ * state directory: cb runs once with the result (ews_lookup.h), tag handed
+ * back. One of each at a time: a newer request ends the older one's wait
+ * with -ECANCELED. <0 with why when it cannot start (no EWS URL yet, no
+ * such message, a name EWS cannot take).
+ */
+int exchange_directory(struct exchange *x, const char *name, ews_lookup_cb cb,
+		       void *ctx, uint64_t tag, const char **why);
+int exchange_fetch_recording(struct exchange *x, const char *message,
+			     ews_lookup_cb cb, void *ctx, uint64_t tag,
+			     const char **why);
 
 #endif /* UCPHONED_EXCHANGE_H */

@@ -38,6 +38,8 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_MUTE] = "mute",
 	[CONTROL_CMD_VOLUME] = "volume",
 	[CONTROL_CMD_CALLLOG] = "calllog",
+	[CONTROL_CMD_DIRECTORY] = "directory",
+	[CONTROL_CMD_VOICEMAIL_FETCH] = "voicemail-fetch",
 };
 
 const char *control_command_arg(enum control_command command)
@@ -55,6 +57,10 @@ const char *control_command_arg(enum control_command command)
 	case CONTROL_CMD_MUTE:
 	case CONTROL_CMD_VOLUME:
 		return "setting";
+	case CONTROL_CMD_DIRECTORY:
+		return "name";
+	case CONTROL_CMD_VOICEMAIL_FETCH:
+		return "message";
 	default:
 		return NULL;
 	}
@@ -214,11 +220,12 @@ static int signin_fields(struct json_object *root, struct control_request *req,
 	return ret;
 }
 
-/* The call commands' one argument; no other command takes those fields. */
+/* The one argument of the commands that take one; no other command takes those fields. */
 static int arg_field(struct json_object *root, struct control_request *req,
 		     char error[CONTROL_ERROR_MAX])
 {
-	static const char *const fields[] = { "target", "digits", "key", "setting" };
+	static const char *const fields[] = { "target", "digits", "key", "setting",
+					      "name", "message" };
 	const char *want = control_command_arg(req->command);
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -294,6 +301,7 @@ int control_request_parse(const void *buf, size_t len,
 		    strcmp(key, "user") != 0 && strcmp(key, "target") != 0 &&
 		    strcmp(key, "digits") != 0 && strcmp(key, "key") != 0 &&
 		    strcmp(key, "setting") != 0 &&
+		    strcmp(key, "name") != 0 && strcmp(key, "message") != 0 &&
 		    strcmp(key, "search") != 0 &&
 		    strcmp(key, "offset") != 0) {
 			ret = refuse_quoting(error, "unknown field", key);

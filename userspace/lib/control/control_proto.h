@@ -52,6 +52,11 @@
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
  *   {"command":"voicemail"}
  *   {"command":"exchange-sync"}  synchronise now
+ *   {"command":"directory","name":"bob"}  search the directory (ResolveNames)
+ *   {"command":"voicemail-fetch","message":"1"}  fetch voice message 1's
+ *     recording into the state directory
+ * These two reply when Exchange has answered (at most the EWS timeout
+ * later); other requests on the same connection wait for that reply.
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -95,6 +100,8 @@ enum control_command {
 	CONTROL_CMD_MUTE,
 	CONTROL_CMD_VOLUME,
 	CONTROL_CMD_CALLLOG,
+	CONTROL_CMD_DIRECTORY,
+	CONTROL_CMD_VOICEMAIL_FETCH,
 	__CONTROL_CMD_COUNT
 };
 
@@ -109,7 +116,8 @@ struct control_request {
 	char address[CONTROL_SIGNIN_FIELD_MAX];
 	char user[CONTROL_SIGNIN_FIELD_MAX];
 	/* dial "target", dtmf "digits", press "key", forward/dnd/mute/volume
-	 * "setting": present, non-empty */
+	 * "setting", directory "name", voicemail-fetch "message": present,
+	 * non-empty */
 	char arg[CONTROL_SIGNIN_FIELD_MAX];
 	/* CONTROL_CMD_CONTACTS only, both optional: "" and 0 when absent */
 	char search[CONTROL_SEARCH_MAX];

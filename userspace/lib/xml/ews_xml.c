@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/xml/ews_xml.h"
+#include "lib/xml/ews_fields.h"
 #include "lib/xml/xml_safe.h"
 
 #define SOAP_HEAD \
@@ -113,51 +114,6 @@ int ews_request_calls(const char *folder_id, unsigned int offset, char *buf,
 		"</m:FindItem>" SOAP_TAIL, EWS_PAGE_SIZE, offset, folder_id));
 }
 
-/* Text of node cut to fit at a UTF-8 character boundary. */
-static void text_cut(const xmlNode *node, char *buf, size_t size)
-{
-	size_t len, i, need;
-	xmlChar *content;
-	unsigned char lead;
-
-	buf[0] = '\0';
-	if (!node || xml_text(node, buf, size) == 0)
-		return;
-	content = xmlNodeGetContent(node);
-	if (!content)
-		return;
-	snprintf(buf, size, "%s", (const char *)content);
-	xmlFree(content);
-	len = strlen(buf);
-	/* A multi-byte character cut in two goes whole. */
-	i = len;
-	while (i && ((unsigned char)buf[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i) {
-		lead = (unsigned char)buf[i - 1];
-		need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-		if (len - (i - 1) < need)
-			len = i - 1;
-	}
-	buf[len] = '\0';
-}
-
-/* The Entry with Key=key under t:<list>. */
-static void entry(const xmlNode *item, const char *list, const char *key,
-		  char *buf, size_t size)
-{
-	char k[32];
-
-	buf[0] = '\0';
-	for (xmlNode *e = xml_child(xml_child(item, EWS_NS_T, list), EWS_NS_T,
-				    "Entry"); e; e = xml_next(e, EWS_NS_T, "Entry")) {
-		if (xml_attr(e, "Key", k, sizeof(k)) == 0 && !strcmp(k, key)) {
-			text_cut(e, buf, size);
-			return;
-		}
-	}
-}
-
 static unsigned int attr_uint(const xmlNode *node, const char *name)
 {
 	char v[16], *end;
@@ -170,57 +126,28 @@ static unsigned int attr_uint(const xmlNode *node, const char *name)
 }
 
 /*
- * Envelope/Body/m:<op>Response/m:ResponseMessages/m:<op>ResponseMessage
- * /m:RootFolder/t:<container>, with the paging attributes, or the reason not.
+ * The answer's m:RootFolder/t:<container>, with the paging attributes, or
+ * the reason not.
  */
 static int find_root(xmlDoc *doc, const char *op, const char *container,
 		     xmlNode **items, struct ews_paging *pg, char error[EWS_ERROR_MAX])
 {
-	char resp[32], msgname[40];
-	xmlNode *root = xmlDocGetRootElement(doc), *body, *msg, *folder;
-	char cls[16], code[64], text[EWS_ERROR_MAX - 80];
+	xmlNode *msg, *folder;
+	char last[16];
+	int ret;
 
-	if (!xml_is(root, EWS_NS_SOAP, "Envelope"))
-		return -EINVAL;
-	body = xml_child(root, EWS_NS_SOAP, "Body");
-	if (xml_child(body, EWS_NS_SOAP, "Fault")) {
-		/* faultstring is unqualified in SOAP 1.1 */
-		xmlNode *f = xml_child(body, EWS_NS_SOAP, "Fault"), *s;
-
-		text[0] = '\0';
-		for (s = f->children; s; s = s->next)
-			if (s->type == XML_ELEMENT_NODE && !s->ns &&
-			    !strcmp((const char *)s->name, "faultstring"))
-				text_cut(s, text, sizeof(text));
-		snprintf(error, EWS_ERROR_MAX, "SOAP fault: %s",
-			 text[0] ? text : "(no faultstring)");
-		return -EPROTO;
-	}
-	snprintf(resp, sizeof(resp), "%sResponse", op);
-	snprintf(msgname, sizeof(msgname), "%sResponseMessage", op);
-	msg = xml_child(xml_child(xml_child(body, EWS_NS_M, resp),
-				  EWS_NS_M, "ResponseMessages"),
-			EWS_NS_M, msgname);
-	if (!msg)
-		return -EINVAL;
-	if (xml_attr(msg, "ResponseClass", cls, sizeof(cls)) < 0)
-		return -EINVAL;
-	if (strcmp(cls, "Success") && strcmp(cls, "Warning")) {
-		text_cut(xml_child(msg, EWS_NS_M, "ResponseCode"), code, sizeof(code));
-		text_cut(xml_child(msg, EWS_NS_M, "MessageText"), text, sizeof(text));
-		snprintf(error, EWS_ERROR_MAX, "%s: %s", code[0] ? code : cls,
-			 text);
-		return -EPROTO;
-	}
+	ret = ews_response_message(doc, op, &msg, NULL, error);
+	if (ret < 0)
+		return ret;
 	folder = xml_child(msg, EWS_NS_M, "RootFolder");
 	*items = xml_child(folder, EWS_NS_T, container);
 	if (!*items)
 		return -EINVAL;
 	pg->next_offset = attr_uint(folder, "IndexedPagingOffset");
 	pg->total = attr_uint(folder, "TotalItemsInView");
-	if (xml_attr(folder, "IncludesLastItemInRange", cls, sizeof(cls)) < 0)
+	if (xml_attr(folder, "IncludesLastItemInRange", last, sizeof(last)) < 0)
 		return -EINVAL;
-	pg->last = strcmp(cls, "false") != 0;
+	pg->last = strcmp(last, "false") != 0;
 	return 0;
 }
 
@@ -245,15 +172,7 @@ int ews_parse_contacts(const char *xml, size_t len, struct ews_contact *out,
 	     c && count < max; c = xml_next(c, EWS_NS_T, "Contact")) {
 		struct ews_contact *e = &out[count++];
 
-		memset(e, 0, sizeof(*e));
-		text_cut(xml_child(c, EWS_NS_T, "DisplayName"), e->name, sizeof(e->name));
-		text_cut(xml_child(c, EWS_NS_T, "CompanyName"), e->company,
-			 sizeof(e->company));
-		entry(c, "EmailAddresses", "EmailAddress1", e->email, sizeof(e->email));
-		entry(c, "ImAddresses", "ImAddress1", e->sip, sizeof(e->sip));
-		entry(c, "PhoneNumbers", "BusinessPhone", e->work, sizeof(e->work));
-		entry(c, "PhoneNumbers", "MobilePhone", e->mobile, sizeof(e->mobile));
-		entry(c, "PhoneNumbers", "HomePhone", e->home, sizeof(e->home));
+		ews_contact_read(c, e);
 	}
 	*n = count;
 	*paging = pg;
@@ -268,13 +187,16 @@ static void message_fields(const xmlNode *m, struct ews_message *e)
 				       "Mailbox");
 	char v[16];
 
-	text_cut(xml_child(m, EWS_NS_T, "Subject"), e->subject, sizeof(e->subject));
-	text_cut(xml_child(m, EWS_NS_T, "DateTimeReceived"), e->received,
+	/* An id that does not fit stays empty: the message cannot be fetched. */
+	if (xml_attr(xml_child(m, EWS_NS_T, "ItemId"), "Id", e->id, sizeof(e->id)) < 0)
+		e->id[0] = '\0';
+	ews_text_cut(xml_child(m, EWS_NS_T, "Subject"), e->subject, sizeof(e->subject));
+	ews_text_cut(xml_child(m, EWS_NS_T, "DateTimeReceived"), e->received,
 		 sizeof(e->received));
-	text_cut(xml_child(box, EWS_NS_T, "Name"), e->sender, sizeof(e->sender));
-	text_cut(xml_child(box, EWS_NS_T, "EmailAddress"), e->sender_address,
+	ews_text_cut(xml_child(box, EWS_NS_T, "Name"), e->sender, sizeof(e->sender));
+	ews_text_cut(xml_child(box, EWS_NS_T, "EmailAddress"), e->sender_address,
 		 sizeof(e->sender_address));
-	text_cut(xml_child(m, EWS_NS_T, "IsRead"), v, sizeof(v));
+	ews_text_cut(xml_child(m, EWS_NS_T, "IsRead"), v, sizeof(v));
 	e->read = !strcmp(v, "true") || !strcmp(v, "1");
 	for (xmlNode *x = xml_child(m, EWS_NS_T, "ExtendedProperty"); x;
 	     x = xml_next(x, EWS_NS_T, "ExtendedProperty")) {
@@ -285,7 +207,7 @@ static void message_fields(const xmlNode *m, struct ews_message *e)
 			     "PropertyTag", tag, sizeof(tag)) < 0 ||
 		    strtoul(tag, NULL, 0) != 0x6801)
 			continue;
-		text_cut(xml_child(x, EWS_NS_T, "Value"), v, sizeof(v));
+		ews_text_cut(xml_child(x, EWS_NS_T, "Value"), v, sizeof(v));
 		s = strtoul(v, &end, 10);
 		if (v[0] && !*end && s < 24 * 3600)
 			e->duration_s = (unsigned int)s;
@@ -316,7 +238,7 @@ int ews_parse_messages(const char *xml, size_t len, struct ews_message *out,
 		/* Voice mail comes as Message; other kinds of item are skipped. */
 		if (!xml_is(m, EWS_NS_T, "Message"))
 			continue;
-		text_cut(xml_child(m, EWS_NS_T, "ItemClass"), cls, sizeof(cls));
+		ews_text_cut(xml_child(m, EWS_NS_T, "ItemClass"), cls, sizeof(cls));
 		e = &out[count];
 		memset(e, 0, sizeof(*e));
 		if (!strncmp(cls, "IPM.Note.Microsoft.Voicemail.UM", 31))

@@ -53,8 +53,11 @@ enum ews_message_kind {
 	EWS_CALL,		/* a call in Conversation History */
 };
 
+#define EWS_ITEM_ID_MAX 512
+
 struct ews_message {
 	enum ews_message_kind kind;
+	char id[EWS_ITEM_ID_MAX];	/* t:ItemId Id, to fetch the item later */
 	char sender[128];		/* From/Mailbox/Name */
 	char sender_address[256];	/* From/Mailbox/EmailAddress */
 	char subject[256];
