@@ -297,32 +297,19 @@ static int cmd_reload(struct ctl *ctl)
 	return EXIT_OK;
 }
 
-static int cmd_info(struct ctl *ctl)
+/* info and status: the daemon's view, as JSON or through printer. */
+static int cmd_view(struct ctl *ctl, const char *command,
+		    void (*printer)(FILE *out, struct json_object *view))
 {
 	struct json_object *result;
-	int ret = call(ctl, "info", &result);
+	int ret = call(ctl, command, &result);
 
 	if (ret != EXIT_OK)
 		return ret;
 	if (ctl->json)
 		print_json(result);
 	else
-		ctl_print_info(stdout, result);
-	json_object_put(result);
-	return EXIT_OK;
-}
-
-static int cmd_status(struct ctl *ctl)
-{
-	struct json_object *result;
-	int ret = call(ctl, "status", &result);
-
-	if (ret != EXIT_OK)
-		return ret;
-	if (ctl->json)
-		print_json(result);
-	else
-		ctl_print_status(stdout, result);
+		printer(stdout, result);
 	json_object_put(result);
 	return EXIT_OK;
 }
@@ -651,11 +638,11 @@ int main(int argc, char **argv)
 	}
 	if (ret == EXIT_OK && strcmp(command, "version") != 0 && !is_diag) {
 		if (strcmp(command, "info") == 0)
-			ret = cmd_info(&ctl);
+			ret = cmd_view(&ctl, "info", ctl_print_info);
 		else if (strcmp(command, "events") == 0)
 			ret = cmd_events(&ctl);
 		else if (strcmp(command, "status") == 0)
-			ret = cmd_status(&ctl);
+			ret = cmd_view(&ctl, "status", ctl_print_status);
 		else if (is_signin)
 			ret = cmd_signin(&ctl, &signin);
 		else if (strcmp(command, "signout") == 0)

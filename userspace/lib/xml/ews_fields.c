@@ -63,15 +63,21 @@ void ews_contact_read(const xmlNode *c, struct ews_contact *e)
 	ews_entry(c, "PhoneNumbers", "HomePhone", e->home, sizeof(e->home));
 }
 
-int ews_response_message(xmlDoc *doc, const char *op, xmlNode **msg,
-			 char code[64], char error[EWS_ERROR_MAX])
+int ews_read_answer(const char *xml, size_t len, const char *op, xmlDoc **doc,
+		    xmlNode **msg, char code[64], char error[EWS_ERROR_MAX])
 {
-	xmlNode *root = xmlDocGetRootElement(doc), *body, *fault;
+	xmlNode *root, *body, *fault;
 	char resp[40], msgname[48], cls[16], rcode[64];
 	char text[EWS_ERROR_MAX - 80];
+	int ret;
 
+	error[0] = '\0';
 	if (code)
 		code[0] = '\0';
+	*doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
+	if (!*doc)
+		return ret;
+	root = xmlDocGetRootElement(*doc);
 	if (!xml_is(root, EWS_NS_SOAP, "Envelope"))
 		return -EINVAL;
 	body = xml_child(root, EWS_NS_SOAP, "Body");

@@ -25,12 +25,15 @@ void ews_entry(const xmlNode *item, const char *list, const char *key,
 void ews_contact_read(const xmlNode *contact, struct ews_contact *out);
 
 /*
- * Envelope/Body/m:<op>Response/m:ResponseMessages/m:<op>ResponseMessage
+ * xml read as untrusted (xml_safe.h, at most EWS_XML_MAX) into *doc, and
+ * its Envelope/Body/m:<op>Response/m:ResponseMessages/m:<op>ResponseMessage
  * into *msg. 0 for ResponseClass Success or Warning; -EPROTO for a SOAP
  * fault or an Error (error says which, code gets the ResponseCode when
- * code is not NULL); -EINVAL for what is not such an answer.
+ * code is not NULL); -EINVAL for what is not such an answer; as
+ * xml_safe_read() when unreadable. error is "" unless -EPROTO. *doc is
+ * the caller's to free whatever the result (NULL when unreadable).
  */
-int ews_response_message(xmlDoc *doc, const char *op, xmlNode **msg,
-			 char code[64], char error[EWS_ERROR_MAX]);
+int ews_read_answer(const char *xml, size_t len, const char *op, xmlDoc **doc,
+		    xmlNode **msg, char code[64], char error[EWS_ERROR_MAX]);
 
 #endif /* UCPHONE_EWS_FIELDS_H */

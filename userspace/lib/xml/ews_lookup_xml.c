@@ -94,15 +94,11 @@ int ews_parse_resolutions(const char *xml, size_t len, struct ews_contact *out,
 	unsigned int count = 0;
 	char code[64];
 	xmlNode *msg, *set;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int ret;
 
-	error[0] = '\0';
 	*n = 0;
-	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
-	if (!doc)
-		return ret;
-	ret = ews_response_message(doc, "ResolveNames", &msg, code, error);
+	ret = ews_read_answer(xml, len, "ResolveNames", &doc, &msg, code, error);
 	if (ret == -EPROTO && !strcmp(code, "ErrorNameResolutionNoResults")) {
 		error[0] = '\0';
 		ret = 0;
@@ -154,15 +150,11 @@ int ews_parse_item_attachments(const char *xml, size_t len,
 {
 	unsigned int count = 0;
 	xmlNode *msg, *item = NULL, *items;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int ret;
 
-	error[0] = '\0';
 	*n = 0;
-	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
-	if (!doc)
-		return ret;
-	ret = ews_response_message(doc, "GetItem", &msg, NULL, error);
+	ret = ews_read_answer(xml, len, "GetItem", &doc, &msg, NULL, error);
 	if (ret < 0)
 		goto out;
 	items = xml_child(msg, EWS_NS_M, "Items");
@@ -246,15 +238,11 @@ int ews_parse_attachment(const char *xml, size_t len,
 {
 	xmlNode *msg, *f;
 	xmlChar *content;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int ret;
 
-	error[0] = '\0';
 	*data_len = 0;
-	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
-	if (!doc)
-		return ret;
-	ret = ews_response_message(doc, "GetAttachment", &msg, NULL, error);
+	ret = ews_read_answer(xml, len, "GetAttachment", &doc, &msg, NULL, error);
 	if (ret < 0)
 		goto out;
 	f = xml_child(xml_child(msg, EWS_NS_M, "Attachments"), EWS_NS_T,

@@ -127,16 +127,17 @@ static unsigned int attr_uint(const xmlNode *node, const char *name)
 
 /*
  * The answer's m:RootFolder/t:<container>, with the paging attributes, or
- * the reason not.
+ * the reason not; *doc as ews_read_answer() leaves it.
  */
-static int find_root(xmlDoc *doc, const char *op, const char *container,
-		     xmlNode **items, struct ews_paging *pg, char error[EWS_ERROR_MAX])
+static int find_root(const char *xml, size_t len, const char *op,
+		     const char *container, xmlDoc **doc, xmlNode **items,
+		     struct ews_paging *pg, char error[EWS_ERROR_MAX])
 {
 	xmlNode *msg, *folder;
 	char last[16];
 	int ret;
 
-	ret = ews_response_message(doc, op, &msg, NULL, error);
+	ret = ews_read_answer(xml, len, op, doc, &msg, NULL, error);
 	if (ret < 0)
 		return ret;
 	folder = xml_child(msg, EWS_NS_M, "RootFolder");
@@ -158,14 +159,10 @@ int ews_parse_contacts(const char *xml, size_t len, struct ews_contact *out,
 	struct ews_paging pg = { 0 };
 	xmlNode *items;
 	unsigned int count = 0;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int ret;
 
-	error[0] = '\0';
-	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
-	if (!doc)
-		return ret;
-	ret = find_root(doc, "FindItem", "Items", &items, &pg, error);
+	ret = find_root(xml, len, "FindItem", "Items", &doc, &items, &pg, error);
 	if (ret < 0)
 		goto out;
 	for (xmlNode *c = xml_child(items, EWS_NS_T, "Contact");
@@ -221,14 +218,10 @@ int ews_parse_messages(const char *xml, size_t len, struct ews_message *out,
 	struct ews_paging pg = { 0 };
 	unsigned int count = 0;
 	xmlNode *items;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int ret;
 
-	error[0] = '\0';
-	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
-	if (!doc)
-		return ret;
-	ret = find_root(doc, "FindItem", "Items", &items, &pg, error);
+	ret = find_root(xml, len, "FindItem", "Items", &doc, &items, &pg, error);
 	if (ret < 0)
 		goto out;
 	for (xmlNode *m = items->children; m && count < max; m = m->next) {
@@ -264,14 +257,10 @@ int ews_parse_folder_id(const char *xml, size_t len, char id[EWS_FOLDER_ID_MAX],
 {
 	struct ews_paging pg;
 	xmlNode *folders, *f;
-	xmlDoc *doc;
+	xmlDoc *doc = NULL;
 	int ret;
 
-	error[0] = '\0';
-	doc = xml_safe_read(xml, len, EWS_XML_MAX, &ret);
-	if (!doc)
-		return ret;
-	ret = find_root(doc, "FindFolder", "Folders", &folders, &pg, error);
+	ret = find_root(xml, len, "FindFolder", "Folders", &doc, &folders, &pg, error);
 	if (!ret) {
 		f = xml_child(folders, EWS_NS_T, "Folder");
 		ret = f ? xml_attr(xml_child(f, EWS_NS_T, "FolderId"), "Id", id,
