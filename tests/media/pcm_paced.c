@@ -20,12 +20,18 @@
  * The ring is indexed by the instant a frame is played or captured (frames
  * since the first use in this process, from each stream's start time), so
  * an xrun that restarts one stream does not shift the echo.
+ * A microphone that plays a file (for benchmarks: no file plugin on top,
+ * so no syscall per period beyond the clock's):
+ *   infile PATH            (capture) raw S16_LE mono at the stream's rate,
+ *                          read in 64 KiB blocks, from the start again at its
+ *                          end; without it capture is silence
  * A card that stalls:
  *   fail_ms N              once N ms after the first start, one transfer fails
  *                          with -EIO, as a card whose period clock stalled does
  *                          (alsa-lib's wait times out); 0 (default): never
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -49,6 +55,9 @@ struct paced {
 	long fail_ms;		/* 0: never fail */
 	struct timespec first_start;
 	bool started_once, failed;
+	int in_fd;		/* infile, or -1 */
+	size_t in_len, in_pos;	/* bytes in in_buf, next byte to give */
+	uint8_t in_buf[65536];
 };
 
 #define ECHO_RING 65536		/* frames: > 8 s at 8 kHz */
@@ -131,6 +140,31 @@ static int16_t *area_frames(const snd_pcm_channel_area_t *areas, snd_pcm_uframes
 	return (int16_t *)((char *)areas[0].addr + (areas[0].first + areas[0].step * offset) / 8);
 }
 
+/* @n bytes of the infile, from its start again at its end. */
+static int infile_read(struct paced *p, uint8_t *out, size_t n)
+{
+	while (n) {
+		size_t k;
+
+		if (p->in_pos == p->in_len) {
+			ssize_t got = read(p->in_fd, p->in_buf, sizeof(p->in_buf));
+
+			if (got == 0 && lseek(p->in_fd, 0, SEEK_SET) == 0)
+				got = read(p->in_fd, p->in_buf, sizeof(p->in_buf));
+			if (got <= 0)
+				return -EIO;
+			p->in_len = (size_t)got;
+			p->in_pos = 0;
+		}
+		k = p->in_len - p->in_pos < n ? p->in_len - p->in_pos : n;
+		memcpy(out, p->in_buf + p->in_pos, k);
+		p->in_pos += k;
+		out += k;
+		n -= k;
+	}
+	return 0;
+}
+
 static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 					const snd_pcm_channel_area_t *areas,
 					snd_pcm_uframes_t offset, snd_pcm_uframes_t size)
@@ -159,6 +193,13 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 			for (snd_pcm_uframes_t i = 0; i < size; i++)
 				echo_ring[(at + i) % ECHO_RING] = x[i];
 		}
+		return (snd_pcm_sframes_t)size;
+	}
+	if (p->in_fd >= 0 && mono && p->echo_delay < 0) {
+		uint8_t *x = (uint8_t *)area_frames(areas, offset);
+
+		if (infile_read(p, x, size * 2) < 0)
+			return -EIO;
 		return (snd_pcm_sframes_t)size;
 	}
 	if (p->echo_delay < 0 || !mono) {
@@ -227,6 +268,8 @@ static int paced_close(snd_pcm_ioplug_t *io)
 	struct paced *p = io->private_data;
 
 	close(io->poll_fd);
+	if (p->in_fd >= 0)
+		close(p->in_fd);
 	free(p);
 	return 0;
 }
@@ -271,6 +314,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 	snd_config_iterator_t i, next;
 	struct paced *p;
 	long delay_ms = -1, gain_db = -10, fail_ms = 0;
+	const char *infile = NULL;
 	int tap = 0, rc;
 
 	(void)root;
@@ -301,6 +345,9 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 			}
 			continue;
 		}
+		if (!strcmp(id, "infile") && stream == SND_PCM_STREAM_CAPTURE &&
+		    snd_config_get_string(n, &infile) == 0)
+			continue;
 		SNDERR("paced: unknown or bad field %s", id);
 		return -EINVAL;
 	}
@@ -311,6 +358,16 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 	p->echo_delay = delay_ms < 0 ? -1 : delay_ms * 8;	/* the echo path runs at 8 kHz */
 	p->echo_gain = pow(10.0, (double)gain_db / 20.0);
 	p->fail_ms = fail_ms;
+	p->in_fd = -1;
+	if (infile) {
+		p->in_fd = open(infile, O_RDONLY | O_CLOEXEC);
+		if (p->in_fd < 0) {
+			rc = -errno;
+			SNDERR("paced: cannot open %s", infile);
+			free(p);
+			return rc;
+		}
+	}
 	p->io.version = SND_PCM_IOPLUG_VERSION;
 	p->io.name = "ucphone test: real-time paced silent PCM";
 	p->io.callback = &paced_callback;
@@ -320,12 +377,17 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 	/* a timerfd is readable when it fired; poll_revents says POLLOUT */
 	p->io.poll_events = POLLIN;
 	if (p->io.poll_fd < 0) {
+		rc = -errno;
+		if (p->in_fd >= 0)
+			close(p->in_fd);
 		free(p);
-		return -errno;
+		return rc;
 	}
 	rc = snd_pcm_ioplug_create(&p->io, name, stream, mode);
 	if (rc < 0) {
 		close(p->io.poll_fd);
+		if (p->in_fd >= 0)
+			close(p->in_fd);
 		free(p);
 		return rc;
 	}

@@ -207,6 +207,72 @@ TEST_F(flow, drop_rules)
 	srtp_flow_free(rx);
 }
 
+/*
+ * The media thread reads its datagrams itself (recvmmsg) and has each made
+ * plain in place: the same drop rules and counters as srtp_flow_recv().
+ */
+TEST_F(flow, unprotect_in_place)
+{
+	static const uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+	struct srtp_flow_params rx_p = params(UCPHONE_SRTP_DIR_RX, key);
+	uint8_t wire[300][200], got[200], keysalt[30];
+	unsigned int plain = 0, dropped = 0;
+	srtp_policy_t policy;
+	struct srtp_flow *rx;
+	struct srtp_flow_stats st;
+	int len[300], i;
+	ssize_t n;
+	srtp_t lib;
+
+	ASSERT_EQ(0, srtp_flow_new(&rx, self->fds[1], &rx_p, test_mode()));
+	memcpy(keysalt, key, 16);
+	memcpy(keysalt + 16, salt, 14);
+	memset(&policy, 0, sizeof(policy));
+	srtp_crypto_policy_set_rtp_default(&policy.rtp);
+	srtp_crypto_policy_set_rtp_default(&policy.rtcp);
+	policy.ssrc.type = ssrc_any_outbound;
+	policy.key = keysalt;
+	policy.window_size = 128;
+	if (test_mode() == SRTP_FLOW_FORCE_KERNEL)
+		ASSERT_EQ(srtp_err_status_ok, srtp_init());
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&lib, &policy));
+	for (i = 1; i < 300; i++) {
+		len[i] = make_rtp(wire[i], i, 77);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(lib, wire[i], &len[i]));
+	}
+	send(self->fds[0], wire[1], len[1], 0);
+	send(self->fds[0], wire[1], len[1], 0);		/* replay */
+	send(self->fds[0], wire[299], len[299], 0);
+	wire[200][20] ^= 1;
+	send(self->fds[0], wire[200], len[200], 0);	/* tampered */
+	send(self->fds[0], stun, sizeof(stun), 0);
+	ASSERT_TRUE(readable(self->fds[1]));
+	while ((n = recv(self->fds[1], got, sizeof(got), MSG_DONTWAIT)) >= 0) {
+		size_t l = (size_t)n;
+
+		if (srtp_flow_unprotect(rx, got, &l) < 0) {
+			dropped++;
+			continue;
+		}
+		plain++;
+		if (l == 172) {
+			EXPECT_EQ(0x33, got[100]);
+		} else {
+			EXPECT_EQ(0, memcmp(got, stun, sizeof(stun)));
+		}
+	}
+	EXPECT_EQ(3, plain);	/* 1, 299 and the STUN */
+	/* the kernel drops before the reader sees anything */
+	EXPECT_EQ(test_mode() == SRTP_FLOW_FORCE_KERNEL ? 0 : 2, dropped);
+	ASSERT_EQ(0, srtp_flow_stats(rx, &st));
+	EXPECT_EQ(2, st.packets);
+	EXPECT_EQ(1, st.replays);
+	EXPECT_EQ(1, st.auth_failures);
+	EXPECT_EQ(299, st.seq);
+	srtp_dealloc(lib);
+	srtp_flow_free(rx);
+}
+
 /* libsrtp2 protecting without an MKI, the reference for the wire bytes. */
 static srtp_t lib_sender(void)
 {

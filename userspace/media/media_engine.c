@@ -105,7 +105,7 @@ static bool commands(struct media_engine *e)
 {
 	struct cmd cmd;
 
-	drain_fd(e->cmd_fd);
+	/* the eventfd only wakes an idle thread: drained there, not per frame */
 	while (spsc_ring_pop(&e->cmds, &cmd)) {
 		switch (cmd.type) {
 		case CMD_ATTACH:
@@ -227,6 +227,11 @@ static void *thread_main(void *arg)
 			struct pollfd pfd = { .fd = e->cmd_fd, .events = POLLIN };
 
 			media_audio_stop(&e->audio);
+			drain_fd(e->cmd_fd);
+			if (!commands(e))
+				return NULL;
+			if ((e->n_active > 0 || e->tone_on) && !e->audio_failed)
+				continue;
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 				thread_error(e, -errno);
 			if (!commands(e))
@@ -520,13 +525,9 @@ int media_call_open(struct media_engine *e, struct media_call **out)
 			rc = -errno;
 			break;
 		}
-		/*
-		 * Receive stamps for jitter and RTT: the first SIOCGSTAMPNS
-		 * turns them on (and fails, nothing received yet). Not
-		 * SO_TIMESTAMPNS, which sends them as cmsgs recv() drops.
-		 */
-		ioctl(c->rtp_fd, SIOCGSTAMPNS, &(struct timespec){ 0 });
-		ioctl(c->rtcp_fd, SIOCGSTAMPNS, &(struct timespec){ 0 });
+		/* receive stamps for jitter and RTT, read with each datagram */
+		setsockopt(c->rtp_fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
+		setsockopt(c->rtcp_fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
 		if (bind_port(c->rtp_fd, &e->cfg.local, port) == 0 &&
 		    bind_port(c->rtcp_fd, &e->cfg.local, (uint16_t)(port + 1)) == 0) {
 			c->rtp_port = port;

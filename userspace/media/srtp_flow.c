@@ -110,6 +110,26 @@ ssize_t srtp_flow_recv(struct srtp_flow *flow, void *buf, size_t size)
 	return n < 0 ? -errno : n;
 }
 
+int srtp_flow_unprotect(struct srtp_flow *flow, void *buf, size_t *len)
+{
+	const uint8_t *p = buf;
+	int n;
+	int ret;
+
+	if (flow->dir != UCPHONE_SRTP_DIR_RX)
+		return -EINVAL;
+	if (!flow->soft || !*len || p[0] >> 6 != 2)
+		return 0;
+	if (*len > INT32_MAX)
+		return -EMSGSIZE;
+	n = (int)*len;
+	ret = srtp_soft_unprotect(flow->soft, buf, &n);
+	if (ret < 0)
+		return ret;
+	*len = (size_t)n;
+	return 0;
+}
+
 int srtp_flow_rekey(struct srtp_flow *flow, const struct srtp_flow_params *p)
 {
 	int ret;

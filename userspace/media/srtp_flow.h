@@ -85,6 +85,13 @@ const char *srtp_flow_backend_name(enum srtp_flow_backend backend);
 
 ssize_t srtp_flow_send(struct srtp_flow *flow, const void *buf, size_t len);
 ssize_t srtp_flow_recv(struct srtp_flow *flow, void *buf, size_t size);
+/*
+ * RX, for datagrams read from the flow's socket by the caller (recvmmsg):
+ * makes one plain in place (*len updated). 0, or -errno when it is to be
+ * dropped (counted in the stats); a kernel flow's datagrams arrive plain,
+ * and what is not RTP/RTCP version 2 passes as it came.
+ */
+int srtp_flow_unprotect(struct srtp_flow *flow, void *buf, size_t *len);
 int srtp_flow_rekey(struct srtp_flow *flow, const struct srtp_flow_params *params);
 int srtp_flow_stats(struct srtp_flow *flow, struct srtp_flow_stats *stats);
 

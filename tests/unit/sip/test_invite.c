@@ -571,10 +571,10 @@ TEST(incoming_refused)
 	EXPECT_EQ(415, last(&f)->status);
 	EXPECT_STREQ("application/sdp", named(last(&f), "Accept"));
 	/* an extension the phone does not have */
-	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Require: 100rel\r\n", "application/sdp", SDP_OFFER),
+	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Require: 100rel, foo\r\n", "application/sdp", SDP_OFFER),
 						  strlen(SDP_OFFER), SDP_OFFER)));
 	EXPECT_EQ(420, last(&f)->status);
-	EXPECT_STREQ("100rel", named(last(&f), "Unsupported"));
+	EXPECT_STREQ("foo", named(last(&f), "Unsupported"));
 	/* too short a session interval */
 	EXPECT_EQ(-EPROTO, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Session-Expires: 60\r\n", "application/sdp", SDP_OFFER),
 						  strlen(SDP_OFFER), SDP_OFFER)));
@@ -729,6 +729,13 @@ TEST(two_stacks_call_and_hang_up)
 	EXPECT_STREQ(SDP_OFFER, b.offer_seen);
 	pump(&b, &b_seen, &a, &alice, &dummy);
 	EXPECT_EQ(INVITE_EARLY, invite_state(alice));
+	/* both do 100rel: bob's 180 is reliable, alice PRACKs it, bob says 200 */
+	EXPECT_STREQ("100rel", named(&b.sent[0], "Require"));
+	pump(&a, &a_seen, &b, &bob, &dummy);
+	EXPECT_TRUE(sip_str_eq(last(&a)->method, "PRACK"));
+	pump(&b, &b_seen, &a, &alice, &dummy);
+	EXPECT_EQ(200, last(&b)->status);
+	EXPECT_TRUE(sip_str_eq(last(&b)->cseq_method, "PRACK"));
 	ASSERT_EQ(0, invite_accept(bob));
 	pump(&b, &b_seen, &a, &alice, &dummy);
 	EXPECT_EQ(INVITE_CONFIRMED, invite_state(alice));
@@ -936,6 +943,118 @@ TEST(incoming_accepted_then_refused_488_with_warning)
 	EXPECT_STREQ("399 10.77.0.100:40312 \"media could not start\"", named(last(&f), "Warning"));
 	EXPECT_EQ(INVITE_TERMINATED, f.st);
 	EXPECT_EQ(2, f.n_sent);
+	invite_free(inv);
+	f_free(&f);
+}
+
+#define PRACK(ltag, cseq, rack)							\
+	"PRACK sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"		\
+	"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKpr%u\r\n"		\
+	"From: <sip:bob@corp.test>;tag=bobtag\r\nTo: <sip:alice@corp.test>;tag=%s\r\n" \
+	"Call-ID: call-1@10.77.0.3\r\nCSeq: %u PRACK\r\nRAck: %s\r\n"	\
+	"Content-Length: 0\r\n\r\n", cseq, ltag, cseq, rack
+
+/* RFC 3262 as callee: the 180 is reliable, resent T1 doubling until PRACK */
+TEST(incoming_reliable_180_resent_until_prack)
+{
+	struct fake f = { .now = 1000 };
+	struct invite *inv;
+	const struct sip_msg *m;
+	char ltag[64], rack[64];
+	unsigned long rseq;
+	uint64_t t0 = f.now;
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Supported: timer, 100rel\r\n", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	ASSERT_EQ(1, f.n_sent);
+	m = &f.sent[0];
+	EXPECT_EQ(180, m->status);
+	EXPECT_STREQ("100rel", named(m, "Require"));
+	rseq = strtoul(named(m, "RSeq"), NULL, 10);
+	EXPECT_GE(rseq, 1);
+	EXPECT_LE(rseq, 0x7fffffffUL);
+	EXPECT_NE(NULL, strstr(named(m, "Allow"), "PRACK"));
+	snprintf(ltag, sizeof(ltag), "%s", tag(hdr(m, SIP_HDR_TO, 0)));
+
+	/* resent at T1, 2*T1, 4*T1: the same 180, the same RSeq */
+	EXPECT_EQ(t0 + INVITE_T1_USEC, f.armed);
+	for (int i = 0; i < 3; i++) {
+		f.now = f.armed;
+		invite_timer(inv);
+		ASSERT_EQ(2 + i, f.n_sent);
+		EXPECT_EQ(180, last(&f)->status);
+		EXPECT_EQ(rseq, strtoul(named(last(&f), "RSeq"), NULL, 10));
+		EXPECT_EQ(f.now + (INVITE_T1_USEC << (i + 1)), f.armed);
+	}
+
+	/* a PRACK naming another response: 481, the resends go on */
+	snprintf(rack, sizeof(rack), "%lu 10 INVITE", rseq + 1);
+	feed(inv, PRACK(ltag, 11, rack));
+	ASSERT_EQ(0, feed_ret);
+	EXPECT_EQ(481, last(&f)->status);
+	/* no RAck the phone can read: 400 */
+	feed(inv, PRACK(ltag, 12, "one 10 INVITE"));
+	EXPECT_EQ(400, last(&f)->status);
+	EXPECT_NE(UINT64_MAX, f.armed);
+
+	/* the PRACK: 200, no more resends, still ringing */
+	snprintf(rack, sizeof(rack), "%lu 10 INVITE", rseq);
+	feed(inv, PRACK(ltag, 13, rack));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(sip_str_eq(last(&f)->cseq_method, "PRACK"));
+	EXPECT_EQ(INVITE_INCOMING, invite_state(inv));
+	EXPECT_EQ(UINT64_MAX, f.armed);
+	/* a second PRACK for it names nothing unacknowledged */
+	feed(inv, PRACK(ltag, 14, rack));
+	EXPECT_EQ(481, last(&f)->status);
+
+	/* answered: 200 with the SDP answer, resent until ACK as always */
+	ASSERT_EQ(0, invite_accept(inv));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_TRUE(sip_str_eq(last(&f)->cseq_method, "INVITE"));
+	EXPECT_EQ(INVITE_ANSWERED, f.st);
+	invite_free(inv);
+	f_free(&f);
+}
+
+/* Require: 100rel is honoured; never PRACKed: 504 after 64*T1 */
+TEST(incoming_reliable_180_never_pracked)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+	unsigned int n180 = 0;
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Require: 100rel\r\n", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(180, f.sent[0].status);
+	EXPECT_STREQ("100rel", named(&f.sent[0], "Require"));
+	for (int i = 0; i < 20 && f.st != INVITE_TERMINATED; i++) {
+		f.now = f.armed;
+		invite_timer(inv);
+	}
+	for (unsigned int i = 0; i < f.n_sent; i++)
+		n180 += f.sent[i].status == 180;
+	/* sent at 0, then at 0.5 1.5 3.5 7.5 15.5 31.5 s; 504 at 32 s */
+	EXPECT_EQ(7, n180);
+	EXPECT_EQ(504, last(&f)->status);
+	EXPECT_TRUE(sip_str_eq(last(&f)->cseq_method, "INVITE"));
+	EXPECT_EQ(INVITE_TERMINATED, f.st);
+	EXPECT_EQ(5 + INVITE_TIMER_B_USEC, f.now);
+	invite_free(inv);
+	f_free(&f);
+}
+
+/* Without 100rel from the caller the 180 is the plain one, sent once */
+TEST(incoming_plain_180_without_100rel)
+{
+	struct fake f = { .now = 5 };
+	struct invite *inv;
+
+	ASSERT_EQ(0, incoming(&f, &inv, MSG(INVITE_FROM_BOB("Supported: timer\r\n", "application/sdp", SDP_OFFER),
+					    strlen(SDP_OFFER), SDP_OFFER)));
+	EXPECT_EQ(180, f.sent[0].status);
+	EXPECT_STREQ("", named(&f.sent[0], "RSeq"));
+	EXPECT_EQ(UINT64_MAX, f.armed);
 	invite_free(inv);
 	f_free(&f);
 }

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -800,6 +801,42 @@ static int on_raw(sd_event_source *s, int fd, uint32_t revents, void *ud)
 	return 0;
 }
 
+/*
+ * The kernel hands the IP packet socket only what can be a DHCP reply (an
+ * unfragmented UDP datagram from port 67 to port 68): without a filter
+ * every packet the phone receives, a call's RTP included, would be copied
+ * to it and wake the main loop.
+ */
+static const struct sock_filter dhcp_reply_filter[] = {
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),			/* protocol */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 8),
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),			/* fragment */
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff, 6, 0),
+	BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),			/* X = ihl * 4 */
+	BPF_STMT(BPF_LD | BPF_H | BPF_IND, 0),			/* source port */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, DHCP_SERVER_PORT, 0, 3),
+	BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),			/* destination port */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, DHCP_CLIENT_PORT, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+static int filter_dhcp_replies(int fd)
+{
+	struct sock_fprog prog = {
+		.len = sizeof(dhcp_reply_filter) / sizeof(dhcp_reply_filter[0]),
+		.filter = (struct sock_filter *)dhcp_reply_filter,
+	};
+	uint8_t buf[64];
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return -errno;
+	/* what arrived before the filter: on_raw() checks each, but drop it */
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		;
+	return 0;
+}
+
 static int open_packet(struct dhcp_client *c, uint16_t proto, int *fdp)
 {
 	struct sockaddr_ll sa = {
@@ -817,6 +854,14 @@ static int open_packet(struct dhcp_client *c, uint16_t proto, int *fdp)
 
 		close(fd);
 		return err;
+	}
+	if (proto == ETH_P_IP) {
+		int err = filter_dhcp_replies(fd);
+
+		if (err < 0) {
+			close(fd);
+			return err;
+		}
 	}
 	*fdp = fd;
 	return 0;

@@ -8,6 +8,7 @@
 
 #include "sip/dialog.h"
 #include "sip/invite.h"
+#include "lib/sip/sip_rack.h"
 #include "lib/sip/sipfrag.h"
 #include "lib/util/random_hex.h"
 #include "lib/util/secret.h"
@@ -16,7 +17,7 @@
 #define NICT_MAX 4
 #define FORKS_MAX 4
 #define OUT_MAX (INVITE_SDP_MAX + 4096)
-#define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY, REFER"
+#define ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY, REFER, PRACK"
 #define BRANCH_MAX 40
 
 /*
@@ -75,6 +76,15 @@ struct invite {
 	uint64_t retrans_at, retrans_iv, ack_deadline;
 	uint32_t resp_cseq;
 	bool offer_in_2xx;		/* an INVITE without offer: answer in ACK */
+
+	/*
+	 * Our reliable 180 (RFC 3262 3) when the caller supports 100rel:
+	 * resent at T1, doubling, until PRACKed, answered or 64*T1 passed.
+	 */
+	char *rel;
+	size_t rel_len;
+	uint32_t rseq;
+	uint64_t rel_at, rel_iv, rel_deadline;
 
 	/* a re-INVITE of ours (session refresh) */
 	char reinv_branch[BRANCH_MAX];
@@ -202,7 +212,7 @@ static void rearm(struct invite *inv)
 	uint64_t at = UINT64_MAX;
 	const uint64_t t[] = { inv->timer_b, inv->retrans_at, inv->ack_deadline,
 			       inv->se_deadline, inv->reinv_deadline,
-			       inv->reinv_retry_at };
+			       inv->reinv_retry_at, inv->rel_at, inv->rel_deadline };
 
 	if (inv->st == INVITE_TERMINATED) {
 		inv->ops.arm(inv->ctx, UINT64_MAX);
@@ -221,6 +231,7 @@ static void clear_timers(struct invite *inv)
 {
 	inv->timer_b = inv->retrans_at = inv->ack_deadline = 0;
 	inv->se_deadline = inv->reinv_deadline = inv->reinv_retry_at = 0;
+	inv->rel_at = inv->rel_deadline = 0;
 	for (int i = 0; i < NICT_MAX; i++)
 		inv->nict[i].active = false;
 }
@@ -287,6 +298,7 @@ enum reply_flags {
 	REPLY_RR = 2,		/* copy Record-Route (dialog-creating) */
 	REPLY_SE = 4,		/* carries the session timer */
 	REPLY_KEEP = 8,		/* keep for retransmission until ACK */
+	REPLY_100REL = 16,	/* reliable provisional: kept until PRACK */
 };
 
 static int reply(struct invite *inv, const struct sip_msg *req,
@@ -330,8 +342,12 @@ static int reply(struct invite *inv, const struct sip_msg *req,
 		if (list_has(req, "Supported", "k", "timer"))
 			sip_out_header(&o, "Require", "timer");
 	}
+	if (flags & REPLY_100REL) {
+		sip_out_header(&o, "Require", "100rel");
+		sip_out_header(&o, "RSeq", "%u", inv->rseq);
+	}
 	sip_out_header(&o, "Allow", ALLOW);
-	sip_out_header(&o, "Supported", "timer");
+	sip_out_header(&o, "Supported", "100rel, timer");
 	sip_out_header(&o, "User-Agent", "%s", inv->ua);
 	if (extra)
 		sip_out_header(&o, extra, "%s", extra + strlen(extra) + 1);
@@ -352,9 +368,27 @@ static int reply(struct invite *inv, const struct sip_msg *req,
 		inv->ack_deadline = now(inv) + INVITE_TIMER_B_USEC;
 		return 0;
 	}
+	if (ret == 0 && (flags & REPLY_100REL)) {
+		free(inv->rel);
+		inv->rel = buf;
+		inv->rel_len = len;
+		inv->rel_iv = INVITE_T1_USEC;
+		inv->rel_at = now(inv) + INVITE_T1_USEC;
+		inv->rel_deadline = now(inv) + INVITE_TIMER_B_USEC;
+		return 0;
+	}
 	secret_zero(buf, OUT_MAX);
 	free(buf);
 	return ret;
+}
+
+/* The reliable 180 is PRACKed or moot: no more resends. */
+static void drop_rel(struct invite *inv)
+{
+	free(inv->rel);
+	inv->rel = NULL;
+	inv->rel_len = 0;
+	inv->rel_at = inv->rel_deadline = 0;
 }
 
 static void drop_resp(struct invite *inv)
@@ -1023,7 +1057,7 @@ static unsigned int check_body(const struct sip_msg *m)
 	return 0;
 }
 
-/* Require: only "timer" is known (8.2.2.3: 420 with Unsupported). */
+/* Require: "timer" and "100rel" are known (8.2.2.3: 420 with Unsupported). */
 static int check_require(struct invite *inv, const struct sip_msg *req)
 {
 	struct sip_str items[SIP_LIST_MAX];
@@ -1037,7 +1071,8 @@ static int check_require(struct invite *inv, const struct sip_msg *req)
 		if (n < 0)
 			return refuse(inv, req, 400, "Bad Request", NULL);
 		for (int j = 0; j < n; j++)
-			if (!sip_str_ieq(items[j], "timer")) {
+			if (!sip_str_ieq(items[j], "timer") &&
+			    !sip_str_ieq(items[j], "100rel")) {
 				char extra[128 + 16];
 
 				snprintf(extra, sizeof(extra), "Unsupported%c%.*s", '\0',
@@ -1055,7 +1090,7 @@ int invite_new_incoming(const struct invite_config *cfg,
 {
 	struct invite *inv = calloc(1, sizeof(*inv));
 	struct sip_str se;
-	unsigned int st;
+	unsigned int st, flags;
 	int ret;
 
 	if (!inv)
@@ -1126,8 +1161,16 @@ int invite_new_incoming(const struct invite_config *cfg,
 	}
 	snprintf(inv->target, sizeof(inv->target), "%s", inv->dl.remote_target);
 	inv->st = INVITE_INCOMING;
-	ret = reply(inv, req, 180, "Ringing", REPLY_CONTACT | REPLY_RR, NULL, 0,
-		    NULL);
+	flags = REPLY_CONTACT | REPLY_RR;
+	if (list_has(req, "Supported", "k", "100rel") ||
+	    list_has(req, "Require", NULL, "100rel")) {
+		/* RFC 3262 3: the first RSeq random in 1 .. 2^31 - 1 */
+		if (getrandom(&inv->rseq, sizeof(inv->rseq), 0) != sizeof(inv->rseq))
+			inv->rseq = (uint32_t)now(inv);
+		inv->rseq = inv->rseq % 0x7fffff00u + 1;
+		flags |= REPLY_100REL;
+	}
+	ret = reply(inv, req, 180, "Ringing", flags, NULL, 0, NULL);
 	if (ret < 0)
 		goto fail;
 	rearm(inv);
@@ -1167,6 +1210,7 @@ void invite_free(struct invite *inv)
 		return;
 	drop_resp(inv);
 	drop_req(inv);
+	drop_rel(inv);
 	reoffer_drop(inv);
 	free(inv->ack);
 	sip_auth_clear(&inv->auth);
@@ -1193,6 +1237,8 @@ int invite_accept(struct invite *inv)
 		    inv->sdp, inv->sdp_len, NULL);
 	if (ret < 0)
 		return ret;
+	/* a final answer ends the 180's resends (it carried no SDP) */
+	drop_rel(inv);
 	se_start(inv);
 	set_state(inv, INVITE_ANSWERED, 200, "OK");
 	return 0;
@@ -1209,6 +1255,7 @@ int invite_reject(struct invite *inv, unsigned int status)
 	reply(inv, &inv->req, status, status_reason(status), 0, NULL, 0,
 	      offer_warning(inv, status, warn, sizeof(warn)));
 	drop_req(inv);
+	drop_rel(inv);
 	set_state(inv, INVITE_TERMINATED, status, status_reason(status));
 	return 0;
 }
@@ -1706,7 +1753,32 @@ static void on_cancel(struct invite *inv, const struct sip_msg *m)
 		return;		/* already answered: CANCEL changes nothing */
 	reply(inv, &inv->req, 487, "Request Terminated", 0, NULL, 0, NULL);
 	drop_req(inv);
+	drop_rel(inv);
 	set_state(inv, INVITE_TERMINATED, 487, "caller cancelled");
+}
+
+/*
+ * PRACK (RFC 3262 3): 200 when its RAck names our reliable 180 (its RSeq
+ * and the INVITE's CSeq), which is then no longer resent; 481 when it
+ * names nothing unacknowledged; 400 without a RAck the phone can read.
+ */
+static void on_prack(struct invite *inv, const struct sip_msg *m)
+{
+	struct sip_rack r;
+
+	if (sip_rack_parse(header_named(m, "RAck", NULL), &r) < 0) {
+		reply(inv, m, 400, "Bad RAck", 0, NULL, 0, NULL);
+		return;
+	}
+	if (!inv->rel || !inv->have_req || r.rseq != inv->rseq ||
+	    r.cseq != inv->req.cseq || strcmp(r.method, "INVITE")) {
+		reply(inv, m, 481, "Call/Transaction Does Not Exist", 0, NULL, 0,
+		      NULL);
+		return;
+	}
+	drop_rel(inv);
+	reply(inv, m, 200, "OK", 0, NULL, 0, NULL);
+	rearm(inv);
 }
 
 static void on_request(struct invite *inv, const struct sip_msg *m)
@@ -1727,6 +1799,10 @@ static void on_request(struct invite *inv, const struct sip_msg *m)
 		      "Retry-After\0" "1");
 		return;
 	}
+	if (sip_str_eq(m->method, "PRACK")) {
+		on_prack(inv, m);
+		return;
+	}
 	if (sip_str_eq(m->method, "BYE")) {
 		reply(inv, m, 200, "OK", 0, NULL, 0, NULL);
 		if (inv->st == INVITE_INCOMING && inv->have_req) {
@@ -1735,6 +1811,7 @@ static void on_request(struct invite *inv, const struct sip_msg *m)
 			drop_req(inv);
 		}
 		drop_resp(inv);
+		drop_rel(inv);
 		set_state(inv, INVITE_TERMINATED, 0, "far end hung up");
 		return;
 	}
@@ -1819,6 +1896,21 @@ void invite_timer(struct invite *inv)
 		/* 13.3.1.4: no ACK to our 2xx, the session is over */
 		send_bye(inv, "no ACK to the answer");
 		return;
+	}
+	if (inv->rel_deadline && t >= inv->rel_deadline) {
+		/* RFC 3262 3: 64*T1 without a PRACK, the INVITE gets a 5xx */
+		drop_rel(inv);
+		if (inv->st == INVITE_INCOMING && inv->have_req) {
+			reply(inv, &inv->req, 504, "No PRACK", 0, NULL, 0, NULL);
+			drop_req(inv);
+			set_state(inv, INVITE_TERMINATED, 504, "no PRACK");
+			return;
+		}
+	}
+	if (inv->rel_at && t >= inv->rel_at && inv->rel) {
+		inv->ops.send(inv->ctx, inv->rel, inv->rel_len);
+		inv->rel_iv *= 2;
+		inv->rel_at = t + inv->rel_iv;
 	}
 	if (inv->retrans_at && t >= inv->retrans_at && inv->resp) {
 		inv->ops.send(inv->ctx, inv->resp, inv->resp_len);

@@ -23,10 +23,14 @@
  *   one (Require: 100rel, RFC 3262) is PRACKed in its early dialog, in
  *   RSeq order, retransmissions dropped; the first 2xx makes the call, a
  *   later 2xx from another far end is ACKed and sent BYE. The INVITE says
- *   Supported: 100rel; as callee the phone sends no reliable 18x, so an
- *   INVITE that requires 100rel gets 420.
+ *   Supported: 100rel.
  *   incoming:  INCOMING (180 sent) --accept: 2xx--> ANSWERED --ACK-->
  *              CONFIRMED; --reject(486/480/603)--> TERMINATED
+ *   an INVITE that supports or requires 100rel (RFC 3262) gets a reliable
+ *   180 (Require: 100rel, a random first RSeq), resent at T1 doubling
+ *   until a PRACK naming it (answered 200; one naming nothing 481, an
+ *   unreadable RAck 400) or the final answer; after 64*T1 unPRACKed the
+ *   INVITE is answered 504 and the call ends.
  *   CONFIRMED --hangup: BYE--> ENDING --answer/Timer F--> TERMINATED
  *   CONFIRMED --BYE received: 200--> TERMINATED
  *
