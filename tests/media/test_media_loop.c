@@ -82,7 +82,7 @@ static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
 		    (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32);
 	if (sdp_codec_list_parse(codecs, sc.codecs, &sc.n_codecs) < 0)
 		return -EINVAL;
-	sc.opus_max_playback_rate = 8000;
+	sc.opus_max_playback_rate = media_engine_rate(ph->engine);
 	sc.tel_event = true;
 	sc.rtcp_mux = rtcp_mux;
 	return sdp_neg_new(&ph->neg, &sc);
@@ -480,7 +480,7 @@ static void codec_call(struct __test_metadata *_metadata, const char *codecs,
 		/* each asked the other for FEC (useinbandfec=1) */
 		EXPECT_TRUE(pa.opus_fec);
 		EXPECT_TRUE(pb.opus_fec);
-		EXPECT_EQ(8000, pa.opus_max_playback_rate);
+		EXPECT_EQ(media_engine_rate(a.engine), pa.opus_max_playback_rate);
 	}
 	/* the relay between them */
 	memset(&r, 0, sizeof(r));

@@ -34,8 +34,10 @@
  * engine counts those allocations and shows them in struct media_stats
  * rather than hiding them; the kernel and plain paths allocate nothing.
  *
- * Audio: one capture and one playback PCM, S16_LE mono at 8000 Hz (ALSA's
- * plug layer converts where the card differs), period = one frame. The
+ * Audio: one capture and one playback PCM, S16_LE mono at the card's rate
+ * (cfg->audio_rate: 8, 16, 32 or 48 kHz; 16 kHz by default, so G.722 and
+ * wideband Opus reach the loudspeaker; ALSA's plug layer converts where
+ * the card differs), period = one frame. The
  * same code drives the phone's ES8311 card and, on a test host, any ALSA
  * PCM (tests/media/asound.conf: a file-backed, real-time-paced PCM).
  * While nothing plays (no call, no tone) the PCMs are stopped.
@@ -68,6 +70,8 @@ struct media_engine_config {
 	enum srtp_flow_mode srtp_mode;	/* AUTO: the kernel if it answers */
 	uint32_t jitter_delay_ms;	/* playout delay before jitter is known; 0: 60 */
 	uint32_t rtp_timeout_ms;	/* no RTP that long: event; 0: 30000 */
+	uint32_t audio_rate;		/* the card's rate: 8000, 16000, 32000 or
+					 * 48000 Hz; 0: 16000 */
 };
 
 /* Tones the phone plays with or without a call (spandsp, per country). */

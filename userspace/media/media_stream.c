@@ -293,25 +293,26 @@ static void publish_jb(struct stream *s)
 }
 
 /* One unit at the codec's rate to one card frame. */
-static void to_card(struct stream *s, const int16_t *pcm, int16_t out[MEDIA_FRAME])
+static void to_card(struct stream *s, const int16_t *pcm, int16_t *out)
 {
-	spx_uint32_t in_len = s->codec.unit, out_len = MEDIA_FRAME;
+	spx_uint32_t in_len = s->codec.unit, out_len = s->card_frame;
 
 	if (!s->to_card) {
-		memcpy(out, pcm, sizeof(int16_t) * MEDIA_FRAME);
+		memcpy(out, pcm, sizeof(int16_t) * s->card_frame);
 		return;
 	}
 	speex_resampler_process_int(s->to_card, 0, pcm, &in_len, out, &out_len);
-	if (out_len < MEDIA_FRAME)
-		memset(out + out_len, 0, sizeof(int16_t) * (MEDIA_FRAME - out_len));
+	if (out_len < s->card_frame)
+		memset(out + out_len, 0, sizeof(int16_t) * (s->card_frame - out_len));
 }
 
-static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA_FRAME],
+static void play(struct media_engine *e, struct media_call *c, int32_t *mix,
 		 uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	struct codec *cd = &s->codec;
-	int16_t pcm[CODEC_UNIT_MAX], frame[MEDIA_FRAME];
+	int16_t pcm[CODEC_UNIT_MAX], frame[MEDIA_FRAME_MAX];
+	unsigned int n = s->card_frame;
 	struct jb_out o;
 	bool played = false;
 
@@ -345,18 +346,18 @@ static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA
 	to_card(s, pcm, frame);
 	if (s->p.cn && s->gap_units > CN_AFTER_UNITS) {
 		/* the concealment has faded out: comfort noise at the far end's level */
-		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+		for (unsigned int i = 0; i < n; i++)
 			frame[i] = noise(&s->cn);
 		atomic_fetch_add_explicit(&s->st.cn_frames, 1, memory_order_relaxed);
 	}
-	jb_set_silent(&s->jb, frame_rms(frame, MEDIA_FRAME) < SILENT_RMS);
+	jb_set_silent(&s->jb, frame_rms(frame, n) < SILENT_RMS);
 	if (played && !s->first_played) {
 		s->first_played = true;
 		atomic_store_explicit(&s->st.first_played_ns, now_ns, memory_order_relaxed);
 		emit(e, c, MEDIA_EVENT_FIRST_PACKET, now_ns);
 	}
 	if (s->jb_fed)
-		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+		for (unsigned int i = 0; i < n; i++)
 			mix[i] += frame[i];
 	atomic_store_explicit(&s->st.rx_lost,
 			      (uint64_t)(s->have_remote && rtp_source_lost(&s->src) > 0 ?
@@ -396,13 +397,13 @@ static void send_packet(struct stream *s, bool marker, uint8_t pt, uint32_t ts,
 }
 
 /* One card frame to the codec's rate, appended to txbuf. */
-static void to_codec(struct stream *s, const int16_t cap[MEDIA_FRAME])
+static void to_codec(struct stream *s, const int16_t *cap)
 {
-	spx_uint32_t in_len = MEDIA_FRAME, out_len = s->codec.unit;
+	spx_uint32_t in_len = s->card_frame, out_len = s->codec.unit;
 	int16_t *out = s->txbuf + s->txfill;
 
 	if (!s->to_codec) {
-		memcpy(out, cap, sizeof(int16_t) * MEDIA_FRAME);
+		memcpy(out, cap, sizeof(int16_t) * s->card_frame);
 	} else {
 		speex_resampler_process_int(s->to_codec, 0, cap, &in_len, out, &out_len);
 		if (out_len < s->codec.unit)
@@ -412,7 +413,7 @@ static void to_codec(struct stream *s, const int16_t cap[MEDIA_FRAME])
 }
 
 static void send_frame(struct media_engine *e, struct media_call *c,
-		       const int16_t cap[MEDIA_FRAME], uint64_t now_ns)
+		       const int16_t *cap, uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	struct codec *cd = &s->codec;
@@ -459,7 +460,7 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 }
 
 void stream_tick(struct media_engine *e, struct media_call *c,
-		 const int16_t cap[MEDIA_FRAME], int32_t mix[MEDIA_FRAME], uint64_t now_ns)
+		 const int16_t *cap, int32_t *mix, uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 
