@@ -196,6 +196,7 @@ static void frame(struct media_engine *e)
 	media_echo_capture(e, cap);
 	if (atomic_load_explicit(&e->muted, memory_order_relaxed))
 		memset(cap, 0, sizeof(cap));
+	media_cn_frame(e, cap);
 	now = media_now_ns();
 	for (unsigned int i = 0; i < e->n_active; i++)
 		stream_tick(e, e->active[i], cap, mix, now);
@@ -349,6 +350,9 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 	rc = tone_player_new(&e->tone, e->cfg.audio_rate);
 	if (rc < 0)
 		goto fail;
+	rc = media_vad_new(&e->vad, e->cfg.audio_rate);
+	if (rc < 0)
+		goto fail;
 	rc = media_echo_new(e);
 	if (rc < 0)
 		goto fail;
@@ -360,6 +364,7 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 fail:
 	media_echo_free(e);
 	tone_player_free(&e->tone);
+	media_vad_free(&e->vad);
 	media_audio_close(&e->audio);
 	if (e->cmd_fd >= 0)
 		close(e->cmd_fd);
@@ -386,6 +391,7 @@ void media_engine_free(struct media_engine *e)
 	media_audio_close(&e->audio);
 	media_echo_free(e);
 	tone_player_free(&e->tone);
+	media_vad_free(&e->vad);
 	close(e->cmd_fd);
 	close(e->evt_fd);
 	close(e->ack_fd);
@@ -918,6 +924,7 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->concealed = atomic_load(&st->concealed);
 	o->fec_recovered = atomic_load(&st->fec_recovered);
 	o->cn_frames = atomic_load(&st->cn_frames);
+	o->cn_sent = atomic_load(&st->cn_sent);
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);

@@ -26,6 +26,8 @@
 #include "media/media.h"
 #include "media/media_audio.h"
 #include "media/media_tone.h"
+#include "media/media_vad.h"
+#include "media/cn_tx.h"
 #include "lib/rtp/rtp.h"
 #include "lib/rtp/rtp_dtmf.h"
 #include "media/spsc_ring.h"
@@ -46,6 +48,7 @@ struct stream_stats {
 	_Atomic uint32_t jb_target_ms, jb_jitter_ms;
 	_Atomic uint64_t concealed, fec_recovered, jb_dropped, jb_stretched, cn_frames;
 	_Atomic uint64_t jb_lost;
+	_Atomic uint64_t cn_sent;
 };
 
 /* One channel: a socket and, with SRTP, its two flows. */
@@ -74,7 +77,8 @@ struct stream {
 	unsigned int card_rate, card_frame;	/* the card's rate, samples per 20 ms */
 	int16_t txbuf[CODEC_PCM_MAX];	/* up to 60 ms at the codec's rate */
 	unsigned int txfill;		/* samples in txbuf */
-	bool dtx_paused;		/* the encoder's DTX sent nothing last */
+	bool dtx_paused;		/* the encoder's DTX or comfort noise sent no audio last */
+	struct cn_tx cn_tx;		/* comfort noise sent in silence */
 	struct rtp_dtmf_tx dtmf_tx;
 	struct dtmf_req dtmf_q[DTMF_QUEUE];
 	unsigned int dtmf_head, dtmf_tail;
@@ -163,6 +167,7 @@ struct media_engine {
 	struct media_call *active[MEDIA_CALLS_MAX];
 	unsigned int n_active;
 	struct tone_player tone;	/* made at start; played by the thread */
+	struct media_vad vad;		/* the microphone's voice activity */
 	struct cmd ack_cmd;		/* what a SET_AUDIO hands back */
 	bool audio_failed;
 	struct echo_canceller *ec;	/* made at start; used by the thread */
@@ -186,6 +191,11 @@ int media_echo_new(struct media_engine *e);
 void media_echo_free(struct media_engine *e);
 void media_echo_capture(struct media_engine *e, int16_t *cap);
 void media_echo_played(struct media_engine *e, const int16_t *out);
+
+/* media_cn.c: comfort noise sent in silence */
+void media_cn_frame(struct media_engine *e, const int16_t *cap);
+enum cn_tx_action stream_cn(struct media_engine *e, struct stream *s, uint64_t now_ns,
+			    uint8_t *level);
 
 /* media_engine.c: events from the thread */
 void engine_emit(struct media_engine *e, const struct media_event *ev);

@@ -421,6 +421,8 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 	uint32_t ts_step = cd->clock / 1000 * s->p.ptime_ms;
 	uint8_t payload[CODEC_PAYLOAD_MAX * 3];
 	struct rtp_dtmf_packet dp;
+	enum cn_tx_action cn;
+	uint8_t level;
 	int len;
 
 	if (s->txfill + cd->unit > sizeof(s->txbuf) / sizeof(s->txbuf[0]))
@@ -446,6 +448,14 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 			atomic_fetch_add_explicit(&s->st.dtmf_sent, 1, memory_order_relaxed);
 			emit(e, c, MEDIA_EVENT_DTMF_SENT, now_ns);
 		}
+	} else if ((cn = stream_cn(e, s, now_ns, &level)) != CN_TX_AUDIO) {
+		/* silence: its noise level now and then, audio resumes marked */
+		if (cn == CN_TX_NOISE) {
+			send_packet(s, false, MEDIA_PT_CN, s->ts, &level, 1, now_ns);
+			atomic_fetch_add_explicit(&s->st.cn_sent, 1, memory_order_relaxed);
+		}
+		s->dtx_paused = true;
+		s->last_send_ns = 0;	/* a pause, not a late send */
 	} else {
 		len = codec_encode(cd, s->txbuf, samples, payload, sizeof(payload));
 		/* 0: Opus DTX, nothing to send; the first packet after it is marked */
