@@ -538,8 +538,17 @@ static void codec_call(struct __test_metadata *_metadata, const char *codecs,
 	EXPECT_GT(an.rms, 3000);
 	EXPECT_LE(an.longest_gap_ms, sb.allocs_counted ? 60 : 300);
 	EXPECT_GE(sb.concealed, r.dropped / 2);
-	if (want == MEDIA_CODEC_OPUS)
+	if (want == MEDIA_CODEC_OPUS) {
 		EXPECT_GT(sb.fec_recovered, 0);
+		/* B's receiver reports told A's encoder what the path loses */
+		fprintf(stderr, "# opus: A got %llu RTCP packets, B reported %u/256 lost, "
+			"A's encoder expects %u %% loss\n", (unsigned long long)sa.rtcp_rx,
+			sa.remote_fraction_lost, sa.expected_loss_pct);
+		if (sa.remote_fraction_lost > 0) {
+			EXPECT_GE(sa.expected_loss_pct, 7);
+			EXPECT_LE(sa.expected_loss_pct, 15);
+		}
+	}
 	if (sb.allocs_counted) {
 		EXPECT_EQ(0, sa.thread_allocs);
 		EXPECT_EQ(0, sb.thread_allocs);

@@ -134,6 +134,7 @@ struct media_stats {
 	uint64_t fec_recovered;		/* lost units rebuilt from Opus FEC */
 	uint64_t cn_frames;		/* frames of comfort noise played */
 	uint64_t cn_sent;		/* RFC 3389 CN packets sent in silence */
+	uint32_t expected_loss_pct;	/* Opus: loss the encoder protects against */
 	uint32_t echo_delay_ms;		/* echo canceller's measured path delay */
 	uint64_t dtmf_sent, dtmf_received;
 	uint64_t frames;		/* 20 ms frames handled by the thread */

@@ -925,6 +925,7 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->fec_recovered = atomic_load(&st->fec_recovered);
 	o->cn_frames = atomic_load(&st->cn_frames);
 	o->cn_sent = atomic_load(&st->cn_sent);
+	o->expected_loss_pct = atomic_load(&st->expected_loss_pct);
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);

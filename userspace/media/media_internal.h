@@ -28,6 +28,7 @@
 #include "media/media_tone.h"
 #include "media/media_vad.h"
 #include "media/cn_tx.h"
+#include "media/loss_est.h"
 #include "lib/rtp/rtp.h"
 #include "lib/rtp/rtp_dtmf.h"
 #include "media/spsc_ring.h"
@@ -49,6 +50,7 @@ struct stream_stats {
 	_Atomic uint64_t concealed, fec_recovered, jb_dropped, jb_stretched, cn_frames;
 	_Atomic uint64_t jb_lost;
 	_Atomic uint64_t cn_sent;
+	_Atomic uint32_t expected_loss_pct;
 };
 
 /* One channel: a socket and, with SRTP, its two flows. */
@@ -79,6 +81,7 @@ struct stream {
 	unsigned int txfill;		/* samples in txbuf */
 	bool dtx_paused;		/* the encoder's DTX or comfort noise sent no audio last */
 	struct cn_tx cn_tx;		/* comfort noise sent in silence */
+	struct loss_est loss;		/* the far end's reported loss, smoothed */
 	struct rtp_dtmf_tx dtmf_tx;
 	struct dtmf_req dtmf_q[DTMF_QUEUE];
 	unsigned int dtmf_head, dtmf_tail;

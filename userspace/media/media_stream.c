@@ -130,6 +130,13 @@ static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64
 			continue;
 		atomic_store_explicit(&s->st.remote_fraction_lost, r->fraction_lost,
 				      memory_order_relaxed);
+		if (s->codec.ops && s->codec.ops->expected_loss) {
+			unsigned int pct = loss_est_report(&s->loss, r->fraction_lost,
+							   s->codec.cfg.fec);
+
+			codec_expected_loss(&s->codec, pct);
+			atomic_store_explicit(&s->st.expected_loss_pct, pct, memory_order_relaxed);
+		}
 		atomic_store_explicit(&s->st.remote_cumulative_lost,
 				      (uint32_t)(r->cumulative_lost < 0 ? 0 : r->cumulative_lost),
 				      memory_order_relaxed);

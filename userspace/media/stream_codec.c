@@ -83,6 +83,11 @@ int stream_codec_open(struct stream *s, const struct media_stream_params *p,
 		}
 	}
 	s->txfill = 0;
+	/* a new encoder starts from the default; the next report tunes it */
+	memset(&s->loss, 0, sizeof(s->loss));
+	atomic_store_explicit(&s->st.expected_loss_pct,
+			      s->codec.ops->expected_loss ? loss_est_initial(cfg.fec) : 0,
+			      memory_order_relaxed);
 	if (jb_too)
 		jb_init(&s->jb, s->codec.unit_ts, s->codec.clock,
 			p->codec == MEDIA_CODEC_OPUS ? JB_MIN_OPUS_MS : JB_MIN_MS,
