@@ -149,8 +149,9 @@ struct media_stats {
 	 * counted is false when the build cannot count them. */
 	bool allocs_counted;
 	uint64_t thread_allocs;
-	/* CLOCK_MONOTONIC ns: stream start, first received packet played */
-	uint64_t start_ns, first_played_ns;
+	/* CLOCK_MONOTONIC ns: stream start, first received packet played,
+	 * the card's capture and playback last started (their sample 0) */
+	uint64_t start_ns, first_played_ns, audio_start_ns;
 };
 
 struct media_engine;

@@ -239,6 +239,8 @@ static void *thread_main(void *arg)
 				thread_error(e, rc);
 				continue;
 			}
+			atomic_store_explicit(&e->audio_start_ns, media_now_ns(),
+					      memory_order_relaxed);
 		}
 		frame(e);
 		if (!commands(e))
@@ -930,6 +932,8 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);
 	o->xruns = atomic_load_explicit(&c->engine->xruns, memory_order_relaxed);
+	o->audio_start_ns = atomic_load_explicit(&c->engine->audio_start_ns,
+						 memory_order_relaxed);
 	o->send_jitter_max_us = atomic_load(&st->send_jitter_max_us);
 	o->srtp = c->started && c->s.p.srtp;
 	o->suite = c->s.p.suite;

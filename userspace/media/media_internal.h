@@ -160,6 +160,7 @@ struct media_engine {
 	struct media_event evt_mem[EVT_SLOTS];
 	_Atomic bool evt_overflow;
 	_Atomic uint64_t xruns;		/* the thread's audio.xruns, published */
+	_Atomic uint64_t audio_start_ns;	/* when the card's streams last started */
 	_Atomic bool muted;		/* capture replaced by silence */
 	uint32_t next_call_id;
 	unsigned int n_attached;	/* main loop's count of attached calls */
