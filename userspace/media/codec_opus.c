@@ -8,8 +8,9 @@
  * end's useinbandfec=1 the encoder adds in-band FEC, which libopus 1.3
  * only does with an expected loss above 0 % and at 20 kb/s or more: the
  * encoder runs at 24 kb/s and expects 10 % loss until the far end's RTCP
- * reports tell it better (loss_est.h, never under 5 % with FEC). usedtx=1 turns DTX on (packets of 2 bytes or less are not
- * sent, RFC 7587 3.2); maxplaybackrate caps the encoded bandwidth.
+ * reports tell it better (loss_est.h, never under 5 % with FEC).
+ * usedtx=1 turns DTX on (packets of 2 bytes or less are not sent, RFC
+ * 7587 3.2); maxplaybackrate caps the encoded bandwidth.
  *
  * Receiving: packets of 20 ms frames (or 10 ms, two to a unit) are cut
  * into 20 ms units with the repacketizer; a lost unit is rebuilt from the
