@@ -287,11 +287,12 @@ static const snd_pcm_ioplug_callback_t paced_callback = {
 
 static int constrain(snd_pcm_ioplug_t *io)
 {
-	static const unsigned int access[] = { SND_PCM_ACCESS_RW_INTERLEAVED };
+	static const unsigned int access[] = { SND_PCM_ACCESS_RW_INTERLEAVED,
+					       SND_PCM_ACCESS_MMAP_INTERLEAVED };
 	static const unsigned int formats[] = { SND_PCM_FORMAT_S16_LE };
 	int rc;
 
-	rc = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_ACCESS, 1, access);
+	rc = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_ACCESS, 2, access);
 	if (rc >= 0)
 		rc = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_FORMAT, 1, formats);
 	if (rc >= 0)

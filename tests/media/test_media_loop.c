@@ -82,7 +82,7 @@ static int phone_new(struct phone *ph, char x, enum sdp_srtp_policy policy,
 		    (1U << UCPHONE_SRTP_AES_CM_128_HMAC_SHA1_32);
 	if (sdp_codec_list_parse(codecs, sc.codecs, &sc.n_codecs) < 0)
 		return -EINVAL;
-	sc.opus_max_playback_rate = 8000;
+	sc.opus_max_playback_rate = media_engine_rate(ph->engine);
 	sc.tel_event = true;
 	sc.rtcp_mux = rtcp_mux;
 	return sdp_neg_new(&ph->neg, &sc);
@@ -480,7 +480,7 @@ static void codec_call(struct __test_metadata *_metadata, const char *codecs,
 		/* each asked the other for FEC (useinbandfec=1) */
 		EXPECT_TRUE(pa.opus_fec);
 		EXPECT_TRUE(pb.opus_fec);
-		EXPECT_EQ(8000, pa.opus_max_playback_rate);
+		EXPECT_EQ(media_engine_rate(a.engine), pa.opus_max_playback_rate);
 	}
 	/* the relay between them */
 	memset(&r, 0, sizeof(r));
@@ -538,8 +538,17 @@ static void codec_call(struct __test_metadata *_metadata, const char *codecs,
 	EXPECT_GT(an.rms, 3000);
 	EXPECT_LE(an.longest_gap_ms, sb.allocs_counted ? 60 : 300);
 	EXPECT_GE(sb.concealed, r.dropped / 2);
-	if (want == MEDIA_CODEC_OPUS)
+	if (want == MEDIA_CODEC_OPUS) {
 		EXPECT_GT(sb.fec_recovered, 0);
+		/* B's receiver reports told A's encoder what the path loses */
+		fprintf(stderr, "# opus: A got %llu RTCP packets, B reported %u/256 lost, "
+			"A's encoder expects %u %% loss\n", (unsigned long long)sa.rtcp_rx,
+			sa.remote_fraction_lost, sa.expected_loss_pct);
+		if (sa.remote_fraction_lost > 0) {
+			EXPECT_GE(sa.expected_loss_pct, 7);
+			EXPECT_LE(sa.expected_loss_pct, 15);
+		}
+	}
 	if (sb.allocs_counted) {
 		EXPECT_EQ(0, sa.thread_allocs);
 		EXPECT_EQ(0, sb.thread_allocs);

@@ -776,7 +776,7 @@ TEST(opus_g722_offer_order_and_fmtp)
 	EXPECT_NE(NULL, strstr(out, "m=audio 20000 RTP/AVP 111 9 0 8 13 101\r\n"));
 	EXPECT_NE(NULL, strstr(out, "a=rtpmap:111 opus/48000/2\r\n"));
 	EXPECT_NE(NULL, strstr(out, "a=fmtp:111 useinbandfec=1;stereo=0;sprop-stereo=0;"
-				    "maxplaybackrate=8000\r\n"));
+				    "maxplaybackrate=8000;sprop-maxcapturerate=8000\r\n"));
 	EXPECT_NE(NULL, strstr(out, "a=rtpmap:9 G722/8000\r\n"));
 	EXPECT_NE(NULL, strstr(out, "a=rtpmap:13 CN/8000\r\n"));
 	sdp_neg_free(neg);

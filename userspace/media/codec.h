@@ -62,6 +62,8 @@ struct codec_ops {
 	/* a missing unit; next: the following unit when at hand (for FEC).
 	 * 1: recovered from next's FEC, 0: concealed. */
 	int (*conceal)(struct codec *c, const uint8_t *next, size_t next_len, int16_t *pcm);
+	/* the loss the encoder should protect against, percent; NULL: nothing to tune */
+	void (*expected_loss)(struct codec *c, unsigned int percent);
 };
 
 struct codec {
@@ -124,6 +126,12 @@ static inline int codec_conceal(struct codec *c, const uint8_t *next, size_t nex
 				int16_t *pcm)
 {
 	return c->ops->conceal(c, next, next_len, pcm);
+}
+
+static inline void codec_expected_loss(struct codec *c, unsigned int percent)
+{
+	if (c->ops && c->ops->expected_loss)
+		c->ops->expected_loss(c, percent);
 }
 
 #endif /* UCPHONE_MEDIA_CODEC_H */

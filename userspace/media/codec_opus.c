@@ -7,9 +7,10 @@
  * packet this phone sends can be cut back into 20 ms units. With the far
  * end's useinbandfec=1 the encoder adds in-band FEC, which libopus 1.3
  * only does with an expected loss above 0 % and at 20 kb/s or more: the
- * encoder is told to expect 10 % and runs at 24 kb/s unless told
- * otherwise. usedtx=1 turns DTX on (packets of 2 bytes or less are not
- * sent, RFC 7587 3.2); maxplaybackrate caps the encoded bandwidth.
+ * encoder runs at 24 kb/s and expects 10 % loss until the far end's RTCP
+ * reports tell it better (loss_est.h, never under 5 % with FEC).
+ * usedtx=1 turns DTX on (packets of 2 bytes or less are not sent, RFC
+ * 7587 3.2); maxplaybackrate caps the encoded bandwidth.
  *
  * Receiving: packets of 20 ms frames (or 10 ms, two to a unit) are cut
  * into 20 ms units with the repacketizer; a lost unit is rebuilt from the
@@ -26,9 +27,9 @@
 #include <opus/opus.h>
 
 #include "media/codec.h"
+#include "media/loss_est.h"
 
 #define OPUS_BITRATE_DEFAULT 24000
-#define OPUS_EXPECTED_LOSS 10
 
 static void opus_close_(struct codec *c)
 {
@@ -75,7 +76,7 @@ static int opus_open_(struct codec *c)
 							     c->cfg.bitrate :
 							     OPUS_BITRATE_DEFAULT)));
 	opus_encoder_ctl(enc, OPUS_SET_INBAND_FEC(c->cfg.fec ? 1 : 0));
-	opus_encoder_ctl(enc, OPUS_SET_PACKET_LOSS_PERC(c->cfg.fec ? OPUS_EXPECTED_LOSS : 0));
+	opus_encoder_ctl(enc, OPUS_SET_PACKET_LOSS_PERC((opus_int32)loss_est_initial(c->cfg.fec)));
 	opus_encoder_ctl(enc, OPUS_SET_DTX(c->cfg.dtx ? 1 : 0));
 	opus_encoder_ctl(enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
 	/*
@@ -226,6 +227,11 @@ static int opus_conceal(struct codec *c, const uint8_t *next, size_t next_len, i
 	return 0;
 }
 
+static void opus_expected_loss(struct codec *c, unsigned int percent)
+{
+	opus_encoder_ctl((OpusEncoder *)c->opus.enc, OPUS_SET_PACKET_LOSS_PERC((opus_int32)percent));
+}
+
 const struct codec_ops codec_opus_ops = {
 	.open = opus_open_,
 	.close = opus_close_,
@@ -234,4 +240,5 @@ const struct codec_ops codec_opus_ops = {
 	.unit = opus_unit,
 	.decode = opus_dec,
 	.conceal = opus_conceal,
+	.expected_loss = opus_expected_loss,
 };

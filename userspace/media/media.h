@@ -34,8 +34,10 @@
  * engine counts those allocations and shows them in struct media_stats
  * rather than hiding them; the kernel and plain paths allocate nothing.
  *
- * Audio: one capture and one playback PCM, S16_LE mono at 8000 Hz (ALSA's
- * plug layer converts where the card differs), period = one frame. The
+ * Audio: one capture and one playback PCM, S16_LE mono at the card's rate
+ * (cfg->audio_rate: 8, 16, 32 or 48 kHz; 16 kHz by default, so G.722 and
+ * wideband Opus reach the loudspeaker; ALSA's plug layer converts where
+ * the card differs), period = one frame. The
  * same code drives the phone's ES8311 card and, on a test host, any ALSA
  * PCM (tests/media/asound.conf: a file-backed, real-time-paced PCM).
  * While nothing plays (no call, no tone) the PCMs are stopped.
@@ -68,6 +70,8 @@ struct media_engine_config {
 	enum srtp_flow_mode srtp_mode;	/* AUTO: the kernel if it answers */
 	uint32_t jitter_delay_ms;	/* playout delay before jitter is known; 0: 60 */
 	uint32_t rtp_timeout_ms;	/* no RTP that long: event; 0: 30000 */
+	uint32_t audio_rate;		/* the card's rate: 8000, 16000, 32000 or
+					 * 48000 Hz; 0: 16000 */
 };
 
 /* Tones the phone plays with or without a call (spandsp, per country). */
@@ -129,6 +133,8 @@ struct media_stats {
 	uint64_t concealed;		/* 20 ms frames concealed (PLC, FEC, CN) */
 	uint64_t fec_recovered;		/* lost units rebuilt from Opus FEC */
 	uint64_t cn_frames;		/* frames of comfort noise played */
+	uint64_t cn_sent;		/* RFC 3389 CN packets sent in silence */
+	uint32_t expected_loss_pct;	/* Opus: loss the encoder protects against */
 	uint32_t echo_delay_ms;		/* echo canceller's measured path delay */
 	uint64_t dtmf_sent, dtmf_received;
 	uint64_t frames;		/* 20 ms frames handled by the thread */
@@ -143,8 +149,9 @@ struct media_stats {
 	 * counted is false when the build cannot count them. */
 	bool allocs_counted;
 	uint64_t thread_allocs;
-	/* CLOCK_MONOTONIC ns: stream start, first received packet played */
-	uint64_t start_ns, first_played_ns;
+	/* CLOCK_MONOTONIC ns: stream start, first received packet played,
+	 * the card's capture and playback last started (their sample 0) */
+	uint64_t start_ns, first_played_ns, audio_start_ns;
 };
 
 struct media_engine;

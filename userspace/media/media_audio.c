@@ -10,12 +10,19 @@
 #define PERIODS 4		/* buffer of 80 ms */
 #define PRIME_FRAMES 2		/* 40 ms of silence queued at start */
 
-static int configure(snd_pcm_t *pcm)
+static const int16_t silence[MEDIA_FRAME_MAX];
+
+bool media_audio_rate_ok(unsigned int rate)
+{
+	return rate == 8000 || rate == 16000 || rate == 32000 || rate == 48000;
+}
+
+static int configure(snd_pcm_t *pcm, unsigned int want, unsigned int frame)
 {
 	snd_pcm_hw_params_t *hw;
 	snd_pcm_sw_params_t *sw;
-	snd_pcm_uframes_t period = MEDIA_FRAME, buffer = MEDIA_FRAME * PERIODS;
-	unsigned int rate = MEDIA_RATE;
+	snd_pcm_uframes_t period = frame, buffer = frame * PERIODS;
+	unsigned int rate = want;
 	int rc;
 
 	snd_pcm_hw_params_alloca(&hw);
@@ -29,10 +36,10 @@ static int configure(snd_pcm_t *pcm)
 	    (rc = snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer)) < 0 ||
 	    (rc = snd_pcm_hw_params(pcm, hw)) < 0)
 		return rc;
-	if (rate != MEDIA_RATE)
+	if (rate != want)
 		return -EINVAL;
 	if ((rc = snd_pcm_sw_params_current(pcm, sw)) < 0 ||
-	    (rc = snd_pcm_sw_params_set_avail_min(pcm, sw, MEDIA_FRAME)) < 0 ||
+	    (rc = snd_pcm_sw_params_set_avail_min(pcm, sw, frame)) < 0 ||
 	    /* started explicitly by media_audio_start() */
 	    (rc = snd_pcm_sw_params_set_start_threshold(pcm, sw,
 			buffer * 2)) < 0 ||
@@ -41,21 +48,26 @@ static int configure(snd_pcm_t *pcm)
 	return 0;
 }
 
-int media_audio_open(struct media_audio *a, const char *playback, const char *capture)
+int media_audio_open(struct media_audio *a, const char *playback, const char *capture,
+		     unsigned int rate)
 {
 	int rc;
 
 	memset(a, 0, sizeof(*a));
+	if (!media_audio_rate_ok(rate))
+		return -EINVAL;
+	a->rate = rate;
+	a->frame = rate / 50;
 	rc = snd_pcm_open(&a->play, playback, SND_PCM_STREAM_PLAYBACK, 0);
 	if (rc < 0)
 		goto fail;
 	rc = snd_pcm_open(&a->cap, capture, SND_PCM_STREAM_CAPTURE, 0);
 	if (rc < 0)
 		goto fail;
-	rc = configure(a->play);
+	rc = configure(a->play, a->rate, a->frame);
 	if (rc < 0)
 		goto fail;
-	rc = configure(a->cap);
+	rc = configure(a->cap, a->rate, a->frame);
 	if (rc < 0)
 		goto fail;
 	return 0;
@@ -76,7 +88,6 @@ void media_audio_close(struct media_audio *a)
 
 int media_audio_start(struct media_audio *a)
 {
-	static const int16_t silence[MEDIA_FRAME];
 	int rc;
 
 	if (a->running)
@@ -84,7 +95,7 @@ int media_audio_start(struct media_audio *a)
 	if ((rc = snd_pcm_prepare(a->play)) < 0 || (rc = snd_pcm_prepare(a->cap)) < 0)
 		return rc;
 	for (int i = 0; i < PRIME_FRAMES; i++)
-		if ((rc = (int)snd_pcm_writei(a->play, silence, MEDIA_FRAME)) < 0)
+		if ((rc = (int)snd_pcm_writei(a->play, silence, a->frame)) < 0)
 			return rc;
 	if ((rc = snd_pcm_start(a->play)) < 0 || (rc = snd_pcm_start(a->cap)) < 0)
 		return rc;
@@ -101,12 +112,12 @@ void media_audio_stop(struct media_audio *a)
 	a->running = false;
 }
 
-int media_audio_read(struct media_audio *a, int16_t frame[MEDIA_FRAME])
+int media_audio_read(struct media_audio *a, int16_t *frame)
 {
 	snd_pcm_uframes_t got = 0;
 
-	while (got < MEDIA_FRAME) {
-		snd_pcm_sframes_t n = snd_pcm_readi(a->cap, frame + got, MEDIA_FRAME - got);
+	while (got < a->frame) {
+		snd_pcm_sframes_t n = snd_pcm_readi(a->cap, frame + got, a->frame - got);
 
 		if (n == -EPIPE || n == -ESTRPIPE) {
 			a->xruns++;
@@ -124,20 +135,19 @@ int media_audio_read(struct media_audio *a, int16_t frame[MEDIA_FRAME])
 	return 0;
 }
 
-int media_audio_write(struct media_audio *a, const int16_t frame[MEDIA_FRAME])
+int media_audio_write(struct media_audio *a, const int16_t *frame)
 {
-	static const int16_t silence[MEDIA_FRAME];
 	snd_pcm_uframes_t done = 0;
 
-	while (done < MEDIA_FRAME) {
-		snd_pcm_sframes_t n = snd_pcm_writei(a->play, frame + done, MEDIA_FRAME - done);
+	while (done < a->frame) {
+		snd_pcm_sframes_t n = snd_pcm_writei(a->play, frame + done, a->frame - done);
 
 		if (n == -EPIPE || n == -ESTRPIPE) {
 			a->xruns++;
 			if ((n = snd_pcm_recover(a->play, (int)n, 1)) < 0)
 				return (int)n;
 			/* re-prime so the next period does not underrun at once */
-			if ((n = snd_pcm_writei(a->play, silence, MEDIA_FRAME)) < 0 ||
+			if ((n = snd_pcm_writei(a->play, silence, a->frame)) < 0 ||
 			    (n = snd_pcm_start(a->play)) < 0)
 				return (int)n;
 			continue;

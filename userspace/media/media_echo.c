@@ -10,11 +10,15 @@
 #include "media/echo_canceller.h"
 #include "media/media_internal.h"
 
-#define EC_BLOCK (MEDIA_RATE / 100)
+/* webrtc-audio-processing takes 10 ms blocks at 8, 16, 32 or 48 kHz: the card's rate */
+static unsigned int block(const struct media_engine *e)
+{
+	return e->cfg.audio_rate / 100;
+}
 
 int media_echo_new(struct media_engine *e)
 {
-	return echo_canceller_new(MEDIA_RATE, &e->ec);
+	return echo_canceller_new(e->cfg.audio_rate, &e->ec);
 }
 
 void media_echo_free(struct media_engine *e)
@@ -23,8 +27,9 @@ void media_echo_free(struct media_engine *e)
 	e->ec = NULL;
 }
 
-void media_echo_capture(struct media_engine *e, int16_t cap[MEDIA_FRAME])
+void media_echo_capture(struct media_engine *e, int16_t *cap)
 {
+	unsigned int frame = e->audio.frame, b = block(e);
 	long play = 0, capq = 0;
 	int delay;
 
@@ -33,20 +38,22 @@ void media_echo_capture(struct media_engine *e, int16_t cap[MEDIA_FRAME])
 	media_audio_delay(&e->audio, &play, &capq);
 	/* the far frames were analysed when written: queued playback is their
 	 * way to the loudspeaker; this frame's capture waited one frame */
-	delay = (int)((play + capq + MEDIA_FRAME) * 1000 / MEDIA_RATE);
+	delay = (int)((play + capq + (long)frame) * 1000 / (long)e->audio.rate);
 	if (delay > 500)
 		delay = 500;
 	atomic_store_explicit(&e->echo_delay_ms, (uint32_t)delay, memory_order_relaxed);
-	for (unsigned int b = 0; b < MEDIA_FRAME / EC_BLOCK; b++)
-		if (echo_canceller_near(e->ec, cap + b * EC_BLOCK, delay) < 0)
+	for (unsigned int i = 0; i < frame / b; i++)
+		if (echo_canceller_near(e->ec, cap + i * b, delay) < 0)
 			atomic_fetch_add_explicit(&e->echo_errors, 1, memory_order_relaxed);
 }
 
-void media_echo_played(struct media_engine *e, const int16_t out[MEDIA_FRAME])
+void media_echo_played(struct media_engine *e, const int16_t *out)
 {
+	unsigned int frame = e->audio.frame, b = block(e);
+
 	if (!e->ec_on || !e->ec)
 		return;
-	for (unsigned int b = 0; b < MEDIA_FRAME / EC_BLOCK; b++)
-		if (echo_canceller_far(e->ec, out + b * EC_BLOCK) < 0)
+	for (unsigned int i = 0; i < frame / b; i++)
+		if (echo_canceller_far(e->ec, out + i * b) < 0)
 			atomic_fetch_add_explicit(&e->echo_errors, 1, memory_order_relaxed);
 }

@@ -123,7 +123,7 @@ static bool commands(struct media_engine *e)
 			explicit_bzero(&cmd.params, sizeof(cmd.params));
 			break;
 		case CMD_TONE:
-			e->tone_on = media_tone_init(&e->tone, e->cfg.tone_country, cmd.tone);
+			tone_player_set(&e->tone, e->cfg.tone_country, cmd.tone);
 			e->audio_failed = false;
 			break;
 		case CMD_SET_AUDIO: {
@@ -182,8 +182,9 @@ static void audio_error(struct media_engine *e, int err)
 /* One 20 ms frame with audio running. */
 static void frame(struct media_engine *e)
 {
-	int16_t cap[MEDIA_FRAME], out[MEDIA_FRAME], tone[MEDIA_FRAME];
-	int32_t mix[MEDIA_FRAME] = { 0 };
+	int16_t cap[MEDIA_FRAME_MAX], out[MEDIA_FRAME_MAX];
+	int32_t mix[MEDIA_FRAME_MAX] = { 0 };
+	unsigned int n = e->audio.frame;
 	uint64_t a0 = alloc_count_thread(), now, used;
 	int rc;
 
@@ -195,15 +196,12 @@ static void frame(struct media_engine *e)
 	media_echo_capture(e, cap);
 	if (atomic_load_explicit(&e->muted, memory_order_relaxed))
 		memset(cap, 0, sizeof(cap));
+	media_cn_frame(e, cap);
 	now = media_now_ns();
 	for (unsigned int i = 0; i < e->n_active; i++)
 		stream_tick(e, e->active[i], cap, mix, now);
-	if (e->tone_on) {
-		tone_gen(&e->tone, tone, MEDIA_FRAME);
-		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
-			mix[i] += tone[i];
-	}
-	for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+	tone_player_mix(&e->tone, mix);
+	for (unsigned int i = 0; i < n; i++)
 		out[i] = clip(mix[i]);
 	media_echo_played(e, out);
 	rc = media_audio_write(&e->audio, out);
@@ -221,7 +219,7 @@ static void *thread_main(void *arg)
 	struct media_engine *e = arg;
 
 	for (;;) {
-		bool busy = e->n_active > 0 || e->tone_on;
+		bool busy = e->n_active > 0 || e->tone.on;
 
 		if (!busy || e->audio_failed) {
 			struct pollfd pfd = { .fd = e->cmd_fd, .events = POLLIN };
@@ -246,6 +244,8 @@ static void *thread_main(void *arg)
 				thread_error(e, rc);
 				continue;
 			}
+			atomic_store_explicit(&e->audio_start_ns, media_now_ns(),
+					      memory_order_relaxed);
 		}
 		frame(e);
 		if (!commands(e))
@@ -310,6 +310,7 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 
 	if (!cfg || cfg->rt_priority < 0 || cfg->rt_priority > 99 ||
 	    !cfg->playback[0] || !cfg->capture[0] ||
+	    (cfg->audio_rate && !media_audio_rate_ok(cfg->audio_rate)) ||
 	    memchr(cfg->playback, 0, MEDIA_DEVICE_MAX) == NULL ||
 	    memchr(cfg->capture, 0, MEDIA_DEVICE_MAX) == NULL ||
 	    (cfg->rtp_port_min || cfg->rtp_port_max ?
@@ -328,6 +329,8 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 	}
 	if (!e->cfg.jitter_delay_ms)
 		e->cfg.jitter_delay_ms = 60;
+	if (!e->cfg.audio_rate)
+		e->cfg.audio_rate = MEDIA_RATE_DEFAULT;
 	if (!e->cfg.rtp_timeout_ms)
 		e->cfg.rtp_timeout_ms = 30000;
 	if (e->cfg.local.ss_family != AF_INET6)
@@ -348,7 +351,13 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 	e->next_port = (uint16_t)(e->cfg.rtp_port_min +
 				  (r % ((e->cfg.rtp_port_max - e->cfg.rtp_port_min) / 2 + 1)) * 2);
 	e->next_call_id = 1;
-	rc = media_audio_open(&e->audio, e->cfg.playback, e->cfg.capture);
+	rc = media_audio_open(&e->audio, e->cfg.playback, e->cfg.capture, e->cfg.audio_rate);
+	if (rc < 0)
+		goto fail;
+	rc = tone_player_new(&e->tone, e->cfg.audio_rate);
+	if (rc < 0)
+		goto fail;
+	rc = media_vad_new(&e->vad, e->cfg.audio_rate);
 	if (rc < 0)
 		goto fail;
 	rc = media_echo_new(e);
@@ -361,6 +370,8 @@ int media_engine_new(const struct media_engine_config *cfg, struct media_engine 
 	return 0;
 fail:
 	media_echo_free(e);
+	tone_player_free(&e->tone);
+	media_vad_free(&e->vad);
 	media_audio_close(&e->audio);
 	if (e->cmd_fd >= 0)
 		close(e->cmd_fd);
@@ -386,6 +397,8 @@ void media_engine_free(struct media_engine *e)
 	}
 	media_audio_close(&e->audio);
 	media_echo_free(e);
+	tone_player_free(&e->tone);
+	media_vad_free(&e->vad);
 	close(e->cmd_fd);
 	close(e->evt_fd);
 	close(e->ack_fd);
@@ -414,8 +427,7 @@ int media_engine_next_event(struct media_engine *e, struct media_event *ev)
 
 uint32_t media_engine_rate(const struct media_engine *e)
 {
-	(void)e;
-	return MEDIA_RATE;
+	return e->cfg.audio_rate;
 }
 
 bool media_engine_realtime(const struct media_engine *e)
@@ -432,7 +444,7 @@ int media_engine_set_audio(struct media_engine *e, const char *playback,
 	if (!playback || !capture || strlen(playback) >= MEDIA_DEVICE_MAX ||
 	    strlen(capture) >= MEDIA_DEVICE_MAX)
 		return -EINVAL;
-	rc = media_audio_open(&cmd.audio, playback, capture);
+	rc = media_audio_open(&cmd.audio, playback, capture, e->cfg.audio_rate);
 	if (rc < 0)
 		return rc;
 	rc = send_cmd(e, &cmd);
@@ -690,7 +702,7 @@ static int stream_setup(struct media_call *c, const struct media_stream_params *
 		s->cn_dbov = 70.0f;
 		noise_init_dbov(&s->cn, (int)s->rng, -s->cn_dbov, NOISE_CLASS_HOTH, 7);
 	}
-	rc = stream_codec_open(s, p, e->cfg.jitter_delay_ms);
+	rc = stream_codec_open(s, p, e->cfg.audio_rate, e->cfg.jitter_delay_ms);
 	if (rc < 0)
 		return rc;
 	s->rtp.fd = c->rtp_fd;
@@ -915,10 +927,14 @@ int media_call_stats(const struct media_call *c, struct media_stats *o)
 	o->concealed = atomic_load(&st->concealed);
 	o->fec_recovered = atomic_load(&st->fec_recovered);
 	o->cn_frames = atomic_load(&st->cn_frames);
+	o->cn_sent = atomic_load(&st->cn_sent);
+	o->expected_loss_pct = atomic_load(&st->expected_loss_pct);
 	o->dtmf_sent = atomic_load(&st->dtmf_sent);
 	o->dtmf_received = atomic_load(&st->dtmf_received);
 	o->frames = atomic_load(&st->frames);
 	o->xruns = atomic_load_explicit(&c->engine->xruns, memory_order_relaxed);
+	o->audio_start_ns = atomic_load_explicit(&c->engine->audio_start_ns,
+						 memory_order_relaxed);
 	o->send_jitter_max_us = atomic_load(&st->send_jitter_max_us);
 	o->srtp = c->started && c->s.p.srtp;
 	o->suite = c->s.p.suite;

@@ -25,6 +25,10 @@
 #include "media/jitter.h"
 #include "media/media.h"
 #include "media/media_audio.h"
+#include "media/media_tone.h"
+#include "media/media_vad.h"
+#include "media/cn_tx.h"
+#include "media/loss_est.h"
 #include "lib/rtp/rtp.h"
 #include "lib/rtp/rtp_dtmf.h"
 #include "media/spsc_ring.h"
@@ -45,6 +49,8 @@ struct stream_stats {
 	_Atomic uint32_t jb_target_ms, jb_jitter_ms;
 	_Atomic uint64_t concealed, fec_recovered, jb_dropped, jb_stretched, cn_frames;
 	_Atomic uint64_t jb_lost;
+	_Atomic uint64_t cn_sent;
+	_Atomic uint32_t expected_loss_pct;
 };
 
 /* One channel: a socket and, with SRTP, its two flows. */
@@ -70,9 +76,12 @@ struct stream {
 	struct codec codec;
 	/* the card's rate to the codec's and back (NULL: the same rate) */
 	SpeexResamplerState *to_codec, *to_card;
+	unsigned int card_rate, card_frame;	/* the card's rate, samples per 20 ms */
 	int16_t txbuf[CODEC_PCM_MAX];	/* up to 60 ms at the codec's rate */
 	unsigned int txfill;		/* samples in txbuf */
-	bool dtx_paused;		/* the encoder's DTX sent nothing last */
+	bool dtx_paused;		/* the encoder's DTX or comfort noise sent no audio last */
+	struct cn_tx cn_tx;		/* comfort noise sent in silence */
+	struct loss_est loss;		/* the far end's reported loss, smoothed */
 	struct rtp_dtmf_tx dtmf_tx;
 	struct dtmf_req dtmf_q[DTMF_QUEUE];
 	unsigned int dtmf_head, dtmf_tail;
@@ -151,6 +160,7 @@ struct media_engine {
 	struct media_event evt_mem[EVT_SLOTS];
 	_Atomic bool evt_overflow;
 	_Atomic uint64_t xruns;		/* the thread's audio.xruns, published */
+	_Atomic uint64_t audio_start_ns;	/* when the card's streams last started */
 	_Atomic bool muted;		/* capture replaced by silence */
 	uint32_t next_call_id;
 	unsigned int n_attached;	/* main loop's count of attached calls */
@@ -160,8 +170,8 @@ struct media_engine {
 	struct media_audio audio;
 	struct media_call *active[MEDIA_CALLS_MAX];
 	unsigned int n_active;
-	tone_gen_state_t tone;
-	bool tone_on;
+	struct tone_player tone;	/* made at start; played by the thread */
+	struct media_vad vad;		/* the microphone's voice activity */
 	struct cmd ack_cmd;		/* what a SET_AUDIO hands back */
 	bool audio_failed;
 	struct echo_canceller *ec;	/* made at start; used by the thread */
@@ -172,8 +182,9 @@ struct media_engine {
 };
 
 /* media_stream.c: the thread's per-frame work on one call */
+/* cap and mix: one frame at the card's rate (e->audio.frame samples) */
 void stream_tick(struct media_engine *e, struct media_call *c,
-		 const int16_t cap[MEDIA_FRAME], int32_t mix[MEDIA_FRAME], uint64_t now_ns);
+		 const int16_t *cap, int32_t *mix, uint64_t now_ns);
 void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */
@@ -182,8 +193,13 @@ void stream_send_bye(struct media_call *c);
 /* media_echo.c: the speakerphone's echo canceller on the thread's frames */
 int media_echo_new(struct media_engine *e);
 void media_echo_free(struct media_engine *e);
-void media_echo_capture(struct media_engine *e, int16_t cap[MEDIA_FRAME]);
-void media_echo_played(struct media_engine *e, const int16_t out[MEDIA_FRAME]);
+void media_echo_capture(struct media_engine *e, int16_t *cap);
+void media_echo_played(struct media_engine *e, const int16_t *out);
+
+/* media_cn.c: comfort noise sent in silence */
+void media_cn_frame(struct media_engine *e, const int16_t *cap);
+enum cn_tx_action stream_cn(struct media_engine *e, struct stream *s, uint64_t now_ns,
+			    uint8_t *level);
 
 /* media_engine.c: events from the thread */
 void engine_emit(struct media_engine *e, const struct media_event *ev);

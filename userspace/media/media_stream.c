@@ -119,6 +119,13 @@ static void on_rtcp(struct media_call *c, const uint8_t *buf, size_t len, uint64
 			continue;
 		atomic_store_explicit(&s->st.remote_fraction_lost, r->fraction_lost,
 				      memory_order_relaxed);
+		if (s->codec.ops && s->codec.ops->expected_loss) {
+			unsigned int pct = loss_est_report(&s->loss, r->fraction_lost,
+							   s->codec.cfg.fec);
+
+			codec_expected_loss(&s->codec, pct);
+			atomic_store_explicit(&s->st.expected_loss_pct, pct, memory_order_relaxed);
+		}
 		atomic_store_explicit(&s->st.remote_cumulative_lost,
 				      (uint32_t)(r->cumulative_lost < 0 ? 0 : r->cumulative_lost),
 				      memory_order_relaxed);
@@ -316,25 +323,26 @@ static void publish_jb(struct stream *s)
 }
 
 /* One unit at the codec's rate to one card frame. */
-static void to_card(struct stream *s, const int16_t *pcm, int16_t out[MEDIA_FRAME])
+static void to_card(struct stream *s, const int16_t *pcm, int16_t *out)
 {
-	spx_uint32_t in_len = s->codec.unit, out_len = MEDIA_FRAME;
+	spx_uint32_t in_len = s->codec.unit, out_len = s->card_frame;
 
 	if (!s->to_card) {
-		memcpy(out, pcm, sizeof(int16_t) * MEDIA_FRAME);
+		memcpy(out, pcm, sizeof(int16_t) * s->card_frame);
 		return;
 	}
 	speex_resampler_process_int(s->to_card, 0, pcm, &in_len, out, &out_len);
-	if (out_len < MEDIA_FRAME)
-		memset(out + out_len, 0, sizeof(int16_t) * (MEDIA_FRAME - out_len));
+	if (out_len < s->card_frame)
+		memset(out + out_len, 0, sizeof(int16_t) * (s->card_frame - out_len));
 }
 
-static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA_FRAME],
+static void play(struct media_engine *e, struct media_call *c, int32_t *mix,
 		 uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	struct codec *cd = &s->codec;
-	int16_t pcm[CODEC_UNIT_MAX], frame[MEDIA_FRAME];
+	int16_t pcm[CODEC_UNIT_MAX], frame[MEDIA_FRAME_MAX];
+	unsigned int n = s->card_frame;
 	struct jb_out o;
 	bool played = false;
 
@@ -368,18 +376,18 @@ static void play(struct media_engine *e, struct media_call *c, int32_t mix[MEDIA
 	to_card(s, pcm, frame);
 	if (s->p.cn && s->gap_units > CN_AFTER_UNITS) {
 		/* the concealment has faded out: comfort noise at the far end's level */
-		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+		for (unsigned int i = 0; i < n; i++)
 			frame[i] = noise(&s->cn);
 		atomic_fetch_add_explicit(&s->st.cn_frames, 1, memory_order_relaxed);
 	}
-	jb_set_silent(&s->jb, frame_rms(frame, MEDIA_FRAME) < SILENT_RMS);
+	jb_set_silent(&s->jb, frame_rms(frame, n) < SILENT_RMS);
 	if (played && !s->first_played) {
 		s->first_played = true;
 		atomic_store_explicit(&s->st.first_played_ns, now_ns, memory_order_relaxed);
 		emit(e, c, MEDIA_EVENT_FIRST_PACKET, now_ns);
 	}
 	if (s->jb_fed)
-		for (unsigned int i = 0; i < MEDIA_FRAME; i++)
+		for (unsigned int i = 0; i < n; i++)
 			mix[i] += frame[i];
 	atomic_store_explicit(&s->st.rx_lost,
 			      (uint64_t)(s->have_remote && rtp_source_lost(&s->src) > 0 ?
@@ -419,13 +427,13 @@ static void send_packet(struct stream *s, bool marker, uint8_t pt, uint32_t ts,
 }
 
 /* One card frame to the codec's rate, appended to txbuf. */
-static void to_codec(struct stream *s, const int16_t cap[MEDIA_FRAME])
+static void to_codec(struct stream *s, const int16_t *cap)
 {
-	spx_uint32_t in_len = MEDIA_FRAME, out_len = s->codec.unit;
+	spx_uint32_t in_len = s->card_frame, out_len = s->codec.unit;
 	int16_t *out = s->txbuf + s->txfill;
 
 	if (!s->to_codec) {
-		memcpy(out, cap, sizeof(int16_t) * MEDIA_FRAME);
+		memcpy(out, cap, sizeof(int16_t) * s->card_frame);
 	} else {
 		speex_resampler_process_int(s->to_codec, 0, cap, &in_len, out, &out_len);
 		if (out_len < s->codec.unit)
@@ -435,7 +443,7 @@ static void to_codec(struct stream *s, const int16_t cap[MEDIA_FRAME])
 }
 
 static void send_frame(struct media_engine *e, struct media_call *c,
-		       const int16_t cap[MEDIA_FRAME], uint64_t now_ns)
+		       const int16_t *cap, uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	struct codec *cd = &s->codec;
@@ -443,6 +451,8 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 	uint32_t ts_step = cd->clock / 1000 * s->p.ptime_ms;
 	uint8_t payload[CODEC_PAYLOAD_MAX * 3];
 	struct rtp_dtmf_packet dp;
+	enum cn_tx_action cn;
+	uint8_t level;
 	int len;
 
 	if (s->txfill + cd->unit > sizeof(s->txbuf) / sizeof(s->txbuf[0]))
@@ -468,6 +478,14 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 			atomic_fetch_add_explicit(&s->st.dtmf_sent, 1, memory_order_relaxed);
 			emit(e, c, MEDIA_EVENT_DTMF_SENT, now_ns);
 		}
+	} else if ((cn = stream_cn(e, s, now_ns, &level)) != CN_TX_AUDIO) {
+		/* silence: its noise level now and then, audio resumes marked */
+		if (cn == CN_TX_NOISE) {
+			send_packet(s, false, MEDIA_PT_CN, s->ts, &level, 1, now_ns);
+			atomic_fetch_add_explicit(&s->st.cn_sent, 1, memory_order_relaxed);
+		}
+		s->dtx_paused = true;
+		s->last_send_ns = 0;	/* a pause, not a late send */
 	} else {
 		len = codec_encode(cd, s->txbuf, samples, payload, sizeof(payload));
 		/* 0: Opus DTX, nothing to send; the first packet after it is marked */
@@ -482,7 +500,7 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 }
 
 void stream_tick(struct media_engine *e, struct media_call *c,
-		 const int16_t cap[MEDIA_FRAME], int32_t mix[MEDIA_FRAME], uint64_t now_ns)
+		 const int16_t *cap, int32_t *mix, uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	uint64_t frame = atomic_fetch_add_explicit(&s->st.frames, 1, memory_order_relaxed);

@@ -4,6 +4,7 @@
  * in Hz, levels in dBm0, cadence in ms (on, off, on, off); a continuous
  * tone is 1 ms on, repeated, which spandsp plays without a seam.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "media/media_tone.h"
@@ -73,4 +74,51 @@ bool media_tone_init(tone_gen_state_t *gen, const char *country, enum media_tone
 				 t->d[0], t->d[1], t->d[2], t->d[3], 1);
 	tone_gen_init(gen, &desc);
 	return true;
+}
+
+int tone_player_new(struct tone_player *t, unsigned int card_rate)
+{
+	int err = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->frame = card_rate / 50;
+	if (card_rate == TONE_RATE)
+		return 0;
+	t->rs = speex_resampler_init(1, TONE_RATE, card_rate, SPEEX_RESAMPLER_QUALITY_VOIP, &err);
+	return t->rs ? 0 : -ENOMEM;
+}
+
+void tone_player_free(struct tone_player *t)
+{
+	if (t->rs)
+		speex_resampler_destroy(t->rs);
+	t->rs = NULL;
+	t->on = false;
+}
+
+void tone_player_set(struct tone_player *t, const char *country, enum media_tone tone)
+{
+	t->on = media_tone_init(&t->gen, country, tone);
+	/* a new tone starts clean, without the last one's filter tail */
+	if (t->rs)
+		speex_resampler_reset_mem(t->rs);
+}
+
+void tone_player_mix(struct tone_player *t, int32_t *mix)
+{
+	int16_t tone[TONE_FRAME], card[MEDIA_FRAME_MAX];
+	spx_uint32_t in_len = TONE_FRAME, out_len = t->frame;
+	const int16_t *x = tone;
+
+	if (!t->on)
+		return;
+	tone_gen(&t->gen, tone, TONE_FRAME);
+	if (t->rs) {
+		speex_resampler_process_int(t->rs, 0, tone, &in_len, card, &out_len);
+		for (unsigned int i = out_len; i < t->frame; i++)
+			card[i] = 0;
+		x = card;
+	}
+	for (unsigned int i = 0; i < t->frame; i++)
+		mix[i] += x[i];
 }

@@ -14,11 +14,11 @@ struct stream;
 
 /*
  * Opens the codec p asks for (kept as is when unchanged), the resamplers
- * between the card's rate and the codec's, and (re)starts the jitter
+ * between the card's rate (card_rate) and the codec's, and (re)starts the jitter
  * buffer when the clock changed. 0, -EOPNOTSUPP or -ENOMEM.
  */
 int stream_codec_open(struct stream *s, const struct media_stream_params *p,
-		      uint32_t start_delay_ms);
+		      uint32_t card_rate, uint32_t start_delay_ms);
 void stream_codec_close(struct stream *s);
 
 #endif /* UCPHONE_STREAM_CODEC_H */

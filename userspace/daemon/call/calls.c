@@ -279,6 +279,7 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 		 d->options.audio_playback);
 	snprintf(mcfg.engine.capture, sizeof(mcfg.engine.capture), "%s",
 		 d->options.audio_capture);
+	mcfg.engine.audio_rate = d->options.audio_rate;
 	snprintf(mcfg.engine.tone_country, sizeof(mcfg.engine.tone_country), "US");
 	mcfg.engine.rt_priority = 10;
 	mcfg.engine.srtp_mode = SRTP_FLOW_AUTO;

@@ -65,6 +65,7 @@ struct ucphoned_options {
 	const char *codecs;		/* "opus,G722,PCMU,PCMA": offer order */
 	const char *audio_playback;	/* ALSA PCM names */
 	const char *audio_capture;
+	uint32_t audio_rate;		/* the sound card's rate, Hz */
 	/*
 	 * Domains whose servers are trusted besides the SIP domain's own,
 	 * when DNS names them (--trusted-server-domain, provisioned).

@@ -48,6 +48,7 @@ enum option_id {
 	OPT_CODECS,
 	OPT_AUDIO_PLAYBACK,
 	OPT_AUDIO_CAPTURE,
+	OPT_AUDIO_RATE,
 	OPT_TRUSTED_DOMAIN,
 	OPT_EXCHANGE_SYNC,
 	OPT_CALL_WAITING,
@@ -94,6 +95,7 @@ static const struct option_desc options[] = {
 	{ { "codecs", required_argument, NULL, OPT_CODECS }, 0 },
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
+	{ { "audio-rate", required_argument, NULL, OPT_AUDIO_RATE }, 0 },
 	{ { "call-waiting", required_argument, NULL, OPT_CALL_WAITING }, 0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMDLINE_ONLY },
@@ -159,6 +161,8 @@ static void usage(FILE *out)
 		"                        (default \"default\")\n"
 		"      --audio-capture PCM  ALSA device calls capture from\n"
 		"                        (default \"default\")\n"
+		"      --audio-rate HZ   the sound card's rate: 8000, 16000 (default),\n"
+		"                        32000 or 48000\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -194,6 +198,7 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->codecs = SDP_CODECS_DEFAULT;
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
+	opt->audio_rate = 16000;
 }
 
 static const struct option_desc *find_by_id(int id)
@@ -388,6 +393,12 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 			opt->audio_playback = arg;
 		else
 			opt->audio_capture = arg;
+		break;
+	case OPT_AUDIO_RATE:
+		if (parse_uint(arg, 8000, 48000, &opt->audio_rate) ||
+		    (opt->audio_rate != 8000 && opt->audio_rate != 16000 &&
+		     opt->audio_rate != 32000 && opt->audio_rate != 48000))
+			want = "8000, 16000, 32000 or 48000 Hz";
 		break;
 	case OPT_TRUSTED_DOMAIN: {
 		const char *bad = NULL;
@@ -754,6 +765,7 @@ int options_reload(struct ucphoned_options *cur,
 		      "audio-playback");
 	RESTART_FIELD(str_differs(cur->audio_capture, next.audio_capture),
 		      "audio-capture");
+	RESTART_FIELD(cur->audio_rate != next.audio_rate, "audio-rate");
 #undef LIVE_FIELD
 #undef RESTART_FIELD
 

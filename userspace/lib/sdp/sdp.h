@@ -215,7 +215,8 @@ struct sdp_config {
 	bool tel_event;			/* offer telephone-event/8000 PT 101 0-16 */
 	bool rtcp_mux;			/* offer a=rtcp-mux */
 	bool cn;			/* offer and accept CN/8000 (RFC 3389, PT 13) */
-	/* Opus: the most this phone plays (maxplaybackrate); 0: not said */
+	/* Opus: the most this phone plays and captures (maxplaybackrate,
+	 * sprop-maxcapturerate: the sound card's rate); 0: not said */
 	uint32_t opus_max_playback_rate;
 };
 

@@ -207,11 +207,13 @@ static void put_format(const struct sdp_neg *neg, struct out *o, uint8_t pt,
 		put(o, "a=rtpmap:%u %s/%u/%u\r\n", pt, ci->name, ci->clock, ci->channels);
 	else
 		put(o, "a=rtpmap:%u %s/%u\r\n", pt, ci->name, ci->clock);
-	/* Opus: what this phone receives (RFC 7587 6.1): FEC it decodes, mono */
+	/* Opus: what this phone receives (RFC 7587 6.1): FEC it decodes, mono;
+	 * the card plays and captures at the same rate */
 	if (c == MEDIA_CODEC_OPUS) {
 		put(o, "a=fmtp:%u useinbandfec=1;stereo=0;sprop-stereo=0", pt);
 		if (neg->cfg.opus_max_playback_rate)
-			put(o, ";maxplaybackrate=%u", neg->cfg.opus_max_playback_rate);
+			put(o, ";maxplaybackrate=%u;sprop-maxcapturerate=%u",
+			    neg->cfg.opus_max_playback_rate, neg->cfg.opus_max_playback_rate);
 		put(o, "\r\n");
 	}
 }
