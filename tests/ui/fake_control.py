@@ -16,6 +16,8 @@ import threading
 KEY = {str(d): 1 + d for d in range(1, 10)}
 KEY['0'] = 11
 KEY.update({'*': 0x20a, '#': 0x20b, 'OK': 0x160})  # KEY_NUMERIC_STAR/POUND, KEY_OK
+# KEY_ADDRESSBOOK (DIRECTORY), KEY_VOLUMEUP/DOWN (scroll on the CX700 keypad), arrows
+KEY.update({'DIRECTORY': 0x1ad, 'VOLUP': 115, 'VOLDOWN': 114, 'UP': 103, 'DOWN': 108})
 
 
 class FakeDaemon:
@@ -27,6 +29,10 @@ class FakeDaemon:
         self.subscribers = []
         self.conns = []
         self.signins = []
+        self.dialled = []
+        self.requests = []
+        # the replies of `contacts`, `calllog` and `voicemail` (as the daemon's)
+        self.lists = {}
         self.lock = threading.Lock()
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock.bind(path)
@@ -67,6 +73,17 @@ class FakeDaemon:
                     conn.send(json.dumps({'ok': True, 'result': {
                         'signed_in': True, 'address': req['address'],
                         'user': req['user']}}).encode())
+                elif cmd in ('contacts', 'calllog', 'voicemail'):
+                    with self.lock:
+                        self.requests.append(cmd)
+                        result = self.lists.get(cmd)
+                    conn.send(json.dumps({'ok': True, 'result': result} if result is not None
+                                         else {'ok': False, 'error': 'Exchange not available'}
+                                         ).encode())
+                elif cmd == 'dial':
+                    with self.lock:
+                        self.dialled.append(req.get('target'))
+                    conn.send(b'{"ok":true,"result":{}}')
                 else:
                     conn.send(b'{"ok":false,"error":"unknown command"}')
         except OSError:

@@ -71,15 +71,18 @@ static void row(struct term *t, unsigned int r, const char *style, const char *t
 static void draw_title(struct term *t, const struct ui_view *v)
 {
 	char line[256];
-	int right = (int)strlen(v->clock) + (v->message_light ? 4 : 0);
+	int right = (int)strlen(v->clock) + (v->message_light ? 4 : 0) +
+		    (v->flags[0] ? (int)strlen(v->flags) + 1 : 0);
 
 	if (v->white) {
 		row(t, ROW_TITLE, "\033[30;47m", "");
 		return;
 	}
-	snprintf(line, sizeof(line), " %-*.*s%s%s ", (int)t->width - right - 2,
-		 (int)t->width - right - 2, v->title, v->message_light ? "[M] " : "",
-		 v->clock);
+	if (right > (int)t->width - 4)
+		right = (int)t->width - 4;
+	snprintf(line, sizeof(line), " %-*.*s%s%s%s%s ", (int)t->width - right - 2,
+		 (int)t->width - right - 2, v->title, v->flags,
+		 v->flags[0] ? " " : "", v->message_light ? "[M] " : "", v->clock);
 	row(t, ROW_TITLE, "\033[7m", line);
 }
 
@@ -98,12 +101,24 @@ static void draw_body(struct term *t, const struct ui_view *v)
 			[UI_LINE_NORMAL] = "", [UI_LINE_LARGE] = "\033[1m",
 			[UI_LINE_ERROR] = "\033[1;31m", [UI_LINE_FIELD] = "",
 			[UI_LINE_FIELD_ACTIVE] = "\033[4m",
+			[UI_LINE_SELECTED] = "\033[7m", [UI_LINE_MARKED] = "\033[31m",
+			[UI_LINE_PROMPT] = "\033[1;33m",
 		};
 		const struct ui_view_line *l = &v->line[i];
+		char text[256];
+		int w = (int)t->width - (int)strlen(l->right) - 3;
 
-		if (l->text[0])
-			row(t, ROW_LINES + (unsigned int)i,
-			    v->white ? plain : styles[l->style], l->text);
+		if (!l->text[0])
+			continue;
+		/* a list entry: ">" marks the chosen one, its detail to the right */
+		if (l->right[0] && w > 4)
+			snprintf(text, sizeof(text), "%c%-*.*s %s",
+				 l->style == UI_LINE_SELECTED ? '>' : ' ', w, w, l->text,
+				 l->right);
+		else
+			snprintf(text, sizeof(text), "%s%s",
+				 l->style == UI_LINE_SELECTED ? ">" : "", l->text);
+		row(t, ROW_LINES + (unsigned int)i, v->white ? plain : styles[l->style], text);
 	}
 	if (v->progress >= 0) {
 		unsigned int inner = t->width > 12 ? t->width - 8 : 4;

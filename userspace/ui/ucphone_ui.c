@@ -4,7 +4,8 @@
  * control socket (status each second, events as they come) and the keys
  * pressed on the keypad, read from its evdev device (--input) or, without
  * one, from the daemon's key events. The daemon acts on the keys; the
- * screen only shows them, and sends the sign-in the user typed.
+ * screen only shows them, and sends the sign-in the user typed, asks for the
+ * lists it shows and dials the entry chosen with OK.
  *
  *   ucphone-ui [--control PATH] [--input /dev/input/eventN]
  *              [--renderer terminal|drm|png] [--size WxH]
@@ -29,6 +30,7 @@
 #include "lib/util/secret.h"
 #include "ui/draw.h"
 #include "ui/feed.h"
+#include "ui/feed_lists.h"
 #include "ui/link.h"
 #include "ui/model.h"
 #include "ui/render.h"
@@ -50,6 +52,10 @@ struct ui {
 	struct ui_hold_state hold;
 	unsigned int ticks;
 	bool draw_failed;
+	/* asked for, waiting for the link to be free */
+	char wanted_dial[UI_ENTRY_TARGET];
+	enum ui_list_kind wanted_list;
+	struct ui_list scratch;	/* a list being read from a reply */
 };
 
 static uint64_t now_usec(void)
@@ -70,13 +76,61 @@ static void wall(struct ui *ui, uint64_t now)
 		      valid ? tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec : 0, valid);
 }
 
-/* Sends a sign-in the user finished typing, then draws. */
+/* Requests tagged with what they were for. */
+enum {
+	TAG_DIAL = 0,	/* then one per list kind */
+};
+
+static const char *const list_command[] = {
+	[UI_LIST_CONTACTS] = "contacts",
+	[UI_LIST_CALLLOG] = "calllog",
+	[UI_LIST_VOICEMAIL] = "voicemail",
+};
+
+/*
+ * What the screen asks of the daemon, one request at a time beside the
+ * status: the number OK chose (dial), then a list to show or match.
+ */
+static void ask(struct ui *ui)
+{
+	char target[UI_ENTRY_TARGET];
+	int ret;
+
+	if (ui->wanted_dial[0]) {
+		ret = ui_link_request(ui->link, "dial", ui->wanted_dial, TAG_DIAL);
+		if (ret == -EBUSY)
+			return;
+		if (ret < 0)
+			fprintf(stderr, "ucphone-ui: cannot dial: %s\n", strerror(-ret));
+		ui->wanted_dial[0] = '\0';
+	}
+	if (ui_model_take_dial(&ui->model, target, sizeof(target))) {
+		snprintf(ui->wanted_dial, sizeof(ui->wanted_dial), "%s", target);
+		ask(ui);
+		return;
+	}
+	if (ui->wanted_list == UI_LIST_NONE)
+		ui->wanted_list = ui_model_take_fetch(&ui->model);
+	if (ui->wanted_list == UI_LIST_NONE)
+		return;
+	ret = ui_link_request(ui->link, list_command[ui->wanted_list], NULL,
+			      (int)ui->wanted_list);
+	if (ret == -EBUSY)
+		return;
+	if (ret < 0)
+		ui_model_list_result(&ui->model, ui->wanted_list, NULL,
+				     "Phone service not reachable", now_usec());
+	ui->wanted_list = UI_LIST_NONE;
+}
+
+/* Sends a sign-in the user finished typing and what the screen asks, then draws. */
 static void refresh(struct ui *ui)
 {
 	char address[MULTITAP_MAX], user[MULTITAP_MAX], pw[MULTITAP_MAX];
 	struct ui_view v;
 	int ret;
 
+	ask(ui);
 	if (ui_model_take_signin(&ui->model, address, user, pw, sizeof(pw))) {
 		ret = ui_link_signin(ui->link, address, user, pw);
 		secret_zero(pw, sizeof(pw));
@@ -130,11 +184,32 @@ static void on_signin(void *ctx, const char *error)
 	refresh(ui);
 }
 
+static void on_reply(void *ctx, int tag, struct json_object *result, const char *error)
+{
+	struct ui *ui = ctx;
+
+	if (tag == TAG_DIAL) {
+		if (error)
+			fprintf(stderr, "ucphone-ui: the daemon did not dial: %s\n", error);
+	} else if (!result) {
+		ui_model_list_result(&ui->model, (enum ui_list_kind)tag, NULL, error,
+				     now_usec());
+	} else if (ui_feed_list((enum ui_list_kind)tag, result, &ui->scratch)) {
+		ui_model_list_result(&ui->model, (enum ui_list_kind)tag, &ui->scratch,
+				     NULL, now_usec());
+	} else {
+		ui_model_list_result(&ui->model, (enum ui_list_kind)tag, NULL,
+				     "The phone service sent no list", now_usec());
+	}
+	refresh(ui);
+}
+
 static const struct ui_link_ops link_ops = {
 	.up = on_up,
 	.status = on_status,
 	.event = on_event,
 	.signin = on_signin,
+	.reply = on_reply,
 };
 
 /* The reset button held since power-on fills the boot bar over its window. */
