@@ -122,3 +122,27 @@ REGISTERED = {
     'trust': {'state': 'done'},
     'sip': {'state': 'registered', 'status_text': 'Registered'},
 }
+
+# The daemon's replies to `contacts`, `calllog` and `voicemail`, as it sends them.
+CONTACTS = {'total': 4, 'contacts': [
+    {'name': 'Alice Smith', 'sip': 'sip:alice@corp.test', 'work': '+1 555 0101'},
+    {'name': 'Bob Jones', 'sip': 'sip:2001@corp.test', 'work': '2001'},
+    {'name': 'Carol White', 'sip': 'sip:2002@corp.test', 'work': '2002'},
+    {'name': 'Dave Brown', 'mobile': '+1 555 0199'}]}
+CALLLOG = {'missed': 1, 'calls': [
+    {'start': 1796558400, 'duration_s': 0, 'kind': 'missed', 'name': 'Carol White',
+     'uri': 'sip:2002@corp.test', 'outcome': 'not answered'},
+    {'start': 1796554800, 'duration_s': 65, 'kind': 'placed', 'name': '',
+     'uri': 'sip:2001@corp.test', 'outcome': 'answered'}]}
+VOICEMAIL = {'voicemail': [
+    {'from': 'Bob Jones', 'from_address': '2001@corp.test', 'subject': 'Voice mail',
+     'received': '2026-12-06T10:00:00Z', 'duration_s': 42, 'read': False},
+    {'from': 'Carol White', 'from_address': '2002@corp.test', 'subject': 'Voice mail',
+     'received': '2026-12-05T09:00:00Z', 'duration_s': 7, 'read': True}],
+    'voicemail_total': 2}
+
+
+def call_event(calls, **top):
+    ev = {'state': calls[0]['state'] if calls else 'idle', 'calls': calls}
+    ev.update(top)
+    return {'event': 'call', 'call': ev}

@@ -16,7 +16,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_control import FakeDaemon, REGISTERED  # noqa: E402
+from fake_control import (FakeDaemon, REGISTERED, CONTACTS, CALLLOG,  # noqa: E402
+                          VOICEMAIL, call_event)
 
 class Tap:
     def __init__(self):
@@ -31,30 +32,6 @@ class Tap:
             for line in detail.splitlines():
                 print('# ' + line)
         sys.stdout.flush()
-
-
-CONTACTS = {'total': 4, 'contacts': [
-    {'name': 'Alice Smith', 'sip': 'sip:alice@corp.test', 'work': '+1 555 0101'},
-    {'name': 'Bob Jones', 'sip': 'sip:2001@corp.test', 'work': '2001'},
-    {'name': 'Carol White', 'sip': 'sip:2002@corp.test', 'work': '2002'},
-    {'name': 'Dave Brown', 'mobile': '+1 555 0199'}]}
-CALLLOG = {'missed': 1, 'calls': [
-    {'start': 1796558400, 'duration_s': 0, 'kind': 'missed', 'name': 'Carol White',
-     'uri': 'sip:2002@corp.test', 'outcome': 'not answered'},
-    {'start': 1796554800, 'duration_s': 65, 'kind': 'placed', 'name': '',
-     'uri': 'sip:2001@corp.test', 'outcome': 'answered'}]}
-VOICEMAIL = {'voicemail': [
-    {'from': 'Bob Jones', 'from_address': '2001@corp.test', 'subject': 'Voice mail',
-     'received': '2026-12-06T10:00:00Z', 'duration_s': 42, 'read': False},
-    {'from': 'Carol White', 'from_address': '2002@corp.test', 'subject': 'Voice mail',
-     'received': '2026-12-05T09:00:00Z', 'duration_s': 7, 'read': True}],
-    'voicemail_total': 2}
-
-
-def call_event(calls, **top):
-    ev = {'state': calls[0]['state'] if calls else 'idle', 'calls': calls}
-    ev.update(top)
-    return {'event': 'call', 'call': ev}
 
 
 def lists_and_prompts(daemon, expect, tap):

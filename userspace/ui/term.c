@@ -2,7 +2,9 @@
 /*
  * The screen in a terminal, with ANSI escapes only: a title bar, the
  * heading, four lines, the progress bar as [#####-----], the soft keys on
- * the last line. Rows of a part that changed are rewritten in place.
+ * the last line. Rows of a part that changed are rewritten in place, and
+ * the cursor is put back where it was (DECSC/DECRC), so the screen can sit
+ * at the top of a terminal something else writes below (scripts/phone.sh).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -160,14 +162,14 @@ static int term_draw(struct ui_renderer *r, const struct ui_view *v)
 
 	if (!parts)
 		return 0;
-	out(t, "\033[?25l");
+	out(t, "\0337\033[?25l");
 	if (parts & UI_PART_TITLE)
 		draw_title(t, v);
 	if (parts & UI_PART_BODY)
 		draw_body(t, v);
 	if (parts & UI_PART_SOFTKEYS || parts & UI_PART_BODY)
 		draw_softkeys(t, v);
-	out(t, "\033[%u;1H", t->height);
+	out(t, "\0338");
 	t->last = *v;
 	t->drawn = true;
 	return flush(t) < 0 ? -EIO : 1;
@@ -180,11 +182,16 @@ static void term_free(struct ui_renderer *r)
 	if (!t)
 		return;
 	t->len = 0;
-	out(t, "\033[0m\033[?25h\n");
+	out(t, "\033[0m\033[%u;1H\033[?25h\n", t->height);
 	flush(t);
 	/* the last view may hold a password character being chosen */
 	memset(t, 0, sizeof(*t));
 	free(t);
+}
+
+void ui_term_repaint(struct ui_renderer *r)
+{
+	((struct term *)r)->drawn = false;
 }
 
 struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height)

@@ -9,7 +9,7 @@
  *
  *   ucphone-ui [--control PATH] [--input /dev/input/eventN]
  *              [--renderer terminal|drm|png] [--size WxH]
- *              [--card /dev/dri/card0] [--png-dir DIR]
+ *              [--card /dev/dri/card0] [--png-dir DIR] [--repaint SEC]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +51,8 @@ struct ui {
 	char hold_path[512];
 	struct ui_hold_state hold;
 	unsigned int ticks;
+	unsigned int repaint_ticks;	/* terminal: redraw all this often, 0 never */
+	unsigned int repaint_count;
 	bool draw_failed;
 	/* asked for, waiting for the link to be free */
 	char wanted_dial[UI_ENTRY_TARGET];
@@ -234,6 +236,10 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	struct ui *ui = userdata;
 
 	watch_reset(ui);
+	if (ui->repaint_ticks && ++ui->repaint_count >= ui->repaint_ticks) {
+		ui->repaint_count = 0;
+		ui_term_repaint(ui->render);
+	}
 	wall(ui, now_usec());
 	refresh(ui);
 	sd_event_source_set_time(s, usec + TICK_USEC);
@@ -287,6 +293,8 @@ static void usage(FILE *out)
 		"                       png: pixels (default 320x240)\n"
 		"  -d, --card DEV       the display for drm (default /dev/dri/card0)\n"
 		"  -p, --png-dir DIR    where png writes SCREEN.png (default .)\n"
+		"  -R, --repaint SEC    terminal: redraw the whole screen every SEC seconds\n"
+		"                       (a console someone may attach to later)\n"
 		"  -v, --verbose        a line on stderr for each screen drawn\n"
 		"  -h, --help           print this help\n",
 		UCPHONE_DEFAULT_CONTROL);
@@ -317,6 +325,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "card", required_argument, NULL, 'd' },
 		{ "png-dir", required_argument, NULL, 'p' },
+		{ "repaint", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -331,7 +340,7 @@ int main(int argc, char **argv)
 	struct ui ui = { .input_fd = -1 };
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:R:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			control = optarg;
@@ -359,6 +368,18 @@ int main(int argc, char **argv)
 		case 'v':
 			ui.verbose = true;
 			break;
+		case 'R': {
+			char *end;
+			unsigned long sec = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || sec < 1 || sec > 3600) {
+				fprintf(stderr, "ucphone-ui: --repaint %s: want 1-3600 seconds\n",
+					optarg);
+				return 2;
+			}
+			ui.repaint_ticks = (unsigned int)(sec * 1000000ULL / TICK_USEC);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -420,6 +441,8 @@ int main(int argc, char **argv)
 	} else {
 		ui.render = ui_term_new(STDOUT_FILENO, cols, rows);
 	}
+	if (strcmp(renderer, "terminal"))
+		ui.repaint_ticks = 0;
 	if (!ui.render || sd_event_default(&ui.loop) < 0) {
 		fprintf(stderr, "ucphone-ui: out of memory\n");
 		return 1;
