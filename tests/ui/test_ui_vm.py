@@ -14,7 +14,8 @@ TAP lines are counted here too.
 
 A third flow, "virtio", walks the same screens on virtio-gpu, which shows
 only what ucphone-ui flushes (drmModeDirtyFB on the parts redrawn), against
-the same references.
+the same references; in that VM the SPI panel driver built out of tree
+(scripts/build-panel-mipi-dbi.sh) is loaded into Debian's kernel too.
 
   tests/ui/test_ui_vm.py [BUILD_DIR] [--flow screens|reset|virtio|all] [--update]
 (--update: write new references from the bochs flows). Prints TAP.
@@ -46,9 +47,10 @@ FLOWS = {
         'no_reference': [],
     },
     'virtio': {
-        'command': ['python3', 'tests/ui/vm_flow.py', '--driver', 'virtio-gpu'],
+        'command': ['python3', 'tests/ui/vm_flow.py', '--driver', 'virtio-gpu',
+                    '--load', 'panel-mipi-dbi'],
         'display': f'virtio-gpu-pci,xres={W},yres={H}',
-        'modules': False,
+        'modules': 'panel',
         'screens': SCREENS_FLOW,
         'no_reference': [],
         'references_from': 'screens',
@@ -130,6 +132,16 @@ def vm_modules():
     return args
 
 
+def panel_modules():
+    """panel-mipi-dbi and its helpers, built for the VM's (the host's) kernel."""
+    r = subprocess.run([os.path.join(REPO, 'scripts/build-panel-mipi-dbi.sh')],
+                       capture_output=True, text=True, cwd=REPO)
+    args = []
+    for m in r.stdout.split():
+        args += ['--module', m]
+    return args
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     update = '--update' in sys.argv
@@ -163,7 +175,8 @@ def run_flow(flow, cfg, build, update, check):
     vm = subprocess.Popen(
         [os.path.join(REPO, 'tests/vm/run.sh'), '--timeout', '600',
          '--display', cfg.get('display', f'bochs-display,xres={W},yres={H}')]
-        + (vm_modules() if cfg['modules'] else [])
+        + (panel_modules() if cfg['modules'] == 'panel' else
+           vm_modules() if cfg['modules'] else [])
         + ['--'] + cfg['command'] + [build],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = []

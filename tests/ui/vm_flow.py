@@ -4,8 +4,9 @@
 KMS display, fed by fake_control.py, through the phone's screens. After each
 screen is drawn it writes $UCPHONE_VM_OUT/ready-NAME and waits for the
 host's shot-NAME (a QMP screendump).
-Usage: vm_flow.py [--driver bochs|virtio-gpu] BUILD_DIR
-(virtio-gpu shows only what ucphone-ui flushes with drmModeDirtyFB.)
+Usage: vm_flow.py [--driver bochs|virtio-gpu] [--load MODULE] BUILD_DIR
+(virtio-gpu shows only what ucphone-ui flushes with drmModeDirtyFB;
+--load also loads MODULE, with a TAP line saying whether it did.)
 """
 import os
 import subprocess
@@ -85,11 +86,22 @@ def shot(name):
 
 def main():
     args = sys.argv[1:]
-    driver = 'bochs'
-    if len(args) >= 2 and args[0] == '--driver':
-        driver, args = args[1], args[2:]
+    driver, load = 'bochs', None
+    while len(args) >= 2 and args[0] in ('--driver', '--load'):
+        if args[0] == '--driver':
+            driver = args[1]
+        else:
+            load = args[1]
+        args = args[2:]
     build = args[0] if args else 'build'
     subprocess.run(['modprobe', driver], check=True)
+    if load:
+        r = subprocess.run(['modprobe', load], capture_output=True, text=True)
+        mod = load.replace('-', '_')
+        loaded = any(line.split()[0] == mod for line in open('/proc/modules'))
+        print(f"{'ok' if r.returncode == 0 and loaded else 'not ok'} 1 - {load} "
+              f"loads into the running kernel{(': ' + r.stderr.strip()) if r.stderr else ''}",
+              flush=True)
     for _ in range(100):
         if os.path.exists('/dev/dri/card0'):
             break
