@@ -16,7 +16,9 @@
 #             NETNS (the testbed's switch) through a tap living in NETNS
 # --service   make DIR/svc.in and DIR/svc.out, the service console (hvc0):
 #             write shell command lines to svc.in, read their output from
-#             svc.out (tests/image/lib.sh does this)
+#             svc.out (tests/image/lib.sh does this); and DIR/screen.sock,
+#             the screen console (hvc1, org.ucphone.screen): ucphone-ui's
+#             text screen when the board has no display (scripts/phone.sh)
 # --interactive  the serial console (kernel log and a root shell) on this
 #             terminal; Ctrl-A x quits QEMU
 # --append   more kernel command line (initcall_debug, a module option...)
@@ -133,6 +135,8 @@ if [ -n "$service" ]; then
 	rm -f "$service/svc.in" "$service/svc.out"
 	mkfifo "$service/svc.in" "$service/svc.out"
 	qemu+=(-chardev "pipe,id=svc,path=$service/svc" -device virtconsole,chardev=svc
+		-chardev "socket,id=scr,path=$service/screen.sock,server=on,wait=off"
+		-device virtconsole,chardev=scr,name=org.ucphone.screen
 		-pidfile "$service/qemu.pid")
 fi
 

@@ -253,7 +253,8 @@ if [ "$init" = systemd ]; then
 	cp -a "$def/systemd/." "$root/"
 	rm -f "$root/packages" "$root/etc/inittab"
 	mkdir -p "$root/etc/systemd/system/multi-user.target.wants" "$root/etc/systemd/network"
-	for unit in ucphoned.service ucphone-board.service ucphone-service-console.service; do
+	for unit in ucphoned.service ucphone-ui.service ucphone-board.service \
+		ucphone-service-console.service; do
 		unit_path=/etc/systemd/system/$unit
 		[ -e "$root$unit_path" ] || unit_path=/usr/lib/systemd/system/$unit
 		[ -e "$root$unit_path" ] || die "no unit $unit in the root"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Extract from Debian's linux-source-6.1 tarball only the upstream files
 # ucphone builds against: the kselftest headers and runner, the ALSA mixer
-# test, checkpatch and its data files, and gpio-sim's sources. They live in the
-# cache, never in the repo.
+# test, checkpatch and its data files, gpio-sim's sources, and the SPI panel
+# driver boards build out of tree (scripts/build-panel-mipi-dbi.sh). They
+# live in the cache, never in the repo.
 #
 #   scripts/extract-linux-source.sh              extract (idempotent, stamped)
 #   scripts/extract-linux-source.sh --print-dir  extract, then print the root
@@ -27,6 +28,10 @@ members=(
 	drivers/gpio/gpio-sim.c
 	drivers/gpio/gpiolib.h
 	kernel/irq/irq_sim.c
+	drivers/gpu/drm/tiny/panel-mipi-dbi.c
+	drivers/gpu/drm/drm_mipi_dbi.c
+	drivers/gpu/drm/drm_gem_dma_helper.c
+	drivers/gpu/drm/drm_fb_dma_helper.c
 )
 
 print_dir=0

@@ -93,7 +93,45 @@ The phone's keys (each presses the simulated keypad's line through gpio-sim):
      directory menu ok volup voldown reset)
   ?  this help     q  power the phone off and quit
 Lift the hook (h), dial 2001 (bob's extension on the bed) and #; h hangs up.
+d opens contacts, call log and voice mail on the screen; - and + move, Enter dials.
 EOF
+}
+
+# The phone's screen (ucphone-ui on the board's screen console, hvc1,
+# scripts/boot-image.sh's DIR/screen.sock) in the top 12 rows of this
+# terminal; everything else scrolls below it. 0 when it is shown.
+PHONE_SCREEN_PID=''
+phone_screen_start() {
+	local sock=$IMAGE_DIR/screen.sock rows
+	rows=$(tput lines 2>/dev/null || echo 0)
+	[ -S "$sock" ] && [ "$rows" -ge 24 ] || return 1
+	printf '\033[2J\033[14;%sr\033[14;1H' "$rows"
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+for _ in range(100):
+    try:
+        s.connect(sys.argv[1])
+        break
+    except OSError:
+        time.sleep(0.2)
+out = sys.stdout.buffer
+while True:
+    data = s.recv(4096)
+    if not data:
+        break
+    out.write(data)
+    out.flush()
+' "$sock" &
+	PHONE_SCREEN_PID=$!
+}
+
+phone_screen_stop() {
+	[ -n "$PHONE_SCREEN_PID" ] || return 0
+	kill "$PHONE_SCREEN_PID" 2>/dev/null
+	wait "$PHONE_SCREEN_PID" 2>/dev/null
+	PHONE_SCREEN_PID=''
+	printf '\033[r\033[2J\033[H'
 }
 
 phone_command() {
@@ -117,6 +155,7 @@ phone_command() {
 phone_keys() {
 	local k line last=0 saved
 	saved=$(stty -g)
+	phone_screen_start && say "the phone's screen (ucphone-ui) is at the top"
 	phone_keys_help
 	while :; do
 		if [ $((SECONDS - last)) -ge 1 ]; then
@@ -151,6 +190,7 @@ phone_keys() {
 		esac
 		last=0
 	done
+	phone_screen_stop
 	stty "$saved"
 }
 

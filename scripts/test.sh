@@ -101,6 +101,7 @@ stage_vm() {
 	# three cuts keep the suite short; `tests/image/power-cut.sh 20` for a long loop
 	tests/image/power-cut.sh 3 || rc=1
 	tests/image/systemd-boot.sh || rc=1
+	tests/image/screen.sh || rc=1
 	return $rc
 }
 

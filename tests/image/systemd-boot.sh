@@ -2,8 +2,8 @@
 # The image's systemd variant (scripts/build-image.sh --init systemd): the
 # same root with systemd as init and udev, booted in QEMU. Checked: PID 1
 # is systemd, ucphoned.service (the unit meson installs) is active and its
-# daemon answers, the board's drivers bound through udev's modalias
-# loading, and Restart=: after ucphoned is killed systemd starts it again
+# daemon answers, ucphone-ui.service runs the screen, the board's drivers
+# bound through udev's modalias loading, and Restart=: after ucphoned is killed systemd starts it again
 # (NRestarts counts it). The phone's default image runs busybox init
 # (image/README.md says why); this keeps the unit for systemd boards
 # working. No testbed: eth0 sits on a bridge of this test's own. TAP.
@@ -46,6 +46,8 @@ pid1_exe=$(guest 'readlink /proc/1/exe' 20)
 check "PID 1 is systemd ($pid1_exe)" eval '[[ $pid1_exe == */lib/systemd/systemd ]]'
 check "ucphoned.service is active" guest_wait 'systemctl is-active -q ucphoned' 90
 check "ucphoned answers" guest_wait 'ucphonectl info >/dev/null' 30
+check "ucphone-ui.service is active (the screen, on the board's screen console)" \
+	guest_wait 'systemctl is-active -q ucphone-ui && pidof ucphone-ui >/dev/null' 60
 bound() { guest_wait "test -e /sys/bus/platform/drivers/$1/$1" 60; }
 check "udev loaded ucphone-keypad by modalias: bound" bound ucphone-keypad
 check "udev loaded ucphone-reset by modalias: bound" bound ucphone-reset

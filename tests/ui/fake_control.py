@@ -16,6 +16,8 @@ import threading
 KEY = {str(d): 1 + d for d in range(1, 10)}
 KEY['0'] = 11
 KEY.update({'*': 0x20a, '#': 0x20b, 'OK': 0x160})  # KEY_NUMERIC_STAR/POUND, KEY_OK
+# KEY_ADDRESSBOOK (DIRECTORY), KEY_VOLUMEUP/DOWN (scroll on the CX700 keypad), arrows
+KEY.update({'DIRECTORY': 0x1ad, 'VOLUP': 115, 'VOLDOWN': 114, 'UP': 103, 'DOWN': 108})
 
 
 class FakeDaemon:
@@ -27,6 +29,10 @@ class FakeDaemon:
         self.subscribers = []
         self.conns = []
         self.signins = []
+        self.dialled = []
+        self.requests = []
+        # the replies of `contacts`, `calllog` and `voicemail` (as the daemon's)
+        self.lists = {}
         self.lock = threading.Lock()
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock.bind(path)
@@ -67,6 +73,17 @@ class FakeDaemon:
                     conn.send(json.dumps({'ok': True, 'result': {
                         'signed_in': True, 'address': req['address'],
                         'user': req['user']}}).encode())
+                elif cmd in ('contacts', 'calllog', 'voicemail'):
+                    with self.lock:
+                        self.requests.append(cmd)
+                        result = self.lists.get(cmd)
+                    conn.send(json.dumps({'ok': True, 'result': result} if result is not None
+                                         else {'ok': False, 'error': 'Exchange not available'}
+                                         ).encode())
+                elif cmd == 'dial':
+                    with self.lock:
+                        self.dialled.append(req.get('target'))
+                    conn.send(b'{"ok":true,"result":{}}')
                 else:
                     conn.send(b'{"ok":false,"error":"unknown command"}')
         except OSError:
@@ -105,3 +122,27 @@ REGISTERED = {
     'trust': {'state': 'done'},
     'sip': {'state': 'registered', 'status_text': 'Registered'},
 }
+
+# The daemon's replies to `contacts`, `calllog` and `voicemail`, as it sends them.
+CONTACTS = {'total': 4, 'contacts': [
+    {'name': 'Alice Smith', 'sip': 'sip:alice@corp.test', 'work': '+1 555 0101'},
+    {'name': 'Bob Jones', 'sip': 'sip:2001@corp.test', 'work': '2001'},
+    {'name': 'Carol White', 'sip': 'sip:2002@corp.test', 'work': '2002'},
+    {'name': 'Dave Brown', 'mobile': '+1 555 0199'}]}
+CALLLOG = {'missed': 1, 'calls': [
+    {'start': 1796558400, 'duration_s': 0, 'kind': 'missed', 'name': 'Carol White',
+     'uri': 'sip:2002@corp.test', 'outcome': 'not answered'},
+    {'start': 1796554800, 'duration_s': 65, 'kind': 'placed', 'name': '',
+     'uri': 'sip:2001@corp.test', 'outcome': 'answered'}]}
+VOICEMAIL = {'voicemail': [
+    {'from': 'Bob Jones', 'from_address': '2001@corp.test', 'subject': 'Voice mail',
+     'received': '2026-12-06T10:00:00Z', 'duration_s': 42, 'read': False},
+    {'from': 'Carol White', 'from_address': '2002@corp.test', 'subject': 'Voice mail',
+     'received': '2026-12-05T09:00:00Z', 'duration_s': 7, 'read': True}],
+    'voicemail_total': 2}
+
+
+def call_event(calls, **top):
+    ev = {'state': calls[0]['state'] if calls else 'idle', 'calls': calls}
+    ev.update(top)
+    return {'event': 'call', 'call': ev}

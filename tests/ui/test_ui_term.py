@@ -16,7 +16,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_control import FakeDaemon, REGISTERED  # noqa: E402
+from fake_control import (FakeDaemon, REGISTERED, CONTACTS, CALLLOG,  # noqa: E402
+                          VOICEMAIL, call_event)
 
 class Tap:
     def __init__(self):
@@ -31,6 +32,93 @@ class Tap:
             for line in detail.splitlines():
                 print('# ' + line)
         sys.stdout.flush()
+
+
+def lists_and_prompts(daemon, expect, tap):
+    """Idle indicators, the three lists, dialling from them, the call prompts."""
+    def dialled(want):
+        deadline = time.monotonic() + 5
+        while want not in daemon.dialled and time.monotonic() < deadline:
+            time.sleep(0.1)
+        tap.check(want in daemon.dialled, f'dialled {want}', repr(daemon.dialled))
+        daemon.dialled.clear()
+
+    daemon.status = dict(REGISTERED, phone={
+        'dnd': True, 'muted': False, 'missed_calls': 1,
+        'forwarding': {'always': '2002', 'busy': None, 'noanswer': None}},
+        sip={'state': 'registered', 'status_text': 'Registered',
+             'voicemail': {'waiting': True, 'new': 2, 'old': 1}})
+    expect('idle-dnd', 'DND FWD [M]', 'Do not disturb', '1 missed call',
+           '2 new voice messages')
+    daemon.status = dict(daemon.status, phone=dict(daemon.status['phone'], dnd=False))
+    expect('idle-forward', 'FWD [M]', 'Forwarding to 2002', absent=('DND',))
+
+    daemon.lists = {'contacts': CONTACTS, 'calllog': CALLLOG, 'voicemail': VOICEMAIL}
+    daemon.key('DIRECTORY')
+    expect('contacts', 'Contacts  1/4', '>Alice Smith', 'Bob Jones', 'Dave Brown',
+           '+1 555 0101')
+    daemon.key('VOLDOWN')
+    daemon.key('DOWN')
+    expect('contacts-scrolled', 'Contacts  3/4', '>Carol White')
+    daemon.key('VOLUP')
+    expect('contacts-up', 'Contacts  2/4', '>Bob Jones')
+    daemon.key('OK')
+    dialled('sip:2001@corp.test')
+    expect('contact-dialled', 'Registered', absent=('Alice',))
+
+    daemon.key('DIRECTORY')
+    daemon.key('DIRECTORY')
+    expect('calllog', 'Call log  1/2', '>Carol White', 'missed', '2001@corp.test', 'out')
+    daemon.key('DOWN')
+    daemon.key('OK')
+    dialled('sip:2001@corp.test')
+
+    for _ in range(3):
+        daemon.key('DIRECTORY')
+    expect('voicemail', 'Voice mail  2 new', '>Bob Jones', 'new 0:42', 'Carol White')
+    daemon.key('DIRECTORY')
+    expect('lists-closed', 'Registered', absent=('Voice mail',))
+
+    for k in '200':
+        daemon.key(k)
+    expect('dialling-matches', '200_', 'Bob Jones', 'Carol White', absent=('Alice',))
+    daemon.key('VOLDOWN')
+    daemon.key('VOLDOWN')
+    expect('dialling-match-chosen', '>Carol White', 'OK Dial')
+    daemon.key('OK')
+    dialled('sip:2002@corp.test')
+    daemon.event({'event': 'hook', 'hook': 'on'})
+    for k in '227':            # C-A-R on the letter keys
+        daemon.key(k)
+    expect('dialling-by-name', '227_', 'Carol White', absent=('Bob',))
+    daemon.event({'event': 'hook', 'hook': 'on'})
+    expect('dialling-cancelled', 'Registered', absent=('227',))
+
+    bob = {'state': 'connected', 'far_end': 'Bob Jones', 'codec': 'G722', 'srtp': True,
+           'line': 0, 'active': True}
+    carol = {'state': 'ringing-in', 'far_end': 'Carol White', 'line': 1, 'active': False}
+    daemon.event(call_event([bob, carol], call_waiting=True))
+    expect('call-waiting', 'In call', 'Bob Jones', 'Waiting: Carol White (OK answers)',
+           'OK Answer')
+    daemon.event(call_event([dict(bob, far_end='Carol White'),
+                             dict(bob, state='held', hold='phone', active=False, line=1)]))
+    expect('call-held-other', 'Carol White', 'Held: Bob Jones (OK swaps)', 'OK Swap')
+    daemon.event(call_event([dict(bob, hold='far end')]))
+    expect('held-by-far-end', 'Held by the far end', 'Bob Jones')
+    daemon.status = dict(daemon.status, phone=dict(daemon.status['phone'], muted=True))
+    daemon.event(call_event([dict(bob, state='held', hold='phone')]))
+    expect('on-hold-muted', 'On hold', 'MUTE', 'Muted', 'Resume', 'Unmute')
+    daemon.status = dict(daemon.status, phone=dict(daemon.status['phone'], muted=False))
+    daemon.event(call_event([dict(bob, transfer='in progress')]))
+    expect('transferring', 'Transferring...', absent=('MUTE',))
+    daemon.event(call_event([bob], last_error='transfer failed (486)', last_status=486))
+    expect('transfer-failed', 'Transfer failed (486)')
+    daemon.event(call_event([bob, dict(bob, far_end='Carol White', line=1, active=False)],
+                            conference=True))
+    expect('conference', 'Conference', 'Bob Jones', 'Carol White', absent=('Held',))
+    daemon.event(call_event([]))
+    daemon.status = REGISTERED
+    expect('after-calls', 'Registered', absent=('Conference', 'missed'))
 
 
 def main():
@@ -120,6 +208,8 @@ def main():
         expect('incoming', 'Incoming call', 'sip:carol@corp.test', 'Answer')
         daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}})
         expect('missed', 'Registered', '1 missed call')
+
+        lists_and_prompts(daemon, expect, tap)
 
         daemon.status = dict(REGISTERED, sip={
             'state': 'failed',

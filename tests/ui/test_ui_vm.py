@@ -12,8 +12,13 @@ not), and checks regions without OCR: the boot bar's filled fraction, the
 lock icon in the SRTP call, the white calibration screen. The guest's own
 TAP lines are counted here too.
 
-  tests/ui/test_ui_vm.py [BUILD_DIR] [--flow screens|reset|all] [--update]
-(--update: write new references). Prints TAP.
+A third flow, "virtio", walks the same screens on virtio-gpu, which shows
+only what ucphone-ui flushes (drmModeDirtyFB on the parts redrawn), against
+the same references; in that VM the SPI panel driver built out of tree
+(scripts/build-panel-mipi-dbi.sh) is loaded into Debian's kernel too.
+
+  tests/ui/test_ui_vm.py [BUILD_DIR] [--flow screens|reset|virtio|all] [--update]
+(--update: write new references from the bochs flows). Prints TAP.
 """
 import json
 import os
@@ -29,14 +34,26 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 REFS = os.path.join(REPO, 'docs', 'screens')
 W, H = 320, 240
 TOLERANCE = 0.06        # normalised RMSE against the reference
+SCREENS_FLOW = ['boot-network', 'boot-time', 'boot-certificates', 'boot-signing-in',
+                'signin', 'idle', 'dialling', 'in-call', 'incoming', 'missed',
+                'idle-indicators', 'contacts', 'contacts-scrolled', 'calllog',
+                'voicemail', 'dialling-matches', 'call-waiting', 'conference',
+                'error', 'hard-reset', 'calibration']
 FLOWS = {
     'screens': {
         'command': ['python3', 'tests/ui/vm_flow.py'],
         'modules': False,
-        'screens': ['boot-network', 'boot-time', 'boot-certificates',
-                    'boot-signing-in', 'signin', 'idle', 'dialling', 'in-call',
-                    'incoming', 'missed', 'error', 'hard-reset', 'calibration'],
+        'screens': SCREENS_FLOW,
         'no_reference': [],
+    },
+    'virtio': {
+        'command': ['python3', 'tests/ui/vm_flow.py', '--driver', 'virtio-gpu',
+                    '--load', 'panel-mipi-dbi'],
+        'display': f'virtio-gpu-pci,xres={W},yres={H}',
+        'modules': 'panel',
+        'screens': SCREENS_FLOW,
+        'no_reference': [],
+        'references_from': 'screens',
     },
     'reset': {
         'command': ['tests/ui/vm_reset.sh'],
@@ -52,6 +69,7 @@ BAR = {'boot-network': (0.18, 0.22), 'boot-time': (0.38, 0.42),
        'boot-certificates': (0.58, 0.62), 'boot-signing-in': (0.78, 0.82),
        'reset-holding': (0.15, 0.65)}
 GREEN = (46, 153, 61)
+TITLE_BG = (28, 64, 110)      # draw.c: the title bar, and the chosen list entry
 
 
 def qmp_screendump(sock_path, png):
@@ -114,10 +132,20 @@ def vm_modules():
     return args
 
 
+def panel_modules():
+    """panel-mipi-dbi and its helpers, built for the VM's (the host's) kernel."""
+    r = subprocess.run([os.path.join(REPO, 'scripts/build-panel-mipi-dbi.sh')],
+                       capture_output=True, text=True, cwd=REPO)
+    args = []
+    for m in r.stdout.split():
+        args += ['--module', m]
+    return args
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     update = '--update' in sys.argv
-    flows = ['screens', 'reset']
+    flows = ['screens', 'reset', 'virtio']
     for i, a in enumerate(sys.argv):
         if a == '--flow' and i + 1 < len(sys.argv) and sys.argv[i + 1] != 'all':
             flows = [sys.argv[i + 1]]
@@ -146,8 +174,9 @@ def run_flow(flow, cfg, build, update, check):
     SCREENS = cfg['screens']
     vm = subprocess.Popen(
         [os.path.join(REPO, 'tests/vm/run.sh'), '--timeout', '600',
-         '--display', f'bochs-display,xres={W},yres={H}']
-        + (vm_modules() if cfg['modules'] else [])
+         '--display', cfg.get('display', f'bochs-display,xres={W},yres={H}')]
+        + (panel_modules() if cfg['modules'] == 'panel' else
+           vm_modules() if cfg['modules'] else [])
         + ['--'] + cfg['command'] + [build],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = []
@@ -184,6 +213,7 @@ def run_flow(flow, cfg, build, update, check):
     if vm.returncode != 0:
         sys.stdout.write(''.join('# ' + line for line in log[-40:]))
     outdir = out[0] if out else ''
+    chosen = {}
     for name in SCREENS:
         shot = shots.get(name)
         if not shot:
@@ -191,7 +221,7 @@ def run_flow(flow, cfg, build, update, check):
             continue
         png, at = shot
         ref = os.path.join(REFS, name + '.png')
-        if update and name not in cfg['no_reference']:
+        if update and name not in cfg['no_reference'] and 'references_from' not in cfg:
             subprocess.run(['convert', png, '-strip', '-define', 'png:compression-level=9',
                             ref], check=True)
         if name not in cfg['no_reference'] and not os.path.exists(ref):
@@ -213,6 +243,17 @@ def run_flow(flow, cfg, build, update, check):
             lo, hi = BAR[name]
             check(lo <= frac <= hi,
                   f'{name}: boot bar filled {frac:.3f} (want {lo} to {hi})')
+        if name in ('contacts', 'contacts-scrolled'):
+            # the chosen entry's band, left of its text: a row lower once scrolled
+            col = pixels(png, 8, H // 10, 1, H * 8 // 10)
+            rows = [i for i, p in enumerate(col) if near(p, TITLE_BG, 12)]
+            chosen[name] = rows[0] if rows else None
+            check(bool(rows), f'{name}: an entry is shown chosen')
+        if name == 'contacts-scrolled' and chosen.get('contacts') is not None \
+                and chosen.get(name) is not None:
+            moved = chosen[name] - chosen['contacts']
+            check(moved >= 2 * H // 20,
+                  f'contacts: two presses of VOLUME DOWN moved the choice down ({moved} px)')
         if name == 'in-call':
             box = pixels(png, W - W // 24 - 20, H // 10, 22, 22)
             check(sum(1 for p in box if near(p, GREEN)) >= 30,

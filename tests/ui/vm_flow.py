@@ -3,7 +3,10 @@
 """Runs in the test VM (tests/vm/run.sh --display ...): ucphone-ui on the
 KMS display, fed by fake_control.py, through the phone's screens. After each
 screen is drawn it writes $UCPHONE_VM_OUT/ready-NAME and waits for the
-host's shot-NAME (a QMP screendump). Usage: vm_flow.py BUILD_DIR
+host's shot-NAME (a QMP screendump).
+Usage: vm_flow.py [--driver bochs|virtio-gpu] [--load MODULE] BUILD_DIR
+(virtio-gpu shows only what ucphone-ui flushes with drmModeDirtyFB;
+--load also loads MODULE, with a TAP line saying whether it did.)
 """
 import os
 import subprocess
@@ -12,7 +15,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_control import FakeDaemon, REGISTERED  # noqa: E402
+from fake_control import (FakeDaemon, REGISTERED, CONTACTS, CALLLOG,  # noqa: E402
+                          VOICEMAIL, call_event)
 
 OUT = os.environ['UCPHONE_VM_OUT']
 SIGNED_IN = {'identity': {'signed_in': True, 'address': 'alice@corp.test'},
@@ -20,6 +24,14 @@ SIGNED_IN = {'identity': {'signed_in': True, 'address': 'alice@corp.test'},
 ADDRESS = dict(SIGNED_IN, dhcp={'address': '192.0.2.10'})
 TIME = dict(ADDRESS, time={'synchronised': True})
 TRUST = dict(TIME, trust={'state': 'done'})
+INDICATORS = dict(REGISTERED, phone={
+    'dnd': True, 'muted': False, 'missed_calls': 1,
+    'forwarding': {'always': '2002', 'busy': None, 'noanswer': None}},
+    sip={'state': 'registered', 'status_text': 'Registered',
+         'voicemail': {'waiting': True, 'new': 2, 'old': 1}})
+BOB = {'state': 'connected', 'far_end': 'Bob Jones', 'codec': 'G722', 'srtp': True,
+       'line': 0, 'active': True}
+CAROL = {'state': 'ringing-in', 'far_end': 'Carol White', 'line': 1, 'active': False}
 
 
 def log(msg):
@@ -73,8 +85,23 @@ def shot(name):
 
 
 def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else 'build'
-    subprocess.run(['modprobe', 'bochs'], check=True)
+    args = sys.argv[1:]
+    driver, load = 'bochs', None
+    while len(args) >= 2 and args[0] in ('--driver', '--load'):
+        if args[0] == '--driver':
+            driver = args[1]
+        else:
+            load = args[1]
+        args = args[2:]
+    build = args[0] if args else 'build'
+    subprocess.run(['modprobe', driver], check=True)
+    if load:
+        r = subprocess.run(['modprobe', load], capture_output=True, text=True)
+        mod = load.replace('-', '_')
+        loaded = any(line.split()[0] == mod for line in open('/proc/modules'))
+        print(f"{'ok' if r.returncode == 0 and loaded else 'not ok'} 1 - {load} "
+              f"loads into the running kernel{(': ' + r.stderr.strip()) if r.stderr else ''}",
+              flush=True)
     for _ in range(100):
         if os.path.exists('/dev/dri/card0'):
             break
@@ -93,7 +120,8 @@ def main():
         if not ui.wait(mark, screen, progress):
             log(f'{name}: {screen} never drawn')
             return False
-        time.sleep(0.3)
+        # a list is drawn "Loading..." first, then with the daemon's reply
+        time.sleep(1.0 if screen in ('list', 'dialling') else 0.3)
         if not shot(name):
             log(f'{name}: no screendump from the host')
             return False
@@ -135,9 +163,26 @@ def main():
                 {'state': 'ringing-in', 'far_end': 'sip:carol@corp.test'}]}})), None),
         ('missed', 'idle', lambda: daemon.event(
             {'event': 'call', 'call': {'state': 'idle', 'calls': []}}), None),
-        ('error', 'error', set_status(dict(REGISTERED, sip={
-            'state': 'failed', 'status_text': 'Cannot validate server certificate'})),
+        ('idle-indicators', 'idle', set_status(INDICATORS), None),
+        ('contacts', 'list', lambda: (
+            setattr(daemon, 'lists', {'contacts': CONTACTS, 'calllog': CALLLOG,
+                                      'voicemail': VOICEMAIL}),
+            daemon.key('DIRECTORY')), None),
+        ('contacts-scrolled', 'list', keys(['VOLDOWN', 'VOLDOWN']), None),
+        ('calllog', 'list', keys(['DIRECTORY']), None),
+        ('voicemail', 'list', keys(['DIRECTORY']), None),
+        ('dialling-matches', 'dialling', keys(['DIRECTORY', '2', '0', '0', 'VOLDOWN']),
          None),
+        ('call-waiting', 'in-call', lambda: daemon.event(
+            call_event([BOB, CAROL], call_waiting=True)), None),
+        ('conference', 'in-call', lambda: daemon.event(
+            call_event([dict(BOB, far_end='Carol White'),
+                        dict(BOB, line=1, active=False)], conference=True)), None),
+        ('error', 'error', lambda: (
+            daemon.event(call_event([])),
+            set_status(dict(REGISTERED, sip={
+                'state': 'failed',
+                'status_text': 'Cannot validate server certificate'}))()), None),
         ('hard-reset', 'hard-reset', lambda: daemon.event(
             {'event': 'reset-button', 'reset': 'hard', 'hold_ms': 5000,
              'at_power_on': True}), None),

@@ -93,11 +93,17 @@ static void draw_title(cairo_t *cr, int w, int h, const struct ui_view *v)
 	struct ui_rect r = ui_draw_part_rect(UI_PART_TITLE, w, h);
 	double px = r.h * 0.6, pad = w / 40.0, clock_w = px * 3.2;
 
+	double flags_w = v->flags[0] ? px * 0.62 * (double)strlen(v->flags) + px : 0;
+
 	fill_rect(cr, r, v->white ? white : title_bg);
 	if (v->white)
 		return;
 	text(cr, v->title, FONT, px, false, pad, r.h * 0.15,
-	     w - 2 * pad - clock_w - px * 1.5, PANGO_ALIGN_LEFT, white);
+	     w - 2 * pad - clock_w - px * 1.5 - flags_w, PANGO_ALIGN_LEFT, white);
+	/* DND, FWD, MUTE: bold, amber, left of the message light */
+	if (v->flags[0])
+		text(cr, v->flags, FONT, px * 0.8, true, w - pad - clock_w - px * 1.3 - flags_w,
+		     r.h * 0.2, flags_w, PANGO_ALIGN_RIGHT, amber);
 	text(cr, v->clock, FONT, px, false, w - pad - clock_w, r.h * 0.15, clock_w,
 	     PANGO_ALIGN_RIGHT, white);
 	if (v->message_light) {
@@ -158,9 +164,19 @@ static void draw_body(cairo_t *cr, int w, int h, const struct ui_view *v)
 			     PANGO_ALIGN_CENTER, grey);
 			continue;
 		}
+		if (l->style == UI_LINE_SELECTED || l->style == UI_LINE_PROMPT) {
+			/* the chosen entry, a prompt: a band behind the line */
+			fill_rect(cr, (struct ui_rect){ (int)(pad / 2), (int)(y - h / 200.0),
+							(int)(w - pad), (int)(line_px * 1.3) },
+				  l->style == UI_LINE_SELECTED ? title_bg : amber);
+		}
+		if (l->right[0])
+			text(cr, l->right, FONT, line_px, false, w / 2.0, y, w / 2.0 - pad,
+			     PANGO_ALIGN_RIGHT, l->style == UI_LINE_SELECTED ? white : grey);
 		th = text(cr, l->text, field ? MONO : FONT, large ? h * 0.1 : line_px, large,
-			  pad, y, w - 2 * pad, PANGO_ALIGN_LEFT,
-			  l->style == UI_LINE_ERROR ? red : ink);
+			  pad, y, l->right[0] ? w * 0.6 - pad : w - 2 * pad, PANGO_ALIGN_LEFT,
+			  l->style == UI_LINE_ERROR || l->style == UI_LINE_MARKED ? red :
+			  l->style == UI_LINE_SELECTED ? white : ink);
 		if (l->style == UI_LINE_FIELD_ACTIVE) {
 			colour(cr, title_bg);
 			cairo_rectangle(cr, pad, y + th, w - 2 * pad, h / 120.0 + 1);

@@ -6,6 +6,7 @@
 #include <linux/input-event-codes.h>
 
 #include "ui/feed.h"
+#include "ui/feed_lists.h"
 
 static struct json_object *member(struct json_object *obj, const char *key,
 				  enum json_type type)
@@ -57,6 +58,16 @@ static bool str_is(struct json_object *obj, const char *key, const char *want)
 	return s && !strcmp(s, want);
 }
 
+/* "phone": {"dnd","muted","missed_calls","forwarding":{"always",...}} */
+static void phone_status(struct json_object *phone, struct ui_status *st)
+{
+	st->missed_calls = count(phone, "missed_calls");
+	st->dnd = flag(phone, "dnd");
+	st->muted = flag(phone, "muted");
+	copy_text(st->forward, sizeof(st->forward),
+		  str(member(phone, "forwarding", json_type_object), "always"));
+}
+
 void ui_feed_status(struct json_object *result, struct ui_status *st)
 {
 	struct json_object *identity = member(result, "identity", json_type_object);
@@ -83,8 +94,12 @@ void ui_feed_status(struct json_object *result, struct ui_status *st)
 		st->reg = UI_REG_FAILED;
 	else
 		st->reg = UI_REG_SIGNING_IN;
-	st->missed_calls = count(result, "missed_calls");
-	st->messages = count(member(result, "voicemail", json_type_object), "unread");
+	phone_status(member(result, "phone", json_type_object), st);
+	st->messages = count(member(sip, "voicemail", json_type_object), "new");
+	/* no MWI subscription: Exchange's unheard voice mail, if it syncs */
+	if (st->messages < 0)
+		st->messages = count(member(result, "exchange", json_type_object),
+				     "unread_voicemail");
 }
 
 bool ui_feed_call(struct json_object *obj, struct ui_call *call)
@@ -97,10 +112,20 @@ bool ui_feed_call(struct json_object *obj, struct ui_call *call)
 		{ "calling", UI_CALL_DIALLING }, { "ringing-out", UI_CALL_RINGING_OUT },
 		{ "ringing-in", UI_CALL_INCOMING }, { "connected", UI_CALL_ACTIVE },
 		{ "held", UI_CALL_HELD }, { "ending", UI_CALL_ENDED },
-		{ "idle", UI_CALL_ENDED },
+		{ "idle", UI_CALL_ENDED }, { "on-hold", UI_CALL_ACTIVE },
+		/* a call joined to a local conference is up like any other */
+		{ "conference", UI_CALL_ACTIVE },
+	};
+	static const struct {
+		const char *name;
+		enum ui_call_hold hold;
+	} holds[] = {
+		{ "phone", UI_CALL_HOLD_PHONE }, { "far end", UI_CALL_HOLD_FAR_END },
+		{ "both", UI_CALL_HOLD_BOTH },
 	};
 	const char *state = str(obj, "state");
 	const char *who = str(obj, "far_end");
+	const char *hold = str(obj, "hold");
 
 	memset(call, 0, sizeof(*call));
 	if (!state)
@@ -115,7 +140,46 @@ bool ui_feed_call(struct json_object *obj, struct ui_call *call)
 	call->srtp = flag(obj, "srtp");
 	call->muted = flag(obj, "muted");
 	call->missed = flag(obj, "missed");
+	call->transferring = str(obj, "transfer") != NULL;
+	for (size_t i = 0; hold && i < sizeof(holds) / sizeof(holds[0]); i++)
+		if (!strcmp(hold, holds[i].name))
+			call->hold = holds[i].hold;
+	if (!strcmp(state, "on-hold") && call->hold == UI_CALL_HOLD_NOBODY)
+		call->hold = UI_CALL_HOLD_FAR_END;
 	return true;
+}
+
+/*
+ * The second call and what the two do: call waiting ("call_waiting"), a
+ * local conference (the status's "conference", or a call in state
+ * "conference", or both calls talking), the transfer's outcome.
+ */
+static void calls_extra(struct json_object *st, struct json_object *calls,
+			const struct ui_call *active, struct ui_calls_extra *x)
+{
+	size_t n = json_object_array_length(calls);
+	const char *note = str(st, "last_error");
+
+	memset(x, 0, sizeof(*x));
+	x->waiting = flag(st, "call_waiting");
+	x->conference = flag(st, "conference") ||
+			member(st, "conference", json_type_object) != NULL;
+	for (size_t i = 1; i < n && x->other.state == UI_CALL_NONE; i++) {
+		struct json_object *c = json_object_array_get_idx(calls, i);
+
+		if (!ui_feed_call(c, &x->other) || x->other.state == UI_CALL_ENDED) {
+			memset(&x->other, 0, sizeof(x->other));
+			continue;
+		}
+		if (str_is(c, "state", "conference") ||
+		    (active->state == UI_CALL_ACTIVE && x->other.state == UI_CALL_ACTIVE &&
+		     active->hold == UI_CALL_HOLD_NOBODY &&
+		     x->other.hold == UI_CALL_HOLD_NOBODY))
+			x->conference = true;
+	}
+	if (x->other.state != UI_CALL_INCOMING)
+		x->waiting = false;
+	copy_text(x->note, sizeof(x->note), note);
 }
 
 enum ui_key ui_feed_keycode(unsigned int code)
@@ -141,6 +205,9 @@ enum ui_key ui_feed_keycode(unsigned int code)
 	case KEY_ADDRESSBOOK: return UI_KEY_DIRECTORY;
 	case KEY_VOLUMEUP: return UI_KEY_VOLUME_UP;
 	case KEY_VOLUMEDOWN: return UI_KEY_VOLUME_DOWN;
+	case KEY_UP: return UI_KEY_UP;
+	case KEY_DOWN: return UI_KEY_DOWN;
+	case KEY_BACK: case KEY_CANCEL: case KEY_EXIT: case KEY_ESC: return UI_KEY_BACK;
 	default: return UI_KEY_NONE;
 	}
 }
@@ -149,27 +216,35 @@ void ui_feed_event(struct ui_model *m, struct json_object *event,
 		   bool keys_from_events, uint64_t now_usec)
 {
 	const char *type = str(event, "event");
-	struct json_object *code, *calls;
+	struct json_object *code, *calls, *st;
+	struct ui_calls_extra extra;
 	struct ui_call call;
 	enum ui_key key;
 
 	if (!type)
 		return;
 	if (!strcmp(type, "call")) {
-		calls = member(member(event, "call", json_type_object), "calls",
-			       json_type_array);
+		st = member(event, "call", json_type_object);
+		calls = member(st, "calls", json_type_array);
 		if (!calls)
 			return;
 		if (json_object_array_length(calls) > 0) {
-			if (ui_feed_call(json_object_array_get_idx(calls, 0), &call))
+			if (ui_feed_call(json_object_array_get_idx(calls, 0), &call)) {
+				calls_extra(st, calls, &call, &extra);
+				ui_model_calls_extra(m, &extra, now_usec);
 				ui_model_call(m, &call, now_usec);
+			}
 		} else if (m->call.state != UI_CALL_NONE) {
 			/* the call is gone; one that only rang was missed */
 			memset(&call, 0, sizeof(call));
 			call.state = UI_CALL_ENDED;
 			call.missed = m->call.state == UI_CALL_INCOMING;
+			memset(&extra, 0, sizeof(extra));
+			ui_model_calls_extra(m, &extra, now_usec);
 			ui_model_call(m, &call, now_usec);
 		}
+	} else if (!strcmp(type, "calllog")) {
+		ui_feed_calllog_event(event, ui_model_calllog(m));
 	} else if (!strcmp(type, "reset-button")) {
 		if (str_is(event, "reset", "hard"))
 			ui_model_hard_reset(m, now_usec);

@@ -19,6 +19,7 @@ enum pending {
 	PENDING_NONE,
 	PENDING_STATUS,
 	PENDING_SIGNIN,
+	PENDING_REQUEST,
 };
 
 struct conn {
@@ -34,6 +35,7 @@ struct ui_link {
 	void *ctx;
 	struct conn events, status;
 	enum pending pending;
+	int tag;		/* PENDING_REQUEST's */
 	bool up;
 	sd_event_source *timer;
 	char *buf;		/* CONTROL_MESSAGE_MAX + 1 */
@@ -62,6 +64,8 @@ static void lost(struct ui_link *l)
 	conn_close(&l->status);
 	if (l->pending == PENDING_SIGNIN)
 		l->ops->signin(l->ctx, "Lost the phone service");
+	if (l->pending == PENDING_REQUEST)
+		l->ops->reply(l->ctx, l->tag, NULL, "Lost the phone service");
 	l->pending = PENDING_NONE;
 	set_up(l, false);
 }
@@ -154,12 +158,17 @@ static int on_status(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	if (control_reply_parse(l->buf, (size_t)n, &reply, error) < 0) {
 		if (was == PENDING_SIGNIN)
 			l->ops->signin(l->ctx, error);
+		if (was == PENDING_REQUEST)
+			l->ops->reply(l->ctx, l->tag, NULL, error);
 		return 0;
 	}
 	if (was == PENDING_SIGNIN)
 		l->ops->signin(l->ctx, reply.ok ? NULL : reply.error);
 	else if (was == PENDING_STATUS && reply.ok)
 		l->ops->status(l->ctx, reply.result);
+	else if (was == PENDING_REQUEST)
+		l->ops->reply(l->ctx, l->tag, reply.ok ? reply.result : NULL,
+			      reply.ok ? NULL : reply.error);
 	control_reply_release(&reply);
 	return 0;
 }
@@ -237,6 +246,35 @@ int ui_link_signin(struct ui_link *l, const char *address, const char *user,
 	json_object_put(req);
 	if (ret == 0)
 		l->pending = PENDING_SIGNIN;
+	return ret;
+}
+
+int ui_link_request(struct ui_link *l, const char *command, const char *target,
+		    int tag)
+{
+	struct json_object *req;
+	const char *text;
+	size_t len;
+	int ret = 0;
+
+	if (l->status.fd < 0)
+		return -ENOTCONN;
+	if (l->pending != PENDING_NONE)
+		return -EBUSY;
+	if (target && strlen(target) >= CONTROL_SIGNIN_FIELD_MAX)
+		return -EINVAL;
+	req = target ? control_request_new_arg(command, target) :
+	      control_request_new(command);
+	if (!req)
+		return -ENOMEM;
+	text = control_json_string(req, &len);
+	if (send(l->status.fd, text, len, MSG_NOSIGNAL) < 0)
+		ret = -errno;
+	json_object_put(req);
+	if (ret == 0) {
+		l->pending = PENDING_REQUEST;
+		l->tag = tag;
+	}
 	return ret;
 }
 

@@ -21,6 +21,9 @@ struct ui_link_ops {
 	void (*event)(void *ctx, struct json_object *event);
 	/* The answer to ui_link_signin(): NULL error means accepted. */
 	void (*signin)(void *ctx, const char *error);
+	/* The answer to ui_link_request(): result, or NULL and the error. */
+	void (*reply)(void *ctx, int tag, struct json_object *result,
+		      const char *error);
 };
 
 struct ui_link *ui_link_new(sd_event *loop, const char *path,
@@ -33,5 +36,13 @@ void ui_link_free(struct ui_link *l);
  */
 int ui_link_signin(struct ui_link *l, const char *address, const char *user,
 		   const char *password);
+
+/*
+ * Sends one command ("contacts", "calllog", "voicemail", "dial" with a
+ * target) on the status connection; its answer comes to ops->reply with
+ * tag. 0, -EBUSY (one request at a time: try again later) or -errno.
+ */
+int ui_link_request(struct ui_link *l, const char *command, const char *target,
+		    int tag);
 
 #endif /* UCPHONE_UI_LINK_H */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The screen's state machine (model.h says which screen wins when). */
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/util/secret.h"
@@ -15,6 +16,7 @@ static const char *const screen_names[] = {
 	[UI_SCREEN_INCOMING] = "incoming",
 	[UI_SCREEN_IN_CALL] = "in-call",
 	[UI_SCREEN_ERROR] = "error",
+	[UI_SCREEN_LIST] = "list",
 };
 
 const char *ui_screen_name(enum ui_screen s)
@@ -55,6 +57,9 @@ static void update_screen(struct ui_model *m)
 		s = UI_SCREEN_IN_CALL;
 	else if (m->dialling)
 		s = UI_SCREEN_DIALLING;
+	else if (m->list != UI_LIST_NONE && m->registered_once && m->daemon_up &&
+		 !m->reset_held && !signin_wanted(m))
+		s = UI_SCREEN_LIST;
 	else if (m->reset_held)
 		s = UI_SCREEN_BOOT;
 	else if (signin_wanted(m) && m->daemon_up)
@@ -80,6 +85,7 @@ void ui_model_init(struct ui_model *m, uint64_t now_usec)
 	m->now_usec = now_usec;
 	m->st.missed_calls = -1;
 	m->st.messages = -1;
+	m->match_sel = -1;
 	for (int i = 0; i < __UI_SIGNIN_FIELDS; i++)
 		multitap_init(&m->entry[i]);
 	update_screen(m);
@@ -108,6 +114,7 @@ void ui_model_daemon(struct ui_model *m, bool up, uint64_t now_usec)
 		m->signin_sent = false;
 		/* a call cannot outlive the daemon that had it */
 		memset(&m->call, 0, sizeof(m->call));
+		memset(&m->extra, 0, sizeof(m->extra));
 	} else if (m->hard_reset) {
 		/* the daemon is back after wiping: the phone starts afresh */
 		m->hard_reset = false;
@@ -155,8 +162,196 @@ void ui_model_call(struct ui_model *m, const struct ui_call *call,
 	if (call->state != UI_CALL_NONE && call->state != UI_CALL_INCOMING) {
 		m->dialling = false;
 		m->digits[0] = '\0';
+		m->match_sel = -1;
 	}
+	/* a call takes the screen: the list is not where the user left it */
+	if (call->state != UI_CALL_NONE && call->state != UI_CALL_ENDED)
+		m->list = UI_LIST_NONE;
 	update_screen(m);
+}
+
+static void append_digit(struct ui_model *m, char c);
+static bool is_dial_key(enum ui_key key);
+
+void ui_model_calls_extra(struct ui_model *m, const struct ui_calls_extra *x,
+			  uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	m->extra = *x;
+	update_screen(m);
+}
+
+static void want(struct ui_model *m, enum ui_list_kind kind)
+{
+	m->fetch |= 1u << kind;
+}
+
+static int missed_count(const struct ui_model *m)
+{
+	return m->st.missed_calls >= 0 ? m->st.missed_calls : m->missed_calls;
+}
+
+void ui_model_list_result(struct ui_model *m, enum ui_list_kind kind,
+			  const struct ui_list *list, const char *error,
+			  uint64_t now_usec)
+{
+	struct ui_list *l;
+
+	m->now_usec = now_usec;
+	if (kind <= UI_LIST_NONE || kind >= __UI_LIST_COUNT)
+		return;
+	l = &m->lists[kind];
+	if (list) {
+		*l = *list;
+		l->error[0] = '\0';
+	} else {
+		l->loaded = true;
+		snprintf(l->error, sizeof(l->error), "%s", error ? error : "not available");
+	}
+	if (m->list == kind && m->list_sel >= l->n)
+		m->list_sel = l->n ? l->n - 1 : 0;
+	/* the call log shown: its missed calls are seen (the daemon forgets them too) */
+	if (kind == UI_LIST_CALLLOG && list && m->list == kind)
+		m->missed_calls = 0;
+	update_screen(m);
+}
+
+struct ui_list *ui_model_calllog(struct ui_model *m)
+{
+	return &m->lists[UI_LIST_CALLLOG];
+}
+
+enum ui_list_kind ui_model_take_fetch(struct ui_model *m)
+{
+	for (int k = UI_LIST_CONTACTS; k < __UI_LIST_COUNT; k++)
+		if (m->fetch & (1u << k)) {
+			m->fetch &= ~(1u << k);
+			return (enum ui_list_kind)k;
+		}
+	return UI_LIST_NONE;
+}
+
+bool ui_model_take_dial(struct ui_model *m, char *target, size_t size)
+{
+	size_t n = strlen(m->dial);
+
+	if (!n || n >= size)
+		return false;
+	memcpy(target, m->dial, n + 1);
+	m->dial[0] = '\0';
+	return true;
+}
+
+unsigned int ui_model_matches(const struct ui_model *m, const struct ui_entry **out)
+{
+	return ui_list_match(&m->lists[UI_LIST_CONTACTS], &m->lists[UI_LIST_CALLLOG],
+			     m->digits, out, UI_MATCHES_MAX);
+}
+
+static void choose(struct ui_model *m, const struct ui_entry *e)
+{
+	if (e && e->target[0])
+		snprintf(m->dial, sizeof(m->dial), "%s", e->target);
+}
+
+/* Dialling starts: what it can match must be at hand. */
+static void start_dialling(struct ui_model *m)
+{
+	m->dialling = true;
+	m->match_sel = -1;
+	m->list = UI_LIST_NONE;
+	want(m, UI_LIST_CONTACTS);
+	/* fetching the call log marks its missed calls seen: only when none */
+	if (missed_count(m) <= 0)
+		want(m, UI_LIST_CALLLOG);
+}
+
+static void open_list(struct ui_model *m, enum ui_list_kind kind)
+{
+	m->list = kind;
+	m->list_sel = 0;
+	m->list_since_usec = m->now_usec;
+	if (kind != UI_LIST_NONE)
+		want(m, kind);
+}
+
+static void list_key(struct ui_model *m, enum ui_key key)
+{
+	const struct ui_list *l = &m->lists[m->list];
+
+	m->list_since_usec = m->now_usec;
+	switch (key) {
+	case UI_KEY_UP:
+	case UI_KEY_VOLUME_UP:
+		if (m->list_sel > 0)
+			m->list_sel--;
+		break;
+	case UI_KEY_DOWN:
+	case UI_KEY_VOLUME_DOWN:
+		if (m->list_sel + 1 < l->n)
+			m->list_sel++;
+		break;
+	case UI_KEY_OK:
+		if (m->list_sel < l->n && l->e[m->list_sel].target[0]) {
+			choose(m, &l->e[m->list_sel]);
+			m->list = UI_LIST_NONE;
+		}
+		break;
+	case UI_KEY_DIRECTORY:
+		open_list(m, m->list + 1 < __UI_LIST_COUNT ? m->list + 1 : UI_LIST_NONE);
+		break;
+	case UI_KEY_BACK:
+	case UI_KEY_ON_HOOK:
+		m->list = UI_LIST_NONE;
+		break;
+	case UI_KEY_OFF_HOOK:
+	case UI_KEY_SPEAKER:
+	case UI_KEY_HEADSET:
+		start_dialling(m);
+		break;
+	default:
+		/* digits: the daemon dials them, the screen follows */
+		if (is_dial_key(key)) {
+			start_dialling(m);
+			append_digit(m, (char)key);
+		}
+		break;
+	}
+}
+
+static void dialling_key(struct ui_model *m, enum ui_key key)
+{
+	const struct ui_entry *match[UI_MATCHES_MAX];
+	int n = (int)ui_model_matches(m, match);
+
+	switch (key) {
+	case UI_KEY_ON_HOOK:
+	case UI_KEY_BACK:
+		m->dialling = false;
+		m->digits[0] = '\0';
+		m->match_sel = -1;
+		break;
+	case UI_KEY_DOWN:
+	case UI_KEY_VOLUME_DOWN:
+		if (m->match_sel + 1 < n)
+			m->match_sel++;
+		break;
+	case UI_KEY_UP:
+	case UI_KEY_VOLUME_UP:
+		if (m->match_sel >= 0)
+			m->match_sel--;
+		break;
+	case UI_KEY_OK:
+		if (m->match_sel >= 0 && m->match_sel < n)
+			choose(m, match[m->match_sel]);
+		break;
+	default:
+		if (is_dial_key(key)) {
+			append_digit(m, (char)key);
+			m->match_sel = -1;
+		}
+		break;
+	}
 }
 
 void ui_model_reset_held(struct ui_model *m, uint32_t window_ms,
@@ -181,6 +376,7 @@ void ui_model_hard_reset(struct ui_model *m, uint64_t now_usec)
 	m->now_usec = now_usec;
 	m->reset_held = false;
 	m->hard_reset = true;
+	m->list = UI_LIST_NONE;
 	m->dialling = false;
 	m->digits[0] = '\0';
 	clear_entry(m);
@@ -239,19 +435,19 @@ void ui_model_key(struct ui_model *m, enum ui_key key, uint64_t now_usec)
 	case UI_SCREEN_IDLE:
 		if (key == UI_KEY_OFF_HOOK || key == UI_KEY_SPEAKER ||
 		    key == UI_KEY_HEADSET) {
-			m->dialling = true;
+			start_dialling(m);
 		} else if (is_dial_key(key)) {
-			m->dialling = true;
+			start_dialling(m);
 			append_digit(m, (char)key);
+		} else if (key == UI_KEY_DIRECTORY) {
+			open_list(m, UI_LIST_CONTACTS);
 		}
 		break;
 	case UI_SCREEN_DIALLING:
-		if (key == UI_KEY_ON_HOOK) {
-			m->dialling = false;
-			m->digits[0] = '\0';
-		} else if (is_dial_key(key)) {
-			append_digit(m, (char)key);
-		}
+		dialling_key(m, key);
+		break;
+	case UI_SCREEN_LIST:
+		list_key(m, key);
 		break;
 	default:
 		break;
@@ -267,6 +463,9 @@ void ui_model_tick(struct ui_model *m, uint64_t now_usec, int64_t wall_sec,
 	m->wall_valid = wall_valid;
 	for (int i = 0; i < __UI_SIGNIN_FIELDS; i++)
 		multitap_tick(&m->entry[i], now_usec);
+	if (m->list != UI_LIST_NONE &&
+	    now_usec - m->list_since_usec >= UI_LIST_IDLE_USEC)
+		m->list = UI_LIST_NONE;
 	update_screen(m);
 }
 

@@ -10,14 +10,19 @@
  *   CALIBRATION  the first start after a hard reset, until OK
  *   INCOMING     a call rings
  *   IN_CALL      a call is up, being set up, or held
- *   DIALLING     handset lifted or digits typed, before the daemon's call
+ *   DIALLING     handset lifted or digits typed, before the daemon's call;
+ *                matches from contacts and the call log, OK dials one
+ *   LIST         contacts, call log or voice mail (DIRECTORY opens and
+ *                steps through them), scrolled with the arrows or, on the
+ *                CX700 keypad that has none, the volume keys; OK dials
  *   BOOT         until the phone first registered (progress bar)
  *   SIGNIN       no sign-in identity: address, user, password on the keypad
  *   ERROR        the certificate could not be validated, or sign-in failed
  *   IDLE         name, registration state, time, missed calls, messages
  *
  * Key presses the daemon acts on (dialling, answering) stay the daemon's:
- * the model only shows them; the one request it makes is the sign-in.
+ * the model only shows them; it asks for the sign-in typed, the lists it
+ * shows and the dialling of the entry chosen with OK.
  */
 #ifndef UCPHONE_UI_MODEL_H
 #define UCPHONE_UI_MODEL_H
@@ -25,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ui/lists.h"
 #include "ui/multitap.h"
 
 enum ui_screen {
@@ -37,6 +43,7 @@ enum ui_screen {
 	UI_SCREEN_INCOMING,
 	UI_SCREEN_IN_CALL,
 	UI_SCREEN_ERROR,
+	UI_SCREEN_LIST,
 	__UI_SCREEN_COUNT
 };
 
@@ -57,6 +64,9 @@ enum ui_key {
 	UI_KEY_DIRECTORY,
 	UI_KEY_VOLUME_UP,
 	UI_KEY_VOLUME_DOWN,
+	UI_KEY_UP,		/* arrows, on keypads that have them */
+	UI_KEY_DOWN,
+	UI_KEY_BACK,		/* BACK, CANCEL or EXIT */
 };
 
 enum ui_reg {
@@ -81,7 +91,10 @@ struct ui_status {
 	char status_text[UI_TEXT_MAX];	/* the daemon's one line for the screen */
 	bool cert_error;		/* status_text is the certificate error */
 	int missed_calls;		/* -1: the daemon does not say */
-	int messages;			/* -1: the daemon does not say */
+	int messages;			/* new voice messages; -1: not known */
+	bool dnd;			/* Do Not Disturb */
+	char forward[UI_NAME_MAX];	/* forwarding every call there */
+	bool muted;			/* the microphone */
 };
 
 enum ui_call_state {
@@ -94,6 +107,14 @@ enum ui_call_state {
 	UI_CALL_ENDED,
 };
 
+/* Who holds the call. */
+enum ui_call_hold {
+	UI_CALL_HOLD_NOBODY,
+	UI_CALL_HOLD_PHONE,
+	UI_CALL_HOLD_FAR_END,
+	UI_CALL_HOLD_BOTH,
+};
+
 /* One call as the daemon reports it. */
 struct ui_call {
 	enum ui_call_state state;
@@ -102,6 +123,16 @@ struct ui_call {
 	bool srtp;
 	bool muted;
 	bool missed;		/* ENDED: it rang and nobody answered */
+	enum ui_call_hold hold;
+	bool transferring;	/* our REFER sent, its outcome awaited */
+};
+
+/* Besides the active call: a second one and what the two are doing. */
+struct ui_calls_extra {
+	struct ui_call other;	/* NONE: no second call */
+	bool waiting;		/* other rings during the call (call waiting) */
+	bool conference;	/* the two far ends talk with the phone */
+	char note[UI_TEXT_MAX];	/* "transfer failed (486)" and the like */
 };
 
 enum ui_signin_field {
@@ -153,7 +184,20 @@ struct ui_model {
 	struct ui_call call;
 	uint64_t call_since_usec;	/* ACTIVE since */
 	int missed_calls;		/* counted here when status has none */
+	struct ui_calls_extra extra;
+
+	/* Lists: the one shown, the entry chosen, what to fetch or dial. */
+	struct ui_list lists[__UI_LIST_COUNT];
+	enum ui_list_kind list;
+	unsigned int list_sel;
+	uint64_t list_since_usec;	/* last key: the list closes after a while */
+	unsigned int fetch;		/* bit per kind: ask the daemon */
+	int match_sel;			/* dialling: the match chosen, or -1 */
+	char dial[UI_ENTRY_TARGET];	/* OK chose this: for ui_model_take_dial() */
 };
+
+/* A list left alone this long goes back to the idle screen. */
+#define UI_LIST_IDLE_USEC (30 * 1000000ULL)
 
 void ui_model_init(struct ui_model *m, uint64_t now_usec);
 /* Zeroes the sign-in entry (the password) and everything else. */
@@ -165,6 +209,23 @@ void ui_model_status(struct ui_model *m, const struct ui_status *st,
 		     uint64_t now_usec);
 void ui_model_call(struct ui_model *m, const struct ui_call *call,
 		   uint64_t now_usec);
+/* The second call, call waiting, conference, the transfer's outcome. */
+void ui_model_calls_extra(struct ui_model *m, const struct ui_calls_extra *x,
+			  uint64_t now_usec);
+
+/* A list the daemon sent (NULL and error: it refused). */
+void ui_model_list_result(struct ui_model *m, enum ui_list_kind kind,
+			  const struct ui_list *list, const char *error,
+			  uint64_t now_usec);
+/* The daemon's new call log entry (the "calllog" event). */
+struct ui_list *ui_model_calllog(struct ui_model *m);
+/* A list to ask the daemon for, once; UI_LIST_NONE if none. */
+enum ui_list_kind ui_model_take_fetch(struct ui_model *m);
+/* What OK chose to dial (a contact, a call log entry, a match), once. */
+bool ui_model_take_dial(struct ui_model *m, char *target, size_t size);
+/* Dialling: the matches shown (at most UI_MATCHES_MAX). */
+unsigned int ui_model_matches(const struct ui_model *m,
+			      const struct ui_entry **out);
 /*
  * The reset button: held since power-on (window_ms: how long until it is
  * a hard reset), released, or the hard reset decided.

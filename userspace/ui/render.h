@@ -19,6 +19,8 @@ struct ui_renderer {
 
 /* ANSI terminal on fd, width x height characters (>= 32 x 10). */
 struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height);
+/* The terminal's next draw redraws everything (a console attached late). */
+void ui_term_repaint(struct ui_renderer *r);
 
 /*
  * KMS display card (/dev/dri/cardN): the preferred mode, or width x height

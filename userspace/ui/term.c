@@ -2,7 +2,9 @@
 /*
  * The screen in a terminal, with ANSI escapes only: a title bar, the
  * heading, four lines, the progress bar as [#####-----], the soft keys on
- * the last line. Rows of a part that changed are rewritten in place.
+ * the last line. Rows of a part that changed are rewritten in place, and
+ * the cursor is put back where it was (DECSC/DECRC), so the screen can sit
+ * at the top of a terminal something else writes below (scripts/phone.sh).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -71,15 +73,18 @@ static void row(struct term *t, unsigned int r, const char *style, const char *t
 static void draw_title(struct term *t, const struct ui_view *v)
 {
 	char line[256];
-	int right = (int)strlen(v->clock) + (v->message_light ? 4 : 0);
+	int right = (int)strlen(v->clock) + (v->message_light ? 4 : 0) +
+		    (v->flags[0] ? (int)strlen(v->flags) + 1 : 0);
 
 	if (v->white) {
 		row(t, ROW_TITLE, "\033[30;47m", "");
 		return;
 	}
-	snprintf(line, sizeof(line), " %-*.*s%s%s ", (int)t->width - right - 2,
-		 (int)t->width - right - 2, v->title, v->message_light ? "[M] " : "",
-		 v->clock);
+	if (right > (int)t->width - 4)
+		right = (int)t->width - 4;
+	snprintf(line, sizeof(line), " %-*.*s%s%s%s%s ", (int)t->width - right - 2,
+		 (int)t->width - right - 2, v->title, v->flags,
+		 v->flags[0] ? " " : "", v->message_light ? "[M] " : "", v->clock);
 	row(t, ROW_TITLE, "\033[7m", line);
 }
 
@@ -98,12 +103,24 @@ static void draw_body(struct term *t, const struct ui_view *v)
 			[UI_LINE_NORMAL] = "", [UI_LINE_LARGE] = "\033[1m",
 			[UI_LINE_ERROR] = "\033[1;31m", [UI_LINE_FIELD] = "",
 			[UI_LINE_FIELD_ACTIVE] = "\033[4m",
+			[UI_LINE_SELECTED] = "\033[7m", [UI_LINE_MARKED] = "\033[31m",
+			[UI_LINE_PROMPT] = "\033[1;33m",
 		};
 		const struct ui_view_line *l = &v->line[i];
+		char text[256];
+		int w = (int)t->width - (int)strlen(l->right) - 3;
 
-		if (l->text[0])
-			row(t, ROW_LINES + (unsigned int)i,
-			    v->white ? plain : styles[l->style], l->text);
+		if (!l->text[0])
+			continue;
+		/* a list entry: ">" marks the chosen one, its detail to the right */
+		if (l->right[0] && w > 4)
+			snprintf(text, sizeof(text), "%c%-*.*s %s",
+				 l->style == UI_LINE_SELECTED ? '>' : ' ', w, w, l->text,
+				 l->right);
+		else
+			snprintf(text, sizeof(text), "%s%s",
+				 l->style == UI_LINE_SELECTED ? ">" : "", l->text);
+		row(t, ROW_LINES + (unsigned int)i, v->white ? plain : styles[l->style], text);
 	}
 	if (v->progress >= 0) {
 		unsigned int inner = t->width > 12 ? t->width - 8 : 4;
@@ -145,14 +162,14 @@ static int term_draw(struct ui_renderer *r, const struct ui_view *v)
 
 	if (!parts)
 		return 0;
-	out(t, "\033[?25l");
+	out(t, "\0337\033[?25l");
 	if (parts & UI_PART_TITLE)
 		draw_title(t, v);
 	if (parts & UI_PART_BODY)
 		draw_body(t, v);
 	if (parts & UI_PART_SOFTKEYS || parts & UI_PART_BODY)
 		draw_softkeys(t, v);
-	out(t, "\033[%u;1H", t->height);
+	out(t, "\0338");
 	t->last = *v;
 	t->drawn = true;
 	return flush(t) < 0 ? -EIO : 1;
@@ -165,11 +182,16 @@ static void term_free(struct ui_renderer *r)
 	if (!t)
 		return;
 	t->len = 0;
-	out(t, "\033[0m\033[?25h\n");
+	out(t, "\033[0m\033[%u;1H\033[?25h\n", t->height);
 	flush(t);
 	/* the last view may hold a password character being chosen */
 	memset(t, 0, sizeof(*t));
 	free(t);
+}
+
+void ui_term_repaint(struct ui_renderer *r)
+{
+	((struct term *)r)->drawn = false;
 }
 
 struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height)

@@ -4,11 +4,12 @@
  * control socket (status each second, events as they come) and the keys
  * pressed on the keypad, read from its evdev device (--input) or, without
  * one, from the daemon's key events. The daemon acts on the keys; the
- * screen only shows them, and sends the sign-in the user typed.
+ * screen only shows them, and sends the sign-in the user typed, asks for the
+ * lists it shows and dials the entry chosen with OK.
  *
  *   ucphone-ui [--control PATH] [--input /dev/input/eventN]
  *              [--renderer terminal|drm|png] [--size WxH]
- *              [--card /dev/dri/card0] [--png-dir DIR]
+ *              [--card /dev/dri/card0] [--png-dir DIR] [--repaint SEC]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include "lib/util/secret.h"
 #include "ui/draw.h"
 #include "ui/feed.h"
+#include "ui/feed_lists.h"
 #include "ui/link.h"
 #include "ui/model.h"
 #include "ui/render.h"
@@ -49,7 +51,13 @@ struct ui {
 	char hold_path[512];
 	struct ui_hold_state hold;
 	unsigned int ticks;
+	unsigned int repaint_ticks;	/* terminal: redraw all this often, 0 never */
+	unsigned int repaint_count;
 	bool draw_failed;
+	/* asked for, waiting for the link to be free */
+	char wanted_dial[UI_ENTRY_TARGET];
+	enum ui_list_kind wanted_list;
+	struct ui_list scratch;	/* a list being read from a reply */
 };
 
 static uint64_t now_usec(void)
@@ -70,13 +78,61 @@ static void wall(struct ui *ui, uint64_t now)
 		      valid ? tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec : 0, valid);
 }
 
-/* Sends a sign-in the user finished typing, then draws. */
+/* Requests tagged with what they were for. */
+enum {
+	TAG_DIAL = 0,	/* then one per list kind */
+};
+
+static const char *const list_command[] = {
+	[UI_LIST_CONTACTS] = "contacts",
+	[UI_LIST_CALLLOG] = "calllog",
+	[UI_LIST_VOICEMAIL] = "voicemail",
+};
+
+/*
+ * What the screen asks of the daemon, one request at a time beside the
+ * status: the number OK chose (dial), then a list to show or match.
+ */
+static void ask(struct ui *ui)
+{
+	char target[UI_ENTRY_TARGET];
+	int ret;
+
+	if (ui->wanted_dial[0]) {
+		ret = ui_link_request(ui->link, "dial", ui->wanted_dial, TAG_DIAL);
+		if (ret == -EBUSY)
+			return;
+		if (ret < 0)
+			fprintf(stderr, "ucphone-ui: cannot dial: %s\n", strerror(-ret));
+		ui->wanted_dial[0] = '\0';
+	}
+	if (ui_model_take_dial(&ui->model, target, sizeof(target))) {
+		snprintf(ui->wanted_dial, sizeof(ui->wanted_dial), "%s", target);
+		ask(ui);
+		return;
+	}
+	if (ui->wanted_list == UI_LIST_NONE)
+		ui->wanted_list = ui_model_take_fetch(&ui->model);
+	if (ui->wanted_list == UI_LIST_NONE)
+		return;
+	ret = ui_link_request(ui->link, list_command[ui->wanted_list], NULL,
+			      (int)ui->wanted_list);
+	if (ret == -EBUSY)
+		return;
+	if (ret < 0)
+		ui_model_list_result(&ui->model, ui->wanted_list, NULL,
+				     "Phone service not reachable", now_usec());
+	ui->wanted_list = UI_LIST_NONE;
+}
+
+/* Sends a sign-in the user finished typing and what the screen asks, then draws. */
 static void refresh(struct ui *ui)
 {
 	char address[MULTITAP_MAX], user[MULTITAP_MAX], pw[MULTITAP_MAX];
 	struct ui_view v;
 	int ret;
 
+	ask(ui);
 	if (ui_model_take_signin(&ui->model, address, user, pw, sizeof(pw))) {
 		ret = ui_link_signin(ui->link, address, user, pw);
 		secret_zero(pw, sizeof(pw));
@@ -130,11 +186,32 @@ static void on_signin(void *ctx, const char *error)
 	refresh(ui);
 }
 
+static void on_reply(void *ctx, int tag, struct json_object *result, const char *error)
+{
+	struct ui *ui = ctx;
+
+	if (tag == TAG_DIAL) {
+		if (error)
+			fprintf(stderr, "ucphone-ui: the daemon did not dial: %s\n", error);
+	} else if (!result) {
+		ui_model_list_result(&ui->model, (enum ui_list_kind)tag, NULL, error,
+				     now_usec());
+	} else if (ui_feed_list((enum ui_list_kind)tag, result, &ui->scratch)) {
+		ui_model_list_result(&ui->model, (enum ui_list_kind)tag, &ui->scratch,
+				     NULL, now_usec());
+	} else {
+		ui_model_list_result(&ui->model, (enum ui_list_kind)tag, NULL,
+				     "The phone service sent no list", now_usec());
+	}
+	refresh(ui);
+}
+
 static const struct ui_link_ops link_ops = {
 	.up = on_up,
 	.status = on_status,
 	.event = on_event,
 	.signin = on_signin,
+	.reply = on_reply,
 };
 
 /* The reset button held since power-on fills the boot bar over its window. */
@@ -159,6 +236,10 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	struct ui *ui = userdata;
 
 	watch_reset(ui);
+	if (ui->repaint_ticks && ++ui->repaint_count >= ui->repaint_ticks) {
+		ui->repaint_count = 0;
+		ui_term_repaint(ui->render);
+	}
 	wall(ui, now_usec());
 	refresh(ui);
 	sd_event_source_set_time(s, usec + TICK_USEC);
@@ -212,6 +293,8 @@ static void usage(FILE *out)
 		"                       png: pixels (default 320x240)\n"
 		"  -d, --card DEV       the display for drm (default /dev/dri/card0)\n"
 		"  -p, --png-dir DIR    where png writes SCREEN.png (default .)\n"
+		"  -R, --repaint SEC    terminal: redraw the whole screen every SEC seconds\n"
+		"                       (a console someone may attach to later)\n"
 		"  -v, --verbose        a line on stderr for each screen drawn\n"
 		"  -h, --help           print this help\n",
 		UCPHONE_DEFAULT_CONTROL);
@@ -242,6 +325,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "card", required_argument, NULL, 'd' },
 		{ "png-dir", required_argument, NULL, 'p' },
+		{ "repaint", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -256,7 +340,7 @@ int main(int argc, char **argv)
 	struct ui ui = { .input_fd = -1 };
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:r:s:d:p:R:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			control = optarg;
@@ -284,6 +368,18 @@ int main(int argc, char **argv)
 		case 'v':
 			ui.verbose = true;
 			break;
+		case 'R': {
+			char *end;
+			unsigned long sec = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || sec < 1 || sec > 3600) {
+				fprintf(stderr, "ucphone-ui: --repaint %s: want 1-3600 seconds\n",
+					optarg);
+				return 2;
+			}
+			ui.repaint_ticks = (unsigned int)(sec * 1000000ULL / TICK_USEC);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -345,6 +441,8 @@ int main(int argc, char **argv)
 	} else {
 		ui.render = ui_term_new(STDOUT_FILENO, cols, rows);
 	}
+	if (strcmp(renderer, "terminal"))
+		ui.repaint_ticks = 0;
 	if (!ui.render || sd_event_default(&ui.loop) < 0) {
 		fprintf(stderr, "ucphone-ui: out of memory\n");
 		return 1;

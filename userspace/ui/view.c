@@ -109,10 +109,48 @@ static void build_signin(const struct ui_model *m, struct ui_view *v)
 		 m->field + 1 < __UI_SIGNIN_FIELDS ? "" : "Sign in");
 }
 
+/* The line under a call: what the second call or the transfer asks of the user. */
+static void call_prompt(const struct ui_model *m, struct ui_view *v, int i)
+{
+	const struct ui_calls_extra *x = &m->extra;
+	const char *who = x->other.far_end[0] ? x->other.far_end : "Unknown";
+
+	if (x->waiting && x->other.state == UI_CALL_INCOMING)
+		line(v, i, UI_LINE_PROMPT, "Waiting: %s (OK answers)", who);
+	else if (m->call.transferring)
+		line(v, i, UI_LINE_PROMPT, "Transferring...");
+	else if (!strncmp(x->note, "transfer", 8))
+		line(v, i, UI_LINE_ERROR, "T%s", x->note + 1);
+	else if (!x->conference && (x->other.state == UI_CALL_HELD ||
+				    x->other.state == UI_CALL_ACTIVE))
+		line(v, i, UI_LINE_PROMPT, "Held: %s (OK swaps)", who);
+	else if (m->call.muted || m->st.muted)
+		line(v, i, UI_LINE_NORMAL, "Muted");
+}
+
+static const char *call_heading(const struct ui_model *m)
+{
+	if (m->extra.conference)
+		return "Conference";
+	switch (m->call.hold) {
+	case UI_CALL_HOLD_PHONE:
+	case UI_CALL_HOLD_BOTH:
+		return "On hold";
+	case UI_CALL_HOLD_FAR_END:
+		return "Held by the far end";
+	default:
+		return m->call.state == UI_CALL_HELD ? "On hold" : "In call";
+	}
+}
+
 static void build_call(const struct ui_model *m, struct ui_view *v)
 {
 	uint64_t secs = (m->now_usec - m->call_since_usec) / 1000000;
 	const struct ui_call *c = &m->call;
+	const struct ui_calls_extra *x = &m->extra;
+	bool conf = x->conference && x->other.state != UI_CALL_NONE;
+	bool muted = c->muted || m->st.muted;
+	int i = 1;
 
 	v->lock = c->srtp;
 	line(v, 0, UI_LINE_LARGE, "%s", c->far_end[0] ? c->far_end : "Unknown");
@@ -125,21 +163,96 @@ static void build_call(const struct ui_model *m, struct ui_view *v)
 	case UI_CALL_RINGING_OUT:
 		set(v->heading, sizeof(v->heading),
 		    c->state == UI_CALL_DIALLING ? "Calling" : "Ringing");
+		call_prompt(m, v, 3);
 		softkeys(v, "", "", "", "End");
 		return;
 	default:
 		break;
 	}
-	set(v->heading, sizeof(v->heading),
-	    c->state == UI_CALL_HELD ? "On hold" : "In call");
-	line(v, 1, UI_LINE_NORMAL, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
-	     secs / 3600, secs / 60 % 60, secs % 60);
-	line(v, 2, UI_LINE_NORMAL, "%s%s%s", c->codec[0] ? c->codec : "",
-	     c->codec[0] ? ", " : "", c->srtp ? "encrypted (SRTP)" : "not encrypted");
-	if (c->muted)
-		line(v, 3, UI_LINE_NORMAL, "Muted");
-	softkeys(v, c->state == UI_CALL_HELD ? "Resume" : "Hold", "Transfer",
-		 c->muted ? "Unmute" : "Mute", "End");
+	set(v->heading, sizeof(v->heading), call_heading(m));
+	if (conf)
+		line(v, i++, UI_LINE_LARGE, "%s",
+		     x->other.far_end[0] ? x->other.far_end : "Unknown");
+	line(v, i++, UI_LINE_NORMAL, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "%s%s",
+	     secs / 3600, secs / 60 % 60, secs % 60,
+	     conf && c->codec[0] ? "  " : "", conf ? c->codec : "");
+	if (!conf)
+		line(v, i++, UI_LINE_NORMAL, "%s%s%s", c->codec[0] ? c->codec : "",
+		     c->codec[0] ? ", " : "",
+		     c->srtp ? "encrypted (SRTP)" : "not encrypted");
+	call_prompt(m, v, 3);
+	if (x->waiting && x->other.state == UI_CALL_INCOMING)
+		softkeys(v, "OK Answer", "", muted ? "Unmute" : "Mute", "End");
+	else if (!conf && x->other.state != UI_CALL_NONE)
+		softkeys(v, "OK Swap", "Transfer", muted ? "Unmute" : "Mute", "End");
+	else
+		softkeys(v, c->state == UI_CALL_HELD ? "Resume" : "Hold", "Transfer",
+			 muted ? "Unmute" : "Mute", "End");
+}
+
+/* Contacts, call log or voice mail: four entries around the one chosen. */
+static void build_list(const struct ui_model *m, struct ui_view *v)
+{
+	const struct ui_list *l = &m->lists[m->list];
+	unsigned int top = m->list_sel < UI_VIEW_LINES ? 0 :
+			   m->list_sel - (UI_VIEW_LINES - 1);
+
+	if (m->list == UI_LIST_VOICEMAIL && m->st.messages >= 0)
+		snprintf(v->heading, sizeof(v->heading), "%s  %d new",
+			 ui_list_title(m->list), m->st.messages);
+	else if (l->n)
+		snprintf(v->heading, sizeof(v->heading), "%s  %u/%u",
+			 ui_list_title(m->list), m->list_sel + 1, l->total);
+	else
+		set(v->heading, sizeof(v->heading), ui_list_title(m->list));
+	if (!l->loaded) {
+		line(v, 0, UI_LINE_NORMAL, "Loading...");
+	} else if (l->error[0]) {
+		line(v, 0, UI_LINE_ERROR, "%s", l->error);
+		if (m->list == UI_LIST_VOICEMAIL)
+			line(v, 1, UI_LINE_NORMAL, "MESSAGE key calls voice mail");
+	} else if (!l->n) {
+		line(v, 0, UI_LINE_NORMAL, "%s", m->list == UI_LIST_CONTACTS ? "No contacts" :
+		     m->list == UI_LIST_CALLLOG ? "No calls" : "No messages");
+		if (m->list == UI_LIST_VOICEMAIL)
+			line(v, 1, UI_LINE_NORMAL, "MESSAGE key calls voice mail");
+	}
+	for (unsigned int i = 0; l->loaded && !l->error[0] && i < UI_VIEW_LINES &&
+	     top + i < l->n; i++) {
+		const struct ui_entry *e = &l->e[top + i];
+
+		line(v, (int)i, top + i == m->list_sel ? UI_LINE_SELECTED :
+		     e->marked ? UI_LINE_MARKED : UI_LINE_NORMAL, "%s", e->name);
+		set(v->line[i].right, sizeof(v->line[i].right), e->detail);
+	}
+	softkeys(v, "OK Dial", "Vol+ Up", "Vol- Down", "Dir Next");
+}
+
+static void build_dialling(const struct ui_model *m, struct ui_view *v)
+{
+	const struct ui_entry *match[UI_MATCHES_MAX];
+	unsigned int n = ui_model_matches(m, match);
+
+	set(v->heading, sizeof(v->heading), "Dial");
+	line(v, 0, UI_LINE_LARGE, "%s_", m->digits);
+	for (unsigned int i = 0; i < n && i + 1 < UI_VIEW_LINES; i++) {
+		line(v, (int)i + 1, (int)i == m->match_sel ? UI_LINE_SELECTED :
+		     UI_LINE_NORMAL, "%s", match[i]->name);
+		set(v->line[i + 1].right, sizeof(v->line[i + 1].right), match[i]->detail);
+	}
+	softkeys(v, m->match_sel >= 0 ? "OK Dial" : "# Send", n ? "Vol- Next" : "", "",
+		 "Cancel");
+}
+
+/* The title bar's indicators: Do Not Disturb, forwarding, the microphone off. */
+static void build_flags(const struct ui_model *m, struct ui_view *v)
+{
+	bool muted = m->st.muted || (m->call.state != UI_CALL_NONE && m->call.muted);
+
+	snprintf(v->flags, sizeof(v->flags), "%s%s%s", m->st.dnd ? "DND " : "",
+		 m->st.forward[0] ? "FWD " : "", muted ? "MUTE " : "");
+	if (v->flags[0])
+		v->flags[strlen(v->flags) - 1] = '\0';
 }
 
 static void build_body(const struct ui_model *m, struct ui_view *v)
@@ -193,12 +306,17 @@ static void build_body(const struct ui_model *m, struct ui_view *v)
 		if (m->st.messages > 0)
 			line(v, 2, UI_LINE_NORMAL, "%d new voice message%s",
 			     m->st.messages, m->st.messages == 1 ? "" : "s");
+		if (m->st.dnd)
+			line(v, 3, UI_LINE_ERROR, "Do not disturb");
+		else if (m->st.forward[0])
+			line(v, 3, UI_LINE_NORMAL, "Forwarding to %s", m->st.forward);
 		softkeys(v, "Redial", "Calls", "Contacts", "Menu");
 		break;
 	case UI_SCREEN_DIALLING:
-		set(v->heading, sizeof(v->heading), "Dial");
-		line(v, 0, UI_LINE_LARGE, "%s_", m->digits);
-		softkeys(v, "Delete", "", "", "Cancel");
+		build_dialling(m, v);
+		break;
+	case UI_SCREEN_LIST:
+		build_list(m, v);
 		break;
 	case UI_SCREEN_INCOMING:
 	case UI_SCREEN_IN_CALL:
@@ -222,11 +340,13 @@ void ui_view_build(const struct ui_model *m, struct ui_view *v)
 		snprintf(v->clock, sizeof(v->clock), "%02d:%02d",
 			 (int)(m->wall_sec / 3600 % 24), (int)(m->wall_sec / 60 % 60));
 	v->message_light = m->st.messages > 0;
+	build_flags(m, v);
 	build_body(m, v);
 	if (v->white) {
 		v->title[0] = '\0';
 		v->clock[0] = '\0';
 		v->message_light = false;
+		v->flags[0] = '\0';
 	}
 }
 
@@ -237,6 +357,7 @@ unsigned int ui_view_diff(const struct ui_view *a, const struct ui_view *b)
 	if (a->white != b->white)
 		return UI_PART_ALL;
 	if (strcmp(a->title, b->title) || strcmp(a->clock, b->clock) ||
+	    strcmp(a->flags, b->flags) ||
 	    a->message_light != b->message_light)
 		parts |= UI_PART_TITLE;
 	if (a->screen != b->screen || a->cross != b->cross ||

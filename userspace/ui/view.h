@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One screen as both renderers draw it: a title bar (name, clock, the
- * message light), a heading, a few lines, maybe a progress bar or the
+ * One screen as both renderers draw it: a title bar (name, indicators,
+ * clock, the message light), a heading, a few lines, maybe a progress bar or the
  * calibration cross, and the soft key labels. Pure: built from the model.
  * Renderers compare two views part by part and redraw only what changed.
  */
@@ -23,11 +23,15 @@ enum ui_line_style {
 	UI_LINE_ERROR,
 	UI_LINE_FIELD,		/* a sign-in field */
 	UI_LINE_FIELD_ACTIVE,	/* the field being typed into */
+	UI_LINE_SELECTED,	/* a list's entry or match OK acts on */
+	UI_LINE_MARKED,		/* a missed call, an unheard message */
+	UI_LINE_PROMPT,		/* call waiting, transfer: what to press */
 };
 
 struct ui_view_line {
 	enum ui_line_style style;
 	char text[UI_VIEW_TEXT];
+	char right[32];		/* a list entry's number, time or length */
 };
 
 struct ui_view {
@@ -37,6 +41,7 @@ struct ui_view {
 	char title[UI_VIEW_TEXT];
 	char clock[16];
 	bool message_light;
+	char flags[32];		/* indicators: "DND FWD MUTE" */
 	char heading[UI_VIEW_TEXT];
 	struct ui_view_line line[UI_VIEW_LINES];
 	int progress;		/* thousandths, or -1 for no bar */
