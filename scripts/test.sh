@@ -43,7 +43,13 @@ run_stage() {
 	shift
 	say "$stage"
 	start=$(date +%s)
-	"$@" >"$log" 2>&1
+	# Each command of the stage is traced into its log with the stage's
+	# seconds so far ("# +[12s] tests/vm/..."): where the time goes.
+	(
+		PS4='# +[${SECONDS}s] ' SECONDS=0
+		set -x
+		"$@"
+	) >"$log" 2>&1
 	rc=$?
 	grep -E '^(not )?ok [0-9]+' "$log" | sed 's/^/  /'
 	[ "$rc" -ne 0 ] && tail -n 30 "$log" | sed 's/^/  | /'
