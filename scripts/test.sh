@@ -88,7 +88,7 @@ stage_asan() {
 stage_fuzz() {
 	[ -f build-fuzz/build.ninja ] ||
 		CC=clang meson setup build-fuzz -Dfuzz=true || return 1
-	ninja -C build-fuzz || return 1
+	ninja -C build-fuzz fuzz || return 1
 	FUZZ_SECONDS=${FUZZ_SECONDS:-5} meson test -C build-fuzz --suite fuzz \
 		--num-processes 2 --print-errorlogs
 	local rc=$?
