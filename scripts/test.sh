@@ -18,8 +18,9 @@ failed_names=()
 STAGES=(setup style unit asan fuzz vm package testbed)
 # Stages without timing assertions (compiles, fuzzing from seeds, a boot
 # with a hang guard only) run beside the testbed, which mostly waits on
-# real-time calls: at the lowest CPU priority, so that they take only the
-# CPU the testbed leaves idle. Their verdicts print after the testbed's.
+# real-time calls: at the lowest CPU priority (nice 19, SCHED_IDLE), so
+# that they take only the CPU the testbed leaves idle. Their verdicts print
+# after the testbed's.
 # UCPHONE_TEST_SERIAL=1 runs every stage on its own.
 BESIDE_TESTBED=(package fuzz)
 
@@ -158,6 +159,8 @@ beside_pid=''
 beside_start() {
 	(
 		renice -n 19 -p "$BASHPID" >/dev/null
+		# SCHED_IDLE where allowed: never preempts the testbed's servers
+		chrt --idle -p 0 "$BASHPID" 2>/dev/null
 		passed=0 failed=0 skipped=0 failed_names=()
 		for stage in "$@"; do
 			run_stage "$stage" "stage_$stage"
@@ -203,7 +206,7 @@ main() {
 			mapfile -t beside < <(printf '%s\n' "${BESIDE_TESTBED[@]}" |
 				grep -Fxf <(printf '%s\n' "${beside[@]}"))
 			echo
-			echo "(beside the testbed, at nice 19: ${beside[*]})"
+			echo "(beside the testbed, at idle priority: ${beside[*]})"
 			beside_start "${beside[@]}"
 		fi
 		run_stage "$stage" "stage_$stage"
