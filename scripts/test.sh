@@ -16,6 +16,13 @@ passed=0 failed=0 skipped=0
 failed_names=()
 
 STAGES=(setup style unit asan fuzz vm package testbed)
+# Stages without timing assertions (compiles, fuzzing from seeds, a boot
+# with a hang guard only) run beside the testbed, which mostly waits on
+# real-time calls: at the lowest CPU priority (nice 19, SCHED_IDLE), so
+# that they take only the CPU the testbed leaves idle. Their verdicts print
+# after the testbed's.
+# UCPHONE_TEST_SERIAL=1 runs every stage on its own.
+BESIDE_TESTBED=(package fuzz)
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -43,7 +50,13 @@ run_stage() {
 	shift
 	say "$stage"
 	start=$(date +%s)
-	"$@" >"$log" 2>&1
+	# Each command of the stage is traced into its log with the stage's
+	# seconds so far ("# +[12s] tests/vm/..."): where the time goes.
+	(
+		PS4='# +[${SECONDS}s] ' SECONDS=0
+		set -x
+		"$@"
+	) >"$log" 2>&1
 	rc=$?
 	grep -E '^(not )?ok [0-9]+' "$log" | sed 's/^/  /'
 	[ "$rc" -ne 0 ] && tail -n 30 "$log" | sed 's/^/  | /'
@@ -82,7 +95,7 @@ stage_asan() {
 stage_fuzz() {
 	[ -f build-fuzz/build.ninja ] ||
 		CC=clang meson setup build-fuzz -Dfuzz=true || return 1
-	ninja -C build-fuzz || return 1
+	ninja -C build-fuzz fuzz || return 1
 	FUZZ_SECONDS=${FUZZ_SECONDS:-5} meson test -C build-fuzz --suite fuzz \
 		--num-processes 2 --print-errorlogs
 	local rc=$?
@@ -141,17 +154,64 @@ stage_testbed() {
 	return $rc
 }
 
+# beside_start STAGE...: runs the stages one after the other in the
+# background at nice 19; beside_wait shows their output and counts them.
+beside_pid=''
+beside_start() {
+	(
+		renice -n 19 -p "$BASHPID" >/dev/null
+		# SCHED_IDLE where allowed: never preempts the testbed's servers
+		chrt --idle -p 0 "$BASHPID" 2>/dev/null
+		passed=0 failed=0 skipped=0 failed_names=()
+		for stage in "$@"; do
+			run_stage "$stage" "stage_$stage"
+		done
+		echo "$passed $failed $skipped ${failed_names[*]}" >"$logs/beside.counts"
+	) >"$logs/beside.out" 2>&1 &
+	beside_pid=$!
+}
+beside_wait() {
+	local p=0 f=1 s=0 names=beside
+	[ -n "$beside_pid" ] || return 0
+	wait "$beside_pid"
+	beside_pid=''
+	cat "$logs/beside.out"
+	[ -f "$logs/beside.counts" ] && read -r p f s names <"$logs/beside.counts"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	# shellcheck disable=SC2206 # stage names are words
+	[ -z "$names" ] || failed_names+=($names)
+}
+
 main() {
-	local stages=("$@") stage t0
+	local stages=("$@") stage t0 beside=() later_testbed=0
 	[ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
 	mkdir -p "$logs"
+	rm -f "$logs/beside.out" "$logs/beside.counts"
 	t0=$(date +%s)
 	for stage in "${stages[@]}"; do
 		if ! declare -F "stage_$stage" >/dev/null; then
 			echo "unknown stage '$stage' (stages: ${STAGES[*]})" >&2
 			exit 2
 		fi
+	done
+	for stage in "${stages[@]}"; do
+		later_testbed=0
+		[[ " ${stages[*]} " == *" $stage "*"testbed "* ]] && later_testbed=1
+		if [ "$later_testbed" = 1 ] && [ "${UCPHONE_TEST_SERIAL:-0}" = 0 ] &&
+			[[ " ${BESIDE_TESTBED[*]} " == *" $stage "* ]]; then
+			beside+=("$stage")
+			continue
+		fi
+		if [ "$stage" = testbed ] && [ ${#beside[@]} -gt 0 ]; then
+			# in BESIDE_TESTBED's order (the package's guest boot first)
+			mapfile -t beside < <(printf '%s\n' "${BESIDE_TESTBED[@]}" |
+				grep -Fxf <(printf '%s\n' "${beside[@]}"))
+			echo
+			echo "(beside the testbed, at idle priority: ${beside[*]})"
+			beside_start "${beside[@]}"
+		fi
 		run_stage "$stage" "stage_$stage"
+		[ "$stage" = testbed ] && beside_wait
 		# Nothing else can run without a build.
 		if [ "$stage" = setup ] && [ "$failed" -gt 0 ]; then
 			break
