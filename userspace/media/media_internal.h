@@ -114,6 +114,7 @@ struct media_call {
 	bool attached;		/* handed to the thread */
 	struct stream s;
 	char cname[40];
+	_Atomic bool conference;	/* joined to the bridge; the thread reads it */
 };
 
 enum cmd_type {
@@ -171,9 +172,16 @@ struct media_engine {
 	uint64_t audio_restart_ns;	/* the last restart after a device error */
 };
 
-/* media_stream.c: the thread's per-frame work on one call */
-void stream_tick(struct media_engine *e, struct media_call *c,
-		 const int16_t cap[MEDIA_FRAME], int32_t mix[MEDIA_FRAME], uint64_t now_ns);
+/*
+ * media_stream.c: the thread's per-frame work on one call, in two halves
+ * so a conference can mix between them: receive and play the far end
+ * into heard (false: nothing to hear), then send out (the microphone, or
+ * the conference's mix for this leg), RTCP, the silence check.
+ */
+bool stream_tick_rx(struct media_engine *e, struct media_call *c,
+		    int16_t heard[MEDIA_FRAME], uint64_t now_ns);
+void stream_tick_tx(struct media_engine *e, struct media_call *c,
+		    const int16_t out[MEDIA_FRAME], uint64_t now_ns);
 void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */

@@ -529,6 +529,16 @@ int call_hold(struct call_manager *cm)
 		       MEDIA_DIR_INACTIVE, true);
 }
 
+int call_conference(struct call_manager *cm, bool on)
+{
+	if (!cm->stream)
+		return -ENOTCONN;
+	if (!cm->env.media->conference)
+		return -EOPNOTSUPP;
+	cm->env.media->conference(cm->stream, on);
+	return 0;
+}
+
 int call_resume(struct call_manager *cm)
 {
 	if (!cm->inv || !in_call(cm->st))
@@ -733,6 +743,7 @@ void call_key(struct call_manager *cm, enum call_key key, char digit)
 {
 	switch (key) {
 	case CALL_KEY_NONE:
+	case CALL_KEY_NEW_CALL:		/* the lines' (call_set.c) */
 		break;
 	case CALL_KEY_OFF_HOOK:
 		off_hook(cm);

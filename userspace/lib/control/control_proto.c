@@ -38,6 +38,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_MUTE] = "mute",
 	[CONTROL_CMD_VOLUME] = "volume",
 	[CONTROL_CMD_CALLLOG] = "calllog",
+	[CONTROL_CMD_CONFERENCE] = "conference",
 };
 
 const char *control_command_arg(enum control_command command)
