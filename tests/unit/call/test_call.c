@@ -1155,6 +1155,40 @@ TEST(being_transferred_by_bob)
 	teardown_set(&f, set);
 }
 
+TEST(being_transferred_with_replaces)
+{
+	struct fake f;
+	char bob_id[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	const struct sip_msg *inv;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	/* a Replaces that does not parse: no call, the NOTIFY says it failed */
+	ASSERT_TRUE(bob_says(&f, "REFER", 2, "Refer-To: <sip:carol@corp.test?Replaces=x%0D%0AVia%3A1>\r\n",
+			     NULL, NULL));
+	EXPECT_GE(sent_on(&f, bob_id, NULL, 202), 0);
+	i = sent_on(&f, bob_id, "NOTIFY", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "SIP/2.0 503"));
+	EXPECT_EQ(1, f.streams_open);
+	/* bob's attended transfer: the INVITE goes to the plain URI with Replaces */
+	ASSERT_TRUE(bob_says(&f, "REFER", 3, "Refer-To: <sip:carol@corp.test?Replaces=cc1%40h%3Bto-tag%3Dct%3Bfrom-tag%3Db9>\r\n"
+			     "Referred-By: <sip:bob@corp.test>\r\n", NULL, NULL));
+	inv = last(&f);
+	ASSERT_TRUE(sip_str_eq(inv->method, "INVITE"));
+	EXPECT_TRUE(sip_str_eq(inv->uri, "sip:carol@corp.test"));
+	EXPECT_STREQ("cc1@h;to-tag=ct;from-tag=b9", hdr_named(inv, "Replaces"));
+	EXPECT_EQ(NULL, strstr(hdr(inv, SIP_HDR_TO), "Replaces"));
+	EXPECT_EQ(CALL_CALLING, call_set_state(set));
+	/* carol's answer: the transferor hears 200 */
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	i = sent_on(&f, bob_id, "NOTIFY", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "SIP/2.0 200 OK"));
+	teardown_set(&f, set);
+}
+
 TEST(attended_transfer_then_consultation_ends)
 {
 	struct fake f;

@@ -173,6 +173,12 @@ void call_manager_free(struct call_manager *cm);
  */
 int call_dial(struct call_manager *cm, const char *target, char *why,
 	      size_t why_len);
+/*
+ * As call_dial() to a SIP URI, the INVITE carrying "Replaces: replaces"
+ * (RFC 3891): the transferee's call of an attended transfer.
+ */
+int call_dial_replacing(struct call_manager *cm, const char *uri,
+			const char *replaces, char *why, size_t why_len);
 int call_answer(struct call_manager *cm);	/* -ENOENT: nothing rings */
 int call_hangup(struct call_manager *cm);	/* -ENOENT: no call */
 /*

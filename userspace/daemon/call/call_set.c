@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "call/call_set.h"
+#include "lib/sip/sip_uri_headers.h"
 
 struct line {
 	struct call_set *set;
@@ -29,6 +30,9 @@ struct call_set {
 	bool freeing;			/* call_set_free(): lines going one by one */
 	bool conference;		/* the phone bridges the joined lines */
 };
+
+static int parse_replaces(struct sip_str v, char *cid, char *to, char *from,
+			  size_t n);
 
 static struct line *active(const struct call_set *s)
 {
@@ -254,6 +258,29 @@ static void l_changed(void *ctx)
 	set_changed(l->set);
 }
 
+/*
+ * The call a REFER asks for: to the Refer-To's URI, with the Replaces its
+ * headers carry (an attended transfer, RFC 3891) and no other header.
+ */
+static int refer_dial(struct line *f, const char *uri, char *why, size_t why_len)
+{
+	char target[1024], rep[1024], cid[256], to[128], from[128];
+	int ret;
+
+	if (snprintf(target, sizeof(target), "%.*s", (int)sip_uri_target_len(uri), uri) >=
+	    (int)sizeof(target))
+		return -EINVAL;
+	ret = sip_uri_header(uri, "Replaces", rep, sizeof(rep));
+	if (ret < 0 || (ret == 1 && parse_replaces((struct sip_str){ rep, strlen(rep) },
+						    cid, to, from, sizeof(to)) < 0)) {
+		snprintf(why, why_len, "bad Replaces in the Refer-To");
+		return -EINVAL;
+	}
+	if (ret == 1)
+		return call_dial_replacing(f->cm, target, rep, why, why_len);
+	return call_dial(f->cm, target, why, why_len);
+}
+
 /* A REFER on this line: the new call on a free line becomes the active one. */
 static unsigned int l_referred(void *ctx, const char *uri)
 {
@@ -269,7 +296,7 @@ static unsigned int l_referred(void *ctx, const char *uri)
 			f = &s->line[i];
 	if (!f)
 		return 486;
-	if (call_dial(f->cm, uri, why, sizeof(why)) < 0)
+	if (refer_dial(f, uri, why, sizeof(why)) < 0)
 		return 503;
 	s->referrer = l;
 	s->referee = f;
