@@ -37,6 +37,8 @@ TEST(bad_headers_refused)
 	EXPECT_EQ(-EINVAL, sip_uri_header("sip:c@d?Replaces=a%zz", "Replaces", v, sizeof(v)));
 	EXPECT_EQ(-EINVAL, sip_uri_header("sip:c@d?Replaces=a%0D%0AVia:x", "Replaces", v, sizeof(v)));
 	EXPECT_EQ(-EINVAL, sip_uri_header("sip:c@d?Replaces=a%00", "Replaces", v, sizeof(v)));
+	EXPECT_EQ(-EINVAL, sip_uri_header("sip:c@d?Replaces=a\nb", "Replaces", v, sizeof(v)));
+	EXPECT_EQ(-EINVAL, sip_uri_header("sip:c@d?Replaces=a%7F", "Replaces", v, sizeof(v)));
 	EXPECT_EQ(-EINVAL, sip_uri_header("sip:c@d?Replaces=a&Replaces=b", "Replaces", v, sizeof(v)));
 	EXPECT_EQ(-ENOSPC, sip_uri_header("sip:c@d?Replaces=123456789", "Replaces", v, sizeof(v)));
 	EXPECT_EQ(-ENOSPC, sip_uri_header("sip:c@d?Replaces=1", "Replaces", v, 0));

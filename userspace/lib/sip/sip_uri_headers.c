@@ -41,9 +41,10 @@ static int unescape(const char *p, size_t len, char *out, size_t size)
 				return -EINVAL;
 			c = (char)(hi * 16 + lo);
 			i += 2;
-			if (c == '\0' || c == '\r' || c == '\n')
-				return -EINVAL;
 		}
+		/* no control characters, escaped or not: a header value */
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			return -EINVAL;
 		if (o + 1 >= size)
 			return -ENOSPC;
 		out[o++] = c;

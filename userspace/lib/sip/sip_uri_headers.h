@@ -16,8 +16,9 @@ size_t sip_uri_target_len(const char *uri);
 
 /*
  * The value of the URI header name (case-insensitive) decoded into out.
- * 1: found; 0: not there; -EINVAL: a bad %-escape, an escaped NUL, CR or
- * LF, or the header twice; -ENOSPC: out too small.
+ * 1: found; 0: not there; -EINVAL: a bad %-escape, a control character
+ * (NUL, CR, LF... escaped or not), or the header twice; -ENOSPC: out too
+ * small.
  */
 int sip_uri_header(const char *uri, const char *name, char *out, size_t size);
 
