@@ -8,7 +8,8 @@
 #    far ends and not its own microphone. `calls --json` says conference.
 #    Carol hangs up: bob and the phone go on as a normal call (the earpiece has bob's
 #    1 kHz, no conference in `calls`).
-#  - the same with the parties swapped (carol held, bob called second): bob's recording
+#  - the same with the parties swapped (the NEW CALL key holds carol and opens a second
+#    line, bob dialled from the keypad as 2001#, the CONFERENCE key): bob's recording
 #    has carol's 1500 Hz. (baresip 1.0.0 stops its recording at a hold, so each far end's
 #    hearing is measured on the run where it was not the held one.)
 #  - HOLD on a conference holds both calls, resume takes both back.
@@ -105,10 +106,12 @@ check "idle" call_is idle 10
 # ---- carol held, bob called, conference; HOLD holds both ----
 check "dial carol" quiet ctl dial carol
 check "connected to carol" call_is connected 10
-check "hold carol" quiet ctl hold
-check "carol on hold" call_is on-hold 5
+check "NEW CALL key" quiet ctl press newcall
+check "carol on hold, a second line dialling" \
+  wait_calls '.state == "dialling" and ([.calls[] | select(.state == "on-hold")] | length == 1)' 10
 old_bob=$(bob_dec)
-check "dial bob (second line)" quiet ctl dial bob
+keyed() { for k in "$@"; do ctl press "$k" >/dev/null || return 1; done; }
+check "keypad 2001# on the second line" keyed 2 0 0 1 '#'
 check "connected to bob, carol held" \
   wait_calls '.state == "connected" and (.calls | length == 2)' 10
 sleep 3

@@ -1414,8 +1414,21 @@ TEST(new_call_key_and_digits_during_hold_open_a_second_line)
 	EXPECT_TRUE(sip_str_eq(last(&f)->method, "INVITE"));
 	EXPECT_NE(NULL, strstr(hdr(last(&f), SIP_HDR_TO), "2002"));
 	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
-	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("sendrecv")));
+	n = f.n_sent - 1;
+	ASSERT_TRUE(respond(NULL, &f, n, "200 OK", ANSWER_SDP("sendrecv")));
 	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	/* carol (2002) hangs up: bob (held) is the active line, the second line
+	 * back on hook (a later call there rings rather than being answered) */
+	ASSERT_TRUE(far_bye(&f, n));
+	EXPECT_EQ(CALL_ON_HOLD, call_set_state(set));
+	{
+		struct json_object *st = call_status(call_set_line(set, 1)), *v;
+
+		ASSERT_TRUE(json_object_object_get_ex(st, "off_hook", &v));
+		EXPECT_FALSE(json_object_get_boolean(v));
+		EXPECT_STREQ("idle", json_object_get_string(json_object_object_get(st, "state")));
+		json_object_put(st);
+	}
 	teardown_set(&f, set);
 }
 

@@ -14,6 +14,7 @@ struct line {
 	uint64_t armed[__CALL_TIMER_COUNT];
 	enum call_tone tone;		/* what the line asks for */
 	bool joined;			/* in the phone's conference */
+	bool opened;			/* off hook by NEW CALL, for its one call */
 };
 
 struct call_set {
@@ -189,6 +190,19 @@ static void conference_progress(struct call_set *s)
 		conference_end(s);
 }
 
+/* A line NEW CALL opened goes back on hook once its call is over. */
+static void opened_progress(struct call_set *s)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		struct line *l = &s->line[i];
+
+		if (l->opened && st(l) == CALL_IDLE && !call_busy(l->cm)) {
+			l->opened = false;
+			call_key(l->cm, CALL_KEY_ON_HOOK, 0);
+		}
+	}
+}
+
 static void set_changed(struct call_set *s)
 {
 	if (s->freeing)
@@ -196,6 +210,7 @@ static void set_changed(struct call_set *s)
 	referral_progress(s);
 	attended_progress(s);
 	conference_progress(s);
+	opened_progress(s);
 	pick_active(s);
 	update_tone(s);
 	s->env.changed(s->env.ctx);
@@ -583,6 +598,7 @@ static struct line *new_line(struct call_set *s)
 	else if (!up(a))
 		return NULL;	/* still ringing out: one call at a time */
 	s->active = f->idx;
+	f->opened = true;
 	call_key(f->cm, CALL_KEY_OFF_HOOK, 0);
 	set_changed(s);
 	return f;
