@@ -1377,6 +1377,37 @@ TEST(conference_joins_holds_and_outlives_a_leg)
 	teardown_set(&f, set);
 }
 
+TEST(a_call_answered_during_a_conference_holds_every_leg)
+{
+	struct fake f;
+	char bob_id[64], carol_id[64], why[128], totag[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	unsigned int carol_inv;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(0, call_set_hold(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("recvonly")));
+	ASSERT_EQ(0, call_set_dial(set, "carol", why, sizeof(why)));
+	carol_inv = f.n_sent - 1;
+	snprintf(carol_id, sizeof(carol_id), "%.*s", (int)f.sent[carol_inv].call_id.len,
+		 f.sent[carol_inv].call_id.p);
+	ASSERT_TRUE(respond(NULL, &f, carol_inv, "200 OK", ANSWER_SDP("sendrecv")));
+	ASSERT_EQ(0, call_set_conference(set, why, sizeof(why)));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	/* a third call waits on the free line; answering it holds both legs */
+	ASSERT_TRUE(carol_calls(set, "cw3", totag, sizeof(totag)));
+	ASSERT_EQ(0, call_set_answer(set));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	i = sent_on(&f, carol_id, "INVITE", 0);
+	ASSERT_GT(i, (int)carol_inv);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	EXPECT_GE(sent_on(&f, "cw3", NULL, 200), 0);
+	teardown_set(&f, set);
+}
+
 TEST(new_call_key_and_digits_during_hold_open_a_second_line)
 {
 	struct fake f;

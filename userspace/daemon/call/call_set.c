@@ -34,6 +34,7 @@ struct call_set {
 
 static int parse_replaces(struct sip_str v, char *cid, char *to, char *from,
 			  size_t n);
+static int conference_hold(struct call_set *s, bool hold);
 
 static struct line *active(const struct call_set *s)
 {
@@ -420,8 +421,11 @@ int call_set_answer(struct call_set *s)
 	w = find(s, CALL_INCOMING);
 	if (!w)
 		return -ENOENT;
-	/* the call up goes on hold; its answer may come after this one's */
-	if (up(a) && st(a) != CALL_ON_HOLD)
+	/* the call up goes on hold (a conference: every leg, none hears the
+	 * new call); its answer may come after this one's */
+	if (s->conference)
+		conference_hold(s, true);
+	else if (up(a) && st(a) != CALL_ON_HOLD)
 		call_hold(a->cm);
 	else if (in_call(a))
 		call_hangup(a->cm);	/* still ringing out: given up */
