@@ -22,6 +22,9 @@ void ctl_print_calls(FILE *out, struct json_object *calls)
 	fprintf(out, "phone:   %s%s\n", ctl_json_str(calls, "state", a),
 		(v = ctl_json_member(calls, "off_hook", json_type_boolean)) &&
 		json_object_get_boolean(v) ? " (off hook)" : "");
+	if ((v = ctl_json_member(calls, "conference", json_type_boolean)) &&
+	    json_object_get_boolean(v))
+		fprintf(out, "conference: three-way, mixed by the phone\n");
 	if (ctl_json_member(calls, "digits", json_type_string))
 		fprintf(out, "dialled: %s\n", ctl_json_str(calls, "digits", a));
 	if (ctl_json_member(calls, "last_error", json_type_string))

@@ -71,6 +71,7 @@ static void usage(FILE *out)
 		"  hold      put the call on hold (the HOLD key)\n"
 		"  resume    take the call off hold (another call up goes on hold)\n"
 		"  swap      with two calls: hold the active one, resume the other\n"
+		"  conference  the held call and the active one: a three-way call\n"
 		"  transfer URI|NAME|NUMBER  blind transfer of the call (REFER)\n"
 		"  transfer --attended  the held call to the active one (Replaces)\n"
 		"  contacts [--json] [SEARCH]  Exchange contacts (all, or matching)\n"
@@ -655,7 +656,7 @@ int main(int argc, char **argv)
 		else if (has_arg || !strcmp(command, "answer") ||
 			 !strcmp(command, "hangup") || !strcmp(command, "calls") ||
 			 !strcmp(command, "hold") || !strcmp(command, "resume") ||
-			 !strcmp(command, "swap"))
+			 !strcmp(command, "swap") || !strcmp(command, "conference"))
 			ret = cmd_call(&ctl, command, arg);
 		else if (is_exchange)
 			ret = (ctl_is_feature_command(command) ? ctl_features :

@@ -248,6 +248,16 @@ int media_call_stop(struct media_call *call);
 int media_call_send_dtmf(struct media_call *call, char digit,
 			 unsigned int duration_ms);
 
+/*
+ * The phone as a three-way conference bridge: from the next frame every
+ * call joined hears the microphone plus every other joined call (each
+ * decoded to the card's rate, mixed with saturation, encoded in its own
+ * codec), never itself; the earpiece plays them all. A call not joined
+ * hears the microphone alone. No wait: an atomic the thread reads.
+ */
+void media_call_set_conference(struct media_call *call, bool on);
+bool media_call_conference(const struct media_call *call);
+
 /* Copies the call's counters (atomics; no wait). */
 int media_call_stats(const struct media_call *call, struct media_stats *out);
 

@@ -24,6 +24,7 @@
 #include "media/alloc_count.h"
 #include "media/media_internal.h"
 #include "media/media_tone.h"
+#include "media/mixer.h"
 #include "media/stream_codec.h"
 
 #define PORT_MIN_DEFAULT 16384
@@ -153,11 +154,6 @@ static bool commands(struct media_engine *e)
 	return true;
 }
 
-static int16_t clip(int32_t v)
-{
-	return v > 32767 ? 32767 : v < -32768 ? -32768 : (int16_t)v;
-}
-
 /*
  * A device error other than an xrun (a stalled period clock: -EIO after
  * alsa-lib's wait times out, a lost stream state): the streams are prepared
@@ -183,6 +179,8 @@ static void audio_error(struct media_engine *e, int err)
 static void frame(struct media_engine *e)
 {
 	int16_t cap[MEDIA_FRAME_MAX], out[MEDIA_FRAME_MAX];
+	int16_t heard[MEDIA_CALLS_MAX][MEDIA_FRAME_MAX], send[MEDIA_CALLS_MAX][MEDIA_FRAME_MAX];
+	struct mixer_leg legs[MEDIA_CALLS_MAX];
 	int32_t mix[MEDIA_FRAME_MAX] = { 0 };
 	unsigned int n = e->audio.frame;
 	uint64_t a0 = alloc_count_thread(), now, used;
@@ -198,11 +196,19 @@ static void frame(struct media_engine *e)
 		memset(cap, 0, sizeof(cap));
 	media_cn_frame(e, cap);
 	now = media_now_ns();
+	for (unsigned int i = 0; i < e->n_active; i++) {
+		struct media_call *c = e->active[i];
+
+		legs[i].heard = stream_tick_rx(e, c, heard[i], now) ? heard[i] : NULL;
+		legs[i].joined = atomic_load_explicit(&c->conference, memory_order_relaxed);
+		legs[i].send = send[i];
+	}
+	mixer_frame(cap, legs, e->n_active, mix, n);
 	for (unsigned int i = 0; i < e->n_active; i++)
-		stream_tick(e, e->active[i], cap, mix, now);
+		stream_tick_tx(e, e->active[i], send[i], now);
 	tone_player_mix(&e->tone, mix);
 	for (unsigned int i = 0; i < n; i++)
-		out[i] = clip(mix[i]);
+		out[i] = mixer_clip(mix[i]);
 	media_echo_played(e, out);
 	rc = media_audio_write(&e->audio, out);
 	if (rc < 0)
@@ -228,7 +234,7 @@ static void *thread_main(void *arg)
 			drain_fd(e->cmd_fd);
 			if (!commands(e))
 				return NULL;
-			if ((e->n_active > 0 || e->tone_on) && !e->audio_failed)
+			if ((e->n_active > 0 || e->tone.on) && !e->audio_failed)
 				continue;
 			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 				thread_error(e, -errno);
@@ -975,6 +981,17 @@ void media_call_close(struct media_call *c)
 void media_engine_set_mute(struct media_engine *e, bool muted)
 {
 	atomic_store_explicit(&e->muted, muted, memory_order_relaxed);
+}
+
+void media_call_set_conference(struct media_call *c, bool on)
+{
+	atomic_store_explicit(&c->conference, on, memory_order_relaxed);
+}
+
+bool media_call_conference(const struct media_call *c)
+{
+	return atomic_load_explicit(&((struct media_call *)c)->conference,
+				    memory_order_relaxed);
 }
 
 bool media_engine_muted(const struct media_engine *e)

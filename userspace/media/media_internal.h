@@ -123,6 +123,7 @@ struct media_call {
 	bool attached;		/* handed to the thread */
 	struct stream s;
 	char cname[40];
+	_Atomic bool conference;	/* joined to the bridge; the thread reads it */
 };
 
 enum cmd_type {
@@ -181,10 +182,17 @@ struct media_engine {
 	uint64_t audio_restart_ns;	/* the last restart after a device error */
 };
 
-/* media_stream.c: the thread's per-frame work on one call */
-/* cap and mix: one frame at the card's rate (e->audio.frame samples) */
-void stream_tick(struct media_engine *e, struct media_call *c,
-		 const int16_t *cap, int32_t *mix, uint64_t now_ns);
+/*
+ * media_stream.c: the thread's per-frame work on one call, in two halves
+ * so a conference can mix between them: receive and play the far end
+ * into heard (false: nothing to hear), then send out (the microphone, or
+ * the conference's mix for this leg), RTCP, the silence check. heard and
+ * out: one frame at the card's rate (e->audio.frame samples).
+ */
+bool stream_tick_rx(struct media_engine *e, struct media_call *c,
+		    int16_t *heard, uint64_t now_ns);
+void stream_tick_tx(struct media_engine *e, struct media_call *c,
+		    const int16_t *out, uint64_t now_ns);
 void stream_attach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 void stream_detach(struct media_engine *e, struct media_call *c, uint64_t now_ns);
 /* Main loop, stream detached: the RTCP BYE that ends it. */

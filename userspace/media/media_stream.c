@@ -336,12 +336,13 @@ static void to_card(struct stream *s, const int16_t *pcm, int16_t *out)
 		memset(out + out_len, 0, sizeof(int16_t) * (s->card_frame - out_len));
 }
 
-static void play(struct media_engine *e, struct media_call *c, int32_t *mix,
+/* The next unit played into frame (the card's frame); false while nothing was ever received. */
+static bool play(struct media_engine *e, struct media_call *c, int16_t *frame,
 		 uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	struct codec *cd = &s->codec;
-	int16_t pcm[CODEC_UNIT_MAX], frame[MEDIA_FRAME_MAX];
+	int16_t pcm[CODEC_UNIT_MAX];
 	unsigned int n = s->card_frame;
 	struct jb_out o;
 	bool played = false;
@@ -386,9 +387,6 @@ static void play(struct media_engine *e, struct media_call *c, int32_t *mix,
 		atomic_store_explicit(&s->st.first_played_ns, now_ns, memory_order_relaxed);
 		emit(e, c, MEDIA_EVENT_FIRST_PACKET, now_ns);
 	}
-	if (s->jb_fed)
-		for (unsigned int i = 0; i < n; i++)
-			mix[i] += frame[i];
 	atomic_store_explicit(&s->st.rx_lost,
 			      (uint64_t)(s->have_remote && rtp_source_lost(&s->src) > 0 ?
 					 rtp_source_lost(&s->src) : 0),
@@ -397,6 +395,7 @@ static void play(struct media_engine *e, struct media_call *c, int32_t *mix,
 			      (uint32_t)((uint64_t)(s->src.jitter_q4 >> 4) * 1000000ULL / cd->clock),
 			      memory_order_relaxed);
 	publish_jb(s);
+	return s->jb_fed;
 }
 
 static void send_packet(struct stream *s, bool marker, uint8_t pt, uint32_t ts,
@@ -499,8 +498,8 @@ static void send_frame(struct media_engine *e, struct media_call *c,
 	s->ts += ts_step;
 }
 
-void stream_tick(struct media_engine *e, struct media_call *c,
-		 const int16_t *cap, int32_t *mix, uint64_t now_ns)
+bool stream_tick_rx(struct media_engine *e, struct media_call *c,
+		    int16_t *heard, uint64_t now_ns)
 {
 	struct stream *s = &c->s;
 	uint64_t frame = atomic_fetch_add_explicit(&s->st.frames, 1, memory_order_relaxed);
@@ -509,10 +508,16 @@ void stream_tick(struct media_engine *e, struct media_call *c,
 	/* RTCP comes every few seconds and carries its arrival stamp: 100 ms */
 	if (s->separate_rtcp && frame % 5 == 0)
 		receive(e, c, &s->rtcp, now_ns);
-	if (MEDIA_DIR_RECEIVES(s->p.dir))
-		play(e, c, mix, now_ns);
+	return MEDIA_DIR_RECEIVES(s->p.dir) && play(e, c, heard, now_ns);
+}
+
+void stream_tick_tx(struct media_engine *e, struct media_call *c,
+		    const int16_t *out, uint64_t now_ns)
+{
+	struct stream *s = &c->s;
+
 	if (MEDIA_DIR_SENDS(s->p.dir))
-		send_frame(e, c, cap, now_ns);
+		send_frame(e, c, out, now_ns);
 	if (now_ns >= s->next_rtcp_ns) {
 		send_rtcp(c, false);
 		schedule_rtcp(s, now_ns, false);

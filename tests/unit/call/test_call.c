@@ -26,7 +26,7 @@ struct fake {
 	bool registered, tel_event, run_fails;
 	char dtmf[32];
 	enum media_dir local_dir, far_dir;	/* the last stream's SDP says */
-	struct fstream { enum media_dir local, far; } st[8];
+	struct fstream { enum media_dir local, far; bool conf; } st[8];
 	unsigned int n_st;
 	/* the call log's view: calls ended on any line */
 	unsigned int n_logged, logged_status;
@@ -176,12 +176,13 @@ static int m_dtmf(void *stream, char d)
 
 static int m_tone(void *mctx, enum call_tone t) { ((struct fake *)mctx)->tone = t; return 0; }
 static struct json_object *m_describe(void *stream) { (void)stream; return json_object_new_object(); }
+static void m_conf(void *stream, bool on) { ((struct fstream *)stream)->conf = on; }
 
 static const struct call_media_ops media = {
 	.open = m_open, .close = m_close, .offer = m_offer,
 	.answer_received = m_answer, .offer_received = m_offer_rx,
 	.run = m_run, .dtmf = m_dtmf, .tone = m_tone, .describe = m_describe,
-	.set_direction = m_set_dir, .far_direction = m_far_dir,
+	.set_direction = m_set_dir, .far_direction = m_far_dir, .conference = m_conf,
 };
 
 static struct call_manager *setup(struct fake *f)
@@ -1154,6 +1155,40 @@ TEST(being_transferred_by_bob)
 	teardown_set(&f, set);
 }
 
+TEST(being_transferred_with_replaces)
+{
+	struct fake f;
+	char bob_id[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	const struct sip_msg *inv;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	/* a Replaces that does not parse: no call, the NOTIFY says it failed */
+	ASSERT_TRUE(bob_says(&f, "REFER", 2, "Refer-To: <sip:carol@corp.test?Replaces=x%0D%0AVia%3A1>\r\n",
+			     NULL, NULL));
+	EXPECT_GE(sent_on(&f, bob_id, NULL, 202), 0);
+	i = sent_on(&f, bob_id, "NOTIFY", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "SIP/2.0 503"));
+	EXPECT_EQ(1, f.streams_open);
+	/* bob's attended transfer: the INVITE goes to the plain URI with Replaces */
+	ASSERT_TRUE(bob_says(&f, "REFER", 3, "Refer-To: <sip:carol@corp.test?Replaces=cc1%40h%3Bto-tag%3Dct%3Bfrom-tag%3Db9>\r\n"
+			     "Referred-By: <sip:bob@corp.test>\r\n", NULL, NULL));
+	inv = last(&f);
+	ASSERT_TRUE(sip_str_eq(inv->method, "INVITE"));
+	EXPECT_TRUE(sip_str_eq(inv->uri, "sip:carol@corp.test"));
+	EXPECT_STREQ("cc1@h;to-tag=ct;from-tag=b9", hdr_named(inv, "Replaces"));
+	EXPECT_EQ(NULL, strstr(hdr(inv, SIP_HDR_TO), "Replaces"));
+	EXPECT_EQ(CALL_CALLING, call_set_state(set));
+	/* carol's answer: the transferor hears 200 */
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	i = sent_on(&f, bob_id, "NOTIFY", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "SIP/2.0 200 OK"));
+	teardown_set(&f, set);
+}
+
 TEST(attended_transfer_then_consultation_ends)
 {
 	struct fake f;
@@ -1232,6 +1267,197 @@ TEST(invite_with_replaces)
 		struct json_object *st = call_set_status(set);
 
 		EXPECT_NE(NULL, strstr(json_object_to_json_string(st), "carol"));
+		json_object_put(st);
+	}
+	teardown_set(&f, set);
+}
+
+/* ---- three-way conference, a second call from the keypad ---- */
+
+/* The far end of the call the phone placed with sent[i] says BYE. */
+static bool far_bye(struct fake *f, unsigned int i)
+{
+	const struct sip_msg *inv = &f->sent[i];
+	char text[2048], from[256], to[256];
+
+	snprintf(from, sizeof(from), "%s", hdr(inv, SIP_HDR_FROM));
+	snprintf(to, sizeof(to), "%s", hdr(inv, SIP_HDR_TO));
+	snprintf(text, sizeof(text),
+		 "BYE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKfarbye%u\r\n"
+		 "From: %s;tag=b1\r\nTo: %s\r\nCall-ID: %.*s\r\nCSeq: 9 BYE\r\n"
+		 "Content-Length: 0\r\n\r\n", i, to, from,
+		 (int)inv->call_id.len, inv->call_id.p);
+	return request(NULL, text);
+}
+
+static bool conference_flag(struct call_set *set)
+{
+	struct json_object *st = call_set_status(set), *v;
+	bool on = json_object_object_get_ex(st, "conference", &v) &&
+		  json_object_get_boolean(v);
+
+	json_object_put(st);
+	return on;
+}
+
+TEST(conference_joins_holds_and_outlives_a_leg)
+{
+	struct fake f;
+	char bob_id[64], carol_id[64], why[128];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	unsigned int carol_inv;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	EXPECT_EQ(-ENOENT, call_set_conference(set, why, sizeof(why)));
+	EXPECT_STREQ("a conference needs two calls: one held and one active", why);
+	/* bob on hold, carol called on the second line */
+	ASSERT_EQ(0, call_set_hold(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("recvonly")));
+	ASSERT_EQ(0, call_set_dial(set, "carol", why, sizeof(why)));
+	carol_inv = f.n_sent - 1;
+	snprintf(carol_id, sizeof(carol_id), "%.*s", (int)f.sent[carol_inv].call_id.len,
+		 f.sent[carol_inv].call_id.p);
+	ASSERT_TRUE(respond(NULL, &f, carol_inv, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
+	EXPECT_FALSE(f.st[0].conf || f.st[1].conf);
+
+	/* CONFERENCE: bob taken off hold (re-INVITE a=sendrecv), both bridged */
+	ASSERT_EQ(0, call_set_conference(set, why, sizeof(why)));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendrecv"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_state(call_set_line(set, 0)));
+	EXPECT_EQ(CALL_CONNECTED, call_state(call_set_line(set, 1)));
+	EXPECT_TRUE(f.st[0].conf);
+	EXPECT_TRUE(f.st[1].conf);
+	EXPECT_TRUE(conference_flag(set));
+	EXPECT_EQ(-EALREADY, call_set_conference(set, why, sizeof(why)));
+
+	/* HOLD holds both legs; HOLD again takes both back, still bridged */
+	call_set_key(set, CALL_KEY_HOLD, 0);
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("recvonly")));
+	i = sent_on(&f, carol_id, "INVITE", 0);
+	ASSERT_GT(i, (int)carol_inv);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("recvonly")));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 1)));
+	EXPECT_TRUE(conference_flag(set));
+	call_set_key(set, CALL_KEY_HOLD, 0);
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendrecv"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	i = sent_on(&f, carol_id, "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendrecv"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_state(call_set_line(set, 0)));
+	EXPECT_EQ(CALL_CONNECTED, call_state(call_set_line(set, 1)));
+	{
+		struct json_object *st = call_set_status(set);
+		const char *js = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+
+		/* each joined call says so */
+		EXPECT_NE(NULL, strstr(strstr(js, "\"calls\""), "\"conference\":true"));
+		json_object_put(st);
+	}
+
+	/* carol hangs up: bob stays, an ordinary call, no longer mixed */
+	ASSERT_TRUE(far_bye(&f, carol_inv));
+	EXPECT_EQ(200, last(&f)->status);
+	EXPECT_FALSE(conference_flag(set));
+	EXPECT_FALSE(f.st[0].conf);
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	EXPECT_EQ(1, f.streams_open);
+	EXPECT_EQ(-ENOENT, call_set_conference(set, why, sizeof(why)));
+	teardown_set(&f, set);
+}
+
+TEST(a_call_answered_during_a_conference_holds_every_leg)
+{
+	struct fake f;
+	char bob_id[64], carol_id[64], why[128], totag[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	unsigned int carol_inv;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(0, call_set_hold(set));
+	ASSERT_TRUE(respond(NULL, &f, f.n_sent - 1, "200 OK", ANSWER_SDP("recvonly")));
+	ASSERT_EQ(0, call_set_dial(set, "carol", why, sizeof(why)));
+	carol_inv = f.n_sent - 1;
+	snprintf(carol_id, sizeof(carol_id), "%.*s", (int)f.sent[carol_inv].call_id.len,
+		 f.sent[carol_inv].call_id.p);
+	ASSERT_TRUE(respond(NULL, &f, carol_inv, "200 OK", ANSWER_SDP("sendrecv")));
+	ASSERT_EQ(0, call_set_conference(set, why, sizeof(why)));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("sendrecv")));
+	/* a third call waits on the free line; answering it holds both legs */
+	ASSERT_TRUE(carol_calls(set, "cw3", totag, sizeof(totag)));
+	ASSERT_EQ(0, call_set_answer(set));
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	i = sent_on(&f, carol_id, "INVITE", 0);
+	ASSERT_GT(i, (int)carol_inv);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	EXPECT_GE(sent_on(&f, "cw3", NULL, 200), 0);
+	teardown_set(&f, set);
+}
+
+TEST(new_call_key_and_digits_during_hold_open_a_second_line)
+{
+	struct fake f;
+	char bob_id[64];
+	struct call_set *set = bob_call(&f, bob_id, sizeof(bob_id));
+	unsigned int n;
+	int i;
+
+	ASSERT_NE(NULL, set);
+	/* NEW CALL with bob up: bob goes on hold, line 2 gives dial tone */
+	call_set_key(set, CALL_KEY_NEW_CALL, 0);
+	i = sent_on(&f, bob_id, "INVITE", 0);
+	ASSERT_GT(i, 0);
+	EXPECT_TRUE(body_has(&f.sent[i], "a=sendonly"));
+	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("recvonly")));
+	EXPECT_EQ(CALL_DIALLING, call_set_state(set));
+	EXPECT_EQ(CALL_TONE_DIAL, f.tone);
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
+	/* the dialling line put down: bob (held) is the active line again */
+	call_set_key(set, CALL_KEY_ON_HOOK, 0);
+	EXPECT_EQ(CALL_ON_HOLD, call_set_state(set));
+
+	/* digits while bob is held: a second call, no DTMF to bob */
+	f.tel_event = true;
+	n = f.n_sent;
+	EXPECT_EQ(0, call_set_press(set, "2"));
+	call_set_key(set, CALL_KEY_DIGIT, '0');
+	call_set_key(set, CALL_KEY_DIGIT, '0');
+	call_set_key(set, CALL_KEY_DIGIT, '2');
+	EXPECT_STREQ("", f.dtmf);
+	EXPECT_EQ(CALL_DIALLING, call_set_state(set));
+	EXPECT_EQ(n, f.n_sent);
+	call_set_key(set, CALL_KEY_SEND, '#');
+	EXPECT_EQ(CALL_CALLING, call_set_state(set));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "INVITE"));
+	EXPECT_NE(NULL, strstr(hdr(last(&f), SIP_HDR_TO), "2002"));
+	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
+	n = f.n_sent - 1;
+	ASSERT_TRUE(respond(NULL, &f, n, "200 OK", ANSWER_SDP("sendrecv")));
+	EXPECT_EQ(CALL_CONNECTED, call_set_state(set));
+	/* carol (2002) hangs up: bob (held) is the active line, the second line
+	 * back on hook (a later call there rings rather than being answered) */
+	ASSERT_TRUE(far_bye(&f, n));
+	EXPECT_EQ(CALL_ON_HOLD, call_set_state(set));
+	{
+		struct json_object *st = call_status(call_set_line(set, 1)), *v;
+
+		ASSERT_TRUE(json_object_object_get_ex(st, "off_hook", &v));
+		EXPECT_FALSE(json_object_get_boolean(v));
+		EXPECT_STREQ("idle", json_object_get_string(json_object_object_get(st, "state")));
 		json_object_put(st);
 	}
 	teardown_set(&f, set);

@@ -40,6 +40,7 @@ struct call_manager {
 
 	unsigned int last_status;
 	char last_error[160];
+	const char *replaces;	/* call_dial_replacing(): the next INVITE's Replaces */
 };
 
 static const char *const state_names[] = {
@@ -412,6 +413,7 @@ int call_dial(struct call_manager *cm, const char *target, char *why,
 		goto out;
 	}
 	invite_cfg(id, &cfg);
+	cfg.replaces = cm->replaces;
 	cm->outgoing = true;
 	cm->offer_in = cm->media_up = false;
 	cm->display[0] = '\0';
@@ -435,6 +437,17 @@ out:
 	if (id)
 		secret_zero(id, sizeof(*id));
 	free(id);
+	return ret;
+}
+
+int call_dial_replacing(struct call_manager *cm, const char *uri,
+			const char *replaces, char *why, size_t why_len)
+{
+	int ret;
+
+	cm->replaces = replaces;
+	ret = call_dial(cm, uri, why, why_len);
+	cm->replaces = NULL;
 	return ret;
 }
 
@@ -527,6 +540,16 @@ int call_hold(struct call_manager *cm)
 	far = cm->env.media->far_direction(cm->stream);
 	return reoffer(cm, MEDIA_DIR_SENDS(far) ? MEDIA_DIR_SENDONLY :
 		       MEDIA_DIR_INACTIVE, true);
+}
+
+int call_conference(struct call_manager *cm, bool on)
+{
+	if (!cm->stream)
+		return -ENOTCONN;
+	if (!cm->env.media->conference)
+		return -EOPNOTSUPP;
+	cm->env.media->conference(cm->stream, on);
+	return 0;
 }
 
 int call_resume(struct call_manager *cm)
@@ -733,6 +756,7 @@ void call_key(struct call_manager *cm, enum call_key key, char digit)
 {
 	switch (key) {
 	case CALL_KEY_NONE:
+	case CALL_KEY_NEW_CALL:		/* the lines' (call_set.c) */
 		break;
 	case CALL_KEY_OFF_HOOK:
 		off_hook(cm);

@@ -68,6 +68,7 @@ enum call_key {
 	CALL_KEY_OFF_HOOK,
 	CALL_KEY_ON_HOOK,
 	CALL_KEY_HOLD,		/* hold, or resume a held call */
+	CALL_KEY_NEW_CALL,	/* NEW CALL / LINE: a second call (call_set.h) */
 };
 
 /* Who the phone is on SIP right now (from the registration). */
@@ -119,6 +120,8 @@ struct call_media_ops {
 	enum media_dir (*far_direction)(void *stream);
 	/* codec, SRTP, RTCP and jitter-buffer figures for `calls` */
 	struct json_object *(*describe)(void *stream);
+	/* Optional: joins the stream to the phone's conference bridge or not. */
+	void (*conference)(void *stream, bool on);
 };
 
 /* A call that ended (or was refused or forwarded without ringing). */
@@ -170,6 +173,12 @@ void call_manager_free(struct call_manager *cm);
  */
 int call_dial(struct call_manager *cm, const char *target, char *why,
 	      size_t why_len);
+/*
+ * As call_dial() to a SIP URI, the INVITE carrying "Replaces: replaces"
+ * (RFC 3891): the transferee's call of an attended transfer.
+ */
+int call_dial_replacing(struct call_manager *cm, const char *uri,
+			const char *replaces, char *why, size_t why_len);
 int call_answer(struct call_manager *cm);	/* -ENOENT: nothing rings */
 int call_hangup(struct call_manager *cm);	/* -ENOENT: no call */
 /*
@@ -209,6 +218,12 @@ void call_refuse(struct call_manager *cm, const struct sip_msg *m,
 /* For a REFER received: the progress of the call it made (NOTIFY). */
 int call_refer_notify(struct call_manager *cm, unsigned int status,
 		      const char *reason);
+/*
+ * Joins the call's audio to the phone's conference bridge (it hears the
+ * microphone and the other joined calls) or takes it out. 0, -ENOTCONN
+ * (no stream), -EOPNOTSUPP (the media cannot mix).
+ */
+int call_conference(struct call_manager *cm, bool on);
 /* The SIP status that ended the last call (0: none). */
 unsigned int call_last_status(const struct call_manager *cm);
 /* Digits during a call: RFC 4733 or SIP INFO. -ENOTCONN: no call up. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "call/call_set.h"
+#include "lib/sip/sip_uri_headers.h"
 
 struct line {
 	struct call_set *set;
@@ -12,6 +13,8 @@ struct line {
 	struct call_manager *cm;
 	uint64_t armed[__CALL_TIMER_COUNT];
 	enum call_tone tone;		/* what the line asks for */
+	bool joined;			/* in the phone's conference */
+	bool opened;			/* off hook by NEW CALL, for its one call */
 };
 
 struct call_set {
@@ -26,7 +29,12 @@ struct call_set {
 	/* attended transfer: the held call REFERred, the consultation call */
 	struct line *xfer_held, *xfer_consult;
 	bool freeing;			/* call_set_free(): lines going one by one */
+	bool conference;		/* the phone bridges the joined lines */
 };
+
+static int parse_replaces(struct sip_str v, char *cid, char *to, char *from,
+			  size_t n);
+static int conference_hold(struct call_set *s, bool hold);
 
 static struct line *active(const struct call_set *s)
 {
@@ -152,12 +160,58 @@ static void attended_progress(struct call_set *s)
 		call_hangup(c->cm);
 }
 
+/* The conference over: the lines left are ordinary calls again. */
+static void conference_end(struct call_set *s)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		struct line *l = &s->line[i];
+
+		if (l->joined && up(l))
+			call_conference(l->cm, false);
+		l->joined = false;
+	}
+	s->conference = false;
+}
+
+/* A leg that ended leaves; one leg left is a normal call. */
+static void conference_progress(struct call_set *s)
+{
+	unsigned int n = 0;
+
+	if (!s->conference)
+		return;
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		struct line *l = &s->line[i];
+
+		if (l->joined && !up(l))
+			l->joined = false;
+		n += l->joined;
+	}
+	if (n < 2)
+		conference_end(s);
+}
+
+/* A line NEW CALL opened goes back on hook once its call is over. */
+static void opened_progress(struct call_set *s)
+{
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		struct line *l = &s->line[i];
+
+		if (l->opened && st(l) == CALL_IDLE && !call_busy(l->cm)) {
+			l->opened = false;
+			call_key(l->cm, CALL_KEY_ON_HOOK, 0);
+		}
+	}
+}
+
 static void set_changed(struct call_set *s)
 {
 	if (s->freeing)
 		return;		/* the other lines may be gone already */
 	referral_progress(s);
 	attended_progress(s);
+	conference_progress(s);
+	opened_progress(s);
 	pick_active(s);
 	update_tone(s);
 	s->env.changed(s->env.ctx);
@@ -220,6 +274,29 @@ static void l_changed(void *ctx)
 	set_changed(l->set);
 }
 
+/*
+ * The call a REFER asks for: to the Refer-To's URI, with the Replaces its
+ * headers carry (an attended transfer, RFC 3891) and no other header.
+ */
+static int refer_dial(struct line *f, const char *uri, char *why, size_t why_len)
+{
+	char target[1024], rep[1024], cid[256], to[128], from[128];
+	int ret;
+
+	if (snprintf(target, sizeof(target), "%.*s", (int)sip_uri_target_len(uri), uri) >=
+	    (int)sizeof(target))
+		return -EINVAL;
+	ret = sip_uri_header(uri, "Replaces", rep, sizeof(rep));
+	if (ret < 0 || (ret == 1 && parse_replaces((struct sip_str){ rep, strlen(rep) },
+						    cid, to, from, sizeof(to)) < 0)) {
+		snprintf(why, why_len, "bad Replaces in the Refer-To");
+		return -EINVAL;
+	}
+	if (ret == 1)
+		return call_dial_replacing(f->cm, target, rep, why, why_len);
+	return call_dial(f->cm, target, why, why_len);
+}
+
 /* A REFER on this line: the new call on a free line becomes the active one. */
 static unsigned int l_referred(void *ctx, const char *uri)
 {
@@ -235,7 +312,7 @@ static unsigned int l_referred(void *ctx, const char *uri)
 			f = &s->line[i];
 	if (!f)
 		return 486;
-	if (call_dial(f->cm, uri, why, sizeof(why)) < 0)
+	if (refer_dial(f, uri, why, sizeof(why)) < 0)
 		return 503;
 	s->referrer = l;
 	s->referee = f;
@@ -344,8 +421,11 @@ int call_set_answer(struct call_set *s)
 	w = find(s, CALL_INCOMING);
 	if (!w)
 		return -ENOENT;
-	/* the call up goes on hold; its answer may come after this one's */
-	if (up(a) && st(a) != CALL_ON_HOLD)
+	/* the call up goes on hold (a conference: every leg, none hears the
+	 * new call); its answer may come after this one's */
+	if (s->conference)
+		conference_hold(s, true);
+	else if (up(a) && st(a) != CALL_ON_HOLD)
 		call_hold(a->cm);
 	else if (in_call(a))
 		call_hangup(a->cm);	/* still ringing out: given up */
@@ -399,9 +479,72 @@ int call_set_dtmf(struct call_set *s, const char *digits)
 	return call_dtmf(active(s)->cm, digits);
 }
 
+/* hold or resume every leg of the conference; the first error, if any */
+static int conference_hold(struct call_set *s, bool hold)
+{
+	int ret = -EALREADY;
+
+	for (unsigned int i = 0; i < CALL_SET_LINES; i++) {
+		struct line *l = &s->line[i];
+		int r;
+
+		if (!l->joined || (st(l) == CALL_ON_HOLD) == hold)
+			continue;
+		r = hold ? call_hold(l->cm) : call_resume(l->cm);
+		if (ret == -EALREADY || (ret == 0 && r < 0))
+			ret = r;
+	}
+	return ret;
+}
+
 int call_set_hold(struct call_set *s)
 {
+	if (s->conference)
+		return conference_hold(s, true);
 	return call_hold(active(s)->cm);
+}
+
+int call_set_conference(struct call_set *s, char *why, size_t why_len)
+{
+	struct line *a = active(s), *o = other_up(s), *legs[2] = { a, o };
+	int ret;
+
+	if (s->conference) {
+		snprintf(why, why_len, "the conference is already on");
+		return -EALREADY;
+	}
+	if (!o || !up(a)) {
+		snprintf(why, why_len, "a conference needs two calls: one held and one active");
+		return -ENOENT;
+	}
+	/* both legs taken off hold (re-INVITE a=sendrecv), then bridged */
+	for (unsigned int i = 0; i < 2; i++) {
+		if (st(legs[i]) != CALL_ON_HOLD)
+			continue;
+		ret = call_resume(legs[i]->cm);
+		if (ret < 0) {
+			snprintf(why, why_len, "cannot take a call off hold (%s)",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		ret = call_conference(legs[i]->cm, true);
+		if (ret < 0) {
+			snprintf(why, why_len, "cannot mix the calls (%s)", strerror(-ret));
+			conference_end(s);
+			return ret;
+		}
+		legs[i]->joined = true;
+	}
+	s->conference = true;
+	set_changed(s);
+	return 0;
+}
+
+bool call_set_in_conference(const struct call_set *s)
+{
+	return s->conference;
 }
 
 int call_set_swap(struct call_set *s)
@@ -410,6 +553,9 @@ int call_set_swap(struct call_set *s)
 
 	if (!b)
 		return -ENOENT;
+	/* swapping splits the conference into a held call and an active one */
+	if (s->conference)
+		conference_end(s);
 	if (up(a) && st(a) != CALL_ON_HOLD)
 		call_hold(a->cm);
 	s->active = b->idx;
@@ -423,6 +569,8 @@ int call_set_resume(struct call_set *s)
 {
 	struct line *a = active(s), *o;
 
+	if (s->conference)
+		return conference_hold(s, false);
 	if (st(a) != CALL_ON_HOLD) {
 		o = other_up(s);
 		if (o && st(o) == CALL_ON_HOLD)
@@ -438,11 +586,43 @@ int call_set_resume(struct call_set *s)
 	return call_resume(a->cm);
 }
 
+/*
+ * NEW CALL, or a digit while the call is on hold: the call up goes on
+ * hold and a free line becomes the active one, off hook with dial tone.
+ * NULL when no line is free (or a conference runs).
+ */
+static struct line *new_line(struct call_set *s)
+{
+	struct line *a = active(s), *f;
+
+	if (s->conference || !in_call(a) || !(f = free_other(s)))
+		return NULL;
+	if (up(a) && st(a) != CALL_ON_HOLD)
+		call_hold(a->cm);
+	else if (!up(a))
+		return NULL;	/* still ringing out: one call at a time */
+	s->active = f->idx;
+	f->opened = true;
+	call_key(f->cm, CALL_KEY_OFF_HOOK, 0);
+	set_changed(s);
+	return f;
+}
+
 void call_set_key(struct call_set *s, enum call_key key, char digit)
 {
-	struct line *a = active(s);
+	struct line *a = active(s), *f;
 
 	switch (key) {
+	case CALL_KEY_NEW_CALL:
+		new_line(s);
+		return;
+	case CALL_KEY_DIGIT:
+		/* dialling during hold: the digits start a second call */
+		if (st(a) == CALL_ON_HOLD && (f = new_line(s))) {
+			call_key(f->cm, key, digit);
+			return;
+		}
+		break;
 	case CALL_KEY_HOLD:
 		if (st(a) == CALL_ON_HOLD || (other_up(s) &&
 					      st(other_up(s)) == CALL_ON_HOLD))
@@ -454,6 +634,12 @@ void call_set_key(struct call_set *s, enum call_key key, char digit)
 		/* a call the phone holds outlives the handset going down */
 		if (st(a) == CALL_ON_HOLD)
 			return;
+		/* hanging up ends the phone's conference: every leg */
+		if (s->conference) {
+			for (unsigned int i = 0; i < CALL_SET_LINES; i++)
+				if (s->line[i].joined && &s->line[i] != a)
+					call_hangup(s->line[i].cm);
+		}
 		break;
 	default:
 		break;
@@ -469,6 +655,14 @@ int call_set_press(struct call_set *s, const char *name)
 	}
 	if (!strcmp(name, "onhook")) {
 		call_set_key(s, CALL_KEY_ON_HOOK, 0);
+		return 0;
+	}
+	if (!strcmp(name, "newcall")) {
+		call_set_key(s, CALL_KEY_NEW_CALL, 0);
+		return 0;
+	}
+	if (strlen(name) == 1 && ((name[0] >= '0' && name[0] <= '9') || name[0] == '*')) {
+		call_set_key(s, CALL_KEY_DIGIT, name[0]);
 		return 0;
 	}
 	return call_press(active(s)->cm, name);
@@ -612,6 +806,8 @@ static void add_calls(struct json_object *to, const struct line *l, bool is_acti
 
 			json_object_object_add(c, "line", json_object_new_int((int)l->idx));
 			json_object_object_add(c, "active", json_object_new_boolean(is_active));
+			if (l->joined)
+				json_object_object_add(c, "conference", json_object_new_boolean(true));
 			json_object_array_add(to, json_object_get(c));
 		}
 	json_object_put(o);
@@ -634,5 +830,7 @@ struct json_object *call_set_status(const struct call_set *s)
 	json_object_object_add(o, "calls", calls);
 	if (waiting(s))
 		json_object_object_add(o, "call_waiting", json_object_new_boolean(true));
+	if (s->conference)
+		json_object_object_add(o, "conference", json_object_new_boolean(true));
 	return o;
 }

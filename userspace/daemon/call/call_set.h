@@ -14,8 +14,11 @@
  *             a swap
  *   swap      the active call on hold, the held one resumed and active
  *   dial      while the active call is on hold: a new call on a free line
+ *   NEW CALL  (key) the call up on hold, a free line off hook with dial
+ *             tone; digits pressed while the call is on hold do the same
  *   hangup    the active call; a held call then becomes the active line
  *             (still held: resume takes it back)
+ *   conference  the active call and the held one bridged by the phone
  *   transfer  a REFER for the active call (blind transfer); attended: the
  *             held call REFERred to the active call's far end with
  *             Replaces, both calls end once it succeeded
@@ -73,7 +76,18 @@ int call_set_transfer(struct call_set *s, const char *target, char *why,
  */
 int call_set_transfer_attended(struct call_set *s, char *why, size_t why_len);
 int call_set_dtmf(struct call_set *s, const char *digits);
+/* With a conference: every leg on hold (and resume takes them all back). */
 int call_set_hold(struct call_set *s);
+/*
+ * Three-way conference, the phone the bridge: the active call and the
+ * other one up (held) both taken off hold (re-INVITE a=sendrecv) and
+ * mixed (call_conference()): each far end hears the phone and the other.
+ * A leg that ends leaves the other as a normal call; swap splits the
+ * conference; the handset going down ends every leg. -ENOENT: not two
+ * calls; -EALREADY: already one.
+ */
+int call_set_conference(struct call_set *s, char *why, size_t why_len);
+bool call_set_in_conference(const struct call_set *s);
 int call_set_resume(struct call_set *s);
 /* The active call on hold, the other call resumed. -ENOENT: no other call. */
 int call_set_swap(struct call_set *s);

@@ -402,6 +402,12 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 	case KEY_FORWARD:	/* TRANSFER: a held call to the active one */
 		call_set_transfer_attended(c->set, why, sizeof(why));
 		break;
+	case KEY_NEW:		/* NEW CALL: a second call on a free line */
+		call_set_key(c->set, CALL_KEY_NEW_CALL, 0);
+		break;
+	case KEY_CONNECT:	/* CONFERENCE: the held call and the active one bridged */
+		call_set_conference(c->set, why, sizeof(why));
+		break;
 	case KEY_OK:		/* a waiting call answered, or the two calls swapped */
 		if (call_set_answer(c->set) == -ENOENT)
 			call_set_swap(c->set);
@@ -460,6 +466,11 @@ int calls_transfer_attended(struct calls *c, char *why, size_t why_len)
 int calls_swap(struct calls *c)
 {
 	return call_set_swap(c->set);
+}
+
+int calls_conference(struct calls *c, char *why, size_t why_len)
+{
+	return call_set_conference(c->set, why, why_len);
 }
 
 struct json_object *calls_status(const struct calls *c)

@@ -48,6 +48,8 @@ int calls_hold(struct calls *c);
 int calls_resume(struct calls *c);
 /* The active call on hold, the other one resumed (call waiting, consultation). */
 int calls_swap(struct calls *c);
+/* The held call and the active one bridged (call_set_conference()). */
+int calls_conference(struct calls *c, char *why, size_t why_len);
 /* The held call transferred to the active one (REFER with Replaces). */
 int calls_transfer_attended(struct calls *c, char *why, size_t why_len);
 /* Blind transfer of the active call to target (REFER). */

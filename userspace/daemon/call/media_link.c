@@ -322,6 +322,13 @@ static struct json_object *ml_describe(void *stream)
 	return o;
 }
 
+static void ml_conference(void *stream, bool on)
+{
+	struct ml_stream *s = stream;
+
+	media_call_set_conference(s->call, on);
+}
+
 const struct call_media_ops media_link_ops = {
 	.open = ml_open,
 	.close = ml_close,
@@ -334,4 +341,5 @@ const struct call_media_ops media_link_ops = {
 	.set_direction = ml_set_direction,
 	.far_direction = ml_far_direction,
 	.describe = ml_describe,
+	.conference = ml_conference,
 };

@@ -26,6 +26,7 @@ static int press(struct ucphoned *d, const char *key,
 		{ "headset", KEY_PHONE }, { "last", KEY_LAST },
 		{ "voicemail", KEY_VOICEMAIL }, { "mute", KEY_MICMUTE },
 		{ "volumeup", KEY_VOLUMEUP }, { "volumedown", KEY_VOLUMEDOWN },
+		{ "conference", KEY_CONNECT }, { "newcall", KEY_NEW },
 	};
 	struct ucphone_event ev = { 0 };
 
@@ -50,7 +51,7 @@ static int press(struct ucphoned *d, const char *key,
 	}
 	snprintf(error, CONTROL_ERROR_MAX,
 		 "unknown key (0-9 * # speaker headset offhook onhook hold ok "
-		 "last voicemail mute volumeup volumedown)");
+		 "last voicemail mute volumeup volumedown conference newcall)");
 	return -EINVAL;
 }
 
@@ -138,6 +139,11 @@ struct json_object *call_control(struct ucphoned *d,
 	case CONTROL_CMD_TRANSFER_ATTENDED:
 		ret = calls_transfer_attended(d->calls, why, sizeof(why));
 		if (ret < 0)
+			return fail(error, why);
+		break;
+	case CONTROL_CMD_CONFERENCE:
+		ret = calls_conference(d->calls, why, sizeof(why));
+		if (ret == -ENOENT || ret == -EALREADY)
 			return fail(error, why);
 		break;
 	case CONTROL_CMD_SWAP:

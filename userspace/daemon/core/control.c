@@ -335,6 +335,7 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_HOLD:
 	case CONTROL_CMD_RESUME:
 	case CONTROL_CMD_SWAP:
+	case CONTROL_CMD_CONFERENCE:
 	case CONTROL_CMD_TRANSFER:
 	case CONTROL_CMD_TRANSFER_ATTENDED:
 	case CONTROL_CMD_FORWARD:

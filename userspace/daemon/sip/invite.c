@@ -10,6 +10,7 @@
 #include "sip/invite.h"
 #include "lib/sip/sip_rack.h"
 #include "lib/sip/sipfrag.h"
+#include "lib/sip/sip_uri_headers.h"
 #include "lib/util/random_hex.h"
 #include "lib/util/secret.h"
 #include "sip/auth.h"
@@ -50,6 +51,7 @@ struct invite {
 	enum invite_state st;
 	struct sip_dialog dl;
 	char target[DIALOG_URI_MAX];
+	char replaces[DIALOG_URI_MAX];	/* the new call takes over this dialog */
 
 	/* the initial INVITE's client side */
 	char inv_branch[BRANCH_MAX];
@@ -458,6 +460,8 @@ static int send_initial_invite(struct invite *inv)
 		sip_out_header(&o, "Session-Expires", "%u", inv->se_asked);
 		sip_out_header(&o, "Min-SE", "%u", inv->min_se);
 	}
+	if (inv->replaces[0])
+		sip_out_header(&o, "Replaces", "%s", inv->replaces);
 	ret = sip_auth_add(&inv->auth, inv->auth_user, inv->password, "INVITE",
 			   inv->target, &o);
 	sip_out_body(&o, "application/sdp", inv->sdp, inv->sdp_len);
@@ -892,7 +896,7 @@ static void on_refer(struct invite *inv, const struct sip_msg *m)
 {
 	struct sip_str v = header_named(m, "Refer-To", "r");
 	struct sip_name_addr na;
-	char uri[DIALOG_URI_MAX];
+	char uri[DIALOG_URI_MAX], target[DIALOG_URI_MAX];
 	unsigned int st;
 
 	if (!v.len || sip_parse_name_addr(v, &na) < 0 ||
@@ -908,9 +912,12 @@ static void on_refer(struct invite *inv, const struct sip_msg *m)
 		reply(inv, m, 501, "Not Implemented", 0, NULL, 0, NULL);
 		return;
 	}
-	/* the URI's own headers (?Replaces=...) are not followed here */
-	uri[strcspn(uri, "?")] = '\0';
-	if (!uri_ok(uri)) {
+	/*
+	 * The URI's own headers (?Replaces=... of an attended transfer) go
+	 * to the transfer's new call with the URI (RFC 3515 2.1, RFC 3891).
+	 */
+	snprintf(target, sizeof(target), "%.*s", (int)sip_uri_target_len(uri), uri);
+	if (!uri_ok(target)) {
 		reply(inv, m, 400, "Bad Refer-To", 0, NULL, 0, NULL);
 		return;
 	}
@@ -943,6 +950,10 @@ static int copy_cfg(struct invite *inv, const struct invite_config *cfg,
 	}
 	inv->se_asked = cfg->session_expires;
 	inv->min_se = INVITE_MIN_SE;
+	if (cfg->replaces &&
+	    snprintf(inv->replaces, sizeof(inv->replaces), "%s", cfg->replaces) >=
+		     (int)sizeof(inv->replaces))
+		return -EMSGSIZE;
 	return 0;
 }
 

@@ -77,6 +77,8 @@ struct invite_config {
 	const char *auth_user;	/* Digest; NULL: a challenge ends the call */
 	const char *password;	/* copied; zeroed when the session is freed */
 	uint32_t session_expires;	/* asked for on outgoing calls; 0: none */
+	/* an outgoing call's Replaces header value (RFC 3891); NULL: none */
+	const char *replaces;
 };
 
 struct invite;

@@ -5,11 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
 #include "lib/sip/msg_summary.h"
-#include "lib/util/secret.h"
 #include "sip/auth.h"
 #include "sip/mwi.h"
+#include "sip/subscribe.h"
 
 #define SUBSYS "sip-mwi"
 #define USEC 1000000ull
@@ -34,10 +33,8 @@ struct sip_mwi {
 	enum mwi_state state;
 	struct sip_conn *conn;		/* referenced while subscribing */
 	struct sip_client_txn *tx;
-	struct sip_auth auth;
-	struct sip_auth *signer;	/* the registration's, when it signed */
-	char call_id[64], tag[24];
-	uint32_t cseq;
+	struct sip_subscription sub;	/* the subscription's dialog */
+	bool refreshing;		/* the SUBSCRIBE out is an in-dialog refresh */
 	sd_event_source *timer;		/* refresh or retry */
 	unsigned int expires_s;		/* granted by the last 2xx */
 	struct msg_summary summary;
@@ -69,8 +66,7 @@ static void drop_flow(struct sip_mwi *m)
 	m->tx = NULL;
 	sip_conn_unref(m->conn);
 	m->conn = NULL;
-	m->signer = NULL;
-	sip_auth_clear(&m->auth);
+	sip_subscription_clear(&m->sub);
 }
 
 static void fail(struct sip_mwi *m, const char *why)
@@ -115,28 +111,44 @@ static void tell(struct sip_mwi *m)
 }
 
 static int send_subscribe(struct sip_mwi *m);
+static void subscribe(struct sip_mwi *m);
+
+/* A refresh's answers that end the subscription (RFC 6665 4.1.2.2), and 408. */
+static bool subscription_gone(unsigned int status)
+{
+	return status == 404 || status == 405 || status == 408 || status == 410 ||
+	       status == 416 || (status >= 480 && status <= 485) || status == 489 ||
+	       status == 501 || status == 604;
+}
 
 static void on_answer(void *ctx, const struct sip_msg *r, int err)
 {
 	struct sip_mwi *m = ctx;
+	const char *reason;
 	char why[160];
 	unsigned long exp;
 
 	m->tx = NULL;
+	/*
+	 * A refresh the notifier no longer knows (481 and the other answers
+	 * RFC 6665 4.1.2.2 says end the subscription) or never answered:
+	 * the subscription is gone, a new one starts at once.
+	 */
+	if (m->refreshing && (!r || subscription_gone(r->status))) {
+		log_info(m->log, SUBSYS, "voice-mail subscription lost; subscribing anew",
+			 LOG_UINT("status", r ? r->status : 408));
+		subscribe(m);
+		return;
+	}
 	if (!r) {
 		fail(m, err == -ETIMEDOUT ? "no answer to SUBSCRIBE" :
 		     "connection lost during SUBSCRIBE");
 		return;
 	}
 	if (r->status == 401 || r->status == 407) {
-		bool sent_fresh = m->auth.sent_fresh;
-
-		if (sip_auth_challenge(&m->auth, r) < 0) {
-			fail(m, "SUBSCRIBE challenge not understood");
-			return;
-		}
-		if (sent_fresh && !m->auth.ch.stale) {
-			fail(m, "SUBSCRIBE credentials refused");
+		if (sip_subscribe_challenged(&m->sub, r, &reason) < 0) {
+			snprintf(why, sizeof(why), "SUBSCRIBE %s", reason);
+			fail(m, why);
 			return;
 		}
 		m->state = MWI_AUTHENTICATING;
@@ -148,10 +160,12 @@ static void on_answer(void *ctx, const struct sip_msg *r, int err)
 		struct sip_str e = sip_msg_value(r, SIP_HDR_EXPIRES);
 		char num[16] = "";
 
-		if (sip_auth_verify(m->signer ? m->signer : &m->auth, r) < 0) {
+		if (sip_subscribe_verify(&m->sub, r) < 0) {
 			fail(m, "SUBSCRIBE answer's signature does not verify");
 			return;
 		}
+		if (!sip_subscription_in_dialog(&m->sub))
+			sip_subscription_confirmed(&m->sub, r);
 		exp = SIP_MWI_EXPIRES_S;
 		if (e.len && sip_str_copy(e, num, sizeof(num)) == 0)
 			exp = strtoul(num, NULL, 10);
@@ -161,8 +175,8 @@ static void on_answer(void *ctx, const struct sip_msg *r, int err)
 		m->state = MWI_ACTIVE;
 		m->error[0] = '\0';
 		m->expires_s = (unsigned int)exp;
-		log_info(m->log, SUBSYS, "voice-mail subscription active",
-			 LOG_UINT("expires_s", m->expires_s));
+		log_info(m->log, SUBSYS, m->refreshing ? "voice-mail subscription refreshed" :
+			 "voice-mail subscription active", LOG_UINT("expires_s", m->expires_s));
 		arm(m, m->expires_s * 4 / 5);
 		return;
 	}
@@ -172,41 +186,13 @@ static void on_answer(void *ctx, const struct sip_msg *r, int err)
 
 static int send_subscribe(struct sip_mwi *m)
 {
-	const struct sip_account *a = sip_register_account(m->reg);
-	char buf[4096], uri[300], branch[SIP_BRANCH_MAX];
-	struct sip_out o;
-	size_t len;
-	int ret;
+	struct sip_subscribe_req req = {
+		.event = SIP_MWI_EVENT, .accept = SIP_MWI_CONTENT_TYPE,
+		.expires = SIP_MWI_EXPIRES_S,
+	};
+	int ret = sip_subscribe_send(&m->sub, &req, m->l, m->conn, m->reg,
+				     on_answer, m, &m->tx);
 
-	if (!a)
-		return -ENOTCONN;
-	snprintf(uri, sizeof(uri), "sip:%s", a->address);
-	sip_txn_new_branch(branch);
-	sip_out_init(&o, buf, sizeof(buf));
-	sip_out_request_line(&o, "SUBSCRIBE", uri);
-	sip_out_header(&o, "Via", "SIP/2.0/TLS %s;branch=%s;rport",
-		       sip_conn_local(m->conn), branch);
-	sip_out_header(&o, "Max-Forwards", "70");
-	sip_out_header(&o, "From", "<%s>;tag=%s", uri, m->tag);
-	sip_out_header(&o, "To", "<%s>", uri);
-	sip_out_header(&o, "Call-ID", "%s", m->call_id);
-	sip_out_header(&o, "CSeq", "%u SUBSCRIBE", ++m->cseq);
-	sip_out_header(&o, "Contact", "%s", sip_register_contact(m->reg));
-	sip_out_header(&o, "Event", SIP_MWI_EVENT);
-	sip_out_header(&o, "Accept", SIP_MWI_CONTENT_TYPE);
-	sip_out_header(&o, "Expires", "%u", SIP_MWI_EXPIRES_S);
-	sip_out_header(&o, "User-Agent", "ucphone/%s", UCPHONE_VERSION);
-	/* signed on the registration's MS-SIPAE association when there is one */
-	m->signer = m->auth.have ? NULL : sip_register_signer(m->reg);
-	ret = sip_auth_add(m->signer ? m->signer : &m->auth, a->auth_user,
-			   a->password, "SUBSCRIBE", uri, &o);
-	sip_out_body(&o, NULL, NULL, 0);
-	if (!ret)
-		ret = sip_out_finish(&o, &len);
-	if (!ret)
-		ret = sip_txn_request(m->l, m->conn, buf, len, branch,
-				      "SUBSCRIBE", on_answer, m, &m->tx);
-	secret_zero(buf, sizeof(buf));
 	if (!ret)
 		m->subscribes++;
 	return ret;
@@ -219,25 +205,47 @@ static void subscribe(struct sip_mwi *m)
 
 	drop_flow(m);
 	disarm(m);
+	m->refreshing = false;
 	if (!c) {
 		m->state = MWI_IDLE;
 		return;
 	}
 	sip_conn_ref(c);
 	m->conn = c;
-	sip_random_hex(m->call_id, sizeof(m->call_id), 32);
-	sip_random_hex(m->tag, sizeof(m->tag), 16);
-	m->cseq = 0;
+	sip_subscription_new(&m->sub);
 	m->state = MWI_SUBSCRIBING;
 	if (send_subscribe(m) < 0)
 		fail(m, "cannot send SUBSCRIBE");
 }
 
+/* The active subscription refreshed in its dialog (RFC 6665 4.1.2.1). */
+static void refresh(struct sip_mwi *m)
+{
+	struct sip_conn *c = sip_register_conn(m->reg);
+
+	drop_flow(m);
+	if (!c) {
+		m->state = MWI_IDLE;
+		return;
+	}
+	sip_conn_ref(c);
+	m->conn = c;
+	m->refreshing = true;
+	m->state = MWI_SUBSCRIBING;
+	if (send_subscribe(m) < 0)
+		subscribe(m);
+}
+
 static int on_timer(sd_event_source *s, uint64_t usec, void *ud)
 {
+	struct sip_mwi *m = ud;
+
 	(void)s;
 	(void)usec;
-	subscribe(ud);
+	if (m->state == MWI_ACTIVE && sip_subscription_in_dialog(&m->sub))
+		refresh(m);
+	else
+		subscribe(m);
 	return 0;
 }
 

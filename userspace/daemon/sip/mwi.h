@@ -4,7 +4,11 @@
  * SUBSCRIBEs to the message-summary event of its own address of record
  * (Expires 3600, with Digest when challenged, over the registration's
  * connection), and subscribes again before the granted time runs out
- * (at 80 % of it), or 5 minutes after a refusal or a lost answer.
+ * (at 80 % of it) within the subscription's dialog (To tag, the 2xx's
+ * Contact, the next CSeq; RFC 6665 4.1.2.1); a refresh answered 481 (or
+ * another answer RFC 6665 4.1.2.2 says ends it) or not at all starts a
+ * new subscription at once. 5 minutes after a
+ * refusal or a lost first answer it subscribes anew.
  * NOTIFYs for message-summary (in the subscription, or unsolicited, as
  * many voice-mail servers send them) carry an application/simple-message-
  * summary body parsed by lib/sip/msg_summary: the message light and the
@@ -13,6 +17,7 @@
  *
  *   IDLE --registered--> SUBSCRIBING --401/407--> AUTHENTICATING
  *   SUBSCRIBING/AUTHENTICATING --2xx--> ACTIVE --refresh timer--> SUBSCRIBING
+ *        (in the dialog; --481, no answer--> a new subscription)
  *   any --error, timeout--> FAILED --retry timer--> SUBSCRIBING
  *   any --signed out / connection gone--> IDLE (counts forgotten)
  */

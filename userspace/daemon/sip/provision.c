@@ -5,10 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
-#include "lib/util/secret.h"
 #include "sip/auth.h"
 #include "sip/provision.h"
+#include "sip/subscribe.h"
 
 #define SUBSYS "sip-provision"
 
@@ -28,10 +27,7 @@ struct sip_provision {
 	enum prov_state state;
 	struct sip_conn *conn;		/* referenced while subscribing */
 	struct sip_client_txn *tx;
-	struct sip_auth auth;
-	struct sip_auth *signer;	/* the registration's, when it signed */
-	char call_id[64], tag[24];
-	uint32_t cseq;
+	struct sip_subscription sub;
 	struct prov_config config;
 	bool have_config;
 	char source[16];		/* "200" or "NOTIFY" */
@@ -51,8 +47,7 @@ static void finish(struct sip_provision *p, enum prov_state s, const char *error
 	p->tx = NULL;
 	sip_conn_unref(p->conn);
 	p->conn = NULL;
-	sip_auth_clear(&p->auth);
-	p->signer = NULL;
+	sip_subscription_clear(&p->sub);
 	snprintf(p->error, sizeof(p->error), "%s", error ? error : "");
 	if (error)
 		log_warning(p->log, SUBSYS, "provisioning failed",
@@ -112,14 +107,11 @@ static void on_answer(void *ctx, const struct sip_msg *m, int err)
 		return;
 	}
 	if (m->status == 401 || m->status == 407) {
-		bool sent_fresh = p->auth.sent_fresh;
+		const char *reason;
 
-		if (sip_auth_challenge(&p->auth, m) < 0) {
-			finish(p, PROV_FAILED, "SUBSCRIBE challenge not understood");
-			return;
-		}
-		if (sent_fresh && !p->auth.ch.stale) {
-			finish(p, PROV_FAILED, "SUBSCRIBE credentials refused");
+		if (sip_subscribe_challenged(&p->sub, m, &reason) < 0) {
+			snprintf(why, sizeof(why), "SUBSCRIBE %s", reason);
+			finish(p, PROV_FAILED, why);
 			return;
 		}
 		p->state = PROV_AUTHENTICATING;
@@ -128,7 +120,7 @@ static void on_answer(void *ctx, const struct sip_msg *m, int err)
 		return;
 	}
 	if (m->status >= 200 && m->status < 300) {
-		if (sip_auth_verify(p->signer ? p->signer : &p->auth, m) < 0) {
+		if (sip_subscribe_verify(&p->sub, m) < 0) {
 			finish(p, PROV_FAILED, "SUBSCRIBE answer's signature does not verify");
 			return;
 		}
@@ -146,44 +138,18 @@ static void on_answer(void *ctx, const struct sip_msg *m, int err)
 
 static int send_subscribe(struct sip_provision *p)
 {
-	const struct sip_account *a = sip_register_account(p->reg);
-	char buf[8192], uri[300], branch[SIP_BRANCH_MAX];
-	struct sip_out o;
-	size_t len;
+	char epid[64];
+	struct sip_subscribe_req req = {
+		.from_params = epid,
+		.event = SIP_PROV_EVENT, .accept = SIP_PROV_CONTENT_TYPE,
+		.supported = "gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.presence",
+		.expires = 0, .content_type = SIP_PROV_CONTENT_TYPE,
+		.body = PROV_SUBSCRIBE_BODY, .body_len = strlen(PROV_SUBSCRIBE_BODY),
+	};
 	int ret;
 
-	if (!a)
-		return -ENOTCONN;
-	snprintf(uri, sizeof(uri), "sip:%s", a->address);
-	sip_txn_new_branch(branch);
-	sip_out_init(&o, buf, sizeof(buf));
-	sip_out_request_line(&o, "SUBSCRIBE", uri);
-	sip_out_header(&o, "Via", "SIP/2.0/TLS %s;branch=%s;rport",
-		       sip_conn_local(p->conn), branch);
-	sip_out_header(&o, "Max-Forwards", "70");
-	sip_out_header(&o, "From", "<%s>;tag=%s;epid=%s", uri, p->tag,
-		       sip_register_epid(p->reg));
-	sip_out_header(&o, "To", "<%s>", uri);
-	sip_out_header(&o, "Call-ID", "%s", p->call_id);
-	sip_out_header(&o, "CSeq", "%u SUBSCRIBE", ++p->cseq);
-	sip_out_header(&o, "Contact", "%s", sip_register_contact(p->reg));
-	sip_out_header(&o, "Event", SIP_PROV_EVENT);
-	sip_out_header(&o, "Accept", SIP_PROV_CONTENT_TYPE);
-	sip_out_header(&o, "Supported", "gruu-10, adhoclist, msrtc-event-categories, com.microsoft.msrtc.presence");
-	sip_out_header(&o, "Expires", "0");
-	sip_out_header(&o, "User-Agent", "ucphone/%s", UCPHONE_VERSION);
-	/* Signed on the registration's association when there is one. */
-	p->signer = p->auth.have ? NULL : sip_register_signer(p->reg);
-	ret = sip_auth_add(p->signer ? p->signer : &p->auth, a->auth_user,
-			   a->password, "SUBSCRIBE", uri, &o);
-	sip_out_body(&o, SIP_PROV_CONTENT_TYPE, PROV_SUBSCRIBE_BODY,
-		     strlen(PROV_SUBSCRIBE_BODY));
-	if (!ret)
-		ret = sip_out_finish(&o, &len);
-	if (!ret)
-		ret = sip_txn_request(p->l, p->conn, buf, len, branch,
-				      "SUBSCRIBE", on_answer, p, &p->tx);
-	secret_zero(buf, sizeof(buf));
+	snprintf(epid, sizeof(epid), ";epid=%s", sip_register_epid(p->reg));
+	ret = sip_subscribe_send(&p->sub, &req, p->l, p->conn, p->reg, on_answer, p, &p->tx);
 	if (!ret)
 		p->subscribes++;
 	return ret;
@@ -200,9 +166,7 @@ void sip_provision_start(struct sip_provision *p)
 		return;
 	sip_conn_ref(c);
 	p->conn = c;
-	sip_random_hex(p->call_id, sizeof(p->call_id), 32);
-	sip_random_hex(p->tag, sizeof(p->tag), 16);
-	p->cseq = 0;
+	sip_subscription_new(&p->sub);
 	p->state = PROV_SUBSCRIBING;
 	if (send_subscribe(p) < 0)
 		finish(p, PROV_FAILED, "cannot send SUBSCRIBE");

@@ -40,6 +40,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_CALLLOG] = "calllog",
 	[CONTROL_CMD_DIRECTORY] = "directory",
 	[CONTROL_CMD_VOICEMAIL_FETCH] = "voicemail-fetch",
+	[CONTROL_CMD_CONFERENCE] = "conference",
 };
 
 const char *control_command_arg(enum control_command command)

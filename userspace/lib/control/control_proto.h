@@ -36,7 +36,8 @@
  * {"command":"resume"} (the HOLD key's two halves), {"command":"swap"}
  * (with two calls: the active one on hold, the other resumed),
  * {"command":"transfer","target":"carol"} (blind transfer: REFER),
- * {"command":"transfer-attended"} (the held call to the active one).
+ * {"command":"transfer-attended"} (the held call to the active one),
+ * {"command":"conference"} (the held call and the active one bridged).
  *
  * Call features, each "setting" a short text as the command line has it:
  * {"command":"forward","setting":"always sip:carol@corp.test"} (always|
@@ -102,6 +103,7 @@ enum control_command {
 	CONTROL_CMD_CALLLOG,
 	CONTROL_CMD_DIRECTORY,
 	CONTROL_CMD_VOICEMAIL_FETCH,
+	CONTROL_CMD_CONFERENCE,
 	__CONTROL_CMD_COUNT
 };
 
