@@ -334,6 +334,7 @@ static int on_resume(sd_event_source *s, uint64_t usec, void *ud)
 static void interrupted(struct update *u, const struct update_http_result *r,
 			uint64_t before)
 {
+	u->have = r->file_size;
 	if (r->file_size > before)
 		u->resumes_in_a_row = 0;
 	if (++u->resumes_in_a_row > RESUMES_MAX) {
@@ -347,15 +348,12 @@ static void interrupted(struct update *u, const struct update_http_result *r,
 	u->resumes++;
 	log_info(&u->d->log, SUBSYS, "download cut; resuming",
 		 LOG_UINT("have", r->file_size), LOG_STR("why", r->error));
-	update_http_free(u->http);
-	u->http = NULL;
 	sd_event_add_time_relative(u->d->event, &u->resume, CLOCK_MONOTONIC,
 				   RESUME_DELAY_USEC, 100000, on_resume, u);
 }
 
-static void on_file(void *ctx, const struct update_http_result *r)
+static void take_file(struct update *u, const struct update_http_result *r)
 {
-	struct update *u = ctx;
 	uint64_t before = u->xfer_start_bytes;
 
 	if (r->too_big) {
@@ -380,8 +378,6 @@ static void on_file(void *ctx, const struct update_http_result *r)
 			refuse(u, ST_FAILED, "cannot write the image: %s", strerror(errno));
 			return;
 		}
-		update_http_free(u->http);
-		u->http = NULL;
 		start_file(u);
 		return;
 	}
@@ -402,8 +398,6 @@ static void on_file(void *ctx, const struct update_http_result *r)
 		refuse(u, ST_FAILED, "cannot write the download: %s", strerror(errno));
 		return;
 	}
-	update_http_free(u->http);
-	u->http = NULL;
 	close(u->fd);
 	u->fd = -1;
 	if (u->step == STEP_IMAGE) {
@@ -420,6 +414,17 @@ static void on_file(void *ctx, const struct update_http_result *r)
 		return;
 	}
 	verify(u);
+}
+
+/* r lives in the exchange: it is freed only once the result is taken. */
+static void on_file(void *ctx, const struct update_http_result *r)
+{
+	struct update *u = ctx;
+	struct update_http *h = u->http;
+
+	u->http = NULL;
+	take_file(u, r);
+	update_http_free(h);
 }
 
 static void start_file(struct update *u)
@@ -496,16 +501,13 @@ static void start_download(struct update *u)
 
 /* --- the check ---------------------------------------------------------- */
 
-static void on_answer(void *ctx, const struct update_http_result *r)
+static void take_answer(struct update *u, const struct update_http_result *r)
 {
-	struct update *u = ctx;
 	struct update_answer a;
 	char why[200], v[VERSION_STR_MAX];
 	bool refused;
 	int pick;
 
-	update_http_free(u->http);
-	u->http = NULL;
 	if (r->status < 0 || r->code != 200) {
 		if (r->cert_error)
 			snprintf(u->last_error, sizeof(u->last_error),
@@ -551,6 +553,17 @@ static void on_answer(void *ctx, const struct update_http_result *r)
 		return;
 	}
 	start_download(u);
+}
+
+/* r lives in the exchange: it is freed only once the answer is taken. */
+static void on_answer(void *ctx, const struct update_http_result *r)
+{
+	struct update *u = ctx;
+	struct update_http *h = u->http;
+
+	u->http = NULL;
+	take_answer(u, r);
+	update_http_free(h);
 }
 
 static void mac_strings(struct update *u, const uint8_t mac[6])
