@@ -29,6 +29,7 @@ struct resolver;
 struct signin;
 struct sntp;
 struct trust;
+struct update;
 
 #define UCPHONED_TRUSTED_DOMAINS_MAX 8
 
@@ -73,6 +74,15 @@ struct ucphoned_options {
 	const char *trusted_domains[UCPHONED_TRUSTED_DOMAINS_MAX];
 	unsigned int n_trusted_domains;
 	uint32_t exchange_sync_s;	/* EWS contacts/voice mail refresh period */
+	/* Device Update (update/) */
+	const char *update_installer;	/* command; the image's path is added */
+	const char *update_vendor_root;	/* PEM: the roots images are signed under */
+	const char *update_version_file;	/* the installed version */
+	const char *update_model;
+	const char *update_hardware_revision;
+	const char *update_serial;	/* NULL: the MAC's 12 hex digits */
+	const char *update_locale;
+	uint64_t update_max_size;	/* bytes */
 };
 
 struct ucphoned {
@@ -94,6 +104,7 @@ struct ucphoned {
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 	struct calls *calls;		/* calls (call/calls.c), NULL without media */
 	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
+	struct update *update;		/* Device Update client (update/) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

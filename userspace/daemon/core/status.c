@@ -3,6 +3,7 @@
 #include "call/calls_features.h"
 #include "device/audio.h"
 #include "exchange/exchange.h"
+#include "update/update_client.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
 #include "net/sntp.h"
@@ -40,5 +41,7 @@ struct json_object *status_build(struct ucphoned *d)
 		json_object_object_add(o, "sip", signin_status(d->signin));
 	if (d->exchange)
 		json_object_object_add(o, "exchange", exchange_status(d->exchange));
+	if (d->update)
+		json_object_object_add(o, "update", update_status(d->update));
 	return o;
 }

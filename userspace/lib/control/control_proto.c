@@ -41,6 +41,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_DIRECTORY] = "directory",
 	[CONTROL_CMD_VOICEMAIL_FETCH] = "voicemail-fetch",
 	[CONTROL_CMD_CONFERENCE] = "conference",
+	[CONTROL_CMD_UPDATE] = "update",
 };
 
 const char *control_command_arg(enum control_command command)
@@ -57,6 +58,7 @@ const char *control_command_arg(enum control_command command)
 	case CONTROL_CMD_DND:
 	case CONTROL_CMD_MUTE:
 	case CONTROL_CMD_VOLUME:
+	case CONTROL_CMD_UPDATE:
 		return "setting";
 	case CONTROL_CMD_DIRECTORY:
 		return "name";

@@ -58,6 +58,10 @@
  *     recording into the state directory
  * These two reply when Exchange has answered (at most the EWS timeout
  * later); other requests on the same connection wait for that reply.
+ *
+ * Device Update: {"command":"update","setting":"status"} (the status's
+ * "update" section), "check" (ask the update server now), "check
+ * --allow-downgrade" (now, a lower version taken too).
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -104,6 +108,7 @@ enum control_command {
 	CONTROL_CMD_DIRECTORY,
 	CONTROL_CMD_VOICEMAIL_FETCH,
 	CONTROL_CMD_CONFERENCE,
+	CONTROL_CMD_UPDATE,
 	__CONTROL_CMD_COUNT
 };
 
