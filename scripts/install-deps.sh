@@ -35,6 +35,8 @@ packages=(
 	samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils slapd
 	kamailio kamailio-tls-modules baresip-core nginx-light dnsutils openssl
 	curl sntp sox jq
+	# testbed: the web enrollment stand-in's Kerberos (Negotiate) acceptor
+	python3-gssapi
 	# the speakerphone's echo canceller; speech for the quality benchmark
 	libwebrtc-audio-processing-dev espeak-ng
 	# the phone's screen: KMS dumb buffers, cairo and pango with DejaVu; tmux

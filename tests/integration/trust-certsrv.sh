@@ -2,7 +2,9 @@
 # Root CA discovery's second way and its failures (ucphoned's trust.c), against the bed's
 # Samba DC and nginx, in the phone's namespace: with the certificationAuthority object
 # removed from AD, the root comes from the pKIEnrollmentService's dNSHostName and
-# certsrv/certnew.p7b; a wrong password gives the DC's clear refusal once, with no retry
+# certsrv/certnew.p7b, fetched by the ucphone-ca-fetch helper with HTTP Negotiate (a Kerberos
+# ticket for HTTP/web from the DC's KDC, checked by the stand-in with the keytab exported
+# from Samba; NTLM without a KDC is trust-no-kdc.sh); a wrong password gives the DC's clear refusal once, with no retry
 # until the identity changes, and signing in again with the right one learns the root.
 #   trust-certsrv.sh BUILD_DIR
 set -uo pipefail
@@ -16,6 +18,8 @@ echo "TAP version 13"
 
 # --- 1. no certificationAuthority object: certsrv
 "$TB_SAMBA_CA_SH" remove || not_ok "samba-ca.sh remove"
+check "the services' keytab exported from Samba (HTTP/web.$TB_DOMAIN)" \
+  bash -c 'for i in $(seq 100); do [ -s "$1" ] && exit 0; sleep 0.1; done; exit 1' _ "$TB_RUN/samba/services.keytab"
 check "certificationAuthority object gone from AD" test "$("$TB_SAMBA_CA_SH" status)" = absent
 daemon_start
 check "lease bound" wait_js '.dhcp.state == "bound"' 10
@@ -25,11 +29,15 @@ if wait_js '.trust.state == "done" and (.trust.learned | length) == 1' 15; then
 else
   not_ok "root learned through certsrv"
 fi
-check "source: certsrv on the enrollment service's dNSHostName, signed in with NTLM" \
-  test "$(js '.trust.learned[0] | "\(.source)|\(.learned_by)"')" = "certsrv web.$TB_DOMAIN (NTLM)|NTLM-authenticated certsrv"
-# What reached the web server: an NTLM handshake the DC checked, never Basic, never the password
-check "certsrv: NTLM checked by the DC answered the root" \
-  grep -q 'certsrv http://web.'"$TB_DOMAIN"' GET /certsrv/certnew.p7b.* -> 200 NTLM' "$TB_EXCHANGE_LOG"
+check "source: certsrv on the enrollment service's dNSHostName, signed in with Kerberos" \
+  test "$(js '.trust.learned[0] | "\(.source)|\(.learned_by)"')" = "certsrv web.$TB_DOMAIN (Kerberos)|Kerberos-authenticated certsrv"
+# What reached the web server: a Kerberos ticket for HTTP/web, never Basic, never the password
+check "certsrv: Negotiate with alice's Kerberos ticket answered the root" \
+  grep -q 'certsrv http://web.'"$TB_DOMAIN"' GET /certsrv/certnew.p7b.* -> 200 Negotiate alice@'"$TB_REALM"' (Kerberos)' "$TB_EXCHANGE_LOG"
+check "certsrv: no NTLM while the KDC answers" \
+  bash -c '! grep -q "certsrv .*-> 200 NTLM" "$1"' _ "$TB_EXCHANGE_LOG"
+check "the daemon holds no certsrv HTTP: the GET ran in ucphone-ca-fetch" \
+  wait_for_log 'msg="root CA helper started" dc=dc1.'"$TB_DOMAIN"' step=certsrv' 1
 check "certsrv: no Basic header reached the server" bash -c '! grep -q "certsrv .*refused: Basic" "$1"' _ "$TB_EXCHANGE_LOG"
 check "certsrv: the password is in no server or daemon log" \
   bash -c '! grep -qF "$(cat "$1")" "$2" "$3" "$4"' _ "$TB_USER_PASS_FILE" "$TB_EXCHANGE_LOG" \

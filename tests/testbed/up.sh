@@ -97,7 +97,8 @@ mkdir -m 755 "$TB_RUN/winbindd"
 start exchange "$TB_NS_SRV" /usr/bin/env LDAPTLS_CACERT="$TB_RUN/pki/ca.pem" \
   "$TB_DIR/winbind-ns.sh" /usr/bin/python3 "$TB_DIR/exchange/exchange_fixture.py" \
   --case-file "$TB_RUN/exchange/case" --ldap "ldaps://$TB_AD_IP" \
-  --smb-conf "$TB_RUN/samba/dc/etc/smb.conf" --certsrv-p7b "$TB_RUN/nginx/www/certsrv/certnew.p7b"
+  --smb-conf "$TB_RUN/samba/dc/etc/smb.conf" --certsrv-p7b "$TB_RUN/nginx/www/certsrv/certnew.p7b" \
+  --keytab "$TB_RUN/samba/services.keytab"
 waitfor "Exchange fixture on 127.0.0.1:8088" ip netns exec "$TB_NS_SRV" \
   curl -s -o /dev/null http://127.0.0.1:8088/
 lap "exchange fixture" "$T"

@@ -18,7 +18,10 @@
 # winbind-ns.sh, which shows libwbclient the DC's socket directory (it ignores smb.conf's).
 # With --certsrv-p7b it also stands in for AD CS web enrollment under IIS with Windows
 # authentication: GET /certsrv/certnew.p7b?ReqID=CACert answers that file only after an NTLM
-# handshake checked by the DC; Basic is never offered and a Basic header is refused.
+# handshake checked by the DC; Basic is never offered and a Basic header is refused. With
+# --keytab (HTTP/web.corp.test's keys, exported from the DC with samba-tool) it offers
+# Negotiate too, as IIS does: a Kerberos ticket from the DC's KDC is accepted by GSSAPI
+# (python3-gssapi, MIT krb5) and answered with the mutual-authentication token.
 #
 # Behaviour switches with the one word in RUN/exchange/case (read on every request):
 #   default            corp.test answers 404 (a web site), autodiscover.corp.test settings
@@ -525,13 +528,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, b"", "text/html")
         else:
             verdict = self.authorised() if auth.startswith("NTLM ") else False
+        extra = []
+        if auth.startswith("Negotiate ") and self.server.case() != "certsrv-open":
+            verdict, extra = self.negotiate(auth[10:].strip())
         if isinstance(verdict, tuple):
             self.note("certsrv", 401, "NTLM challenge")
             return self.send(401, b"", "text/html", [("WWW-Authenticate", "NTLM " + verdict[1])])
         if verdict is not True:
             # what reached the server, by scheme only: never a credential in the log
             self.note("certsrv", 401, "refused: " + (auth.split(" ", 1)[0] or "no Authorization"))
-            return self.send(401, b"", "text/html", [("WWW-Authenticate", "NTLM")])
+            offers = [("WWW-Authenticate", "Negotiate")] if self.server.keytab_ready() else []
+            return self.send(401, b"", "text/html", offers + [("WWW-Authenticate", "NTLM")])
         try:
             with open(self.server.certsrv_p7b, "rb") as f:
                 body = f.read()
@@ -539,7 +546,25 @@ class Handler(BaseHTTPRequestHandler):
             self.note("certsrv", 500, "no p7b file")
             return self.send(500, b"", "text/html")
         self.note("certsrv", 200, self.auth_used)
-        return self.send(200, body, "application/x-pkcs7-certificates")
+        return self.send(200, body, "application/x-pkcs7-certificates", extra)
+
+    def negotiate(self, token):
+        """One-leg SPNEGO/Kerberos: (True, [mutual token header]) or (False, [])."""
+        if not self.server.keytab_ready():
+            return False, []
+        import gssapi  # only where Negotiate is offered
+        try:
+            ctx = gssapi.SecurityContext(usage="accept", creds=None)
+            out = ctx.step(base64.b64decode(token))
+        except (gssapi.exceptions.GSSError, ValueError) as e:
+            print(f"Negotiate refused: {e}", flush=True)
+            return False, []
+        if not ctx.complete:
+            return False, []
+        mech = "Kerberos" if ctx.mech == gssapi.MechType.kerberos else str(ctx.mech)
+        self.auth_used = f"Negotiate {ctx.initiator_name} ({mech})"
+        hdr = [("WWW-Authenticate", "Negotiate " + base64.b64encode(out).decode())] if out else []
+        return True, hdr
 
     def do_GET(self):
         host = self.headers.get("Host", "").split(":")[0]
@@ -686,6 +711,10 @@ class Server(ThreadingHTTPServer):
                   flush=True)
         return self.ntlm_ok
 
+    def keytab_ready(self):
+        """Negotiate once the services' keytab is exported (after the DC is provisioned)."""
+        return bool(self.keytab) and os.path.exists(self.keytab)
+
     def case(self):
         try:
             with open(self.case_file) as f:
@@ -701,12 +730,16 @@ def main():
     ap.add_argument("--ldap", default="ldap://10.77.0.2")
     ap.add_argument("--realm", default="corp.test")
     ap.add_argument("--smb-conf", default="", help="the DC's smb.conf: NTLM through its winbindd")
-    ap.add_argument("--certsrv-p7b", default="", help="serve certsrv/certnew.p7b (NTLM only)")
+    ap.add_argument("--certsrv-p7b", default="", help="serve certsrv/certnew.p7b (NTLM, Negotiate)")
+    ap.add_argument("--keytab", default="", help="HTTP/<host> keys: certsrv offers Negotiate")
     a = ap.parse_args()
     host, port = a.listen.rsplit(":", 1)
     srv = Server((host, int(port)), Handler)
     srv.case_file = a.case_file
     srv.certsrv_p7b = a.certsrv_p7b
+    srv.keytab = a.keytab
+    if a.keytab:
+        os.environ["KRB5_KTNAME"] = "FILE:" + a.keytab
     srv.checker = Checker(a.ldap, a.realm, a.smb_conf)
     # winbindd starts with the DC, after this fixture: look once it is needed
     srv.ntlm, srv.ntlm_ok, srv.ntlm_next_check = bool(a.smb_conf), False, 0

@@ -6,7 +6,9 @@
  * token connectionless NTLM begins with), with the user's password in an
  * NTLM_USER_FILE. Each exchange is a REGISTER head built here, the
  * Authorization header sip_auth writes into it, and the server's 401/200
- * written as a registrar would send it.
+ * written as a registrar would send it. Calls made after the association
+ * is up (sip/invite.c) sign every request on it: the server checks the
+ * INVITE's, ACK's and BYE's signatures over their own signature buffers.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -22,6 +24,8 @@
 #include "kselftest_harness.h"
 #include "lib/sip/sip_sipae.h"
 #include "sip/auth.h"
+#include "sip/invite.h"
+#include "sip/sipae_sa.h"
 
 #define PLUGIN "/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so"
 #define TARGET "sip.corp.test"
@@ -437,6 +441,194 @@ TEST(digest_still_chosen_by_challenge)
 	EXPECT_EQ(-EPROTONOSUPPORT, sip_auth_challenge(&a, &m));
 	sip_msg_free(&m);
 	sip_auth_clear(&a);
+}
+
+/* ---- a call's requests signed on the registration's association ---- */
+
+#define SENT_MAX 8
+#define SDP "v=0\r\no=- 1 1 IN IP4 10.77.0.10\r\ns=-\r\nc=IN IP4 10.77.0.10\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
+
+struct call_fake {
+	struct sip_auth *signer;
+	char sent[SENT_MAX][4096];
+	size_t len[SENT_MAX];
+	unsigned int n;
+};
+
+static uint64_t cf_now(void *ctx) { (void)ctx; return 1000000; }
+static void cf_arm(void *ctx, uint64_t at) { (void)ctx; (void)at; }
+static void cf_state(void *ctx, enum invite_state st, unsigned int status,
+		     const char *reason)
+{
+	(void)ctx; (void)st; (void)status; (void)reason;
+}
+static unsigned int cf_answer(void *ctx, const char *sdp, size_t len)
+{
+	(void)ctx; (void)sdp; (void)len;
+	return 0;
+}
+static struct sip_auth *cf_signer(void *ctx)
+{
+	return ((struct call_fake *)ctx)->signer;
+}
+
+static int cf_send(void *ctx, const char *buf, size_t len)
+{
+	struct call_fake *f = ctx;
+
+	if (f->n == SENT_MAX || len >= sizeof(f->sent[0]))
+		return -ENOBUFS;
+	memcpy(f->sent[f->n], buf, len);
+	f->sent[f->n][len] = '\0';
+	f->len[f->n++] = len;
+	return 0;
+}
+
+static const struct invite_ops call_ops = {
+	.now = cf_now, .arm = cf_arm, .send = cf_send, .state = cf_state,
+	.answer = cf_answer, .signer = cf_signer,
+};
+
+/* The server's check of a request as sent: its fields, its Authorization. */
+static bool server_verifies_msg(struct server *s, const char *raw, size_t len,
+				const char *method)
+{
+	char crand[16], cnum[16], resp[80], text[1024], auth[1024];
+	const struct sip_header *h;
+	struct sipae_sig_fields f;
+	unsigned char mic[40];
+	gss_buffer_desc msg, tok;
+	struct sip_msg m;
+	size_t tlen, n;
+	OM_uint32 min;
+	bool ok = false;
+
+	if (sip_msg_parse(raw, len, &m))
+		return false;
+	h = sip_msg_header(&m, SIP_HDR_AUTHORIZATION, 0);
+	if (!sip_str_eq(m.method, method) || !h || h->value.len >= sizeof(auth))
+		goto out;
+	memcpy(auth + 1, h->value.p, h->value.len);
+	auth[0] = ' ';
+	auth[h->value.len + 1] = '\0';
+	if (strncmp(auth, " NTLM ", 6) || !param(auth, "crand", crand, sizeof(crand)) ||
+	    !param(auth, "cnum", cnum, sizeof(cnum)) ||
+	    !param(auth, "response", resp, sizeof(resp)) ||
+	    sipae_sig_fields_from_msg(&m, &f))
+		goto out;
+	n = strlen(resp) / 2;
+	for (size_t i = 0; i < n && i < sizeof(mic); i++) {
+		unsigned int v;
+
+		sscanf(resp + 2 * i, "%2x", &v);
+		mic[i] = (unsigned char)v;
+	}
+	sipae_signature_buffer(3, SIPAE_NTLM, crand, cnum, REALM, TARGET, &f,
+			       text, sizeof(text), &tlen);
+	msg = (gss_buffer_desc){ tlen, text };
+	tok = (gss_buffer_desc){ n, mic };
+	server_seq(s);
+	ok = s->verify_mic(&min, s->ctx, &msg, &tok, NULL) == GSS_S_COMPLETE;
+out:
+	sip_msg_free(&m);
+	return ok;
+}
+
+/* bob's 200 (through the server) to the INVITE sent as raw. */
+static void answer_200(struct invite *inv, const char *raw, size_t len)
+{
+	char buf[4096];
+	struct sip_msg req, m;
+	const struct sip_header *via, *from, *to;
+	int n;
+
+	if (sip_msg_parse(raw, len, &req))
+		return;
+	via = sip_msg_header(&req, SIP_HDR_VIA, 0);
+	from = sip_msg_header(&req, SIP_HDR_FROM, 0);
+	to = sip_msg_header(&req, SIP_HDR_TO, 0);
+	n = snprintf(buf, sizeof(buf),
+		     "SIP/2.0 200 OK\r\nVia: %.*s\r\nFrom: %.*s\r\nTo: %.*s;tag=bobtag\r\n"
+		     "Call-ID: %.*s\r\nCSeq: %u INVITE\r\n"
+		     "Contact: <sip:bob@10.77.0.3:5061;transport=tls>\r\n"
+		     "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
+		     (int)via->value.len, via->value.p, (int)from->value.len,
+		     from->value.p, (int)to->value.len, to->value.p,
+		     (int)req.call_id.len, req.call_id.p, req.cseq, strlen(SDP), SDP);
+	sip_msg_free(&req);
+	if (sip_msg_parse(buf, (size_t)n, &m))
+		return;
+	invite_message(inv, &m);
+	sip_msg_free(&m);
+}
+
+TEST_F(ntlm, a_call_is_signed_on_the_registration)
+{
+	static const struct invite_config cfg = {
+		.local_na = "<sip:alice@corp.test>",
+		.contact = "<sip:alice@10.77.0.10:40000;transport=tls>",
+		.sent_by = "10.77.0.10:40000", .user_agent = "ucphone/test",
+		.auth_user = "CORP\\alice", .password = "Alice!Pass1",
+	};
+	static struct call_fake f;
+	struct sipae_sa_stats before, after;
+	char hex[80], extra[600];
+	struct invite *inv;
+	struct sip_msg m;
+
+	ASSERT_EQ(GSS_S_COMPLETE, handshake(_metadata, self, "Alice!Pass1"));
+	server_sign_200(&self->s, 3, hex);
+	snprintf(extra, sizeof(extra), "Expires: 20\r\nAuthentication-Info: NTLM rspauth=\"%s\", "
+		 "srand=\"0a0b0c0d\", snum=\"1\", opaque=\"5A1E0001\", qop=\"auth\", "
+		 "targetname=\"" TARGET "\", realm=\"" REALM "\"\r\n", hex);
+	ASSERT_EQ(0, response(&m, 200, 3, extra));
+	ASSERT_EQ(0, sip_auth_verify(&self->a, &m));
+	sip_msg_free(&m);
+	sipae_sa_stats(self->a.sa, &before);
+
+	/* no association: the INVITE goes out as it always did, unsigned */
+	memset(&f, 0, sizeof(f));
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &call_ops, &f, "sip:bob@corp.test",
+					 SDP, strlen(SDP), &inv));
+	ASSERT_EQ(1, f.n);
+	EXPECT_EQ(NULL, strstr(f.sent[0], "\r\nAuthorization:"));
+	invite_free(inv);
+
+	/* the registration's association up: INVITE, ACK and BYE signed */
+	memset(&f, 0, sizeof(f));
+	f.signer = &self->a;
+	ASSERT_EQ(0, invite_new_outgoing(&cfg, &call_ops, &f, "sip:bob@corp.test",
+					 SDP, strlen(SDP), &inv));
+	ASSERT_EQ(1, f.n);
+	EXPECT_TRUE(server_verifies_msg(&self->s, f.sent[0], f.len[0], "INVITE"));
+	answer_200(inv, f.sent[0], f.len[0]);
+	ASSERT_EQ(2, f.n);
+	EXPECT_TRUE(server_verifies_msg(&self->s, f.sent[1], f.len[1], "ACK"));
+	ASSERT_EQ(0, invite_hangup(inv));
+	ASSERT_EQ(3, f.n);
+	EXPECT_TRUE(server_verifies_msg(&self->s, f.sent[2], f.len[2], "BYE"));
+	/* a signature is bound to its request: the BYE's does not fit the ACK */
+	{
+		char *swapped = malloc(8192);
+		const char *a_bye = strstr(f.sent[2], "\r\nAuthorization:");
+		const char *a_ack = strstr(f.sent[1], "\r\nAuthorization:");
+		size_t pre, bye_n, rest;
+
+		ASSERT_NE(NULL, swapped);
+		ASSERT_NE(NULL, a_bye);
+		ASSERT_NE(NULL, a_ack);
+		pre = (size_t)(a_ack - f.sent[1]);
+		bye_n = strcspn(a_bye + 2, "\r") + 2;
+		rest = strlen(a_ack + 2 + strcspn(a_ack + 2, "\r"));
+		memcpy(swapped, f.sent[1], pre);
+		memcpy(swapped + pre, a_bye, bye_n);
+		memcpy(swapped + pre + bye_n, a_ack + 2 + strcspn(a_ack + 2, "\r"), rest);
+		EXPECT_FALSE(server_verifies_msg(&self->s, swapped, pre + bye_n + rest, "ACK"));
+		free(swapped);
+	}
+	sipae_sa_stats(self->a.sa, &after);
+	EXPECT_EQ(before.signed_requests + 3, after.signed_requests);
+	invite_free(inv);
 }
 
 TEST_HARNESS_MAIN

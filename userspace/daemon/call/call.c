@@ -341,6 +341,13 @@ static unsigned int inv_referred(void *ctx, const char *uri)
 	return cm->env.referred(cm->env.ctx, uri);
 }
 
+static struct sip_auth *inv_signer(void *ctx)
+{
+	struct call_manager *cm = ctx;
+
+	return cm->env.signer ? cm->env.signer(cm->env.ctx) : NULL;
+}
+
 static const struct invite_ops inv_ops = {
 	.now = inv_now,
 	.arm = inv_arm,
@@ -353,6 +360,7 @@ static const struct invite_ops inv_ops = {
 	.transfer = inv_transfer,
 	.referred = inv_referred,
 	.warning = inv_warning,
+	.signer = inv_signer,
 };
 
 static void invite_cfg(const struct call_identity *id, struct invite_config *c)

@@ -159,6 +159,11 @@ struct call_env {
 	 * NULL: refused 501.
 	 */
 	unsigned int (*referred)(void *ctx, const char *uri);
+	/*
+	 * Optional: the registration's MS-SIPAE security association while
+	 * it is up, NULL otherwise: the calls' requests are signed on it.
+	 */
+	struct sip_auth *(*signer)(void *ctx);
 };
 
 struct call_manager;

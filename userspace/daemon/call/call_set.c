@@ -251,6 +251,13 @@ static int l_send(void *ctx, const char *buf, size_t len)
 	return l->set->env.send(l->set->env.ctx, buf, len);
 }
 
+static struct sip_auth *l_signer(void *ctx)
+{
+	struct line *l = ctx;
+
+	return l->set->env.signer ? l->set->env.signer(l->set->env.ctx) : NULL;
+}
+
 static int l_identity(void *ctx, struct call_identity *id)
 {
 	struct line *l = ctx;
@@ -360,7 +367,7 @@ int call_set_new(const struct call_env *env, const struct call_set_config *cfg,
 			.identity = l_identity, .changed = l_changed,
 			.ctx = l, .media = &s->ops, .mctx = l,
 			.referred = l_referred, .ended = l_ended,
-			.forward = env->forward,
+			.forward = env->forward, .signer = l_signer,
 		};
 
 		l->set = s;

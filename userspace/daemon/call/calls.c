@@ -138,6 +138,13 @@ static int env_identity(void *ctx, struct call_identity *id)
 	return 0;
 }
 
+static struct sip_auth *env_signer(void *ctx)
+{
+	struct calls *c = ctx;
+
+	return registered(c) ? sip_register_signer(c->reg) : NULL;
+}
+
 static void env_changed(void *ctx)
 {
 	struct calls *c = ctx;
@@ -316,6 +323,7 @@ int calls_new(struct ucphoned *d, const struct calls_listener *listener,
 		.arm = env_arm,
 		.send = env_send,
 		.identity = env_identity,
+		.signer = env_signer,
 		.changed = env_changed,
 		.ended = env_ended,
 		.forward = &c->fwd,

@@ -424,11 +424,39 @@ static int keep_req(struct invite *inv, const struct sip_msg *m)
 
 /* ---- requests of ours ---- */
 
+/* The registration's MS-SIPAE association while it is up, else NULL. */
+static struct sip_auth *signer(struct invite *inv)
+{
+	if (inv->auth.have || inv->auth.sa || !inv->ops.signer)
+		return NULL;	/* the session answers its own challenge */
+	return inv->ops.signer(inv->ctx);
+}
+
+/*
+ * The last header of a request (just before the body): once the
+ * registration's MS-SIPAE security association is up, its signature
+ * ([MS-SIPAE] 3.2.5.1: every request after the association, ACK and
+ * CANCEL included). A request that cannot be signed is not sent.
+ */
+static void sign_request(struct invite *inv, struct sip_out *o)
+{
+	struct sip_auth *s = signer(inv);
+	int ret;
+
+	if (!s)
+		return;
+	ret = sip_auth_add(s, inv->auth_user, inv->password, NULL, NULL, o);
+	if (ret < 0 && !o->error)
+		o->error = ret;
+}
+
+/* The headers every request of ours ends with, the signature last. */
 static void add_common(struct invite *inv, struct sip_out *o)
 {
 	sip_out_header(o, "Allow", ALLOW);
 	sip_out_header(o, "Supported", "timer");
 	sip_out_header(o, "User-Agent", "%s", inv->ua);
+	sign_request(inv, o);
 }
 
 /*
@@ -462,8 +490,9 @@ static int send_initial_invite(struct invite *inv)
 	}
 	if (inv->replaces[0])
 		sip_out_header(&o, "Replaces", "%s", inv->replaces);
-	ret = sip_auth_add(&inv->auth, inv->auth_user, inv->password, "INVITE",
-			   inv->target, &o);
+	ret = sip_auth_add(signer(inv) ? signer(inv) : &inv->auth,
+			   inv->auth_user, inv->password, "INVITE", inv->target,
+			   &o);
 	sip_out_body(&o, "application/sdp", inv->sdp, inv->sdp_len);
 	if (ret == 0)
 		ret = send_out(inv, &o);
@@ -498,6 +527,7 @@ static void send_ack_non2xx(struct invite *inv, const struct sip_msg *resp,
 	sip_out_header(&o, "To", "%.*s", (int)to.len, to.p);
 	sip_out_header(&o, "Call-ID", "%s", inv->dl.call_id);
 	sip_out_header(&o, "CSeq", "%u ACK", cseq);
+	sign_request(inv, &o);
 	sip_out_body(&o, NULL, NULL, 0);
 	send_out(inv, &o);
 }
@@ -512,6 +542,7 @@ static void send_ack_2xx(struct invite *inv, uint32_t cseq)
 	new_branch(branch);
 	sip_out_init(&o, buf, sizeof(buf));
 	dialog_request(&inv->dl, &o, "ACK", inv->sent_by, branch, cseq);
+	sign_request(inv, &o);
 	sip_out_body(&o, NULL, NULL, 0);
 	if (sip_out_finish(&o, &len) < 0)
 		return;
@@ -540,6 +571,7 @@ static int send_cancel(struct invite *inv)
 	sip_out_header(&o, "Call-ID", "%s", inv->dl.call_id);
 	sip_out_header(&o, "CSeq", "%u CANCEL", inv->inv_cseq);
 	sip_out_header(&o, "User-Agent", "%s", inv->ua);
+	sign_request(inv, &o);
 	sip_out_body(&o, NULL, NULL, 0);
 	/* the INVITE's 487 (or a 2xx that crossed) is awaited for 64*T1 */
 	inv->timer_b = now(inv) + INVITE_TIMER_B_USEC;
@@ -1451,6 +1483,7 @@ static void end_stray_fork(struct invite *inv, const struct sip_msg *m)
 	new_branch(branch);
 	sip_out_init(&o, buf, sizeof(buf));
 	dialog_request(d, &o, "ACK", inv->sent_by, branch, inv->inv_cseq);
+	sign_request(inv, &o);
 	sip_out_body(&o, NULL, NULL, 0);
 	if (sip_out_finish(&o, &len) == 0)
 		inv->ops.send(inv->ctx, buf, len);

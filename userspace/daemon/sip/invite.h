@@ -51,6 +51,8 @@
 
 #include "lib/sip/sip_msg.h"
 
+struct sip_auth;
+
 #define INVITE_T1_USEC 500000ull
 #define INVITE_T2_USEC 4000000ull
 #define INVITE_TIMER_B_USEC (64 * INVITE_T1_USEC)
@@ -128,6 +130,12 @@ struct invite_ops {
 	 * a short text (never key material), or 0 for no Warning.
 	 */
 	unsigned int (*warning)(void *ctx, char *text, size_t cap);
+	/*
+	 * Optional: the registration's MS-SIPAE security association, when
+	 * it is up (NULL otherwise): every request of the session is signed
+	 * on it, as [MS-SIPAE] asks of every request after the association.
+	 */
+	struct sip_auth *(*signer)(void *ctx);
 };
 
 /* Sends the INVITE with sdp (the offer) to target ("sip:bob@corp.test"). */

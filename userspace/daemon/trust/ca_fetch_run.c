@@ -15,6 +15,8 @@
 
 #define SUBSYS "trust"
 #define ANSWER_MAX (256 * 1024)
+/* Every field but the password: names of at most 256 and 512 bytes. */
+#define REQUEST_FIXED 4096
 
 struct ca_fetch {
 	const struct log *log;
@@ -71,6 +73,8 @@ static void parse_answer(struct ca_fetch *f)
 			r->bind_refused = true;
 		} else if (!strcmp(line, "transport_failed=1")) {
 			r->transport_failed = true;
+		} else if (!strncmp(line, "how=", 4)) {
+			snprintf(r->how, sizeof(r->how), "%s", line + 4);
 		} else if (!strncmp(line, "enrollment=", 11)) {
 			snprintf(r->enrollment_host, sizeof(r->enrollment_host),
 				 "%s", line + 11);
@@ -87,13 +91,13 @@ static void parse_answer(struct ca_fetch *f)
 	if (line && *line &&
 	    ca_roots_from_pem(line, strlen(line), r->roots) <= 0) {
 		snprintf(r->error, sizeof(r->error),
-			 "Kerberos LDAP lookup on %.200s returned no usable root", f->host);
+			 "root CA helper for %.200s returned no usable root", f->host);
 		r->status = -EIO;
 		return;
 	}
 	if (!sk_X509_num(r->roots) && !r->enrollment_host[0]) {
 		snprintf(r->error, sizeof(r->error),
-			 "Kerberos LDAP lookup on %.200s ended without an answer", f->host);
+			 "root CA helper for %.200s ended without an answer", f->host);
 		r->status = -EIO;
 		r->transport_failed = true;
 		return;
@@ -117,7 +121,7 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *ud)
 		if (f->len == ANSWER_MAX) {
 			stop(f, true);
 			snprintf(f->result.error, sizeof(f->result.error),
-				 "Kerberos LDAP lookup on %.200s answered too much", f->host);
+				 "root CA helper for %.200s answered too much", f->host);
 			f->result.status = -EMSGSIZE;
 			finish(f);
 			return 0;
@@ -146,7 +150,7 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *ud)
 	(void)usec;
 	stop(f, true);
 	snprintf(f->result.error, sizeof(f->result.error),
-		 "Kerberos LDAP lookup on %.200s did not finish in time", f->host);
+		 "root CA helper for %.200s did not finish in time", f->host);
 	f->result.status = -ETIMEDOUT;
 	f->result.transport_failed = true;
 	finish(f);
@@ -154,20 +158,25 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *ud)
 }
 
 /* The request as the helper reads it; the password last. */
-/* The buffer is 1024 + strlen(password) bytes: zero all of it. */
+/* The buffer is REQUEST_FIXED + strlen(password) bytes: zero all of it. */
 static char *request_text(const struct ca_fetch_request *req, size_t *len)
 {
-	char addr[INET_ADDRSTRLEN];
-	size_t cap = 1024 + strlen(req->password);
+	char addr[INET_ADDRSTRLEN], web_addr[INET_ADDRSTRLEN] = "";
+	size_t cap = REQUEST_FIXED + strlen(req->password);
 	char *buf = malloc(cap);
 	int n;
 
 	if (!buf)
 		return NULL;
 	inet_ntop(AF_INET, &req->addr, addr, sizeof(addr));
-	n = snprintf(buf, cap, "host=%s\naddr=%s\nport=%u\nrealm=%s\nprincipal=%s\npassword=%s",
-		     req->host, addr, req->port, req->realm, req->principal,
-		     req->password);
+	if (req->certsrv)
+		inet_ntop(AF_INET, &req->web_addr, web_addr, sizeof(web_addr));
+	n = snprintf(buf, cap, "mode=%s\nhost=%s\naddr=%s\nport=%u\nrealm=%s\n"
+		     "principal=%s\nuser=%s\nweb=%s\nwebaddr=%s\npassword=%s",
+		     req->certsrv ? "certsrv" : "ldap", req->host, addr,
+		     req->port, req->realm, req->principal,
+		     req->user ? req->user : "", req->certsrv ? req->web : "",
+		     web_addr, req->password);
 	if (n < 0 || (size_t)n >= cap) {
 		secret_zero_free(buf, cap);
 		return NULL;
@@ -188,8 +197,9 @@ int ca_fetch_start(sd_event *event, const struct log *log,
 	char *text;
 	ssize_t w;
 
-	if (strchr(req->password, '\n'))
-		return -EINVAL;		/* the helper reads one line of it */
+	if (strchr(req->password, '\n') ||
+	    (req->user && strpbrk(req->user, "\n")))
+		return -EINVAL;		/* the helper reads one line of each */
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
@@ -227,7 +237,7 @@ int ca_fetch_start(sd_event *event, const struct log *log,
 	in[0] = outp[1] = -1;
 	/* A few hundred bytes into an empty pipe: the write never waits. */
 	w = write(in[1], text, len);
-	secret_zero_free(text, 1024 + strlen(req->password));
+	secret_zero_free(text, REQUEST_FIXED + strlen(req->password));
 	text = NULL;
 	close(in[1]);
 	in[1] = -1;
@@ -245,13 +255,15 @@ int ca_fetch_start(sd_event *event, const struct log *log,
 						 on_timeout, f);
 	if (ret < 0)
 		goto fail;
-	log_debug(log, SUBSYS, "Kerberos LDAP lookup started",
-		  LOG_STR("dc", f->host), LOG_INT("pid", f->pid));
+	log_debug(log, SUBSYS, "root CA helper started",
+		  LOG_STR("dc", f->host),
+		  LOG_STR("step", req->certsrv ? "certsrv" : "ldap"),
+		  LOG_INT("pid", f->pid));
 	*out = f;
 	return 0;
 fail:
 	if (text)
-		secret_zero_free(text, 1024 + strlen(req->password));
+		secret_zero_free(text, REQUEST_FIXED + strlen(req->password));
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
 			close(in[i]);

@@ -43,6 +43,7 @@ struct ca_ldap_result {
 	unsigned int rejected_values;	/* cACertificate values that were no root */
 	char enrollment_host[DHCP_NAME_MAX];	/* dNSHostName when no root */
 	bool transport_failed;		/* no LDAP answer at all: try another way */
+	char how[12];			/* helper: "kerberos", "ntlm" or "none" */
 	X509 *dc_cert;			/* LDAPS: what the DC presented */
 	STACK_OF(X509) *dc_chain;	/* and the chain it sent with it */
 	char error[256];

@@ -9,8 +9,10 @@
  *       without Kerberos, LDAPS with a simple bind only when the DC's
  *       certificate validates already (ca_ldap.c); never plain LDAP:
  *       cACertificate root(s) ........................... learned, DONE
- *       else pKIEnrollmentService dNSHostName -> A -> certsrv GET
- *         (ca_certsrv.c) -> root(s) ..................... learned, DONE
+ *       (no KDC answers: the same lookup with NTLM, SASL GSS-SPNEGO)
+ *       else pKIEnrollmentService dNSHostName -> A -> certsrv GET with
+ *         Negotiate/Kerberos, or NTLM when no KDC answers (the same
+ *         helper: no password-bearing HTTP in the daemon) -> root(s) learned, DONE
  *     a DC that cannot be reached: the next SRV target; all failed, or
  *     no root anywhere: DONE without a new root, retried with back-off;
  *     the DC refusing the credentials: DONE, not retried until the
@@ -35,7 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -43,7 +44,6 @@
 #include "lib/pki/ca_bundle.h"
 #include "net/dns.h"
 #include "net/sntp.h"
-#include "trust/ca_certsrv.h"
 #include "trust/public_roots.h"
 #include "trust/ca_ldap.h"
 #include "trust/ca_fetch_run.h"
@@ -112,7 +112,7 @@ struct trust {
 	struct ca_ldap *ldap;
 	struct ca_fetch *fetch;		/* the Kerberos lookup under way */
 	char helper[PATH_MAX];		/* ucphone-ca-fetch, next to ucphoned */
-	struct ca_certsrv *certsrv;
+	struct ca_fetch *certsrv;	/* the certsrv GET, in the helper */
 	sd_event_source *retry;
 	unsigned int failures, retry_s;
 	bool credentials_refused;
@@ -305,7 +305,7 @@ static void cancel_discovery(struct trust *t)
 	t->ldap = NULL;
 	ca_fetch_free(t->fetch);
 	t->fetch = NULL;
-	ca_certsrv_free(t->certsrv);
+	ca_fetch_free(t->certsrv);
 	t->certsrv = NULL;
 	t->retry = sd_event_source_disable_unref(t->retry);
 	t->retry_s = 0;
@@ -441,32 +441,56 @@ static void discovery_succeeded(struct trust *t, STACK_OF(X509) *roots,
 	discovery_over(t, false);
 }
 
-static void on_certsrv_done(void *ctx, const struct ca_certsrv_result *r)
+/* "kerberos" -> "Kerberos", "ntlm" -> "NTLM": how the helper signed in. */
+static const char *how_name(const struct ca_ldap_result *r)
+{
+	return !strcmp(r->how, "kerberos") ? "Kerberos" :
+	       !strcmp(r->how, "ntlm") ? "NTLM" : NULL;
+}
+
+static void on_certsrv_done(void *ctx, const struct ca_ldap_result *r)
 {
 	struct trust *t = ctx;
-	struct ca_certsrv *c = t->certsrv;
+	struct ca_fetch *c = t->certsrv;
 	char source[TRUST_SOURCE_MAX];
+	const char *how = how_name(r);
 
 	/* Watchers run below and may restart discovery: c is ours alone. */
 	t->certsrv = NULL;
-	snprintf(source, sizeof(source), "certsrv %s%s", t->web_host,
-		 r->ntlm ? " (NTLM)" : "");
+	/* "certsrv <host> (<how>)"; no "(...)" when it asked for nothing. */
+	snprintf(source, sizeof(source), "certsrv %.*s%s%.8s%s",
+		 (int)sizeof(source) - 24, t->web_host, how ? " (" : "",
+		 how ? how : "", how ? ")" : "");
 	if (r->status == 0) {
 		discovery_succeeded(t, r->roots, source);
 	} else {
 		discovery_failed(t, true, "%s (http://%s/certsrv/certnew.p7b)",
 				 r->error, t->web_host);
 	}
-	ca_certsrv_free(c);
+	ca_fetch_free(c);
 }
+
+static void principal_name(const struct trust *t,
+			   const struct signin_identity *id, char *realm,
+			   size_t realm_len, char *out, size_t len);
+static void bind_name(const struct trust *t, const struct signin_identity *id,
+		      char *out, size_t len);
 
 static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 			unsigned int n)
 {
 	struct trust *t = ctx;
 	const struct signin_identity *id = signed_in(t);
-	struct ca_certsrv_request req = {
-		.host = t->web_host,
+	char realm[DHCP_NAME_MAX], principal[sizeof(id->user) + DHCP_NAME_MAX + 2];
+	char who[sizeof(id->user) + DHCP_NAME_MAX + 2];
+	struct ca_fetch_request req = {
+		.helper = t->helper,
+		.certsrv = true,
+		.addr = t->dc_addr,
+		.realm = realm,
+		.principal = principal,
+		.user = who,
+		.web = t->web_host,
 		.timeout_usec = CERTSRV_TIMEOUT_USEC,
 	};
 	int ret;
@@ -480,13 +504,16 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 		discovery_over(t, false);
 		return;
 	}
-	req.addr = addrs[0];
-	req.user = id->user;
+	principal_name(t, id, realm, sizeof(realm), principal, sizeof(principal));
+	bind_name(t, id, who, sizeof(who));
+	/* The DC whose directory named the enrollment host: its KDC. */
+	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
+	req.web_addr = addrs[0];
 	req.password = id->password;
 	t->phase = PHASE_CERTSRV;
 	t->certsrv_fetches++;
-	ret = ca_certsrv_start(t->d->event, &req, on_certsrv_done, t,
-			       &t->certsrv);
+	ret = ca_fetch_start(t->d->event, t->log, &req, on_certsrv_done, t,
+			     &t->certsrv);
 	if (ret < 0)
 		discovery_failed(t, true, "cannot start the certsrv GET: %s",
 				 strerror(-ret));
@@ -622,7 +649,7 @@ static void on_fetch_done(void *ctx, const struct ca_ldap_result *r)
 		start_ldap(t, true);
 		return;
 	}
-	directory_answer(t, r, "Kerberos");
+	directory_answer(t, r, how_name(r) ? how_name(r) : "Kerberos");
 	ca_fetch_free(f);
 }
 
@@ -648,17 +675,19 @@ static void principal_name(const struct trust *t,
 		 user, realm);
 }
 
-/* The first way to the directory: Kerberos, in the helper. */
+/* The first way to the directory: Kerberos (NTLM without a KDC), in the helper. */
 static void start_kerberos(struct trust *t)
 {
 	const struct signin_identity *id = signed_in(t);
 	char realm[DHCP_NAME_MAX], principal[sizeof(id->user) + DHCP_NAME_MAX + 2];
+	char who[sizeof(id->user) + DHCP_NAME_MAX + 2];
 	struct ca_fetch_request req = {
 		.helper = t->helper,
 		.addr = t->dc_addr,
 		.port = t->dcs[t->dc].port ? t->dcs[t->dc].port : LDAP_PORT,
 		.realm = realm,
 		.principal = principal,
+		.user = who,
 		.timeout_usec = KERBEROS_TIMEOUT_USEC,
 	};
 	int ret;
@@ -668,6 +697,7 @@ static void start_kerberos(struct trust *t)
 		return;
 	}
 	principal_name(t, id, realm, sizeof(realm), principal, sizeof(principal));
+	bind_name(t, id, who, sizeof(who));
 	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
 	req.password = id->password;
 	t->phase = PHASE_LDAP;
@@ -808,8 +838,6 @@ int trust_new(struct ucphoned *d, struct trust **out)
 	t->log = &d->log;
 	t->last_discovery_ms = -1;
 	helper_path(t);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return -ENOMEM;
 	ca_ldap_global_init();
 	check_public_bundle(t, d->options.ca_bundle);
 	load_persisted(t);
@@ -845,7 +873,6 @@ void trust_free(struct trust *t)
 	X509_free(t->dc_cert);
 	sk_X509_pop_free(t->dc_chain, X509_free);
 	free(t);
-	curl_global_cleanup();
 }
 
 enum trust_state trust_get_state(const struct trust *t)
@@ -920,7 +947,9 @@ struct json_object *trust_status(const struct trust *t)
 		json_object_object_add(r, "source", json_object_new_string(l->source));
 		json_object_object_add(r, "learned_by", json_object_new_string(
 			!strncmp(l->source, "certsrv ", 8) ?
-				(strstr(l->source, "(NTLM)") ?
+				(strstr(l->source, "(Kerberos)") ?
+				 "Kerberos-authenticated certsrv" :
+				 strstr(l->source, "(NTLM)") ?
 				 "NTLM-authenticated certsrv" :
 				 "certsrv (unauthenticated HTTP)") :
 			strstr(l->source, "(Kerberos)") ? "Kerberos-authenticated LDAP" :
