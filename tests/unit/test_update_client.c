@@ -278,6 +278,18 @@ TEST_F(client, steps_resumes_verifies_installs)
 	EXPECT_STREQ("installed", state(self->u, s));
 	EXPECT_STREQ("1.0.522.101", field(self->u, "pending_restart", s));
 	EXPECT_EQ(0, files_in(self->update_dir));
+	/* asked again before the restart: nothing taken, nothing refused */
+	{
+		const char *why;
+
+		ASSERT_EQ(0, update_check_now(self->u, false, &why));
+		ASSERT_EQ(5, n_calls);
+		answer(&calls[4], 200, "<U>" MODULE("3.5.6907.35", "CX700")
+		       MODULE("1.0.522.101", "CX700") "</U>");
+		EXPECT_EQ(5, n_calls);
+		EXPECT_STREQ("installed", state(self->u, s));
+		EXPECT_STREQ("", field(self->u, "last_error", s));
+	}
 	/* the next check is a day away, give or take two hours */
 	field(self->u, "next_check_s", s);
 	EXPECT_GE(atol(s), 22 * 3600 - 60);

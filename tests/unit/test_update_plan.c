@@ -80,6 +80,13 @@ TEST(choose_steps_through_the_stepping_stone)
 	version_parse("1.0.522.101", &pending);
 	EXPECT_EQ(-1, update_choose(&a, &installed, "CX700", false, &pending, &refused,
 				    why, sizeof(why)));
+	EXPECT_FALSE(refused);
+	EXPECT_STREQ("1.0.522.101 already installed, waiting for a restart", why);
+	/* Without the stepping stone installed, the final version alone is off the path. */
+	a.n = 1;
+	EXPECT_EQ(-1, update_choose(&a, &installed, "CX700", false, NULL, &refused,
+				    why, sizeof(why)));
+	EXPECT_TRUE(refused);
 	EXPECT_STREQ("3.5.6907.35: not on the upgrade path from the installed version (installed 1.0.199.123)",
 		     why);
 }

@@ -70,6 +70,7 @@ int update_choose(const struct update_answer *a, const struct version *installed
 	char v[VERSION_STR_MAX], w[VERSION_STR_MAX];
 	const struct update_module *m;
 	enum version_verdict verdict;
+	bool pending_offered = false;
 	int pick;
 
 	*refused = false;
@@ -82,8 +83,10 @@ int update_choose(const struct update_answer *a, const struct version *installed
 		m = &a->modules[i];
 		if (m->model[0] && strcasecmp(m->model, model))
 			continue;
-		if (pending && !version_cmp(&m->version, pending))
+		if (pending && !version_cmp(&m->version, pending)) {
+			pending_offered = true;
 			continue;
+		}
 		offered[n] = m->version;
 		map[n++] = i;
 	}
@@ -102,6 +105,13 @@ int update_choose(const struct update_answer *a, const struct version *installed
 	pick = version_policy_pick(installed, offered, n, allow_downgrade);
 	if (pick >= 0)
 		return (int)map[pick];
+	if (pending_offered) {
+		/* The next step is installed; the rest waits for the restart. */
+		*refused = false;
+		snprintf(why, why_len, "%s already installed, waiting for a restart",
+			 version_format(pending, v, sizeof(v)));
+		return -1;
+	}
 	/* Say why the first offer the phone could take was refused. */
 	verdict = version_policy_check(installed, &offered[0], allow_downgrade);
 	version_format(&offered[0], v, sizeof(v));
