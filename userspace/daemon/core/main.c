@@ -31,7 +31,7 @@
 #include "core/state_dir.h"
 #include "core/status.h"
 #include "core/wipe.h"
-#include "exchange/curl_zeroing.h"
+#include "net/curl_zeroing.h"
 #include "exchange/exchange.h"
 #include "device/audio.h"
 #include "device/kernel_link.h"

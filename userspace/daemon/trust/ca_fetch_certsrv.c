@@ -17,7 +17,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,40 +28,8 @@
 #include "config.h"
 #include "lib/pki/ca_bundle.h"
 #include "lib/util/secret.h"
+#include "net/curl_zeroing.h"
 #include "trust/ca_fetch.h"
-
-/*
- * libcurl's copies (the NTLM password, its hashes) zeroed when freed, as
- * the daemon's Exchange client does (exchange/curl_zeroing.c, which this
- * folder may not include).
- */
-static void zero_free(void *p)
-{
-	if (!p)
-		return;
-	secret_zero(p, malloc_usable_size(p));
-	free(p);
-}
-
-static void *zero_realloc(void *p, size_t n)
-{
-	size_t old;
-	void *q;
-
-	if (!p)
-		return malloc(n);
-	if (!n) {
-		zero_free(p);
-		return NULL;
-	}
-	old = malloc_usable_size(p);
-	q = malloc(n);
-	if (!q)
-		return NULL;
-	memcpy(q, p, old < n ? old : n);
-	zero_free(p);
-	return q;
-}
 
 struct body {
 	char *data;
@@ -118,9 +85,8 @@ void ca_fetch_certsrv(struct ca_fetch_req *r, STACK_OF(X509) *roots)
 	CURL *easy;
 	int ret;
 
-	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, zero_free,
-				 zero_realloc, strdup, calloc) ||
-	    !(easy = curl_easy_init()))
+	/* libcurl's copies (the NTLM password, its hashes) zeroed when freed */
+	if (curl_zeroing_init() < 0 || !(easy = curl_easy_init()))
 		ca_fetch_fail(r, NULL, "cannot set up libcurl");
 	snprintf(url, sizeof(url),
 		 "http://%s/certsrv/certnew.p7b?ReqID=CACert&Renewal=-1&Enc=b64",
@@ -182,5 +148,5 @@ void ca_fetch_certsrv(struct ca_fetch_req *r, STACK_OF(X509) *roots)
 	printf("how=%s\n", b.asked ? ca_fetch_how(r) : "none");
 	for (int i = 0; i < sk_X509_num(roots); i++)
 		PEM_write_X509(stdout, sk_X509_value(roots, i));
-	curl_global_cleanup();
+	curl_zeroing_cleanup();
 }

@@ -7,7 +7,7 @@
 
 #include <curl/curl.h>
 
-#include "exchange/curl_zeroing.h"
+#include "net/curl_zeroing.h"
 #include "lib/util/secret.h"
 
 static void zero_free(void *p)
