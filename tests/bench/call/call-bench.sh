@@ -30,7 +30,7 @@
 #  (b) CPU per call over BENCH_SECONDS of an established call: on-CPU time of all the
 #      caller's threads from the scheduler (/proc/PID/task/*/schedstat, nanoseconds: the
 #      figure the goal is judged on), utime+stime (/proc/PID/stat: sampled at the clock
-#      tick, which overcharges baresip's threads that wake every 4 ms), and instructions
+#      tick; once it read baresip's threads, which wake every 4 ms, at 4x), and instructions
 #      from `perf stat` when the host can count them (a VM without a PMU cannot: n/a).
 #  (c) media thread: heap allocations per 20 ms frame (the phone's own counter; Debian's
 #      libsrtp2 allocates per packet, counted, not hidden) and send-time jitter (stddev
