@@ -10,10 +10,13 @@
 # must say srtp_in_kernel, and the module's counters must carry the call.
 # Then the same call with the module unloaded: srtp_flow falls back to
 # libsrtp2, and the daemon's counters are printed beside the kernel call's.
-# TAP; ~2 min (boot and sign-in take most of it).
+# Between them, an MKI-carrying offer (|2^31|1:1) from a scripted far end, its
+# audio both ways through the module.
+# TAP; ~2.5 min (boot and sign-in take most of it).
 #   image-call.sh BUILD_DIR
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$repo/build}
 TB_DIR=$repo/tests/testbed
 TB_RUN=${UCPHONE_TESTBED_RUN:-$TB_DIR/run}
 # shellcheck source=/dev/null
@@ -136,6 +139,51 @@ check "bob calls: the phone rings" call_is ringing-in 15
 check "ucphonectl answer" quiet ctl answer
 check "connected to bob" call_is connected 10
 call_checks "bob calls the phone"
+# An OCS-style offer: a=crypto with a lifetime and a 1-byte MKI (|2^31|1:1)
+# from a scripted far end in bob's place (tests/integration/lib/mki_peer.py,
+# its media from tests/media/srtp_tone_peer on libsrtp2 with the MKI in every
+# packet: 770 Hz to the phone, what the phone sends decrypted and kept). The
+# module carries the MKI both ways: no SRTP failure on either side, the far end
+# hears the card's 1 kHz and the card plays the far end's 770 Hz.
+PEER_PROG=${BUILD:-$repo/build}/tests/media/srtp_tone_peer
+if [ -x "$PEER_PROG" ]; then
+	"$TB_DIR/kamailio.sh" stop bob >/dev/null 2>&1
+	board_played_clear
+	ip netns exec "$TB_NS_PEER" python3 "$repo/tests/integration/lib/mki_peer.py" \
+		"$TB_SRV_IP" "$TB_CA_PEM" "$TB_PEER_USER" "$(cat "$TB_PEER_PASS_FILE")" "$TB_DOMAIN" \
+		"sip:$TB_USER_ADDRESS" 14 "$PEER_PROG" "$W/mki-far.raw" 770 >"$W/mki.out" 2>&1 &
+	mki=$!
+	check "MKI call: the phone rings" call_is ringing-in 20
+	check "MKI call: ucphonectl answer" quiet ctl answer
+	check "MKI call: connected" call_is connected 10
+	sleep 6
+	js=$(ctl '--json calls')
+	echo "# MKI call: $(jq -c '.calls[0] | {codec, srtp_suite, srtp_in_kernel, srtp_path, rtp_sent, rtp_received, srtp_failures, lost}' <<<"$js" 2>/dev/null)"
+	check "MKI call: SRTP runs in the kernel (srtp_in_kernel)" \
+		test "$(jq -r '.calls[0].srtp_in_kernel' <<<"$js")" = true
+	check "MKI call: the module decrypts the far end's MKI packets (no SRTP failures)" \
+		test "$(jq -r '.calls[0].srtp_failures' <<<"$js")" = 0
+	check "MKI call: packets came in" test "$(jq -r '.calls[0].rtp_received' <<<"$js")" -gt 100
+	guest 'ucphonectl srtp 2>/dev/null || true' 10 | sed 's/^/# MKI call: /'
+	wait "$mki"; rc=$?
+	sed 's/^/# mki peer: /' "$W/mki.out"
+	check "MKI call: the far end's media ran (sent all, decrypted the phone's)" test "$rc" -eq 0
+	check "MKI call: the far end decrypted every packet of the module's (no SRTP failures)" \
+		grep -q 'srtp_failures 0 ' "$W/mki.out"
+	sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$W/mki-far.raw" "$W/mki-far.wav" 2>/dev/null
+	echo "# MKI call: the far end heard: $(tone_ok "$W/mki-far.wav" --freq 1000 --seconds 6 2>&1)"
+	check "MKI call: the far end heard the card's 1 kHz" tone_ok "$W/mki-far.wav" --freq 1000 --seconds 6 --max-gap-ms 200
+	board_played "$W/mki-card.wav"
+	echo "# MKI call: the ES8311 card played: $(tone_ok "$W/mki-card.wav" --freq 770 --seconds 6 2>&1)"
+	check "MKI call: the card played the far end's 770 Hz" \
+		tone_ok "$W/mki-card.wav" --freq 770 --seconds 6 --max-gap-ms 200
+	check "MKI call: idle after the far end's BYE" call_is idle 15
+	"$TB_DIR/kamailio.sh" start bob >/dev/null 2>&1
+	sleep 2
+else
+	echo "# no $PEER_PROG: the MKI call is not run"
+fi
+
 # The same call on libsrtp2: ucphone-srtp unloaded and kept from loading
 # again, so srtp_flow falls back; the counters must read the same way.
 guest 'echo /bin/false >/proc/sys/kernel/modprobe' 10 >/dev/null
