@@ -105,7 +105,7 @@ phone_screen_start() {
 	local sock=$IMAGE_DIR/screen.sock rows
 	rows=$(tput lines 2>/dev/null || echo 0)
 	[ -S "$sock" ] && [ "$rows" -ge 24 ] || return 1
-	printf '\033[2J\033[14;%sr\033[14;1H' "$rows"
+	printf '\033[2J'
 	python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -124,6 +124,9 @@ while True:
     out.flush()
 ' "$sock" &
 	PHONE_SCREEN_PID=$!
+	# what the console held before we attached comes first (its clear too)
+	sleep 2
+	printf '\033[14;%sr\033[14;1H' "$rows"
 }
 
 phone_screen_stop() {
