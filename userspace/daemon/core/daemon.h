@@ -27,6 +27,7 @@ struct identity;
 struct kernel_link;
 struct resolver;
 struct signin;
+struct slot_health;
 struct sntp;
 struct trust;
 
@@ -72,6 +73,9 @@ struct ucphoned_options {
 	const char *trusted_domains[UCPHONED_TRUSTED_DOMAINS_MAX];
 	unsigned int n_trusted_domains;
 	uint32_t exchange_sync_s;	/* EWS contacts/voice mail refresh period */
+	/* updates: an updated slot proves itself within this, or is left */
+	uint32_t update_trial_min;
+	const char *update_reboot_window;	/* "any" or "HH:MM-HH:MM" */
 };
 
 struct ucphoned {
@@ -93,6 +97,7 @@ struct ucphoned {
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 	struct calls *calls;		/* calls (call/calls.c), NULL without media */
 	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
+	struct slot_health *slots;	/* A/B root slots, update trial */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

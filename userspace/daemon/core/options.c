@@ -18,6 +18,7 @@
 #include "core/options.h"
 #include "lib/dhcp/dhcp_msg.h"
 #include "lib/sdp/sdp.h"
+#include "lib/update/slot_trial.h"
 #include "lib/util/conf_file.h"
 
 enum option_id {
@@ -51,6 +52,8 @@ enum option_id {
 	OPT_TRUSTED_DOMAIN,
 	OPT_EXCHANGE_SYNC,
 	OPT_CALL_WAITING,
+	OPT_UPDATE_TRIAL,
+	OPT_UPDATE_WINDOW,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -95,6 +98,9 @@ static const struct option_desc options[] = {
 	{ { "audio-playback", required_argument, NULL, OPT_AUDIO_PLAYBACK }, 0 },
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
 	{ { "call-waiting", required_argument, NULL, OPT_CALL_WAITING }, 0 },
+	{ { "update-trial-min", required_argument, NULL, OPT_UPDATE_TRIAL }, 0 },
+	{ { "update-reboot-window", required_argument, NULL, OPT_UPDATE_WINDOW },
+	  0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMDLINE_ONLY },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMDLINE_ONLY },
@@ -159,6 +165,13 @@ static void usage(FILE *out)
 		"                        (default \"default\")\n"
 		"      --audio-capture PCM  ALSA device calls capture from\n"
 		"                        (default \"default\")\n"
+		"      --update-trial-min N  an updated root slot must register\n"
+		"                        (or bring the network up, with no\n"
+		"                        sign-in) within N minutes to be kept\n"
+		"                        (default 10, 1-1440)\n"
+		"      --update-reboot-window any|HH:MM-HH:MM  reboot into an\n"
+		"                        installed update only in this local time\n"
+		"                        window, and never during a call (any)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -194,6 +207,8 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->codecs = SDP_CODECS_DEFAULT;
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
+	opt->update_trial_min = 10;
+	opt->update_reboot_window = "any";
 }
 
 static const struct option_desc *find_by_id(int id)
@@ -353,6 +368,19 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 		if (parse_uint(arg, 0, 600, &opt->time_wait_s))
 			want = "0-600 seconds";
 		break;
+	case OPT_UPDATE_TRIAL:
+		if (parse_uint(arg, 1, 1440, &opt->update_trial_min))
+			want = "1-1440 minutes";
+		break;
+	case OPT_UPDATE_WINDOW: {
+		struct maint_window w;
+
+		if (maint_window_parse(arg, &w) < 0)
+			want = "any or HH:MM-HH:MM";
+		else
+			opt->update_reboot_window = arg;
+		break;
+	}
 	case OPT_EXCHANGE_SYNC:
 		if (parse_uint(arg, 60, 86400, &opt->exchange_sync_s))
 			want = "60-86400 seconds";
@@ -727,6 +755,7 @@ int options_reload(struct ucphoned_options *cur,
 	LIVE_FIELD(set_clock, "set-clock");
 	LIVE_FIELD(release_on_exit, "release");
 	LIVE_FIELD(time_wait_s, "time-wait-s");
+
 	RESTART_FIELD(str_differs(cur->control_path, next.control_path),
 		      "control");
 	RESTART_FIELD(str_differs(cur->state_dir, next.state_dir), "state-dir");
@@ -747,6 +776,11 @@ int options_reload(struct ucphoned_options *cur,
 	RESTART_FIELD(!same_domains(cur, &next), "trusted-server-domain");
 	RESTART_FIELD(cur->exchange_sync_s != next.exchange_sync_s,
 		      "exchange-sync-s");
+	RESTART_FIELD(cur->update_trial_min != next.update_trial_min,
+		      "update-trial-min");
+	RESTART_FIELD(str_differs(cur->update_reboot_window,
+				  next.update_reboot_window),
+		      "update-reboot-window");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
 	RESTART_FIELD(cur->call_waiting != next.call_waiting, "call-waiting");
 	RESTART_FIELD(str_differs(cur->codecs, next.codecs), "codecs");
