@@ -270,6 +270,9 @@ cp -a "$def/rootfs/." "$root/"
 chmod 640 "$root/etc/shadow"
 dpkg-deb --fsys-tarfile "$rauc_deb" | tar -x -C "$root" ./usr/bin/rauc || die "no rauc in $rauc_deb"
 install -m 644 "$vendor_ca" "$root/etc/rauc/keyring.pem"
+# the same root checks an update image's outer CMS signature (ucphoned
+# --update-vendor-root's default)
+install -D -m 644 "$vendor_ca" "$root/etc/ucphone/update-vendor-root.pem"
 echo "$image_version" >"$root/usr/lib/ucphone/version"
 cp -a "$work/userspace/." "$root/"
 if [ "$init" = systemd ]; then

@@ -8,6 +8,8 @@ set -euo pipefail
 
 # the OCS stand-in (ocs.sh) holds sip's port while it runs
 "$TB_DIR/ocs.sh" stop
+# the Device Update stand-in runs only for its test
+"$TB_DIR/devupdate.sh" stop
 if [ "$(cat "$TB_RUN/kamailio/cert" 2>/dev/null || echo sip)" != sip ]; then
   echo "restore: sip back on its own certificate"
   "$TB_DIR/kamailio.sh" trusted

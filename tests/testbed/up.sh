@@ -106,6 +106,7 @@ lap "exchange fixture" "$T"
 T=$(now)
 render "$TB_DIR/nginx/nginx.conf.in" "$TB_RUN/nginx/nginx.conf"
 render "$TB_DIR/nginx/exchange-proxy.conf.in" "$TB_RUN/nginx/exchange-proxy.conf"
+render "$TB_DIR/nginx/devupdate-proxy.conf.in" "$TB_RUN/nginx/devupdate-proxy.conf"
 cp "$TB_RUN/pki/apex-chain.pem" "$TB_RUN/nginx/apex-chain.pem"
 cp "$TB_RUN/pki/apex.key" "$TB_RUN/nginx/apex.key"
 echo trusted > "$TB_RUN/exchange/cert"

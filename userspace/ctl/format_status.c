@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl/exchange_cmd.h"
+#include "ctl/update_cmd.h"
 #include "ctl/features_cmd.h"
 #include "ctl/format.h"
 #include "ctl/format_software.h"
@@ -189,4 +190,6 @@ void ctl_print_status(FILE *out, struct json_object *result)
 		print_sip(out, sip);
 	if (ctl_json_member(result, "exchange", json_type_object))
 		ctl_print_exchange(out, ctl_json_member(result, "exchange", json_type_object));
+	if (ctl_json_member(result, "update", json_type_object))
+		ctl_print_update(out, ctl_json_member(result, "update", json_type_object));
 }

@@ -25,6 +25,7 @@
 #include "ctl/diag.h"
 #include "ctl/exchange_cmd.h"
 #include "ctl/features_cmd.h"
+#include "ctl/update_cmd.h"
 #include "ctl/format.h"
 #include "ctl/signin.h"
 #include "ctl/srtp_view.h"
@@ -83,6 +84,9 @@ static void usage(FILE *out)
 		"  volume up|down|0-100  the current audio path's volume (kept)\n"
 		"  calllog [--json]  placed, received and missed calls, newest first\n"
 		"  exchange-sync  fetch contacts and voice mail from Exchange now\n"
+		"  update [status] | update check [--allow-downgrade]\n"
+		"            Device Update: installed/offered version, progress,\n"
+		"            last error; check = ask the update server now\n"
 		"  help      print this help\n"
 		"  version   the phone's software version (the daemon's) and\n"
 		"            ucphonectl's\n"
@@ -566,7 +570,8 @@ int main(int argc, char **argv)
 	bool is_signin = at < argc && !strcmp(argv[at], "signin");
 	bool is_diag = at < argc && !strcmp(argv[at], "diag");
 	bool is_exchange = at < argc && (ctl_is_exchange_command(argv[at]) ||
-					 ctl_is_feature_command(argv[at]));
+					 ctl_is_feature_command(argv[at]) ||
+					 ctl_is_update_command(argv[at]));
 	bool has_arg = at < argc && takes_arg(argv[at]);
 	const char *command, *arg = NULL;
 
@@ -665,6 +670,7 @@ int main(int argc, char **argv)
 			ret = cmd_call(&ctl, command, arg);
 		else if (is_exchange)
 			ret = (ctl_is_feature_command(command) ? ctl_features :
+			       ctl_is_update_command(command) ? ctl_update :
 			       ctl_exchange)(argc - at, argv + at, ctl.json, ask, &ctl);
 		else
 			ret = cmd_other(&ctl, command);

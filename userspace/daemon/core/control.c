@@ -20,6 +20,7 @@
 #include "lib/util/secret.h"
 #include "exchange/exchange.h"
 #include "trust/identity.h"
+#include "update/update_client.h"
 
 #define SUBSYS "control"
 
@@ -243,6 +244,31 @@ static int handle_exchange(struct control_client *c,
 	return client_reply(c, control_reply_new_ok(result));
 }
 
+/* ucphonectl update status | check [--allow-downgrade]. */
+static int handle_update(struct control_client *c,
+			 const struct control_request *req)
+{
+	struct update *u = c->ctl->d->update;
+	struct json_object *result;
+	const char *why = NULL;
+
+	if (!u)
+		return client_reply(c, control_reply_new_error(
+			"Device Update not available (the daemon manages no network)"));
+	if (!strcmp(req->arg, "check") ||
+	    !strcmp(req->arg, "check --allow-downgrade")) {
+		if (update_check_now(u, strcmp(req->arg, "check") != 0, &why) < 0)
+			return client_reply(c, control_reply_new_error(why));
+	} else if (strcmp(req->arg, "status")) {
+		return client_reply(c, control_reply_new_error(
+			"update wants status, check or check --allow-downgrade"));
+	}
+	result = update_status(u);
+	if (!result)
+		return client_reply(c, control_reply_new_error("out of memory"));
+	return client_reply(c, control_reply_new_ok(result));
+}
+
 /*
  * buf holds at most CONTROL_REQUEST_MAX + 1 bytes: recv() cut a longer
  * request to that (SEQPACKET drops the rest), and the parser refuses it as
@@ -311,6 +337,8 @@ static int handle_request(struct control_client *c, const char *buf,
 	case CONTROL_CMD_VOICEMAIL:
 	case CONTROL_CMD_EXCHANGE_SYNC:
 		return handle_exchange(c, &req);
+	case CONTROL_CMD_UPDATE:
+		return handle_update(c, &req);
 	case __CONTROL_CMD_COUNT:
 		break;
 	}

@@ -30,6 +30,7 @@ struct signin;
 struct slot_health;
 struct sntp;
 struct trust;
+struct update;
 
 #define UCPHONED_TRUSTED_DOMAINS_MAX 8
 
@@ -76,6 +77,15 @@ struct ucphoned_options {
 	/* updates: an updated slot proves itself within this, or is left */
 	uint32_t update_trial_min;
 	const char *update_reboot_window;	/* "any" or "HH:MM-HH:MM" */
+	/* Device Update (update/) */
+	const char *update_installer;	/* command; the image's path is added */
+	const char *update_vendor_root;	/* PEM: the roots images are signed under */
+	const char *update_version_file;	/* the installed version */
+	const char *update_model;
+	const char *update_hardware_revision;
+	const char *update_serial;	/* NULL: the MAC's 12 hex digits */
+	const char *update_locale;
+	uint64_t update_max_size;	/* bytes */
 };
 
 struct ucphoned {
@@ -98,6 +108,7 @@ struct ucphoned {
 	struct calls *calls;		/* calls (call/calls.c), NULL without media */
 	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
 	struct slot_health *slots;	/* A/B root slots, update trial */
+	struct update *update;		/* Device Update client (update/) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

@@ -45,6 +45,7 @@
 #include "sip/signin.h"
 #include "trust/identity.h"
 #include "trust/trust.h"
+#include "update/update_client.h"
 
 #define SUBSYS "main"
 
@@ -125,6 +126,8 @@ static void daemon_teardown(struct ucphoned *d)
 	d->signin = NULL;
 	exchange_free(d->exchange);
 	d->exchange = NULL;
+	update_free(d->update);
+	d->update = NULL;
 	/* DHCP next: it removes the address while the rest still stand. */
 	dhcp_client_free(d->dhcp);
 	d->dhcp = NULL;
@@ -159,6 +162,17 @@ static void on_smtp_address(void *ctx, const char *smtp_address)
 	struct ucphoned *d = ctx;
 
 	exchange_set_address(d->exchange, smtp_address);
+	/* Provisioning arrived (or was forgotten): the sign-in update check. */
+	update_set_signed_in(d->update, smtp_address != NULL,
+			     signin_provisioned(d->signin, "updatesServerInternalUrl"));
+}
+
+/* The update client's progress: the screen (and every events client) hears it. */
+static void on_update_event(void *ctx, struct json_object *event)
+{
+	struct ucphoned *d = ctx;
+
+	control_broadcast_event(d->control, event);
 }
 
 /* The voice-mail light changed: every events client hears it. */
@@ -251,6 +265,10 @@ static int daemon_setup(struct ucphoned *d)
 		ret = dhcp_client_new(d, &lease_listener, &d->dhcp);
 	if (ret >= 0)
 		ret = exchange_new(d, &d->exchange);
+	if (ret >= 0)
+		ret = update_new(d, &d->update);
+	if (ret >= 0)
+		update_on_event(d->update, on_update_event, d);
 	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
 	if (ret >= 0)

@@ -3,6 +3,7 @@
 #include "net/dns.h"
 #include "net/sntp.h"
 #include "trust/trust.h"
+#include "update/update_client.h"
 
 static void lease_bound(const struct dhcp_reply *lease, bool address_changed,
 			void *userdata)
@@ -13,6 +14,7 @@ static void lease_bound(const struct dhcp_reply *lease, bool address_changed,
 	resolver_set_lease(d->resolver, lease);
 	sntp_set_lease(d->sntp, lease);
 	trust_set_lease(d->trust, lease);
+	update_set_lease(d->update, lease);
 }
 
 static void lease_lost(void *userdata)
@@ -22,6 +24,7 @@ static void lease_lost(void *userdata)
 	resolver_set_lease(d->resolver, NULL);
 	sntp_set_lease(d->sntp, NULL);
 	trust_set_lease(d->trust, NULL);
+	update_set_lease(d->update, NULL);
 }
 
 void network_listener_init(struct ucphoned *d,

@@ -20,6 +20,12 @@
 #include "lib/sdp/sdp.h"
 #include "lib/update/slot_trial.h"
 #include "lib/util/conf_file.h"
+#include "lib/xml/update_xml.h"
+
+/* Device Update: the vendor's signing root and the installed version, in the image. */
+#define UPDATE_DEFAULT_VENDOR_ROOT "/etc/ucphone/update-vendor-root.pem"
+/* (in the read-only root: /etc is an overlay the data partition shadows) */
+#define UPDATE_DEFAULT_VERSION_FILE "/usr/lib/ucphone/version"
 
 enum option_id {
 	OPT_CONTROL = 'c',
@@ -54,6 +60,14 @@ enum option_id {
 	OPT_CALL_WAITING,
 	OPT_UPDATE_TRIAL,
 	OPT_UPDATE_WINDOW,
+	OPT_UPDATE_INSTALLER,
+	OPT_UPDATE_VENDOR_ROOT,
+	OPT_UPDATE_VERSION_FILE,
+	OPT_UPDATE_MODEL,
+	OPT_UPDATE_HW_REVISION,
+	OPT_UPDATE_SERIAL,
+	OPT_UPDATE_LOCALE,
+	OPT_UPDATE_MAX_SIZE,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -101,6 +115,14 @@ static const struct option_desc options[] = {
 	{ { "update-trial-min", required_argument, NULL, OPT_UPDATE_TRIAL }, 0 },
 	{ { "update-reboot-window", required_argument, NULL, OPT_UPDATE_WINDOW },
 	  0 },
+	{ { "update-installer", required_argument, NULL, OPT_UPDATE_INSTALLER }, 0 },
+	{ { "update-vendor-root", required_argument, NULL, OPT_UPDATE_VENDOR_ROOT }, 0 },
+	{ { "update-version-file", required_argument, NULL, OPT_UPDATE_VERSION_FILE }, 0 },
+	{ { "update-model", required_argument, NULL, OPT_UPDATE_MODEL }, 0 },
+	{ { "update-hardware-revision", required_argument, NULL, OPT_UPDATE_HW_REVISION }, 0 },
+	{ { "update-serial", required_argument, NULL, OPT_UPDATE_SERIAL }, 0 },
+	{ { "update-locale", required_argument, NULL, OPT_UPDATE_LOCALE }, 0 },
+	{ { "update-max-size", required_argument, NULL, OPT_UPDATE_MAX_SIZE }, 0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMDLINE_ONLY },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMDLINE_ONLY },
@@ -172,12 +194,24 @@ static void usage(FILE *out)
 		"      --update-reboot-window any|HH:MM-HH:MM  reboot into an\n"
 		"                        installed update only in this local time\n"
 		"                        window, and never during a call (any)\n"
+		"      --update-installer CMD  Device Update: run CMD IMAGE to install\n"
+		"                        a verified image (default \"rauc install\")\n"
+		"      --update-vendor-root FILE  PEM roots an image's signature must\n"
+		"                        chain to (default %s)\n"
+		"      --update-version-file FILE  holds the installed version\n"
+		"                        (default %s)\n"
+		"      --update-model MODEL  model sent and matched (default CX700)\n"
+		"      --update-hardware-revision REV  (default A)\n"
+		"      --update-serial SERIAL  (default: the MAC's hex digits)\n"
+		"      --update-locale LOCALE  (default en-US)\n"
+		"      --update-max-size BYTES  largest image taken (default 536870912)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
 		OPTIONS_DEFAULT_CONFIG, UCPHONE_DEFAULT_CONTROL,
 		UCPHONE_DEFAULT_STATE_DIR, RESET_DEFAULT_LONG_PRESS_MS,
-		UCPHONE_DEFAULT_CA_BUNDLE);
+		UCPHONE_DEFAULT_CA_BUNDLE, UPDATE_DEFAULT_VENDOR_ROOT,
+		UPDATE_DEFAULT_VERSION_FILE);
 }
 
 static void set_defaults(struct ucphoned_options *opt)
@@ -209,6 +243,14 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->audio_capture = "default";
 	opt->update_trial_min = 10;
 	opt->update_reboot_window = "any";
+	opt->update_installer = "rauc install";
+	opt->update_vendor_root = UPDATE_DEFAULT_VENDOR_ROOT;
+	opt->update_version_file = UPDATE_DEFAULT_VERSION_FILE;
+	opt->update_model = "CX700";
+	opt->update_hardware_revision = "A";
+	opt->update_serial = NULL;
+	opt->update_locale = "en-US";
+	opt->update_max_size = 512ull * 1024 * 1024;
 }
 
 static const struct option_desc *find_by_id(int id)
@@ -426,6 +468,48 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 			want = "at most 8 domains";
 		else
 			opt->trusted_domains[opt->n_trusted_domains++] = arg;
+		break;
+	}
+	case OPT_UPDATE_INSTALLER:
+		if (check_string(arg, 255))
+			want = "a command of 1-255 bytes";
+		else
+			opt->update_installer = arg;
+		break;
+	case OPT_UPDATE_VENDOR_ROOT:
+	case OPT_UPDATE_VERSION_FILE:
+		if (check_string(arg, 4095))
+			want = "a path";
+		else if (id == OPT_UPDATE_VENDOR_ROOT)
+			opt->update_vendor_root = arg;
+		else
+			opt->update_version_file = arg;
+		break;
+	case OPT_UPDATE_MODEL:
+	case OPT_UPDATE_HW_REVISION:
+	case OPT_UPDATE_SERIAL:
+	case OPT_UPDATE_LOCALE:
+		if (update_xml_token_ok(arg))
+			want = "1-63 of A-Z a-z 0-9 . _ : -";
+		else if (id == OPT_UPDATE_MODEL)
+			opt->update_model = arg;
+		else if (id == OPT_UPDATE_HW_REVISION)
+			opt->update_hardware_revision = arg;
+		else if (id == OPT_UPDATE_SERIAL)
+			opt->update_serial = arg;
+		else
+			opt->update_locale = arg;
+		break;
+	case OPT_UPDATE_MAX_SIZE: {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = *arg >= '0' && *arg <= '9' ? strtoull(arg, &end, 10) : 0;
+		if (errno || !v || *end || v < 4096 || v > (1ull << 34))
+			want = "4096 to 17179869184 bytes";
+		else
+			opt->update_max_size = v;
 		break;
 	}
 	case OPT_FOREGROUND:
@@ -788,6 +872,23 @@ int options_reload(struct ucphoned_options *cur,
 		      "audio-playback");
 	RESTART_FIELD(str_differs(cur->audio_capture, next.audio_capture),
 		      "audio-capture");
+	RESTART_FIELD(str_differs(cur->update_installer, next.update_installer),
+		      "update-installer");
+	RESTART_FIELD(str_differs(cur->update_vendor_root, next.update_vendor_root),
+		      "update-vendor-root");
+	RESTART_FIELD(str_differs(cur->update_version_file, next.update_version_file),
+		      "update-version-file");
+	RESTART_FIELD(str_differs(cur->update_model, next.update_model),
+		      "update-model");
+	RESTART_FIELD(str_differs(cur->update_hardware_revision,
+				  next.update_hardware_revision),
+		      "update-hardware-revision");
+	RESTART_FIELD(str_differs(cur->update_serial, next.update_serial),
+		      "update-serial");
+	RESTART_FIELD(str_differs(cur->update_locale, next.update_locale),
+		      "update-locale");
+	RESTART_FIELD(cur->update_max_size != next.update_max_size,
+		      "update-max-size");
 #undef LIVE_FIELD
 #undef RESTART_FIELD
 

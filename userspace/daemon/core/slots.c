@@ -60,6 +60,7 @@ int slots_start(struct ucphoned *d)
 {
 	struct slot_health_config cfg = {
 		.trial_usec = (uint64_t)d->options.update_trial_min * 60000000ULL,
+		.version_file = d->options.update_version_file,
 	};
 	struct slot_health_hooks hooks = {
 		.healthy = slot_healthy,

@@ -4,6 +4,7 @@
 #include "device/audio.h"
 #include "device/slot_health.h"
 #include "exchange/exchange.h"
+#include "update/update_client.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
 #include "net/sntp.h"
@@ -43,5 +44,7 @@ struct json_object *status_build(struct ucphoned *d)
 		json_object_object_add(o, "sip", signin_status(d->signin));
 	if (d->exchange)
 		json_object_object_add(o, "exchange", exchange_status(d->exchange));
+	if (d->update)
+		json_object_object_add(o, "update", update_status(d->update));
 	return o;
 }

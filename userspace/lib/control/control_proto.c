@@ -38,6 +38,7 @@ static const char *const command_names[__CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_MUTE] = "mute",
 	[CONTROL_CMD_VOLUME] = "volume",
 	[CONTROL_CMD_CALLLOG] = "calllog",
+	[CONTROL_CMD_UPDATE] = "update",
 };
 
 const char *control_command_arg(enum control_command command)
@@ -54,6 +55,7 @@ const char *control_command_arg(enum control_command command)
 	case CONTROL_CMD_DND:
 	case CONTROL_CMD_MUTE:
 	case CONTROL_CMD_VOLUME:
+	case CONTROL_CMD_UPDATE:
 		return "setting";
 	default:
 		return NULL;

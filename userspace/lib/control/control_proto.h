@@ -52,6 +52,10 @@
  *   {"command":"contacts","search":"bob","offset":50}  (both optional)
  *   {"command":"voicemail"}
  *   {"command":"exchange-sync"}  synchronise now
+ *
+ * Device Update: {"command":"update","setting":"status"} (the status's
+ * "update" section), "check" (ask the update server now), "check
+ * --allow-downgrade" (now, a lower version taken too).
  */
 #ifndef UCPHONE_CONTROL_PROTO_H
 #define UCPHONE_CONTROL_PROTO_H
@@ -95,6 +99,7 @@ enum control_command {
 	CONTROL_CMD_MUTE,
 	CONTROL_CMD_VOLUME,
 	CONTROL_CMD_CALLLOG,
+	CONTROL_CMD_UPDATE,
 	__CONTROL_CMD_COUNT
 };
 
