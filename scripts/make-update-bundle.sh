@@ -7,8 +7,11 @@
 # RAUC keyring. The bundle's compatible is the image's
 # (/etc/rauc/system.conf).
 #
-#   scripts/make-update-bundle.sh [--overlay DIR] [--fast] VERSION OUT.raucb
+#   scripts/make-update-bundle.sh [--root FILE] [--overlay DIR] [--fast]
+#                                 VERSION OUT.raucb
 #
+# --root FILE    the root squashfs to start from (default: the image's,
+#                built or reused by scripts/build-image.sh)
 # --overlay DIR  copy DIR's tree over the root (a test's broken config...)
 # --fast         zstd level 3 instead of the image's 19 (tests: the root
 #                is made in seconds instead of minutes)
@@ -20,13 +23,14 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${UCPHONE_CACHE:-$repo/.cache}
 
-usage() { sed -n 9,9p "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
+usage() { sed -n 10,11p "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
 die() { echo "make-update-bundle: error: $*" >&2; exit 1; }
-overlay='' level=19
+overlay='' level=19 root=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--overlay) [ $# -ge 2 ] && [ -d "$2" ] || usage; overlay=$(realpath "$2"); shift 2 ;;
 	--fast) level=3; shift ;;
+	--root) [ $# -ge 2 ] && [ -f "$2" ] || usage; root=$(realpath "$2"); shift 2 ;;
 	-*) usage ;;
 	*) break ;;
 	esac
@@ -35,7 +39,12 @@ done
 version=$1 out=$2
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "version '$version' is not four numbers"
 
-eval "$("$repo/scripts/build-image.sh" --print-env)"
+if [ -n "$root" ]; then
+	ROOT=$root
+	ROOT_SHA256=$(sha256sum <"$ROOT" | cut -c1-64)
+else
+	eval "$("$repo/scripts/build-image.sh" --print-env)"
+fi
 eval "$("$repo/scripts/vendor-keys.sh" --print-env)"
 compatible=$(sed -n 's/^compatible=//p' "$repo/image/rootfs/etc/rauc/system.conf" | head -n1)
 [ -n "$compatible" ] || die "no compatible= in image/rootfs/etc/rauc/system.conf"

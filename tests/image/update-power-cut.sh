@@ -61,7 +61,7 @@ sq_sha() {
 declare -A SHA_OF=([factory]=$(sq_sha "$ROOT") [1.0.199.123]=$(sq_sha "$ROOT"))
 mkdir -p "$scratch/upd"
 for v in 1.0.522.101 3.5.6907.35; do
-	out=$("$repo/scripts/make-update-bundle.sh" --fast "$v" "$scratch/upd/$v.raucb" \
+	out=$("$repo/scripts/make-update-bundle.sh" --root "$ROOT" --fast "$v" "$scratch/upd/$v.raucb" \
 		2>"$scratch/bundle.log") || {
 		sed 's/^/# /' "$scratch/bundle.log" | tail -n 20
 		bail "the $v bundle is made"
@@ -167,7 +167,9 @@ for cut in $(seq 1 "$cuts"); do
 		what="into rauc install of $target" ;;
 	switch)
 		guest "rauc install /run/upd/$target.raucb >/dev/null 2>&1" 600
-		delay=0.$((RANDOM % 10))$((RANDOM % 10))
+		# ucphoned notices the activated slot within its 3 s tick, then
+		# init runs rcK and reboots: the cut falls before, in or after that
+		delay=$((RANDOM % 4)).$((RANDOM % 10))
 		sleep "$delay"
 		if kill -0 "$IMAGE_PID" 2>/dev/null; then
 			image_cut
@@ -180,7 +182,8 @@ for cut in $(seq 1 "$cuts"); do
 		guest "rauc install /run/upd/$target.raucb >/dev/null 2>&1" 600
 		image_wait_exit 120 || image_cut
 		start
-		delay=$((5 + RANDOM % 40)).$((RANDOM % 10))
+		# initramfs ~5 s, ucphoned ~35 s, lease and mark-good ~45-60 s in
+		delay=$((5 + RANDOM % 55)).$((RANDOM % 10))
 		sleep "$delay"
 		image_cut
 		what="into the first boot of $target"
