@@ -7,7 +7,7 @@
 #   scripts/boot-image.sh [--disk FILE] [--slot a|b] [--persist]
 #                         [--net NETNS:BRIDGE] [--service DIR]
 #                         [--interactive] [--timeout SEC] [--log FILE]
-#                         [--append KERNEL-ARGS]
+#                         [--append KERNEL-ARGS] [--drive FILE]
 #
 # --disk      the disk image (default: build it with scripts/build-image.sh)
 # --persist   write to the disk image itself; by default the guest's writes
@@ -22,6 +22,8 @@
 # --interactive  the serial console (kernel log and a root shell) on this
 #             terminal; Ctrl-A x quits QEMU
 # --append   more kernel command line (initcall_debug, a module option...)
+# --drive    FILE as a second, read-only disk (/dev/vdb): a test hands the
+#            guest update bundles this way
 # The serial console is copied to --log (default: stdout only). Exit status:
 # QEMU's (0 after the guest powers off), 124 on timeout.
 set -euo pipefail
@@ -32,7 +34,7 @@ usage() { sed -n '7,10p' "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
 say() { echo "boot-image: $*" >&2; }
 die() { say "error: $*"; exit 125; }
 
-disk='' slot='' persist=0 net='' service='' interactive=0 timeout_s=0 log='' append=''
+disk='' slot='' persist=0 net='' service='' interactive=0 timeout_s=0 log='' append='' extra=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--disk) [ $# -ge 2 ] || usage; disk=$2; shift 2 ;;
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] || usage; timeout_s=$2; shift 2 ;;
 	--log) [ $# -ge 2 ] || usage; log=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || usage; append=$2; shift 2 ;;
+	--drive) [ $# -ge 2 ] && [ -f "$2" ] || usage; extra=$2; shift 2 ;;
 	*) usage ;;
 	esac
 done
@@ -130,6 +133,7 @@ qemu=(
 	-drive "$drive"
 	-device virtio-serial-pci
 )
+[ -z "$extra" ] || qemu+=(-drive "file=$extra,format=raw,if=virtio,readonly=on")
 if [ -n "$service" ]; then
 	mkdir -p "$service"
 	rm -f "$service/svc.in" "$service/svc.out"

@@ -53,7 +53,9 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
 fi
 export SOURCE_DATE_EPOCH
 # Slot and data partition sizes (MiB).
-SLOT_MIB=128 DATA_MIB=64
+# The data partition also holds a downloaded update (a bundle is about the
+# size of the root) beside the settings.
+SLOT_MIB=128 DATA_MIB=160
 
 mkdir -p "$cache"
 exec 8>"$cache/.lock"
@@ -168,6 +170,27 @@ if ! [ -f "$debian/.done" ]; then
 	mv "$cache/debian.tmp" "$debian"
 fi
 
+# RAUC, the binary alone: Debian's rauc package depends on systemd (for its
+# unit), which the busybox phone does not run; its libraries are in
+# image/packages, its configuration, D-Bus policy and service in rootfs/.
+rauc_deb=$( (cd "$cache/debs" && ls rauc_*_amd64.deb 2>/dev/null | tail -n1) || true)
+want_rauc=$(apt-cache policy rauc | awk '$1 == "Candidate:" { print $2 }')
+if [ -z "$rauc_deb" ] || [[ $rauc_deb != "rauc_${want_rauc//:/%3a}_amd64.deb" ]]; then
+	log "downloading Debian's rauc $want_rauc"
+	rm -f "$cache"/debs/rauc_*.deb
+	(cd "$cache/debs" && apt-get download -q "rauc=$want_rauc" >&2) || die "apt-get download rauc failed"
+	rauc_deb=$(cd "$cache/debs" && ls rauc_*_amd64.deb | tail -n1)
+fi
+rauc_deb=$cache/debs/$rauc_deb
+# The vendor's update keyring (the CA that signs bundles and update images).
+vendor_dir=$("$repo/scripts/vendor-keys.sh") || die "no vendor keys"
+vendor_ca=$vendor_dir/ca.cert.pem
+# The software version this image installs as (bundles made from it by
+# scripts/make-update-bundle.sh carry their own).
+image_version=${UCPHONE_IMAGE_VERSION:-$(grep -v '^#' "$def/version" | awk 'NF { print $1; exit }')}
+[[ $image_version =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
+	die "image version '$image_version' is not four numbers (image/version)"
+
 # --- The kernel modules the image carries ---------------------------------
 # Every ucphone module (product drivers, the virtual board's models,
 # gpio-sim) goes to extra/; from Debian's tree only what image/modules
@@ -199,7 +222,8 @@ tree_hash() { (cd "$1" && find . -print0 | LC_ALL=C sort -z |
 	LC_ALL=C sort -z | xargs -0 -r sha256sum) | sha256sum | cut -c1-64; }
 key_inputs() {
 	echo "epoch $SOURCE_DATE_EPOCH slots $SLOT_MIB $DATA_MIB kver $KVER debian $debian_key init $init"
-	sha256sum "$0" tests/vm/prepare.sh
+	echo "version $image_version"
+	sha256sum "$0" tests/vm/prepare.sh "$def/version" "$rauc_deb" "$vendor_ca" | cut -c1-64
 	# What goes into the image from image/ (not its README).
 	tree_hash "$def/rootfs"
 	tree_hash "$def/initramfs"
@@ -254,6 +278,12 @@ done
 # The phone's own files, then the userspace as meson installs it.
 cp -a "$def/rootfs/." "$root/"
 chmod 640 "$root/etc/shadow"
+dpkg-deb --fsys-tarfile "$rauc_deb" | tar -x -C "$root" ./usr/bin/rauc || die "no rauc in $rauc_deb"
+install -m 644 "$vendor_ca" "$root/etc/rauc/keyring.pem"
+# the same root checks an update image's outer CMS signature (ucphoned
+# --update-vendor-root's default)
+install -D -m 644 "$vendor_ca" "$root/etc/ucphone/update-vendor-root.pem"
+echo "$image_version" >"$root/usr/lib/ucphone/version"
 cp -a "$work/userspace/." "$root/"
 if [ "$init" = systemd ]; then
 	# systemd as /sbin/init (systemd-sysv), udev for modalias loading, the
@@ -263,8 +293,12 @@ if [ "$init" = systemd ]; then
 	cp -a "$def/systemd/." "$root/"
 	rm -f "$root/packages" "$root/etc/inittab"
 	mkdir -p "$root/etc/systemd/system/multi-user.target.wants" "$root/etc/systemd/network"
+	# the system bus by socket activation (Debian's dbus.socket), RAUC's
+	# service as a unit of the phone's (systemd/)
+	mkdir -p "$root/etc/systemd/system/sockets.target.wants"
+	ln -sfn /lib/systemd/system/dbus.socket "$root/etc/systemd/system/sockets.target.wants/dbus.socket"
 	for unit in ucphoned.service ucphone-ui.service ucphone-board.service \
-		ucphone-service-console.service; do
+		ucphone-service-console.service rauc.service; do
 		unit_path=/etc/systemd/system/$unit
 		[ -e "$root$unit_path" ] || unit_path=/usr/lib/systemd/system/$unit
 		[ -e "$root$unit_path" ] || die "no unit $unit in the root"
@@ -278,6 +312,10 @@ if [ "$init" = systemd ]; then
 fi
 mkdir -p "$root"/{proc,sys,dev,run,tmp,data,root,var/lib/ucphone,var/log,var/tmp}
 chmod 700 "$root/root" "$root/var/lib/ucphone"
+# /var/run is /run, as on any Debian system (the system bus socket's
+# compiled-in path, /var/run/dbus/system_bus_socket, lands on the tmpfs).
+rm -rf "${root:?}/var/run"
+ln -s /run "$root/var/run"
 chmod 1777 "$root/tmp" "$root/var/tmp"
 # /etc/resolv.conf: the phone has no resolver of its own; ucphoned takes
 # its DNS servers from DHCP.

@@ -113,6 +113,11 @@ stage_vm() {
 	tests/image/ab-boot.sh || rc=1
 	# three cuts keep the suite short; `tests/image/power-cut.sh 20` for a long loop
 	tests/image/power-cut.sh 3 || rc=1
+	# An update installed with RAUC, booted, confirmed; a broken one rolled
+	# back; power cuts during install, slot switch and first boot (three in
+	# the suite; `tests/image/update-power-cut.sh 20` for a long loop).
+	tests/image/update-install.sh || rc=1
+	tests/image/update-power-cut.sh 3 || rc=1
 	tests/image/systemd-boot.sh || rc=1
 	tests/image/screen.sh || rc=1
 	return $rc

@@ -67,6 +67,10 @@ printf 'ORDER=b c\na_OK=1\n' >"$UCPHONE_BOOTSTATE"
 check "the backend refuses to act on a damaged file" eval '! backend set-primary b 2>/dev/null'
 check "a damaged state file: the factory order, slot a" test "$(boot 2>/dev/null)" = a
 check "which the initramfs writes back as the factory state" test "$(field ORDER) $(field a_OK)" = "a b 1"
+printf 'ORDER=a b\na_OK=1\na_TRY=3\nb_OK=0\nb_TRY=0\nFAILED=b\n' >"$UCPHONE_BOOTSTATE"
+backend set-state b bad
+check "a new install into the failed slot (set-state bad) clears FAILED" \
+	test "$(field FAILED) $(field b_OK)" = " 0"
 printf 'ORDER=b a\na_OK=1\na_TRY=3\nb_OK=0\nb_TRY=0\nFAILED=\n' >"$UCPHONE_BOOTSTATE"
 check "b bad, a good: a boots" test "$(boot)" = a
 printf 'ORDER=a b\na_OK=0\na_TRY=0\nb_OK=0\nb_TRY=0\nFAILED=\n' >"$UCPHONE_BOOTSTATE"

@@ -127,6 +127,22 @@ image_stop() {
 	{ exec {IMAGE_IN}>&- {IMAGE_OUT}<&-; } 2>/dev/null
 }
 
+# image_wait_exit SECONDS: the guest powers off or reboots by itself
+# (QEMU runs with -no-reboot, so a reboot ends it); status 1 if it still
+# runs after SECONDS.
+image_wait_exit() {
+	local deadline=$((SECONDS + $1))
+	[ -n "$IMAGE_PID" ] || return 0
+	while kill -0 "$IMAGE_PID" 2>/dev/null; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 1
+	done
+	wait "$IMAGE_PID" 2>/dev/null
+	IMAGE_PID=''
+	{ exec {IMAGE_IN}>&- {IMAGE_OUT}<&-; } 2>/dev/null
+	return 0
+}
+
 # image_cut: the power cut: QEMU killed at once (SIGKILL), whatever the
 # guest was writing. What the guest had handed to its virtual disk is in
 # the disk image; what was still in its page cache is lost.

@@ -69,6 +69,30 @@ TEST(registered_shows_the_state_and_the_binding)
 	free(t);
 }
 
+TEST(failed_update_and_each_slot_in_words)
+{
+	/* the JSON ucphoned gave in the VM after a rollback (update-install.sh) */
+	char *t = render("{\"software\": {\"version\": \"1.0.522.101\","
+			 " \"booted_slot\": \"b\", \"trial\": \"good\","
+			 " \"reboot_window\": \"any\", \"slots\": ["
+			 "{\"slot\": \"a\", \"booted\": false, \"state\": \"failed\","
+			 " \"tries_left\": 0, \"version\": \"1.0.522.102\"},"
+			 "{\"slot\": \"b\", \"booted\": true, \"state\": \"good\","
+			 " \"tries_left\": 0, \"version\": \"1.0.522.101\"}],"
+			 " \"next_boot\": \"b\", \"failed_update\": {\"slot\": \"a\","
+			 " \"version\": \"1.0.522.102\", \"reason\": \"did not prove"
+			 " itself within its trial time: no DHCP lease\"}},"
+			 " \"network\": \"x\"}");
+
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(has_line(t, "software:     1.0.522.101 (slot b, good)")) TH_LOG("%s", t);
+	EXPECT_TRUE(has_line(t, "slot a:       failed, 1.0.522.102")) TH_LOG("%s", t);
+	EXPECT_TRUE(has_line(t, "slot b:       good, 1.0.522.101, booted")) TH_LOG("%s", t);
+	EXPECT_TRUE(has_line(t, "update failed: slot a, version 1.0.522.102: did not prove"
+			     " itself within its trial time: no DHCP lease")) TH_LOG("%s", t);
+	free(t);
+}
+
 TEST(untrusted_registrar_shows_the_seed_text)
 {
 	char *t = render("{" STATUS_DHCP ", \"sip\": {\"state\": \"failed\","

@@ -10,6 +10,7 @@
 #include "ctl/update_cmd.h"
 #include "ctl/features_cmd.h"
 #include "ctl/format.h"
+#include "ctl/format_software.h"
 #include "ctl/json_field.h"
 
 /* A string array as "a, b, c" ("none" when empty or absent). */
@@ -128,6 +129,9 @@ void ctl_print_status(FILE *out, struct json_object *result)
 		ctl_print_features(out, ctl_json_member(result, "phone", json_type_object));
 	if (ctl_json_member(result, "audio", json_type_object))
 		ctl_print_audio(out, ctl_json_member(result, "audio", json_type_object));
+	if (ctl_json_member(result, "software", json_type_object))
+		ctl_print_software(out, ctl_json_member(result, "software",
+							json_type_object));
 	if (!dhcp) {
 		fprintf(out, "network: %s\n", ctl_json_str(result, "network", a));
 		return;

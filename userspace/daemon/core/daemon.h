@@ -27,6 +27,7 @@ struct identity;
 struct kernel_link;
 struct resolver;
 struct signin;
+struct slot_health;
 struct sntp;
 struct trust;
 struct update;
@@ -74,6 +75,9 @@ struct ucphoned_options {
 	const char *trusted_domains[UCPHONED_TRUSTED_DOMAINS_MAX];
 	unsigned int n_trusted_domains;
 	uint32_t exchange_sync_s;	/* EWS contacts/voice mail refresh period */
+	/* updates: an updated slot proves itself within this, or is left */
+	uint32_t update_trial_min;
+	const char *update_reboot_window;	/* "any" or "HH:MM-HH:MM" */
 	/* Device Update (update/) */
 	const char *update_installer;	/* command; the image's path is added */
 	const char *update_vendor_root;	/* PEM: the roots images are signed under */
@@ -104,6 +108,7 @@ struct ucphoned {
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 	struct calls *calls;		/* calls (call/calls.c), NULL without media */
 	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
+	struct slot_health *slots;	/* A/B root slots, update trial */
 	struct update *update;		/* Device Update client (update/) */
 
 	sd_event_source *sigterm, *sigint, *sighup;

@@ -28,6 +28,7 @@
 #include "core/options.h"
 #include "core/reload.h"
 #include "core/reset.h"
+#include "core/slots.h"
 #include "core/state_dir.h"
 #include "core/status.h"
 #include "core/wipe.h"
@@ -35,6 +36,7 @@
 #include "exchange/exchange.h"
 #include "device/audio.h"
 #include "device/kernel_link.h"
+#include "device/slot_health.h"
 #include "lib/control/control_proto.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
@@ -115,6 +117,8 @@ static struct json_object *status_view(void *userdata)
 static void daemon_teardown(struct ucphoned *d)
 {
 	/* A call first: its BYE leaves on the registration's connection. */
+	slot_health_free(d->slots);
+	d->slots = NULL;
 	calls_free(d->calls);
 	d->calls = NULL;
 	/* Sign-in next: its un-REGISTER leaves while the network stands. */
@@ -240,6 +244,9 @@ static int daemon_setup(struct ucphoned *d)
 	ret = audio_new(d->event, &d->log, &d->audio);
 	if (ret >= 0)
 		audio_keep_volumes(d->audio, d->state_dir_fd);
+	/* The root slots: an updated slot on trial, a failed update. */
+	if (ret >= 0 && slots_start(d) < 0)
+		log_warning(&d->log, SUBSYS, "cannot watch the root slots");
 	if (ret < 0 || !d->options.interface)
 		return ret;
 

@@ -18,12 +18,14 @@
 #include "core/options.h"
 #include "lib/dhcp/dhcp_msg.h"
 #include "lib/sdp/sdp.h"
+#include "lib/update/slot_trial.h"
 #include "lib/util/conf_file.h"
 #include "lib/xml/update_xml.h"
 
 /* Device Update: the vendor's signing root and the installed version, in the image. */
 #define UPDATE_DEFAULT_VENDOR_ROOT "/etc/ucphone/update-vendor-root.pem"
-#define UPDATE_DEFAULT_VERSION_FILE "/etc/ucphone/firmware-version"
+/* (in the read-only root: /etc is an overlay the data partition shadows) */
+#define UPDATE_DEFAULT_VERSION_FILE "/usr/lib/ucphone/version"
 
 enum option_id {
 	OPT_CONTROL = 'c',
@@ -57,6 +59,8 @@ enum option_id {
 	OPT_TRUSTED_DOMAIN,
 	OPT_EXCHANGE_SYNC,
 	OPT_CALL_WAITING,
+	OPT_UPDATE_TRIAL,
+	OPT_UPDATE_WINDOW,
 	OPT_UPDATE_INSTALLER,
 	OPT_UPDATE_VENDOR_ROOT,
 	OPT_UPDATE_VERSION_FILE,
@@ -110,6 +114,9 @@ static const struct option_desc options[] = {
 	{ { "audio-capture", required_argument, NULL, OPT_AUDIO_CAPTURE }, 0 },
 	{ { "audio-rate", required_argument, NULL, OPT_AUDIO_RATE }, 0 },
 	{ { "call-waiting", required_argument, NULL, OPT_CALL_WAITING }, 0 },
+	{ { "update-trial-min", required_argument, NULL, OPT_UPDATE_TRIAL }, 0 },
+	{ { "update-reboot-window", required_argument, NULL, OPT_UPDATE_WINDOW },
+	  0 },
 	{ { "update-installer", required_argument, NULL, OPT_UPDATE_INSTALLER }, 0 },
 	{ { "update-vendor-root", required_argument, NULL, OPT_UPDATE_VENDOR_ROOT }, 0 },
 	{ { "update-version-file", required_argument, NULL, OPT_UPDATE_VERSION_FILE }, 0 },
@@ -184,6 +191,13 @@ static void usage(FILE *out)
 		"                        (default \"default\")\n"
 		"      --audio-rate HZ   the sound card's rate: 8000, 16000 (default),\n"
 		"                        32000 or 48000\n"
+		"      --update-trial-min N  an updated root slot must register\n"
+		"                        (or bring the network up, with no\n"
+		"                        sign-in) within N minutes to be kept\n"
+		"                        (default 10, 1-1440)\n"
+		"      --update-reboot-window any|HH:MM-HH:MM  reboot into an\n"
+		"                        installed update only in this local time\n"
+		"                        window, and never during a call (any)\n"
 		"      --update-installer CMD  Device Update: run CMD IMAGE to install\n"
 		"                        a verified image (default \"rauc install\")\n"
 		"      --update-vendor-root FILE  PEM roots an image's signature must\n"
@@ -232,6 +246,8 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
 	opt->audio_rate = 16000;
+	opt->update_trial_min = 10;
+	opt->update_reboot_window = "any";
 	opt->update_installer = "rauc install";
 	opt->update_vendor_root = UPDATE_DEFAULT_VENDOR_ROOT;
 	opt->update_version_file = UPDATE_DEFAULT_VERSION_FILE;
@@ -399,6 +415,19 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 		if (parse_uint(arg, 0, 600, &opt->time_wait_s))
 			want = "0-600 seconds";
 		break;
+	case OPT_UPDATE_TRIAL:
+		if (parse_uint(arg, 1, 1440, &opt->update_trial_min))
+			want = "1-1440 minutes";
+		break;
+	case OPT_UPDATE_WINDOW: {
+		struct maint_window w;
+
+		if (maint_window_parse(arg, &w) < 0)
+			want = "any or HH:MM-HH:MM";
+		else
+			opt->update_reboot_window = arg;
+		break;
+	}
 	case OPT_EXCHANGE_SYNC:
 		if (parse_uint(arg, 60, 86400, &opt->exchange_sync_s))
 			want = "60-86400 seconds";
@@ -821,6 +850,7 @@ int options_reload(struct ucphoned_options *cur,
 	LIVE_FIELD(set_clock, "set-clock");
 	LIVE_FIELD(release_on_exit, "release");
 	LIVE_FIELD(time_wait_s, "time-wait-s");
+
 	RESTART_FIELD(str_differs(cur->control_path, next.control_path),
 		      "control");
 	RESTART_FIELD(str_differs(cur->state_dir, next.state_dir), "state-dir");
@@ -841,6 +871,11 @@ int options_reload(struct ucphoned_options *cur,
 	RESTART_FIELD(!same_domains(cur, &next), "trusted-server-domain");
 	RESTART_FIELD(cur->exchange_sync_s != next.exchange_sync_s,
 		      "exchange-sync-s");
+	RESTART_FIELD(cur->update_trial_min != next.update_trial_min,
+		      "update-trial-min");
+	RESTART_FIELD(str_differs(cur->update_reboot_window,
+				  next.update_reboot_window),
+		      "update-reboot-window");
 	RESTART_FIELD(str_differs(cur->srtp, next.srtp), "srtp");
 	RESTART_FIELD(cur->call_waiting != next.call_waiting, "call-waiting");
 	RESTART_FIELD(str_differs(cur->codecs, next.codecs), "codecs");

@@ -2,6 +2,7 @@
 #include "core/status.h"
 #include "call/calls_features.h"
 #include "device/audio.h"
+#include "device/slot_health.h"
 #include "exchange/exchange.h"
 #include "update/update_client.h"
 #include "net/dhcp_client.h"
@@ -25,6 +26,8 @@ struct json_object *status_build(struct ucphoned *d)
 		json_object_object_add(o, "phone", calls_features_status(d->calls));
 	if (d->audio)
 		json_object_object_add(o, "audio", audio_status(d->audio));
+	if (d->slots)
+		json_object_object_add(o, "software", slot_health_status(d->slots));
 	if (!d->dhcp) {
 		json_object_object_add(o, "network", json_object_new_string(
 			"not managed (no --interface)"));
