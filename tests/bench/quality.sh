@@ -224,10 +224,16 @@ alice_start() {
   : > "$W/alice.log"
   ip netns exec "$TB_NS_PHONE" baresip -f "$W/alice" >> "$W/alice.log" 2>&1 &
   ALICE_PID=$!
+  # alice@corp.test is the phone's account too: the 200 OK may list more than one
+  # binding; registered means the registrar holds alice's own contact among them
   for _ in $(seq 100); do
-    grep -q '\[1 binding\]' "$W/alice.log" && return 0
+    grep -Eq '\[[0-9]+ bindings?\]' "$W/alice.log" && break
     sleep 0.1
   done
+  kamcmd -s "unix:$TB_RUN/kamailio/ctl.sock" ul.lookup location "alice@$TB_DOMAIN" \
+    > "$W/alice.bindings" 2>&1
+  grep -q "Address: sip:[^@ ]*@$ALICE_IP[:;>]" "$W/alice.bindings" && return 0
+  sed 's/^/# registrar: /' "$W/alice.bindings"
   return 1
 }
 alice_stop() {
