@@ -117,9 +117,14 @@ stats_mean_p95() {  # numbers on stdin -> "mean p95"
 # --- ucphone as the caller
 ucphone_runs() {
   local prof codec got jb heard dec line
+  local calls=$(( ${#CODECS[@]} * ${#PROFILES[@]} + 1 ))
   ALSA_CONF=$BUILD/tests/media/asound.conf
   export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-  export UCPHONE_TEST_A_IN=$W/speech.raw UCPHONE_TEST_A_OUT=$W/earpiece.raw
+  # the microphone's file is read on from call to call (not rewound): 30 s of speech
+  # per call, or the later calls send silence
+  sox -q "$W/speech1.wav" -t raw "$W/mic.raw" \
+    repeat $(( calls * 30 / $(soxi -D "$W/speech1.wav" | cut -d. -f1) + 1 ))
+  export UCPHONE_TEST_A_IN=$W/mic.raw UCPHONE_TEST_A_OUT=$W/earpiece.raw
   daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
   check "ucphone: signed in" signin
   check "ucphone: registered" sip_is registered 30
