@@ -39,6 +39,8 @@ CALL_S=${QUALITY_CALL_S:-10}
 BOB_TONE=$TB_RUN/baresip/tone.wav
 ALICE_IP=10.77.0.50
 ALICE_CTRL=127.0.0.1:4450
+# the phone's card rate in the bench (its default); the earpiece is recorded at it
+EAR_RATE=${QUALITY_CARD_RATE:-16000}
 
 declare -A PROFILE=(
   [clean]="clean" [loss5]="loss 5" [burst10]="burst 10 3" [jitter40]="jitter 40"
@@ -124,8 +126,12 @@ ucphone_runs() {
   # per call, or the later calls send silence
   sox -q "$W/speech1.wav" -t raw "$W/mic.raw" \
     repeat $(( calls * 30 / $(soxi -D "$W/speech1.wav" | cut -d. -f1) + 1 ))
-  export UCPHONE_TEST_A_IN=$W/mic.raw UCPHONE_TEST_A_OUT=$W/earpiece.raw
-  daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+  # the earpiece recorded at the card's rate and taken to 8 kHz by sox (which filters):
+  # alsa-lib's plug converts without an anti-alias filter and folds G.722's and Opus's
+  # 4-8 kHz band into the measured one
+  export UCPHONE_TEST_A_IN=$W/mic.raw UCPHONE_TEST_WA_OUT=$W/earpiece.raw
+  daemon_start --audio-rate "$EAR_RATE" --audio-playback ucphone_test_wa_play \
+    --audio-capture ucphone_test_a_cap
   check "ucphone: signed in" signin
   check "ucphone: registered" sip_is registered 30
   for codec in "${CODECS[@]}"; do
@@ -155,7 +161,8 @@ ucphone_runs() {
       impair_off
       sleep 0.5
       jb=$(stats_mean_p95 < "$W/jb")
-      cp "$W/earpiece.raw" "$W/heard-$prof-$codec.raw"
+      sox -q -t raw -r "$EAR_RATE" -e signed -b 16 -c 1 "$W/earpiece.raw" \
+        -r 8000 -t raw "$W/heard-$prof-$codec.raw"
       line=$(measure "ucphone-$prof-$codec-caller" "$W/heard-$prof-$codec.raw")
       row "$prof" "$got" ucphone caller "$line" ${jb}
       LAST_CALLER_LINE=$line
