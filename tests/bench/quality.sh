@@ -39,6 +39,8 @@ CALL_S=${QUALITY_CALL_S:-10}
 BOB_TONE=$TB_RUN/baresip/tone.wav
 ALICE_IP=10.77.0.50
 ALICE_CTRL=127.0.0.1:4450
+# the phone's card rate in the bench (its default); the earpiece is recorded at it
+EAR_RATE=${QUALITY_CARD_RATE:-16000}
 
 declare -A PROFILE=(
   [clean]="clean" [loss5]="loss 5" [burst10]="burst 10 3" [jitter40]="jitter 40"
@@ -117,10 +119,19 @@ stats_mean_p95() {  # numbers on stdin -> "mean p95"
 # --- ucphone as the caller
 ucphone_runs() {
   local prof codec got jb heard dec line
+  local calls=$(( ${#CODECS[@]} * ${#PROFILES[@]} + 1 ))
   ALSA_CONF=$BUILD/tests/media/asound.conf
   export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-  export UCPHONE_TEST_A_IN=$W/speech.raw UCPHONE_TEST_A_OUT=$W/earpiece.raw
-  daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
+  # the microphone's file is read on from call to call (not rewound): 30 s of speech
+  # per call, or the later calls send silence
+  sox -q "$W/speech1.wav" -t raw "$W/mic.raw" \
+    repeat $(( calls * 30 / $(soxi -D "$W/speech1.wav" | cut -d. -f1) + 1 ))
+  # the earpiece recorded at the card's rate and taken to 8 kHz by sox (which filters):
+  # alsa-lib's plug converts without an anti-alias filter and folds G.722's and Opus's
+  # 4-8 kHz band into the measured one
+  export UCPHONE_TEST_A_IN=$W/mic.raw UCPHONE_TEST_WA_OUT=$W/earpiece.raw
+  daemon_start --audio-rate "$EAR_RATE" --audio-playback ucphone_test_wa_play \
+    --audio-capture ucphone_test_a_cap
   check "ucphone: signed in" signin
   check "ucphone: registered" sip_is registered 30
   for codec in "${CODECS[@]}"; do
@@ -150,7 +161,8 @@ ucphone_runs() {
       impair_off
       sleep 0.5
       jb=$(stats_mean_p95 < "$W/jb")
-      cp "$W/earpiece.raw" "$W/heard-$prof-$codec.raw"
+      sox -q -t raw -r "$EAR_RATE" -e signed -b 16 -c 1 "$W/earpiece.raw" \
+        -r 8000 -t raw "$W/heard-$prof-$codec.raw"
       line=$(measure "ucphone-$prof-$codec-caller" "$W/heard-$prof-$codec.raw")
       row "$prof" "$got" ucphone caller "$line" ${jb}
       LAST_CALLER_LINE=$line
@@ -224,10 +236,16 @@ alice_start() {
   : > "$W/alice.log"
   ip netns exec "$TB_NS_PHONE" baresip -f "$W/alice" >> "$W/alice.log" 2>&1 &
   ALICE_PID=$!
+  # alice@corp.test is the phone's account too: the 200 OK may list more than one
+  # binding; registered means the registrar holds alice's own contact among them
   for _ in $(seq 100); do
-    grep -q '\[1 binding\]' "$W/alice.log" && return 0
+    grep -Eq '\[[0-9]+ bindings?\]' "$W/alice.log" && break
     sleep 0.1
   done
+  kamcmd -s "unix:$TB_RUN/kamailio/ctl.sock" ul.lookup location "alice@$TB_DOMAIN" \
+    > "$W/alice.bindings" 2>&1
+  grep -q "Address: sip:[^@ ]*@$ALICE_IP[:;>]" "$W/alice.bindings" && return 0
+  sed 's/^/# registrar: /' "$W/alice.bindings"
   return 1
 }
 alice_stop() {
