@@ -53,7 +53,8 @@ void media_vad_frame(struct media_vad *v, const int16_t *cap)
 	voice = voice_detector_block(v->vd, cap) == 1;
 	voice = (voice_detector_block(v->vd, cap + block) == 1) || voice;
 	speech = v->level_dbov > fl + VAD_SPEECH_DB ||
-		 (voice && v->level_dbov > fl + VAD_SOFT_DB);
+		 (voice && v->level_dbov > fl + VAD_SOFT_DB) ||
+		 v->level_dbov > VAD_LOUD_DBOV;
 	if (speech)
 		v->hang = VAD_HANGOVER_FRAMES;
 	else if (v->hang)

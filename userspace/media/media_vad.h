@@ -31,6 +31,12 @@
 #define VAD_SOFT_DB 3.0f
 #define VAD_FLOOR_FRAMES 75	/* 1.5 s */
 #define VAD_HANGOVER_FRAMES 10	/* 200 ms */
+/*
+ * Comfort noise stands in for a quiet background only: a frame this loud
+ * is sent as audio however steady it is (a tone, music, a loud machine
+ * would otherwise become the floor and be replaced by noise).
+ */
+#define VAD_LOUD_DBOV (-30.0f)
 
 struct media_vad {
 	struct voice_detector *vd;
