@@ -189,7 +189,7 @@ static void usage(FILE *out)
 		"                        (default \"default\")\n"
 		"      --audio-capture PCM  ALSA device calls capture from\n"
 		"                        (default \"default\")\n"
-		"      --audio-rate HZ   the sound card's rate: 8000, 16000 (default),\n"
+		"      --audio-rate HZ   the sound card's rate: 8000 (default), 16000,\n"
 		"                        32000 or 48000\n"
 		"      --update-trial-min N  an updated root slot must register\n"
 		"                        (or bring the network up, with no\n"
@@ -245,7 +245,7 @@ static void set_defaults(struct ucphoned_options *opt)
 	opt->codecs = SDP_CODECS_DEFAULT;
 	opt->audio_playback = "default";
 	opt->audio_capture = "default";
-	opt->audio_rate = 16000;
+	opt->audio_rate = 8000;
 	opt->update_trial_min = 10;
 	opt->update_reboot_window = "any";
 	opt->update_installer = "rauc install";
