@@ -20,6 +20,8 @@ if ! [ -s "$dir/ca.cert.pem" ]; then
 	[ -z "${UCPHONE_VENDOR_KEYS:-}" ] ||
 		{ echo "vendor-keys: no $dir/ca.cert.pem" >&2; exit 1; }
 	tmp=$(mktemp -d "$dir/.new.XXXXXX")
+	# a failed run leaves no key behind
+	trap 'rm -rf "$tmp"' EXIT
 	umask 077
 	cat >"$tmp/ext.cnf" <<'CNF'
 [vendor_ca]
@@ -45,8 +47,11 @@ CNF
 		-out "$tmp/sign.cert.pem" 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
 	rm -f "$tmp/sign.csr" "$tmp/ext.cnf" "$tmp/err" "$tmp"/*.srl
 	chmod 644 "$tmp/ca.cert.pem" "$tmp/sign.cert.pem"
-	mv "$tmp"/* "$dir/"
+	# ca.cert.pem last: its presence says the set is complete
+	mv "$tmp/sign.key.pem" "$tmp/sign.cert.pem" "$tmp/ca.key.pem" "$dir/"
+	mv "$tmp/ca.cert.pem" "$dir/"
 	rmdir "$tmp"
+	trap - EXIT
 fi
 if [ "${1:-}" = --print-env ]; then
 	printf 'VENDOR_CA=%q\nVENDOR_CERT=%q\nVENDOR_KEY=%q\n' \
