@@ -1,12 +1,27 @@
 #!/bin/bash
 # Sets up a fresh Debian 12 machine and runs every ucphone test:
 # kernel style, userspace unit tests (plain and under ASan/UBSan), daemon
-# integration, kernel kselftests inside the QEMU VM, and the real-server
-# testbed. Ends with one line "N passed, N failed, N skipped" and exits
-# non-zero when anything failed.
+# integration, kernel kselftests inside the QEMU VM, the phone image in
+# QEMU, and the real-server testbed. Ends with one line
+# "N passed, N failed, N skipped" and exits non-zero when anything failed.
 #
 #   scripts/test.sh            everything
 #   scripts/test.sh unit vm    only the named stages (see STAGES below)
+#
+# How the stages are arranged (the whole suite in under 25 minutes on two
+# cores): the stages with timing assertions (unit, vm, testbed, asan) run
+# in the foreground, one at a time, in that order. The stages without
+# timing assertions (compiles, fuzzing from seeds, the image tests, whose
+# waits are hang guards) run from the end of setup on, in two lanes beside
+# the foreground, at the lowest CPU priority (nice 19, SCHED_IDLE), so that
+# they take only the CPU the foreground leaves idle (the real-time media
+# tests and the testbed's calls mostly wait):
+#   lane 1: style, the asan build, package, fuzz
+#   lane 2: image (after style; its guests' hang guards 4 times longer)
+# vm and testbed wait for style (its sparse pass rebuilds the modules'
+# objects), asan's tests for the asan build. The lanes' verdicts print at
+# the end. UCPHONE_TEST_SERIAL=1 runs every stage on its own, in STAGES
+# order.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,14 +30,13 @@ logs=$repo/build/test-logs
 passed=0 failed=0 skipped=0
 failed_names=()
 
-STAGES=(setup style unit asan fuzz vm package testbed)
-# Stages without timing assertions (compiles, fuzzing from seeds, a boot
-# with a hang guard only) run beside the testbed, which mostly waits on
-# real-time calls: at the lowest CPU priority (nice 19, SCHED_IDLE), so
-# that they take only the CPU the testbed leaves idle. Their verdicts print
-# after the testbed's.
-# UCPHONE_TEST_SERIAL=1 runs every stage on its own.
-BESIDE_TESTBED=(package fuzz)
+STAGES=(setup style unit asan fuzz vm image package testbed)
+# The foreground stages, in their order; every other stage runs in a lane.
+FOREGROUND=(setup unit vm testbed asan)
+# The lanes: each a list of stages run one after the other; the lanes run
+# side by side. asan-build is the asan stage's compile alone (its tests
+# stay in the foreground); the package's guest boot early in its lane.
+LANES=("style asan-build package fuzz" "image")
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -64,12 +78,18 @@ run_stage() {
 	echo "$stage took $(($(date +%s) - start)) s"
 }
 
+# The kernel modules (one make job) build while Meson builds the userspace.
 stage_setup() {
-	scripts/install-deps.sh &&
-	scripts/extract-linux-source.sh &&
-	make modules test-modules &&
-	make userspace &&
-	echo "ok 1 - build: kernel modules and userspace"
+	local kpid krc=0 urc=0
+	scripts/install-deps.sh || return 1
+	make modules test-modules &
+	kpid=$!
+	{ scripts/extract-linux-source.sh && make userspace; } || urc=1
+	wait "$kpid" || krc=1
+	[ "$krc" = 0 ] || echo "# the kernel modules do not build"
+	[ "$urc" = 0 ] || echo "# the userspace does not build"
+	[ "$krc" = 0 ] && [ "$urc" = 0 ] &&
+		echo "ok 1 - build: kernel modules and userspace"
 }
 
 stage_style() {
@@ -83,10 +103,14 @@ stage_style() {
 # Unit tests and the daemon's integration test (degraded: no module on the host).
 stage_unit() { tests/run-meson-tests.sh build; }
 
-stage_asan() {
+asan_build() {
 	[ -f build-asan/build.ninja ] ||
 		meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
-	ninja -C build-asan && tests/run-meson-tests.sh build-asan
+	ninja -C build-asan
+}
+stage_asan() {
+	# (a no-op when a lane made the build)
+	asan_build && tests/run-meson-tests.sh build-asan
 }
 
 # Every libFuzzer target (clang), built and run briefly from its seeds: a
@@ -103,21 +127,33 @@ stage_fuzz() {
 	return $rc
 }
 
-# The kernel tests in one VM, the phone's screens on a VM display, the image.
+# The kernel tests in one VM, the phone's screens on a VM display.
 stage_vm() {
 	local rc=0
 	tests/vm/run-kselftests.sh || rc=1
 	tests/ui/test_ui_vm.py build || rc=1
-	# The phone image: A/B slot switch and rollback, power cuts during
-	# settings writes, the systemd variant's unit.
+	return $rc
+}
+
+# The phone image in QEMU, no testbed: A/B slot switch and rollback, power
+# cuts during settings writes, an update installed with RAUC, booted,
+# confirmed, a broken one rolled back, power cuts during install, slot
+# switch and first boot, the systemd variant's units, the screen console.
+# In a lane its guests run at idle priority: every wait of
+# tests/image/lib.sh is a hang guard, made UCPHONE_IMAGE_SLOW times longer.
+stage_image() {
+	local rc=0
+	# Both images first (cached by their inputs; the testbed's image tests
+	# use the same), so that no later build holds the image lock for long.
+	scripts/build-image.sh >/dev/null || rc=1
+	scripts/build-image.sh --init systemd >/dev/null || rc=1
+	# The steps that wait on the phone's update trial time first.
+	tests/image/update-install.sh || rc=1
+	# three cuts keep the suite short; `tests/image/update-power-cut.sh 20` for a long loop
+	tests/image/update-power-cut.sh 3 || rc=1
 	tests/image/ab-boot.sh || rc=1
 	# three cuts keep the suite short; `tests/image/power-cut.sh 20` for a long loop
 	tests/image/power-cut.sh 3 || rc=1
-	# An update installed with RAUC, booted, confirmed; a broken one rolled
-	# back; power cuts during install, slot switch and first boot (three in
-	# the suite; `tests/image/update-power-cut.sh 20` for a long loop).
-	tests/image/update-install.sh || rc=1
-	tests/image/update-power-cut.sh 3 || rc=1
 	tests/image/systemd-boot.sh || rc=1
 	tests/image/screen.sh || rc=1
 	return $rc
@@ -159,39 +195,68 @@ stage_testbed() {
 	return $rc
 }
 
-# beside_start STAGE...: runs the stages one after the other in the
-# background at nice 19; beside_wait shows their output and counts them.
-beside_pid=''
-beside_start() {
+# lane_start NAME STAGE...: runs the stages one after the other in the
+# background at nice 19 under SCHED_IDLE; lane_wait NAME shows their output
+# and counts them. "asan-build" is asan_build alone, logged in
+# asan-build.log, with no verdict of its own (the asan stage has them).
+# After each stage the lane touches STAGE.done in the logs.
+declare -A lane_pid=()
+lane_names=()
+lane_start() {
+	local name=$1
+	shift
 	(
 		renice -n 19 -p "$BASHPID" >/dev/null
-		# SCHED_IDLE where allowed: never preempts the testbed's servers
+		# SCHED_IDLE where allowed: never preempts the foreground stage
 		chrt --idle -p 0 "$BASHPID" 2>/dev/null
+		# a guest beside another stage runs slower: longer hang guards
+		export UCPHONE_IMAGE_SLOW=${UCPHONE_IMAGE_SLOW:-4}
 		passed=0 failed=0 skipped=0 failed_names=()
 		for stage in "$@"; do
-			run_stage "$stage" "stage_$stage"
+			# image boots the modules style's sparse pass rebuilds
+			[ "$stage" != image ] || lane_wait_for "$logs/style.done"
+			if [ "$stage" = asan-build ]; then
+				(PS4='# +[${SECONDS}s] ' SECONDS=0; set -x; asan_build) >"$logs/asan-build.log" 2>&1
+			else
+				run_stage "$stage" "stage_$stage"
+			fi
+			touch "$logs/$stage.done"
 		done
-		echo "$passed $failed $skipped ${failed_names[*]}" >"$logs/beside.counts"
-	) >"$logs/beside.out" 2>&1 &
-	beside_pid=$!
+		echo "$passed $failed $skipped ${failed_names[*]}" >"$logs/lane-$name.counts"
+	) >"$logs/lane-$name.out" 2>&1 &
+	lane_pid[$name]=$!
+	lane_names+=("$name")
+	echo "(beside, at idle priority: $*)"
 }
-beside_wait() {
-	local p=0 f=1 s=0 names=beside
-	[ -n "$beside_pid" ] || return 0
-	wait "$beside_pid"
-	beside_pid=''
-	cat "$logs/beside.out"
-	[ -f "$logs/beside.counts" ] && read -r p f s names <"$logs/beside.counts"
+lane_wait() {
+	local name=$1 p=0 f=1 s=0 names=$1
+	[ -n "${lane_pid[$name]:-}" ] || return 0
+	wait "${lane_pid[$name]}"
+	unset "lane_pid[$name]"
+	cat "$logs/lane-$name.out"
+	[ -f "$logs/lane-$name.counts" ] && read -r p f s names <"$logs/lane-$name.counts"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	# shellcheck disable=SC2206 # stage names are words
 	[ -z "$names" ] || failed_names+=($names)
 }
+# Waits until FILE exists or no lane is left that could make it.
+lane_wait_for() {
+	local n p
+	while ! [ -e "$1" ]; do
+		n=0
+		for p in "${lane_pid[@]}"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done
+		[ "$n" -gt 0 ] || return 0
+		sleep 1
+	done
+}
+
+in_list() { local x=$1; shift; [[ " $* " == *" $x "* ]]; }
 
 main() {
-	local stages=("$@") stage t0 beside=() later_testbed=0
+	local stages=("$@") stage t0 fg=() lanes=() lane l n
 	[ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
 	mkdir -p "$logs"
-	rm -f "$logs/beside.out" "$logs/beside.counts"
+	rm -f "$logs"/lane-*.out "$logs"/lane-*.counts "$logs"/*.done "$logs/asan-build.log"
 	t0=$(date +%s)
 	for stage in "${stages[@]}"; do
 		if ! declare -F "stage_$stage" >/dev/null; then
@@ -199,29 +264,64 @@ main() {
 			exit 2
 		fi
 	done
-	for stage in "${stages[@]}"; do
-		later_testbed=0
-		[[ " ${stages[*]} " == *" $stage "*"testbed "* ]] && later_testbed=1
-		if [ "$later_testbed" = 1 ] && [ "${UCPHONE_TEST_SERIAL:-0}" = 0 ] &&
-			[[ " ${BESIDE_TESTBED[*]} " == *" $stage "* ]]; then
-			beside+=("$stage")
-			continue
-		fi
-		if [ "$stage" = testbed ] && [ ${#beside[@]} -gt 0 ]; then
-			# in BESIDE_TESTBED's order (the package's guest boot first)
-			mapfile -t beside < <(printf '%s\n' "${BESIDE_TESTBED[@]}" |
-				grep -Fxf <(printf '%s\n' "${beside[@]}"))
-			echo
-			echo "(beside the testbed, at idle priority: ${beside[*]})"
-			beside_start "${beside[@]}"
-		fi
+	# The foreground order and the lanes.
+	if [ "${UCPHONE_TEST_SERIAL:-0}" != 0 ]; then
+		fg=("${stages[@]}")
+	else
+		for stage in "${FOREGROUND[@]}"; do
+			in_list "$stage" "${stages[@]}" && fg+=("$stage")
+		done
+		for lane in "${LANES[@]}"; do
+			l=()
+			for stage in $lane; do
+				if [ "$stage" = asan-build ]; then
+					in_list asan "${stages[@]}" && l+=(asan-build)
+				elif in_list "$stage" "${stages[@]}"; then
+					l+=("$stage")
+				fi
+			done
+			[ ${#l[@]} -eq 0 ] || lanes+=("${l[*]}")
+		done
+		# a stage named in neither list runs in the foreground, last
+		for stage in "${stages[@]}"; do
+			in_list "$stage" "${fg[@]}" "${LANES[@]}" || fg+=("$stage")
+		done
+	fi
+	# What no lane makes is not waited for.
+	in_list style "${lanes[@]}" || touch "$logs/style.done"
+	in_list asan-build "${lanes[@]}" || touch "$logs/asan-build.done"
+	# With no setup to wait for, the lanes start at once.
+	if [ ${#lanes[@]} -gt 0 ] && ! in_list setup "${fg[@]}"; then
+		n=1
+		for lane in "${lanes[@]}"; do
+			# shellcheck disable=SC2086 # a lane is a list of stage names
+			lane_start "$n" $lane
+			n=$((n + 1))
+		done
+		lanes=()
+	fi
+	for stage in "${fg[@]}"; do
+		case $stage in
+		vm | testbed | image) lane_wait_for "$logs/style.done" ;;
+		asan) lane_wait_for "$logs/asan-build.done" ;;
+		esac
 		run_stage "$stage" "stage_$stage"
-		[ "$stage" = testbed ] && beside_wait
 		# Nothing else can run without a build.
 		if [ "$stage" = setup ] && [ "$failed" -gt 0 ]; then
 			break
 		fi
+		if [ "$stage" = setup ] && [ ${#lanes[@]} -gt 0 ]; then
+			echo
+			n=1
+			for lane in "${lanes[@]}"; do
+				# shellcheck disable=SC2086 # a lane is a list of stage names
+				lane_start "$n" $lane
+				n=$((n + 1))
+			done
+		fi
 	done
+	# The lanes' verdicts.
+	for lane in "${lane_names[@]}"; do lane_wait "$lane"; done
 	echo
 	echo "total time $(($(date +%s) - t0)) s"
 	[ ${#failed_names[@]} -gt 0 ] && echo "failing stages: ${failed_names[*]}"

@@ -10,9 +10,14 @@
 #   image_stop                              power off (kill QEMU if it hangs)
 # Console lines are stamped on arrival: IMAGE_DIR/console.stamped holds
 # "<seconds since image_boot> <line>"; IMAGE_QEMU_T is when QEMU started.
+# Every wait above is a hang guard, not a measurement: UCPHONE_IMAGE_SLOW=N
+# (a whole number, default 1) makes them N times longer, for a guest that
+# runs beside other work at idle CPU priority (scripts/test.sh does so).
 
 IMAGE_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IMAGE_DIR='' IMAGE_CONSOLE='' IMAGE_PID='' IMAGE_T0='' IMAGE_QEMU_T=''
+IMAGE_SLOW=${UCPHONE_IMAGE_SLOW:-1}
+[[ $IMAGE_SLOW =~ ^[1-9][0-9]*$ ]] || IMAGE_SLOW=1
 
 # Seconds since image_boot, to the millisecond. A script that starts
 # scripts/boot-image.sh --service itself sets IMAGE_DIR and IMAGE_T0.
@@ -23,6 +28,13 @@ image_elapsed() {
 }
 
 image_boot() {
+	local a prev='' args=()
+	# QEMU's own time limit (--timeout SEC) is a hang guard too.
+	for a in "$@"; do
+		[ "$prev" = --timeout ] && [[ $a =~ ^[0-9]+$ ]] && a=$((a * IMAGE_SLOW))
+		args+=("$a") prev=$a
+	done
+	set -- "${args[@]}"
 	IMAGE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ucphone-image.XXXXXX")
 	IMAGE_CONSOLE=$IMAGE_DIR/console.log
 	IMAGE_T0=$((${EPOCHREALTIME/./} / 1000))
@@ -41,7 +53,7 @@ image_boot() {
 # The FIFOs exist once boot-image.sh got past the image build.
 image_open() {
 	local i
-	for i in $(seq 1 1200); do
+	for i in $(seq 1 $((1200 * IMAGE_SLOW))); do
 		[ -p "$IMAGE_DIR/svc.out" ] && [ -s "$IMAGE_DIR/qemu.pid" ] && break
 		[ -z "$IMAGE_PID" ] || kill -0 "$IMAGE_PID" 2>/dev/null || return 1
 		sleep 0.1
@@ -70,7 +82,7 @@ image_readline() {
 }
 
 image_wait_ready() {
-	local deadline=$((SECONDS + $1)) line
+	local deadline=$((SECONDS + $1 * IMAGE_SLOW)) line
 	image_open || return 1
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		image_readline || continue
@@ -85,7 +97,7 @@ guest() {
 	local cmd=$1 timeout=${2:-60} nonce line deadline
 	nonce=$RANDOM$RANDOM
 	printf '%s\necho "@@done-%s $?"\n' "$cmd" "$nonce" 1>&"$IMAGE_IN"
-	deadline=$((SECONDS + timeout))
+	deadline=$((SECONDS + timeout * IMAGE_SLOW))
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		image_readline || continue
 		case $line in
@@ -99,7 +111,7 @@ guest() {
 
 # guest_wait 'CMD' SECONDS: until CMD succeeds in the guest, quietly.
 guest_wait() {
-	local deadline=$((SECONDS + $2))
+	local deadline=$((SECONDS + $2 * IMAGE_SLOW))
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		guest "$1" 20 >/dev/null 2>&1 && return 0
 		sleep 0.5
@@ -131,7 +143,7 @@ image_stop() {
 # (QEMU runs with -no-reboot, so a reboot ends it); status 1 if it still
 # runs after SECONDS.
 image_wait_exit() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * IMAGE_SLOW))
 	[ -n "$IMAGE_PID" ] || return 0
 	while kill -0 "$IMAGE_PID" 2>/dev/null; do
 		[ "$SECONDS" -lt "$deadline" ] || return 1

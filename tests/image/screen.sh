@@ -62,7 +62,7 @@ while time.monotonic() < end:
 print(re.sub(rb'\x1b(\[[0-9;?]*[A-Za-z]|[78])', b'\n', data).decode(errors='replace'))
 PY
 }
-text=$(screen_text 6)
+text=$(screen_text $((6 * IMAGE_SLOW)))
 echo "$text" | grep -v '^ *$' | sort -u | head -n 8 | sed 's/^/# screen: /'
 check "the screen console shows the phone's screen: ucphoned's new phone asks for its sign-in" \
 	eval 'grep -q "ucphone" <<<"$text" && grep -q "Sign in" <<<"$text" &&
@@ -71,7 +71,7 @@ pid=$(guest 'pidof ucphone-ui' 20)
 guest "kill -KILL $pid" 20 >/dev/null
 check "init starts ucphone-ui again after a kill" \
 	guest_wait "p=\$(pidof ucphone-ui) && [ \"\$p\" != '$pid' ]" 60
-text=$(screen_text 8)
+text=$(screen_text $((8 * IMAGE_SLOW)))
 check "and the screen comes back" grep -q "Sign in" <<<"$text"
 echo "1..$n"
 [ "$fails" -eq 0 ]

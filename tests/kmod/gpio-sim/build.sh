@@ -14,6 +14,9 @@ kdir=${KDIR:-/lib/modules/$(ls -1 /lib/modules | sort -V | tail -n1)/build}
 out=${UCPHONE_CACHE:-$repo/.cache}/gpio-sim
 
 mkdir -p "$out"
+# The kernel tests and the image build (which may run beside them) both ask.
+exec 8>"$out/.lock"
+flock 8
 if [ -f "$out/gpio-sim.ko" ] && [ "$out/gpio-sim.ko" -nt "$src/drivers/gpio/gpio-sim.c" ] &&
 	[ "$out/gpio-sim.ko" -nt "$0" ]; then
 	echo "$out/gpio-sim.ko"
