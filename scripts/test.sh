@@ -17,10 +17,11 @@
 # they take only the CPU the foreground leaves idle (the real-time media
 # tests and the testbed's calls mostly wait):
 #   lane 1: style, the asan build, package, fuzz
-#   lane 2: image (after style; its guests' hang guards 4 times longer)
+#   lane 2: image (its guests' hang guards 4 times longer)
 # vm and testbed wait for style (its sparse pass rebuilds the modules'
-# objects), asan's tests for the asan build. The lanes' verdicts print at
-# the end. UCPHONE_TEST_SERIAL=1 runs every stage on its own, in STAGES
+# objects), asan's tests for the asan build; the lanes' guests (package's
+# arm64 boot, image's tests, not its builds) wait for the vm stage, whose
+# guests take both cores. The lanes' verdicts print at the end. UCPHONE_TEST_SERIAL=1 runs every stage on its own, in STAGES
 # order.
 set -uo pipefail
 
@@ -147,6 +148,10 @@ stage_image() {
 	# use the same), so that no later build holds the image lock for long.
 	scripts/build-image.sh >/dev/null || rc=1
 	scripts/build-image.sh --init systemd >/dev/null || rc=1
+	# In a lane, the guests start once the vm stage's (two cores' worth)
+	# are done: a guest starved for minutes would outlast the phone's
+	# update trial time.
+	[ -z "${UCPHONE_LANE:-}" ] || fg_wait_for "$logs/vm.done"
 	# The steps that wait on the phone's update trial time first.
 	tests/image/update-install.sh || rc=1
 	# three cuts keep the suite short; `tests/image/update-power-cut.sh 20` for a long loop
@@ -210,11 +215,14 @@ lane_start() {
 		# SCHED_IDLE where allowed: never preempts the foreground stage
 		chrt --idle -p 0 "$BASHPID" 2>/dev/null
 		# a guest beside another stage runs slower: longer hang guards
-		export UCPHONE_IMAGE_SLOW=${UCPHONE_IMAGE_SLOW:-4}
+		export UCPHONE_IMAGE_SLOW=${UCPHONE_IMAGE_SLOW:-4} UCPHONE_LANE=$name
 		passed=0 failed=0 skipped=0 failed_names=()
 		for stage in "$@"; do
 			# image boots the modules style's sparse pass rebuilds
 			[ "$stage" != image ] || lane_wait_for "$logs/style.done"
+			# guests with a hang guard start once the vm stage's own
+			# guests (two cores' worth) are done
+			[ "$stage" != package ] || fg_wait_for "$logs/vm.done"
 			if [ "$stage" = asan-build ]; then
 				(PS4='# +[${SECONDS}s] ' SECONDS=0; set -x; asan_build) >"$logs/asan-build.log" 2>&1
 			else
@@ -238,6 +246,10 @@ lane_wait() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	# shellcheck disable=SC2206 # stage names are words
 	[ -z "$names" ] || failed_names+=($names)
+}
+# Waits until FILE exists or the foreground (this script) has ended.
+fg_wait_for() {
+	while ! [ -e "$1" ] && kill -0 $$ 2>/dev/null; do sleep 1; done
 }
 # Waits until FILE exists or no lane is left that could make it.
 lane_wait_for() {
@@ -290,6 +302,7 @@ main() {
 	# What no lane makes is not waited for.
 	in_list style "${lanes[@]}" || touch "$logs/style.done"
 	in_list asan-build "${lanes[@]}" || touch "$logs/asan-build.done"
+	in_list vm "${fg[@]}" || touch "$logs/vm.done"
 	# With no setup to wait for, the lanes start at once.
 	if [ ${#lanes[@]} -gt 0 ] && ! in_list setup "${fg[@]}"; then
 		n=1
@@ -306,6 +319,7 @@ main() {
 		asan) lane_wait_for "$logs/asan-build.done" ;;
 		esac
 		run_stage "$stage" "stage_$stage"
+		touch "$logs/$stage.done"
 		# Nothing else can run without a build.
 		if [ "$stage" = setup ] && [ "$failed" -gt 0 ]; then
 			break
