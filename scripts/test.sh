@@ -16,10 +16,12 @@
 # the foreground, at the lowest CPU priority (nice 19, SCHED_IDLE), so that
 # they take only the CPU the foreground leaves idle (the real-time media
 # tests and the testbed's calls mostly wait):
-#   lane 1: style, the asan build, package, fuzz
+#   lane 1: the vm stage's kernel and initramfs, style, the asan build,
+#           package, fuzz
 #   lane 2: image (its guests' hang guards 4 times longer)
 # vm and testbed wait for style (its sparse pass rebuilds the modules'
-# objects), asan's tests for the asan build; the lanes' guests (package's
+# objects), vm also for its kernel and initramfs, asan's tests for the asan
+# build; the lanes' guests (package's
 # arm64 boot, image's tests, not its builds) wait for the vm stage, whose
 # guests take both cores. The lanes' verdicts print at the end. UCPHONE_TEST_SERIAL=1 runs every stage on its own, in STAGES
 # order.
@@ -37,7 +39,7 @@ FOREGROUND=(setup unit vm testbed asan)
 # The lanes: each a list of stages run one after the other; the lanes run
 # side by side. asan-build is the asan stage's compile alone (its tests
 # stay in the foreground); the package's guest boot early in its lane.
-LANES=("style asan-build package fuzz" "image")
+LANES=("vm-prep style asan-build package fuzz" "image")
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -128,6 +130,12 @@ stage_fuzz() {
 	return $rc
 }
 
+# What the vm stage's guests boot (Debian's kernel, the initramfs, gpio-sim
+# for the keypad tests), fetched and built ahead in a lane.
+vm_prep() {
+	tests/vm/prepare.sh && tests/kmod/gpio-sim/build.sh
+}
+
 # The kernel tests in one VM, the phone's screens on a VM display.
 stage_vm() {
 	local rc=0
@@ -202,8 +210,10 @@ stage_testbed() {
 
 # lane_start NAME STAGE...: runs the stages one after the other in the
 # background at nice 19 under SCHED_IDLE; lane_wait NAME shows their output
-# and counts them. "asan-build" is asan_build alone, logged in
-# asan-build.log, with no verdict of its own (the asan stage has them).
+# and counts them. "asan-build" (asan_build) and "vm-prep" (vm_prep) are
+# steps of a foreground stage made ahead, logged in STEP.log, with no
+# verdict of their own (the foreground stage repeats them: a no-op once
+# made, their errors shown there).
 # After each stage the lane touches STAGE.done in the logs.
 declare -A lane_pid=()
 lane_names=()
@@ -223,8 +233,8 @@ lane_start() {
 			# guests with a hang guard start once the vm stage's own
 			# guests (two cores' worth) are done
 			[ "$stage" != package ] || fg_wait_for "$logs/vm.done"
-			if [ "$stage" = asan-build ]; then
-				(PS4='# +[${SECONDS}s] ' SECONDS=0; set -x; asan_build) >"$logs/asan-build.log" 2>&1
+			if [ "$stage" = asan-build ] || [ "$stage" = vm-prep ]; then
+				(PS4='# +[${SECONDS}s] ' SECONDS=0; set -x; "${stage/-/_}") >"$logs/$stage.log" 2>&1
 			else
 				run_stage "$stage" "stage_$stage"
 			fi
@@ -268,7 +278,7 @@ main() {
 	local stages=("$@") stage t0 fg=() lanes=() lane l n
 	[ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
 	mkdir -p "$logs"
-	rm -f "$logs"/lane-*.out "$logs"/lane-*.counts "$logs"/*.done "$logs/asan-build.log"
+	rm -f "$logs"/lane-*.out "$logs"/lane-*.counts "$logs"/*.done "$logs"/{asan-build,vm-prep}.log
 	t0=$(date +%s)
 	for stage in "${stages[@]}"; do
 		if ! declare -F "stage_$stage" >/dev/null; then
@@ -286,8 +296,8 @@ main() {
 		for lane in "${LANES[@]}"; do
 			l=()
 			for stage in $lane; do
-				if [ "$stage" = asan-build ]; then
-					in_list asan "${stages[@]}" && l+=(asan-build)
+				if [ "$stage" = asan-build ] || [ "$stage" = vm-prep ]; then
+					in_list "${stage%-*}" "${stages[@]}" && l+=("$stage")
 				elif in_list "$stage" "${stages[@]}"; then
 					l+=("$stage")
 				fi
@@ -302,6 +312,7 @@ main() {
 	# What no lane makes is not waited for.
 	in_list style "${lanes[@]}" || touch "$logs/style.done"
 	in_list asan-build "${lanes[@]}" || touch "$logs/asan-build.done"
+	in_list vm-prep "${lanes[@]}" || touch "$logs/vm-prep.done"
 	in_list vm "${fg[@]}" || touch "$logs/vm.done"
 	# With no setup to wait for, the lanes start at once.
 	if [ ${#lanes[@]} -gt 0 ] && ! in_list setup "${fg[@]}"; then
@@ -315,7 +326,8 @@ main() {
 	fi
 	for stage in "${fg[@]}"; do
 		case $stage in
-		vm | testbed | image) lane_wait_for "$logs/style.done" ;;
+		vm) lane_wait_for "$logs/style.done" && lane_wait_for "$logs/vm-prep.done" ;;
+		testbed | image) lane_wait_for "$logs/style.done" ;;
 		asan) lane_wait_for "$logs/asan-build.done" ;;
 		esac
 		run_stage "$stage" "stage_$stage"
