@@ -11,20 +11,22 @@
 # How the stages are arranged (the whole suite in under 25 minutes on two
 # cores): the stages with timing assertions (unit, vm, testbed, asan) run
 # in the foreground, one at a time, in that order. The stages without
-# timing assertions (compiles, fuzzing from seeds, the image tests, whose
-# waits are hang guards) run from the end of setup on, in two lanes beside
+# timing assertions (compiles, fuzzing from seeds, the image and update
+# tests, whose waits are hang guards) run from the end of setup on, in two lanes beside
 # the foreground, at the lowest CPU priority (nice 19, SCHED_IDLE), so that
 # they take only the CPU the foreground leaves idle (the real-time media
 # tests and the testbed's calls mostly wait):
 #   lane 1: the vm stage's kernel and initramfs, style, the asan build,
-#           package, fuzz
-#   lane 2: image (its guests' hang guards 4 times longer)
-# vm and testbed wait for style (its sparse pass rebuilds the modules'
-# objects), vm also for its kernel and initramfs, asan's tests for the asan
-# build; the lanes' guests (package's
-# arm64 boot, image's tests, not its builds) wait for the vm stage, whose
-# guests take both cores. The lanes' verdicts print at the end. UCPHONE_TEST_SERIAL=1 runs every stage on its own, in STAGES
-# order.
+#           package, fuzz, image
+#   lane 2: the phone images, update (mostly waiting on the phone's trial
+#           time, so in a lane of its own)
+# (image's and update's guests with hang guards 4 times longer). vm and
+# testbed wait for style (its sparse pass rebuilds the modules' objects),
+# vm also for its kernel and initramfs, asan's tests for the asan build;
+# the lanes' guests (package's arm64 boot, image's and update's tests, not
+# the builds) wait for the vm stage, whose guests take both cores. The
+# lanes' verdicts print at the end. UCPHONE_TEST_SERIAL=1 runs every stage
+# on its own, in STAGES order.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,13 +35,16 @@ logs=$repo/build/test-logs
 passed=0 failed=0 skipped=0
 failed_names=()
 
-STAGES=(setup style unit asan fuzz vm image package testbed)
+STAGES=(setup style unit asan fuzz vm image update package testbed)
 # The foreground stages, in their order; every other stage runs in a lane.
 FOREGROUND=(setup unit vm testbed asan)
 # The lanes: each a list of stages run one after the other; the lanes run
-# side by side. asan-build is the asan stage's compile alone (its tests
-# stay in the foreground); the package's guest boot early in its lane.
-LANES=("vm-prep style asan-build package fuzz" "image")
+# side by side. vm-prep, asan-build and image-build are steps of other
+# stages made ahead (vm's kernel and initramfs, asan's compile: its tests
+# stay in the foreground, the images). update (mostly waiting on the
+# phone's trial time) has a lane of its own, so that its waits leave the
+# CPU to the other lane.
+LANES=("vm-prep style asan-build package fuzz image" "image-build update")
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -144,31 +149,48 @@ stage_vm() {
 	return $rc
 }
 
+# The phone images (busybox and systemd init), built ahead in a lane: both
+# early, so that no later build holds the image lock (the testbed's image
+# tests wait on it) for long. Cached by their inputs; the image and update
+# stages repeat it, a no-op once made.
+image_build() {
+	scripts/build-image.sh >/dev/null && scripts/build-image.sh --init systemd >/dev/null
+}
+
+# In a lane, a stage's guests start once the vm stage's (two cores' worth)
+# are done: a guest starved for minutes would outlast its hang guards or
+# the phone's update trial time.
+lane_guests() {
+	[ -z "${UCPHONE_LANE:-}" ] || fg_wait_for "$logs/vm.done"
+}
+
 # The phone image in QEMU, no testbed: A/B slot switch and rollback, power
-# cuts during settings writes, an update installed with RAUC, booted,
-# confirmed, a broken one rolled back, power cuts during install, slot
-# switch and first boot, the systemd variant's units, the screen console.
-# In a lane its guests run at idle priority: every wait of
+# cuts during settings writes, the systemd variant's units, the screen
+# console. In a lane its guests run at idle priority: every wait of
 # tests/image/lib.sh is a hang guard, made UCPHONE_IMAGE_SLOW times longer.
 stage_image() {
 	local rc=0
-	# Both images first (cached by their inputs; the testbed's image tests
-	# use the same), so that no later build holds the image lock for long.
-	scripts/build-image.sh >/dev/null || rc=1
-	scripts/build-image.sh --init systemd >/dev/null || rc=1
-	# In a lane, the guests start once the vm stage's (two cores' worth)
-	# are done: a guest starved for minutes would outlast the phone's
-	# update trial time.
-	[ -z "${UCPHONE_LANE:-}" ] || fg_wait_for "$logs/vm.done"
-	# The steps that wait on the phone's update trial time first.
-	tests/image/update-install.sh || rc=1
-	# three cuts keep the suite short; `tests/image/update-power-cut.sh 20` for a long loop
-	tests/image/update-power-cut.sh 3 || rc=1
+	image_build || rc=1
+	lane_guests
 	tests/image/ab-boot.sh || rc=1
 	# three cuts keep the suite short; `tests/image/power-cut.sh 20` for a long loop
 	tests/image/power-cut.sh 3 || rc=1
 	tests/image/systemd-boot.sh || rc=1
 	tests/image/screen.sh || rc=1
+	return $rc
+}
+
+# Updates of the phone image in QEMU, no testbed: one installed with RAUC,
+# booted, confirmed, a broken one rolled back after its trial time; power
+# cuts during install, slot switch and first boot (three in the suite;
+# `tests/image/update-power-cut.sh 20` for a long loop). Hang guards as in
+# the image stage.
+stage_update() {
+	local rc=0
+	scripts/build-image.sh >/dev/null || rc=1
+	lane_guests
+	tests/image/update-install.sh || rc=1
+	tests/image/update-power-cut.sh 3 || rc=1
 	return $rc
 }
 
@@ -210,10 +232,10 @@ stage_testbed() {
 
 # lane_start NAME STAGE...: runs the stages one after the other in the
 # background at nice 19 under SCHED_IDLE; lane_wait NAME shows their output
-# and counts them. "asan-build" (asan_build) and "vm-prep" (vm_prep) are
-# steps of a foreground stage made ahead, logged in STEP.log, with no
-# verdict of their own (the foreground stage repeats them: a no-op once
-# made, their errors shown there).
+# and counts them. "asan-build" (asan_build), "vm-prep" (vm_prep) and
+# "image-build" (image_build) are steps of a stage made ahead, logged in
+# STEP.log, with no verdict of their own (the stage repeats them: a no-op
+# once made, their errors shown there).
 # After each stage the lane touches STAGE.done in the logs.
 declare -A lane_pid=()
 lane_names=()
@@ -228,12 +250,13 @@ lane_start() {
 		export UCPHONE_IMAGE_SLOW=${UCPHONE_IMAGE_SLOW:-4} UCPHONE_LANE=$name
 		passed=0 failed=0 skipped=0 failed_names=()
 		for stage in "$@"; do
-			# image boots the modules style's sparse pass rebuilds
-			[ "$stage" != image ] || lane_wait_for "$logs/style.done"
-			# guests with a hang guard start once the vm stage's own
-			# guests (two cores' worth) are done
-			[ "$stage" != package ] || fg_wait_for "$logs/vm.done"
-			if [ "$stage" = asan-build ] || [ "$stage" = vm-prep ]; then
+			case $stage in
+			# the image takes the modules style's sparse pass rebuilds
+			image-build | image | update) lane_wait_for "$logs/style.done" ;;
+			# its arm64 guest has a hang guard (see lane_guests)
+			package) fg_wait_for "$logs/vm.done" ;;
+			esac
+			if [[ $stage == *-* ]]; then
 				(PS4='# +[${SECONDS}s] ' SECONDS=0; set -x; "${stage/-/_}") >"$logs/$stage.log" 2>&1
 			else
 				run_stage "$stage" "stage_$stage"
@@ -278,7 +301,7 @@ main() {
 	local stages=("$@") stage t0 fg=() lanes=() lane l n
 	[ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
 	mkdir -p "$logs"
-	rm -f "$logs"/lane-*.out "$logs"/lane-*.counts "$logs"/*.done "$logs"/{asan-build,vm-prep}.log
+	rm -f "$logs"/lane-*.out "$logs"/lane-*.counts "$logs"/*.done "$logs"/{asan-build,vm-prep,image-build}.log
 	t0=$(date +%s)
 	for stage in "${stages[@]}"; do
 		if ! declare -F "stage_$stage" >/dev/null; then
@@ -296,7 +319,10 @@ main() {
 		for lane in "${LANES[@]}"; do
 			l=()
 			for stage in $lane; do
-				if [ "$stage" = asan-build ] || [ "$stage" = vm-prep ]; then
+				if [ "$stage" = image-build ]; then
+					{ in_list image "${stages[@]}" || in_list update "${stages[@]}" ||
+						in_list testbed "${stages[@]}"; } && l+=("$stage")
+				elif [[ $stage == *-* ]]; then
 					in_list "${stage%-*}" "${stages[@]}" && l+=("$stage")
 				elif in_list "$stage" "${stages[@]}"; then
 					l+=("$stage")
@@ -327,7 +353,7 @@ main() {
 	for stage in "${fg[@]}"; do
 		case $stage in
 		vm) lane_wait_for "$logs/style.done" && lane_wait_for "$logs/vm-prep.done" ;;
-		testbed | image) lane_wait_for "$logs/style.done" ;;
+		testbed | image | update) lane_wait_for "$logs/style.done" ;;
 		asan) lane_wait_for "$logs/asan-build.done" ;;
 		esac
 		run_stage "$stage" "stage_$stage"
