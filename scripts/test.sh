@@ -335,6 +335,10 @@ main() {
 			in_list "$stage" "${fg[@]}" "${LANES[@]}" || fg+=("$stage")
 		done
 	fi
+	# With nothing in the foreground to run beside, all of it runs there.
+	if [ ${#lanes[@]} -gt 0 ] && ! [[ " ${fg[*]} " =~ \ (unit|vm|testbed|asan)\  ]]; then
+		fg=("${stages[@]}") lanes=()
+	fi
 	# What no lane makes is not waited for.
 	in_list style "${lanes[@]}" || touch "$logs/style.done"
 	in_list asan-build "${lanes[@]}" || touch "$logs/asan-build.done"
