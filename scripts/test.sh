@@ -295,10 +295,20 @@ lane_wait_for() {
 	done
 }
 
+# lanes_start LANE...: each LANE a list of stages, numbered from 1.
+lanes_start() {
+	local lane n=1
+	for lane in "$@"; do
+		# shellcheck disable=SC2086 # a lane is a list of stage names
+		lane_start "$n" $lane
+		n=$((n + 1))
+	done
+}
+
 in_list() { local x=$1; shift; [[ " $* " == *" $x "* ]]; }
 
 main() {
-	local stages=("$@") stage t0 fg=() lanes=() lane l n
+	local stages=("$@") stage t0 fg=() lanes=() lane l
 	[ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
 	mkdir -p "$logs"
 	rm -f "$logs"/lane-*.out "$logs"/lane-*.counts "$logs"/*.done "$logs"/{asan-build,vm-prep,image-build}.log
@@ -346,12 +356,7 @@ main() {
 	in_list vm "${fg[@]}" || touch "$logs/vm.done"
 	# With no setup to wait for, the lanes start at once.
 	if [ ${#lanes[@]} -gt 0 ] && ! in_list setup "${fg[@]}"; then
-		n=1
-		for lane in "${lanes[@]}"; do
-			# shellcheck disable=SC2086 # a lane is a list of stage names
-			lane_start "$n" $lane
-			n=$((n + 1))
-		done
+		lanes_start "${lanes[@]}"
 		lanes=()
 	fi
 	for stage in "${fg[@]}"; do
@@ -368,12 +373,7 @@ main() {
 		fi
 		if [ "$stage" = setup ] && [ ${#lanes[@]} -gt 0 ]; then
 			echo
-			n=1
-			for lane in "${lanes[@]}"; do
-				# shellcheck disable=SC2086 # a lane is a list of stage names
-				lane_start "$n" $lane
-				n=$((n + 1))
-			done
+			lanes_start "${lanes[@]}"
 		fi
 	done
 	# The lanes' verdicts.
