@@ -180,8 +180,8 @@ def main():
             set_status(dict(REGISTERED, update={'state': 'installed',
                                                 'pending_restart': '3.5.6907.35'},
                             software={'reboot_pending': 'rebooting now'}))()), None),
-        ('idle-indicators', 'idle', lambda: (
-            set_status(INDICATORS)(), update_event('up-to-date')()), None),
+        # (no "software" section: the installed update is not shown)
+        ('idle-indicators', 'idle', set_status(INDICATORS), None),
         ('contacts', 'list', lambda: (
             setattr(daemon, 'lists', {'contacts': CONTACTS, 'calllog': CALLLOG,
                                       'voicemail': VOICEMAIL}),
