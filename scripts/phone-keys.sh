@@ -115,6 +115,8 @@ for _ in range(100):
         break
     except OSError:
         time.sleep(0.2)
+# Ctrl-L: ucphone-ui redraws its whole screen for the terminal just attached
+s.sendall(b"\x0c")
 out = sys.stdout.buffer
 while True:
     data = s.recv(4096)
@@ -124,7 +126,7 @@ while True:
     out.flush()
 ' "$sock" &
 	PHONE_SCREEN_PID=$!
-	# what the console held before we attached comes first (its clear too)
+	# the screen redrawn for us (Ctrl-L) comes first
 	sleep 2
 	printf '\033[14;%sr\033[14;1H' "$rows"
 }

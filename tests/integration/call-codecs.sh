@@ -18,20 +18,9 @@ cleanup_calls() {
   cleanup
 }
 trap cleanup_calls EXIT
-quiet() { "$@" >/dev/null; }
 echo "TAP version 13"
 
-# the phone's sound card: the file plugin over a real-time paced PCM (tests/media)
-ALSA_CONF=$BUILD/tests/media/asound.conf
-[ -f "$ALSA_CONF" ] || { echo "1..0 # SKIP no $ALSA_CONF (build tests/media)"; exit 0; }
-export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
-sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 1000 vol 0.5
-phone_heard_reset() { truncate -s 0 "$UCPHONE_TEST_A_OUT" 2>/dev/null || true; }
-phone_heard() {
-  sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/phone-heard.wav" 2>/dev/null
-  echo "$W/phone-heard.wav"
-}
+use_test_card 1000
 daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap \
   --codecs opus,G722,PCMU,PCMA
 check "signed in" signin

@@ -21,36 +21,10 @@ set -uo pipefail
 . "$(dirname "$0")/lib/signin.sh"
 # shellcheck source=lib/calls.sh
 . "$(dirname "$0")/lib/calls.sh"
-CAROL_REC=$TB_RUN/baresip/rec-carol
-carol() { ip netns exec "$TB_NS_PEER" python3 "$LIB/baresip_ctrl.py" "$TB_PEER2_CTRL" "$@" >/dev/null; }
-carol_dec() { ls -t "$CAROL_REC"/dump-*-dec.wav 2>/dev/null | head -n 1; }
-cleanup_conf() {
-  bob hangup 2>/dev/null
-  carol hangup 2>/dev/null
-  cleanup
-}
-trap cleanup_conf EXIT
-quiet() { "$@" >/dev/null; }
+trap hang_up_peers EXIT
 echo "TAP version 13"
 
-ALSA_CONF=$BUILD/tests/media/asound.conf
-[ -f "$ALSA_CONF" ] || { echo "1..0 # SKIP no $ALSA_CONF (build tests/media)"; exit 0; }
-export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
-sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 500 vol 0.5
-ear_at() { echo "scale=2; $(stat -c %s "$UCPHONE_TEST_A_OUT" 2>/dev/null || echo 0) / 16000" | bc; }
-ear_wav() {
-  sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/ear.wav" 2>/dev/null
-  echo "$W/ear.wav"
-}
-plus() { echo "scale=2; $1 + $2" | bc; }
-# measure LABEL WAV FREQ START:END:WANT...
-measure() {
-  local label=$1 wav=$2 f=$3 out rc; shift 3
-  out=$(python3 "$LIB/tone_segments.py" "$wav" --freq "$f" "$@"); rc=$?
-  echo "$out" | sed "s/^/# $label: /"
-  check "$label" test "$rc" -eq 0
-}
+use_test_card 500
 # the seconds of a recording (wav)
 wav_len() { soxi -D "$1" 2>/dev/null || echo 0; }
 newest_after() { [ -n "$2" ] && [ "$2" != "$1" ]; }

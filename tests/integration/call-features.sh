@@ -17,7 +17,6 @@ set -uo pipefail
 . "$(dirname "$0")/lib/signin.sh"
 # shellcheck source=lib/calls.sh
 . "$(dirname "$0")/lib/calls.sh"
-CAROL_REC=$TB_RUN/baresip/rec-carol
 KAM_LOG=$TB_RUN/log/kamailio.log
 # kam_mark; ...; kam_saw TEXT SECONDS: the registrar logged TEXT after the mark
 kam_mark() { KAM_MARK=$(stat -c %s "$KAM_LOG"); }
@@ -29,22 +28,10 @@ kam_saw() {
   done
   return 1
 }
-carol() { ip netns exec "$TB_NS_PEER" python3 "$LIB/baresip_ctrl.py" "$TB_PEER2_CTRL" "$@" >/dev/null; }
-carol_dec() { ls -t "$CAROL_REC"/dump-*-dec.wav 2>/dev/null | head -n 1; }
-cleanup_features() {
-  bob hangup 2>/dev/null
-  carol hangup 2>/dev/null
-  cleanup
-}
-trap cleanup_features EXIT
-quiet() { "$@" >/dev/null; }
+trap hang_up_peers EXIT
 echo "TAP version 13"
 
-ALSA_CONF=$BUILD/tests/media/asound.conf
-[ -f "$ALSA_CONF" ] || { echo "1..0 # SKIP no $ALSA_CONF (build tests/media)"; exit 0; }
-export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
-sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 1000 vol 0.5
+use_test_card 1000
 daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap
 check "signed in" signin
 check "registered" sip_is registered 30

@@ -21,26 +21,13 @@ cleanup_hold() {
   cleanup
 }
 trap cleanup_hold EXIT
-quiet() { "$@" >/dev/null; }
 refused() { ! "$@" >/dev/null 2>&1; }
 echo "TAP version 13"
 
-ALSA_CONF=$BUILD/tests/media/asound.conf
-[ -f "$ALSA_CONF" ] || { echo "1..0 # SKIP no $ALSA_CONF (build tests/media)"; exit 0; }
-export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
-sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 1000 vol 0.5
-# the earpiece file grows in real time while a call runs: its size marks a moment
-ear_at() { echo "scale=2; $(stat -c %s "$UCPHONE_TEST_A_OUT" 2>/dev/null || echo 0) / 16000" | bc; }
-ear_wav() {
-  sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/ear.wav" 2>/dev/null
-  echo "$W/ear.wav"
-}
+use_test_card 1000
 # seconds since T0 (bob's recording starts when his call does)
 t0() { T0=$(date +%s.%N); }
 since() { echo "scale=2; $(date +%s.%N) - $T0" | bc; }
-segs() { python3 "$LIB/tone_segments.py" "$@"; }
-plus() { echo "scale=2; $1 + $2" | bc; }
 num() { cjs "$1"; }
 
 daemon_start --audio-playback ucphone_test_a_play --audio-capture ucphone_test_a_cap

@@ -14,38 +14,10 @@ set -uo pipefail
 . "$(dirname "$0")/lib/signin.sh"
 # shellcheck source=lib/calls.sh
 . "$(dirname "$0")/lib/calls.sh"
-CAROL_LOG=$TB_RUN/log/baresip-carol.log
-carol() { ip netns exec "$TB_NS_PEER" python3 "$LIB/baresip_ctrl.py" "$TB_PEER2_CTRL" "$@" >/dev/null; }
-carol_mark() { CAROL_MARK=$(stat -c %s "$CAROL_LOG"); }
-carol_saw() {
-  local i
-  for i in $(seq $(( $2 * 10 ))); do
-    tail -c +$(( CAROL_MARK + 1 )) "$CAROL_LOG" | grep -qF -- "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-cleanup_cw() {
-  bob hangup 2>/dev/null
-  carol hangup 2>/dev/null
-  cleanup
-}
-trap cleanup_cw EXIT
-quiet() { "$@" >/dev/null; }
+trap hang_up_peers EXIT
 echo "TAP version 13"
 
-ALSA_CONF=$BUILD/tests/media/asound.conf
-[ -f "$ALSA_CONF" ] || { echo "1..0 # SKIP no $ALSA_CONF (build tests/media)"; exit 0; }
-export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$ALSA_CONF
-export UCPHONE_TEST_A_IN=$W/phone-mic.raw UCPHONE_TEST_A_OUT=$W/phone-earpiece.raw
-sox -q -n -r 8000 -c 1 -b 16 -e signed -t raw "$UCPHONE_TEST_A_IN" synth 600 sine 1000 vol 0.5
-ear_at() { echo "scale=2; $(stat -c %s "$UCPHONE_TEST_A_OUT" 2>/dev/null || echo 0) / 16000" | bc; }
-ear_wav() {
-  sox -q -t raw -r 8000 -e signed -b 16 -c 1 "$UCPHONE_TEST_A_OUT" "$W/ear.wav" 2>/dev/null
-  echo "$W/ear.wav"
-}
-plus() { echo "scale=2; $1 + $2" | bc; }
-segs() { python3 "$LIB/tone_segments.py" "$@"; }
+use_test_card 1000
 line_state() { cjs "[.calls[] | select(.far_end | test(\"$1\"))][0].state"; }
 line_is() {
   local end=$(( $(date +%s) + $3 ))

@@ -31,6 +31,7 @@ class FakeDaemon:
         self.signins = []
         self.dialled = []
         self.requests = []
+        self.status_asked = 0
         # the replies of `contacts`, `calllog` and `voicemail` (as the daemon's)
         self.lists = {}
         self.lock = threading.Lock()
@@ -60,6 +61,7 @@ class FakeDaemon:
                 cmd = req.get('command')
                 if cmd == 'status':
                     with self.lock:
+                        self.status_asked += 1
                         reply = {'ok': True, 'result': self.status}
                     conn.send(json.dumps(reply).encode())
                 elif cmd == 'events':

@@ -121,6 +121,37 @@ def lists_and_prompts(daemon, expect, tap):
     expect('after-calls', 'Registered', absent=('Conference', 'missed'))
 
 
+def update_flow(daemon, expect):
+    """The daemon's update events: checking, the download, installing, a
+    failure (a key puts it away), the restart into the installed update."""
+    def update(state, **kw):
+        daemon.event(dict({'event': 'update', 'state': state, 'last_error': ''}, **kw))
+
+    update('checking')
+    expect('update-checking', 'Software update', 'Checking for updates')
+    update('downloading', offered='3.5.6907.35', bytes=0, speed_bps=0)
+    update('downloading', offered='3.5.6907.35', bytes=4200, total=10000, percent=42)
+    expect('update-downloading', 'Downloading update 42 %', 'Version 3.5.6907.35',
+           '[############', ' 42%')
+    update('verifying', offered='3.5.6907.35', percent=100)
+    update('installing', offered='3.5.6907.35')
+    expect('update-installing', 'Installing update', 'Do not unplug the phone',
+           absent=('%',))
+    update('failed', offered='3.5.6907.35', last_error='installer exited 1')
+    expect('update-failed', 'Update failed: installer exited 1', 'OK')
+    daemon.key('OK')
+    expect('update-failed-closed', 'Registered', absent=('Update failed',))
+    update('installed', pending_restart='3.5.6907.35', percent=100)
+    saved = daemon.status
+    daemon.status = dict(saved, update={'state': 'installed',
+                                        'pending_restart': '3.5.6907.35'},
+                         software={'reboot_pending': 'rebooting now'})
+    expect('update-restarting', 'Restarting to finish the update', 'Version 3.5.6907.35')
+    daemon.status = saved
+    update('up-to-date')
+    expect('update-done', 'Registered', '1 missed call', absent=('update',))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ui', required=True)
@@ -208,6 +239,8 @@ def main():
         expect('incoming', 'Incoming call', 'sip:carol@corp.test', 'Answer')
         daemon.event({'event': 'call', 'call': {'state': 'idle', 'calls': []}})
         expect('missed', 'Registered', '1 missed call')
+
+        update_flow(daemon, expect)
 
         lists_and_prompts(daemon, expect, tap)
 

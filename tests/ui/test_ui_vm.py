@@ -36,7 +36,8 @@ W, H = 320, 240
 TOLERANCE = 0.06        # normalised RMSE against the reference
 SCREENS_FLOW = ['boot-network', 'boot-time', 'boot-certificates', 'boot-signing-in',
                 'signin', 'idle', 'dialling', 'in-call', 'incoming', 'missed',
-                'idle-indicators', 'contacts', 'contacts-scrolled', 'calllog',
+                'update-checking', 'update-downloading', 'update-installing',
+                'update-failed', 'update-restarting', 'idle-indicators', 'contacts', 'contacts-scrolled', 'calllog',
                 'voicemail', 'dialling-matches', 'call-waiting', 'conference',
                 'error', 'hard-reset', 'calibration']
 FLOWS = {
@@ -67,7 +68,7 @@ FLOWS = {
 # the boot bar's filled fraction: (lowest, highest)
 BAR = {'boot-network': (0.18, 0.22), 'boot-time': (0.38, 0.42),
        'boot-certificates': (0.58, 0.62), 'boot-signing-in': (0.78, 0.82),
-       'reset-holding': (0.15, 0.65)}
+       'reset-holding': (0.15, 0.65), 'update-downloading': (0.40, 0.44)}
 GREEN = (46, 153, 61)
 TITLE_BG = (28, 64, 110)      # draw.c: the title bar, and the chosen list entry
 

@@ -137,6 +137,10 @@ def main():
                 daemon.key(k)
         return press
 
+    def update_event(state, **kw):
+        return lambda: daemon.event(dict({'event': 'update', 'state': state,
+                                          'last_error': ''}, **kw))
+
     def restart():
         nonlocal daemon
         daemon.close()
@@ -163,6 +167,20 @@ def main():
                 {'state': 'ringing-in', 'far_end': 'sip:carol@corp.test'}]}})), None),
         ('missed', 'idle', lambda: daemon.event(
             {'event': 'call', 'call': {'state': 'idle', 'calls': []}}), None),
+        ('update-checking', 'update', update_event('checking'), None),
+        ('update-downloading', 'update', update_event(
+            'downloading', offered='3.5.6907.35', bytes=4200, total=10000, percent=42),
+         420),
+        ('update-installing', 'update', update_event('installing', offered='3.5.6907.35'),
+         None),
+        ('update-failed', 'update', update_event(
+            'failed', offered='3.5.6907.35', last_error='installer exited 1'), None),
+        ('update-restarting', 'update', lambda: (
+            update_event('installed', pending_restart='3.5.6907.35')(),
+            set_status(dict(REGISTERED, update={'state': 'installed',
+                                                'pending_restart': '3.5.6907.35'},
+                            software={'reboot_pending': 'rebooting now'}))()), None),
+        # (no "software" section: the installed update is not shown)
         ('idle-indicators', 'idle', set_status(INDICATORS), None),
         ('contacts', 'list', lambda: (
             setattr(daemon, 'lists', {'contacts': CONTACTS, 'calllog': CALLLOG,

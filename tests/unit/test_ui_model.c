@@ -246,6 +246,133 @@ TEST(dial_and_calls)
 	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
 }
 
+#define UPDATE_EV(body) "{\"event\":\"update\"," body "}"
+
+/*
+ * The daemon's update events on the screen: checking (instead of idle
+ * only), the download's percent on the bar, installing, the restart into
+ * it (over sign-in too, never over a call), and a failure after the download
+ * began shown for 30 s or until a key; a failed daily check shows nothing.
+ */
+TEST(update_progress_screens)
+{
+	struct ui_model m;
+	struct ui_view v;
+	uint64_t now = SEC;
+
+	ui_model_init(&m, 0);
+	ui_model_daemon(&m, true, SEC);
+	status_json(&m, REGISTERED, SEC);
+	/* a check that cannot even start: nothing on the screen */
+	event_json(&m, UPDATE_EV("\"state\":\"failed\",\"last_error\":\"no update server\""),
+		   2 * SEC);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+	event_json(&m, UPDATE_EV("\"state\":\"checking\",\"last_error\":\"\""), 3 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_EQ(UI_SCREEN_UPDATE, v.screen);
+	EXPECT_STREQ("Software update", v.heading);
+	EXPECT_STREQ("Checking for updates", v.line[0].text);
+	EXPECT_EQ(-1, v.progress);
+	/* up to date: back to idle */
+	event_json(&m, UPDATE_EV("\"state\":\"up-to-date\""), 4 * SEC);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+	/* a check failing before any download: idle stays */
+	event_json(&m, UPDATE_EV("\"state\":\"checking\""), 5 * SEC);
+	event_json(&m, UPDATE_EV("\"state\":\"failed\",\"last_error\":\"check answered HTTP 404\""),
+		   6 * SEC);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+
+	event_json(&m, UPDATE_EV("\"state\":\"downloading\",\"offered\":\"3.5.6907.35\","
+				 "\"bytes\":0,\"speed_bps\":0"), 7 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_EQ(UI_SCREEN_UPDATE, v.screen);
+	EXPECT_STREQ("Downloading update", v.line[0].text);
+	EXPECT_STREQ("Version 3.5.6907.35", v.line[1].text);
+	event_json(&m, UPDATE_EV("\"state\":\"downloading\",\"offered\":\"3.5.6907.35\","
+				 "\"bytes\":420,\"total\":1000,\"percent\":42"), 8 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_STREQ("Downloading update 42 %", v.line[0].text);
+	EXPECT_EQ(420, v.progress);
+	/* a call takes the screen from the download, and gives it back */
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"calls\":[{\"state\":\"ringing-in\",\"far_end\":\"Bob\"}]}}",
+		   9 * SEC);
+	EXPECT_EQ(UI_SCREEN_INCOMING, m.screen);
+	event_json(&m, "{\"event\":\"call\",\"call\":{\"calls\":[]}}", 10 * SEC);
+	EXPECT_EQ(UI_SCREEN_UPDATE, m.screen);
+	/* the status says the same as the events: nothing moves */
+	status_json(&m, "{\"identity\":{\"signed_in\":true,\"address\":\"alice@corp.test\"},"
+		    "\"sip\":{\"state\":\"registered\"},\"update\":{\"state\":\"downloading\","
+		    "\"offered\":\"3.5.6907.35\",\"percent\":43}}", 10 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_STREQ("Downloading update 43 %", v.line[0].text);
+	event_json(&m, UPDATE_EV("\"state\":\"verifying\",\"offered\":\"3.5.6907.35\","
+				 "\"percent\":100"), 11 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_STREQ("Installing update", v.line[0].text);
+	EXPECT_EQ(-1, v.progress);
+	event_json(&m, UPDATE_EV("\"state\":\"installing\",\"offered\":\"3.5.6907.35\""), 12 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_STREQ("Installing update", v.line[0].text);
+	EXPECT_STREQ("Version 3.5.6907.35", v.line[1].text);
+	/* the installer failed: the reason, until a key */
+	event_json(&m, UPDATE_EV("\"state\":\"failed\",\"offered\":\"3.5.6907.35\","
+				 "\"last_error\":\"installer exited 1\""), 13 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_EQ(UI_SCREEN_UPDATE, v.screen);
+	EXPECT_STREQ("Update failed: installer exited 1", v.line[0].text);
+	EXPECT_EQ(UI_LINE_ERROR, v.line[0].style);
+	now = 14 * SEC;
+	keys(&m, "K", &now);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+	/* a long reason is broken between words over three lines */
+	event_json(&m, UPDATE_EV("\"state\":\"downloading\""), 20 * SEC);
+	event_json(&m, UPDATE_EV("\"state\":\"refused\",\"last_error\":\"CPE.cat: "
+				 "the signature does not verify against the vendor root\""),
+		   21 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_STREQ("Update failed: CPE.cat: the", v.line[0].text);
+	EXPECT_STREQ("signature does not verify against", v.line[1].text);
+	EXPECT_STREQ("the vendor root", v.line[2].text);
+	/* ... and goes by itself after 30 s */
+	ui_model_tick(&m, 21 * SEC + UI_UPDATE_NOTICE_USEC - 1, 0, false);
+	EXPECT_EQ(UI_SCREEN_UPDATE, m.screen);
+	ui_model_tick(&m, 21 * SEC + UI_UPDATE_NOTICE_USEC, 0, false);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+	/* a dial key on the failure both puts it away and dials */
+	event_json(&m, UPDATE_EV("\"state\":\"downloading\""), 60 * SEC);
+	event_json(&m, UPDATE_EV("\"state\":\"failed\",\"last_error\":\"x\""), 61 * SEC);
+	now = 62 * SEC;
+	keys(&m, "2", &now);
+	EXPECT_EQ(UI_SCREEN_DIALLING, m.screen);
+	ui_model_key(&m, UI_KEY_ON_HOOK, 63 * SEC);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+
+	/* installed: the restart shows when the slot watcher reboots */
+	event_json(&m, UPDATE_EV("\"state\":\"installed\",\"pending_restart\":\"3.5.6907.35\","
+				 "\"percent\":100"), 70 * SEC);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+	status_json(&m, "{\"identity\":{\"signed_in\":false},\"sip\":{\"state\":\"idle\"},"
+		    "\"update\":{\"state\":\"installed\",\"pending_restart\":\"3.5.6907.35\"},"
+		    "\"software\":{\"reboot_pending\":\"rebooting now\"}}", 71 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_EQ(UI_SCREEN_UPDATE, v.screen);
+	EXPECT_STREQ("Restarting to finish the update", v.line[0].text);
+	EXPECT_STREQ("Version 3.5.6907.35", v.line[1].text);
+	/* the daemon gone (rebooting): the boot screen, nothing of the update */
+	ui_model_daemon(&m, false, 72 * SEC);
+	EXPECT_EQ(UI_SCREEN_BOOT, m.screen);
+	EXPECT_EQ(UI_UPDATE_NONE, m.update.state);
+	/* odd update events change nothing */
+	ui_model_daemon(&m, true, 80 * SEC);
+	status_json(&m, REGISTERED, 80 * SEC);
+	event_json(&m, UPDATE_EV("\"state\":7"), 81 * SEC);
+	event_json(&m, UPDATE_EV("\"state\":\"downloading\",\"percent\":\"lots\""), 81 * SEC);
+	ui_view_build(&m, &v);
+	EXPECT_STREQ("Downloading update", v.line[0].text);
+	event_json(&m, UPDATE_EV("\"state\":\"exploded\""), 82 * SEC);
+	EXPECT_EQ(UI_SCREEN_IDLE, m.screen);
+}
+
 TEST(daemon_lost_shows_boot_and_diff_finds_parts)
 {
 	struct ui_model m;

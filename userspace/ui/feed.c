@@ -68,6 +68,42 @@ static void phone_status(struct json_object *phone, struct ui_status *st)
 		  str(member(phone, "forwarding", json_type_object), "always"));
 }
 
+bool ui_feed_update(struct json_object *obj, struct ui_update *u)
+{
+	static const struct {
+		const char *name;
+		enum ui_update_state state;
+	} states[] = {
+		{ "idle", UI_UPDATE_NONE }, { "up-to-date", UI_UPDATE_NONE },
+		{ "checking", UI_UPDATE_CHECKING },
+		{ "downloading", UI_UPDATE_DOWNLOADING },
+		{ "verifying", UI_UPDATE_INSTALLING },
+		{ "installing", UI_UPDATE_INSTALLING },
+		{ "installed", UI_UPDATE_INSTALLED },
+		{ "failed", UI_UPDATE_FAILED }, { "refused", UI_UPDATE_FAILED },
+	};
+	const char *state = str(obj, "state");
+	int percent = count(obj, "percent");
+
+	memset(u, 0, sizeof(*u));
+	u->percent = -1;
+	if (!state)
+		return false;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (!strcmp(state, states[i].name)) {
+			u->state = states[i].state;
+			break;
+		}
+	if (percent >= 0)
+		u->percent = percent > 100 ? 100 : percent;
+	copy_text(u->version, sizeof(u->version), str(obj, "offered"));
+	if (u->state == UI_UPDATE_INSTALLED && !u->version[0])
+		copy_text(u->version, sizeof(u->version), str(obj, "pending_restart"));
+	if (u->state == UI_UPDATE_FAILED)
+		copy_text(u->error, sizeof(u->error), str(obj, "last_error"));
+	return true;
+}
+
 void ui_feed_status(struct json_object *result, struct ui_status *st)
 {
 	struct json_object *identity = member(result, "identity", json_type_object);
@@ -95,6 +131,11 @@ void ui_feed_status(struct json_object *result, struct ui_status *st)
 	else
 		st->reg = UI_REG_SIGNING_IN;
 	phone_status(member(result, "phone", json_type_object), st);
+	st->have_update = ui_feed_update(member(result, "update", json_type_object),
+					 &st->update);
+	/* the slot watcher reboots into the installed update now */
+	st->restarting = str_is(member(result, "software", json_type_object),
+				"reboot_pending", "rebooting now");
 	st->messages = count(member(sip, "voicemail", json_type_object), "new");
 	/* no MWI subscription: Exchange's unheard voice mail, if it syncs */
 	if (st->messages < 0)
@@ -243,6 +284,11 @@ void ui_feed_event(struct ui_model *m, struct json_object *event,
 			ui_model_calls_extra(m, &extra, now_usec);
 			ui_model_call(m, &call, now_usec);
 		}
+	} else if (!strcmp(type, "update")) {
+		struct ui_update u;
+
+		if (ui_feed_update(event, &u))
+			ui_model_update(m, &u, now_usec);
 	} else if (!strcmp(type, "calllog")) {
 		ui_feed_calllog_event(event, ui_model_calllog(m));
 	} else if (!strcmp(type, "reset-button")) {

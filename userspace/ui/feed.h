@@ -19,6 +19,12 @@
 
 /* A `status` result into st. */
 void ui_feed_status(struct json_object *result, struct ui_status *st);
+/*
+ * The daemon's update object (the "update" event, or the status's update
+ * section): state, percent, offered, pending_restart, last_error. False
+ * when it has no state.
+ */
+bool ui_feed_update(struct json_object *obj, struct ui_update *u);
 /* A call object into call; false if it is not one. */
 bool ui_feed_call(struct json_object *obj, struct ui_call *call);
 

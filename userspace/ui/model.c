@@ -17,6 +17,7 @@ static const char *const screen_names[] = {
 	[UI_SCREEN_IN_CALL] = "in-call",
 	[UI_SCREEN_ERROR] = "error",
 	[UI_SCREEN_LIST] = "list",
+	[UI_SCREEN_UPDATE] = "update",
 };
 
 const char *ui_screen_name(enum ui_screen s)
@@ -42,6 +43,29 @@ static bool signin_wanted(const struct ui_model *m)
 	return m->have_status && m->st.reg != UI_REG_UNKNOWN && !m->st.signed_in;
 }
 
+/* An update under way (or the restart into it) takes the screen. */
+static bool update_busy(const struct ui_model *m)
+{
+	if (!m->daemon_up)
+		return false;
+	switch (m->update.state) {
+	case UI_UPDATE_DOWNLOADING:
+	case UI_UPDATE_INSTALLING:
+		return true;
+	case UI_UPDATE_INSTALLED:
+		return m->have_status && m->st.restarting;
+	default:
+		return false;
+	}
+}
+
+/* Instead of the idle screen: a check, or a failure the user should see. */
+static bool update_note(const struct ui_model *m)
+{
+	return m->update.state == UI_UPDATE_CHECKING ||
+	       (m->update.state == UI_UPDATE_FAILED && m->update_notice);
+}
+
 /* The one place that picks the screen. */
 static void update_screen(struct ui_model *m)
 {
@@ -62,6 +86,8 @@ static void update_screen(struct ui_model *m)
 		s = UI_SCREEN_LIST;
 	else if (m->reset_held)
 		s = UI_SCREEN_BOOT;
+	else if (update_busy(m))
+		s = UI_SCREEN_UPDATE;
 	else if (signin_wanted(m) && m->daemon_up)
 		s = UI_SCREEN_SIGNIN;
 	else if (m->daemon_up && m->have_status && m->st.cert_error)
@@ -71,6 +97,8 @@ static void update_screen(struct ui_model *m)
 		s = UI_SCREEN_ERROR;
 	else if (!m->registered_once || !m->daemon_up)
 		s = UI_SCREEN_BOOT;
+	else if (update_note(m))
+		s = UI_SCREEN_UPDATE;
 	else
 		s = UI_SCREEN_IDLE;
 	if (s != UI_SCREEN_SIGNIN && m->screen == UI_SCREEN_SIGNIN)
@@ -115,6 +143,8 @@ void ui_model_daemon(struct ui_model *m, bool up, uint64_t now_usec)
 		/* a call cannot outlive the daemon that had it */
 		memset(&m->call, 0, sizeof(m->call));
 		memset(&m->extra, 0, sizeof(m->extra));
+		memset(&m->update, 0, sizeof(m->update));
+		m->update_notice = false;
 	} else if (m->hard_reset) {
 		/* the daemon is back after wiping: the phone starts afresh */
 		m->hard_reset = false;
@@ -125,12 +155,40 @@ void ui_model_daemon(struct ui_model *m, bool up, uint64_t now_usec)
 	update_screen(m);
 }
 
+/*
+ * The update's new state: a failure is shown only when the download had
+ * begun (a daily check that finds no server says nothing on the screen).
+ */
+static void take_update(struct ui_model *m, const struct ui_update *u)
+{
+	bool was_busy = m->update.state == UI_UPDATE_DOWNLOADING ||
+			m->update.state == UI_UPDATE_INSTALLING;
+
+	if (u->state == UI_UPDATE_FAILED && was_busy) {
+		m->update_notice = true;
+		m->update_notice_usec = m->now_usec;
+	} else if (u->state != UI_UPDATE_FAILED) {
+		m->update_notice = false;
+	}
+	m->update = *u;
+}
+
+void ui_model_update(struct ui_model *m, const struct ui_update *u,
+		     uint64_t now_usec)
+{
+	m->now_usec = now_usec;
+	take_update(m, u);
+	update_screen(m);
+}
+
 void ui_model_status(struct ui_model *m, const struct ui_status *st,
 		     uint64_t now_usec)
 {
 	m->now_usec = now_usec;
 	m->st = *st;
 	m->have_status = true;
+	if (st->have_update)
+		take_update(m, &st->update);
 	if (st->reg == UI_REG_REGISTERED)
 		m->registered_once = true;
 	if (st->signed_in && m->signin_sent) {
@@ -449,6 +507,17 @@ void ui_model_key(struct ui_model *m, enum ui_key key, uint64_t now_usec)
 	case UI_SCREEN_LIST:
 		list_key(m, key);
 		break;
+	case UI_SCREEN_UPDATE:
+		/* a key puts the failure away; on the idle screen it acts as there */
+		m->update_notice = false;
+		if (m->registered_once && !update_busy(m) &&
+		    (key == UI_KEY_OFF_HOOK || key == UI_KEY_SPEAKER ||
+		     key == UI_KEY_HEADSET || is_dial_key(key))) {
+			start_dialling(m);
+			if (is_dial_key(key))
+				append_digit(m, (char)key);
+		}
+		break;
 	default:
 		break;
 	}
@@ -466,6 +535,9 @@ void ui_model_tick(struct ui_model *m, uint64_t now_usec, int64_t wall_sec,
 	if (m->list != UI_LIST_NONE &&
 	    now_usec - m->list_since_usec >= UI_LIST_IDLE_USEC)
 		m->list = UI_LIST_NONE;
+	if (m->update_notice &&
+	    now_usec - m->update_notice_usec >= UI_UPDATE_NOTICE_USEC)
+		m->update_notice = false;
 	update_screen(m);
 }
 

@@ -15,9 +15,14 @@
  *   LIST         contacts, call log or voice mail (DIRECTORY opens and
  *                steps through them), scrolled with the arrows or, on the
  *                CX700 keypad that has none, the volume keys; OK dials
+ *   UPDATE       a software update being downloaded or installed, or the
+ *                phone restarting into it (progress bar while downloading)
  *   BOOT         until the phone first registered (progress bar)
  *   SIGNIN       no sign-in identity: address, user, password on the keypad
  *   ERROR        the certificate could not be validated, or sign-in failed
+ *   UPDATE       also instead of IDLE: checking for an update, and an
+ *                update that failed after its download began (30 s, or
+ *                until a key)
  *   IDLE         name, registration state, time, missed calls, messages
  *
  * Key presses the daemon acts on (dialling, answering) stay the daemon's:
@@ -44,6 +49,7 @@ enum ui_screen {
 	UI_SCREEN_IN_CALL,
 	UI_SCREEN_ERROR,
 	UI_SCREEN_LIST,
+	UI_SCREEN_UPDATE,
 	__UI_SCREEN_COUNT
 };
 
@@ -80,6 +86,23 @@ enum ui_reg {
 #define UI_TEXT_MAX 160
 #define UI_NAME_MAX 128
 
+/* The daemon's software update (its "update" event and status section). */
+enum ui_update_state {
+	UI_UPDATE_NONE,		/* idle, up to date */
+	UI_UPDATE_CHECKING,
+	UI_UPDATE_DOWNLOADING,
+	UI_UPDATE_INSTALLING,	/* the signature checked, the installer run */
+	UI_UPDATE_INSTALLED,	/* waiting for the restart into it */
+	UI_UPDATE_FAILED,	/* failed or refused */
+};
+
+struct ui_update {
+	enum ui_update_state state;
+	int percent;			/* downloading: 0-100, or -1 */
+	char version[32];		/* the version offered */
+	char error[UI_TEXT_MAX];	/* FAILED: why */
+};
+
 /* What one `status` reply says, reduced to what the screen shows. */
 struct ui_status {
 	bool have_address;		/* DHCP lease */
@@ -95,6 +118,9 @@ struct ui_status {
 	bool dnd;			/* Do Not Disturb */
 	char forward[UI_NAME_MAX];	/* forwarding every call there */
 	bool muted;			/* the microphone */
+	bool have_update;		/* the status has an update section */
+	struct ui_update update;
+	bool restarting;		/* the phone reboots into the update now */
 };
 
 enum ui_call_state {
@@ -194,10 +220,17 @@ struct ui_model {
 	unsigned int fetch;		/* bit per kind: ask the daemon */
 	int match_sel;			/* dialling: the match chosen, or -1 */
 	char dial[UI_ENTRY_TARGET];	/* OK chose this: for ui_model_take_dial() */
+
+	/* The software update; a failure after the download began is shown. */
+	struct ui_update update;
+	bool update_notice;
+	uint64_t update_notice_usec;
 };
 
 /* A list left alone this long goes back to the idle screen. */
 #define UI_LIST_IDLE_USEC (30 * 1000000ULL)
+/* An update's failure stays on the screen this long (or until a key). */
+#define UI_UPDATE_NOTICE_USEC (30 * 1000000ULL)
 
 void ui_model_init(struct ui_model *m, uint64_t now_usec);
 /* Zeroes the sign-in entry (the password) and everything else. */
@@ -209,6 +242,9 @@ void ui_model_status(struct ui_model *m, const struct ui_status *st,
 		     uint64_t now_usec);
 void ui_model_call(struct ui_model *m, const struct ui_call *call,
 		   uint64_t now_usec);
+/* The daemon's update event (the status's update section goes with it). */
+void ui_model_update(struct ui_model *m, const struct ui_update *u,
+		     uint64_t now_usec);
 /* The second call, call waiting, conference, the transfer's outcome. */
 void ui_model_calls_extra(struct ui_model *m, const struct ui_calls_extra *x,
 			  uint64_t now_usec);

@@ -6,6 +6,7 @@
 #ifndef UCPHONE_UI_RENDER_H
 #define UCPHONE_UI_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ui/view.h"
@@ -21,6 +22,17 @@ struct ui_renderer {
 struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height);
 /* The terminal's next draw redraws everything (a console attached late). */
 void ui_term_repaint(struct ui_renderer *r);
+/*
+ * The terminal is written non-blocking (the fd to watch: ui_term_fd()).
+ * While ui_term_waiting(), a frame's rest waits or a frame was dropped:
+ * call ui_term_writable() when the fd is writable; 1 means the screen must
+ * be drawn again (whole), 0 nothing more to do or still waiting, -errno.
+ */
+int ui_term_fd(const struct ui_renderer *r);
+bool ui_term_waiting(const struct ui_renderer *r);
+int ui_term_writable(struct ui_renderer *r);
+/* Frames dropped because the terminal took nothing. */
+unsigned long ui_term_dropped(const struct ui_renderer *r);
 
 /*
  * KMS display card (/dev/dri/cardN): the preferred mode, or width x height

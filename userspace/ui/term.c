@@ -5,8 +5,15 @@
  * the last line. Rows of a part that changed are rewritten in place, and
  * the cursor is put back where it was (DECSC/DECRC), so the screen can sit
  * at the top of a terminal something else writes below (scripts/phone.sh).
+ *
+ * The terminal may be a console nobody reads (the dev board's screen
+ * console with no host attached), so the screen never waits for it: frames
+ * go out non-blocking, one that cannot go out at all is dropped (and the
+ * next is the whole screen), and one that went out in part is finished
+ * before anything else, so the terminal never gets half a frame.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +29,19 @@
 
 struct term {
 	struct ui_renderer r;
-	int fd;
+	int fd;			/* non-blocking */
+	bool own_fd;		/* our own open of the terminal: closed at the end */
+	int restore_flags;	/* else the flags to put back, or -1 */
 	unsigned int width, height;
-	bool drawn;
+	bool drawn;		/* last is on the terminal: draw what changed */
+	bool shown;		/* a frame went out (the first clears the terminal) */
 	struct ui_view last;
-	char buf[8192];
-	size_t len;
+	/* the frame being built, then written: buf[off..len) still to go */
+	char buf[32768];
+	size_t len, off;
+	bool overflow;		/* the frame did not fit: it is not sent */
+	bool dropped;		/* a frame was dropped: redraw when writable */
+	unsigned long frames_dropped;
 };
 
 static void out(struct term *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -36,31 +50,59 @@ static void out(struct term *t, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (t->len >= sizeof(t->buf))
+	if (t->overflow)
 		return;
 	va_start(ap, fmt);
 	n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		t->len += (size_t)n < sizeof(t->buf) - t->len ? (size_t)n :
-			  sizeof(t->buf) - t->len - 1;
+	if (n < 0 || (size_t)n >= sizeof(t->buf) - t->len)
+		t->overflow = true;
+	else
+		t->len += (size_t)n;
 }
 
-static int flush(struct term *t)
+/*
+ * Writes what is left of the frame: 1 when all of it went out, 0 when the
+ * terminal takes no more now, or -errno.
+ */
+static int write_rest(struct term *t)
 {
-	size_t off = 0;
 	ssize_t n;
 
-	while (off < t->len) {
-		n = write(t->fd, t->buf + off, t->len - off);
+	while (t->off < t->len) {
+		n = write(t->fd, t->buf + t->off, t->len - t->off);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
 		if (n < 0)
 			return -errno;
-		off += (size_t)n;
+		t->off += (size_t)n;
 	}
-	t->len = 0;
-	return 0;
+	t->len = t->off = 0;
+	return 1;
+}
+
+/* The frame just built: 1 sent (or under way), 0 dropped whole, or -errno. */
+static int send_frame(struct term *t)
+{
+	int ret;
+
+	if (t->overflow) {
+		t->len = t->off = 0;
+		t->overflow = false;
+		return -EMSGSIZE;
+	}
+	ret = write_rest(t);
+	if (ret == 0 && t->off == 0) {
+		/* nothing went out: the frame goes, the next one is whole */
+		t->len = 0;
+		t->drawn = false;
+		t->dropped = true;
+		t->frames_dropped++;
+		return 0;
+	}
+	return ret < 0 ? ret : 1;
 }
 
 /* Row r, cleared, then text cut to the width. */
@@ -158,11 +200,22 @@ static void draw_softkeys(struct term *t, const struct ui_view *v)
 static int term_draw(struct ui_renderer *r, const struct ui_view *v)
 {
 	struct term *t = (struct term *)r;
-	unsigned int parts = t->drawn ? ui_view_diff(&t->last, v) : UI_PART_ALL;
+	unsigned int parts;
+	int ret;
 
+	if (t->off < t->len) {
+		/* the rest of a frame waits for the terminal: this view waits
+		 * too, and the screen is redrawn whole when it is free */
+		t->drawn = false;
+		t->dropped = true;
+		t->frames_dropped++;
+		return 0;
+	}
+	parts = t->drawn ? ui_view_diff(&t->last, v) : UI_PART_ALL;
 	if (!parts)
 		return 0;
-	out(t, "\0337\033[?25l");
+	/* the first frame clears the terminal; later ones rewrite their rows */
+	out(t, "%s\0337\033[?25l", t->shown ? "" : "\033[2J");
 	if (parts & UI_PART_TITLE)
 		draw_title(t, v);
 	if (parts & UI_PART_BODY)
@@ -170,9 +223,43 @@ static int term_draw(struct ui_renderer *r, const struct ui_view *v)
 	if (parts & UI_PART_SOFTKEYS || parts & UI_PART_BODY)
 		draw_softkeys(t, v);
 	out(t, "\0338");
+	ret = send_frame(t);
+	if (ret <= 0)
+		return ret;
 	t->last = *v;
 	t->drawn = true;
-	return flush(t) < 0 ? -EIO : 1;
+	t->shown = true;
+	return 1;
+}
+
+int ui_term_writable(struct ui_renderer *r)
+{
+	struct term *t = (struct term *)r;
+	int ret = write_rest(t);
+
+	if (ret <= 0)
+		return ret;
+	if (!t->dropped)
+		return 0;
+	t->dropped = false;
+	return 1;
+}
+
+bool ui_term_waiting(const struct ui_renderer *r)
+{
+	const struct term *t = (const struct term *)r;
+
+	return t->off < t->len || t->dropped;
+}
+
+int ui_term_fd(const struct ui_renderer *r)
+{
+	return ((const struct term *)r)->fd;
+}
+
+unsigned long ui_term_dropped(const struct ui_renderer *r)
+{
+	return ((const struct term *)r)->frames_dropped;
 }
 
 static void term_free(struct ui_renderer *r)
@@ -181,9 +268,16 @@ static void term_free(struct ui_renderer *r)
 
 	if (!t)
 		return;
-	t->len = 0;
+	/* a frame under way is finished (the terminal's state stays sane), then
+	 * the cursor goes back below the screen, if the terminal takes it */
+	write_rest(t);
+	t->len = t->off = 0;
 	out(t, "\033[0m\033[%u;1H\033[?25h\n", t->height);
-	flush(t);
+	write_rest(t);
+	if (t->own_fd)
+		close(t->fd);
+	else if (t->restore_flags >= 0)
+		fcntl(t->fd, F_SETFL, t->restore_flags);
 	/* the last view may hold a password character being chosen */
 	memset(t, 0, sizeof(*t));
 	free(t);
@@ -196,7 +290,9 @@ void ui_term_repaint(struct ui_renderer *r)
 
 struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height)
 {
+	char path[64];
 	struct term *t;
+	int flags;
 
 	if (width < 32 || height < 10 || width > 200 || height > 100)
 		return NULL;
@@ -206,9 +302,26 @@ struct ui_renderer *ui_term_new(int fd, unsigned int width, unsigned int height)
 	t->r.name = "terminal";
 	t->r.draw = term_draw;
 	t->r.free = term_free;
-	t->fd = fd;
 	t->width = width;
 	t->height = height;
-	out(t, "\033[2J");
+	t->restore_flags = -1;
+	/*
+	 * Non-blocking, on an open of our own where the terminal can be opened
+	 * again (a tty, a pipe): the flag then stays off the file description
+	 * a shell shares with us.
+	 */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	t->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (t->fd >= 0) {
+		t->own_fd = true;
+	} else {
+		t->fd = fd;
+		flags = fcntl(fd, F_GETFL);
+		if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+			free(t);
+			return NULL;
+		}
+		t->restore_flags = flags;
+	}
 	return &t->r;
 }

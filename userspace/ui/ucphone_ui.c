@@ -10,6 +10,9 @@
  *   ucphone-ui [--control PATH] [--input /dev/input/eventN]
  *              [--renderer terminal|drm|png] [--size WxH]
  *              [--card /dev/dri/card0] [--png-dir DIR] [--repaint SEC]
+ *
+ * On a terminal, Ctrl-L typed on it (a console host sends it when it
+ * attaches: scripts/phone-keys.sh) redraws the whole screen.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +48,8 @@ struct ui {
 	struct ui_link *link;
 	struct ui_renderer *render;
 	sd_event_source *tick, *input_io;
+	sd_event_source *term_out;	/* the terminal writable again */
+	sd_event_source *term_in;	/* Ctrl-L typed on the terminal */
 	int input_fd;
 	bool verbose;		/* a line on stderr per screen drawn */
 	/* the reset button's hard-reset window (sysfs) */
@@ -150,6 +155,59 @@ static void refresh(struct ui *ui)
 		fprintf(stderr, "ucphone-ui: drew %s progress %d\n",
 			ui_screen_name(v.screen), v.progress);
 	secret_zero(&v, sizeof(v));
+	/* a terminal that took nothing: wait until it can take the screen */
+	if (ui->term_out)
+		sd_event_source_set_enabled(ui->term_out, ui_term_waiting(ui->render) ?
+					    SD_EVENT_ON : SD_EVENT_OFF);
+}
+
+static int on_term_writable(sd_event_source *s, int fd, uint32_t revents,
+			    void *userdata)
+{
+	struct ui *ui = userdata;
+	int ret = ui_term_writable(ui->render);
+
+	(void)fd;
+	(void)revents;
+	if (ret < 0) {
+		if (!ui->draw_failed)
+			fprintf(stderr, "ucphone-ui: cannot draw on the terminal: %s\n",
+				strerror(-ret));
+		ui->draw_failed = true;
+		/* the terminal is gone: the repaint timer or a key tries again */
+		return sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	}
+	if (ret > 0) {
+		if (ui->verbose)
+			fprintf(stderr, "ucphone-ui: the terminal takes frames again (%lu dropped)\n",
+				ui_term_dropped(ui->render));
+		ui_term_repaint(ui->render);
+	}
+	refresh(ui);
+	return 0;
+}
+
+/* What is typed on the terminal: Ctrl-L redraws the whole screen. */
+static int on_term_input(sd_event_source *s, int fd, uint32_t revents,
+			 void *userdata)
+{
+	struct ui *ui = userdata;
+	char buf[64];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	(void)revents;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		sd_event_source_disable_unref(s);
+		ui->term_in = NULL;
+		return 0;
+	}
+	if (memchr(buf, '\f', (size_t)n)) {
+		ui_term_repaint(ui->render);
+		refresh(ui);
+	}
+	return 0;
 }
 
 static void on_up(void *ctx, bool up)
@@ -294,7 +352,8 @@ static void usage(FILE *out)
 		"  -d, --card DEV       the display for drm (default /dev/dri/card0)\n"
 		"  -p, --png-dir DIR    where png writes SCREEN.png (default .)\n"
 		"  -R, --repaint SEC    terminal: redraw the whole screen every SEC seconds\n"
-		"                       (a console someone may attach to later)\n"
+		"                       (a console someone may attach to later); Ctrl-L\n"
+		"                       on the terminal (standard input) redraws it now\n"
 		"  -v, --verbose        a line on stderr for each screen drawn\n"
 		"  -h, --help           print this help\n",
 		UCPHONE_DEFAULT_CONTROL);
@@ -464,6 +523,17 @@ int main(int argc, char **argv)
 	if (ret >= 0 && ui.input_fd >= 0)
 		ret = sd_event_add_io(ui.loop, &ui.input_io, ui.input_fd, EPOLLIN,
 				      on_input, &ui);
+	if (ret >= 0 && !strcmp(renderer, "terminal")) {
+		ret = sd_event_add_io(ui.loop, &ui.term_out, ui_term_fd(ui.render),
+				      EPOLLOUT, on_term_writable, &ui);
+		if (ret >= 0)
+			ret = sd_event_source_set_enabled(ui.term_out, SD_EVENT_OFF);
+		else if (ret == -EPERM)
+			ret = 0;	/* a regular file: it never makes us wait */
+		if (ret >= 0 && isatty(STDIN_FILENO))
+			ret = sd_event_add_io(ui.loop, &ui.term_in, STDIN_FILENO, EPOLLIN,
+					      on_term_input, &ui);
+	}
 	ui.link = ret >= 0 ? ui_link_new(ui.loop, control, &link_ops, &ui) : NULL;
 	if (!ui.link) {
 		fprintf(stderr, "ucphone-ui: cannot start: %s\n",
@@ -475,6 +545,8 @@ int main(int argc, char **argv)
 	ui_link_free(ui.link);
 	sd_event_source_disable_unref(ui.tick);
 	sd_event_source_disable_unref(ui.input_io);
+	sd_event_source_disable_unref(ui.term_out);
+	sd_event_source_disable_unref(ui.term_in);
 	if (ui.input_fd >= 0)
 		close(ui.input_fd);
 	ui.render->free(ui.render);

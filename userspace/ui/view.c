@@ -244,6 +244,68 @@ static void build_dialling(const struct ui_model *m, struct ui_view *v)
 		 "Cancel");
 }
 
+/* Text over lines first..last, broken between words at UPDATE_WRAP characters. */
+#define UPDATE_WRAP 34
+static void wrap(struct ui_view *v, int first, int last, enum ui_line_style style,
+		 const char *text)
+{
+	size_t len = strlen(text), at = 0, n;
+
+	for (int i = first; i <= last && at < len; i++) {
+		while (text[at] == ' ')
+			at++;
+		n = len - at;
+		if (n > UPDATE_WRAP && i < last) {
+			n = UPDATE_WRAP;
+			while (n > UPDATE_WRAP / 2 && text[at + n] != ' ')
+				n--;
+			if (text[at + n] != ' ')
+				n = UPDATE_WRAP;
+		}
+		line(v, i, style, "%.*s", (int)n, text + at);
+		at += n;
+	}
+}
+
+/* A software update: checking, the download's progress, installing, the restart. */
+static void build_update(const struct ui_model *m, struct ui_view *v)
+{
+	const struct ui_update *u = &m->update;
+	char text[UI_TEXT_MAX + 32];
+
+	set(v->heading, sizeof(v->heading), "Software update");
+	switch (u->state) {
+	case UI_UPDATE_CHECKING:
+		line(v, 0, UI_LINE_NORMAL, "Checking for updates");
+		break;
+	case UI_UPDATE_DOWNLOADING:
+		if (u->percent >= 0) {
+			line(v, 0, UI_LINE_NORMAL, "Downloading update %d %%", u->percent);
+			v->progress = u->percent * 10;
+		} else {
+			line(v, 0, UI_LINE_NORMAL, "Downloading update");
+		}
+		break;
+	case UI_UPDATE_INSTALLING:
+		line(v, 0, UI_LINE_NORMAL, "Installing update");
+		line(v, 2, UI_LINE_NORMAL, "Do not unplug the phone");
+		break;
+	case UI_UPDATE_INSTALLED:
+		line(v, 0, UI_LINE_NORMAL, "Restarting to finish the update");
+		break;
+	case UI_UPDATE_FAILED:
+		snprintf(text, sizeof(text), "Update failed: %s",
+			 u->error[0] ? u->error : "unknown error");
+		wrap(v, 0, 2, UI_LINE_ERROR, text);
+		softkeys(v, "", "", "", "OK");
+		return;
+	default:
+		break;
+	}
+	if (u->version[0] && u->state != UI_UPDATE_CHECKING)
+		line(v, 1, UI_LINE_NORMAL, "Version %s", u->version);
+}
+
 /* The title bar's indicators: Do Not Disturb, forwarding, the microphone off. */
 static void build_flags(const struct ui_model *m, struct ui_view *v)
 {
@@ -317,6 +379,9 @@ static void build_body(const struct ui_model *m, struct ui_view *v)
 		break;
 	case UI_SCREEN_LIST:
 		build_list(m, v);
+		break;
+	case UI_SCREEN_UPDATE:
+		build_update(m, v);
 		break;
 	case UI_SCREEN_INCOMING:
 	case UI_SCREEN_IN_CALL:

@@ -340,6 +340,69 @@ TEST(off_hook_digits_timeout_call_bye)
 	teardown(&f, cm);
 }
 
+/*
+ * The screen's dialling matches: a volume key while digits are collected
+ * means a match is being chosen, so the 4 s timeout cannot dial the typed
+ * digits under it; OK's `dial` replaces them, and a late timer does nothing.
+ */
+TEST(choosing_a_match_stops_the_digit_timeout_and_dial_replaces_digits)
+{
+	char why[128];
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+
+	ASSERT_NE(NULL, cm);
+	/* no digits yet: a volume key is only a volume key */
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	call_key(cm, CALL_KEY_CHOOSE, 0);
+	EXPECT_EQ(CALL_DIALLING, call_state(cm));
+	call_press(cm, "2");
+	call_press(cm, "0");
+	call_press(cm, "0");
+	EXPECT_EQ(f.now + DIALPLAN_INTERDIGIT_USEC, f.armed[CALL_TIMER_DIGITS]);
+	/* 3.9 s later the user moves to a match: the timeout stops */
+	f.now += DIALPLAN_INTERDIGIT_USEC - 100000;
+	call_key(cm, CALL_KEY_CHOOSE, 0);
+	EXPECT_EQ(UINT64_MAX, f.armed[CALL_TIMER_DIGITS]);
+	/* a 4th digit starts it again (the matches start over), another key stops it */
+	call_press(cm, "2");
+	EXPECT_EQ(f.now + DIALPLAN_INTERDIGIT_USEC, f.armed[CALL_TIMER_DIGITS]);
+	call_key(cm, CALL_KEY_CHOOSE, 0);
+	EXPECT_EQ(UINT64_MAX, f.armed[CALL_TIMER_DIGITS]);
+	/* long after 4 s nothing went out */
+	f.now += 3 * DIALPLAN_INTERDIGIT_USEC;
+	EXPECT_EQ(CALL_DIALLING, call_state(cm));
+	EXPECT_EQ(0, f.n_sent);
+	/* OK on the match: the screen's `dial` replaces the typed digits */
+	ASSERT_EQ(0, call_dial(cm, "sip:carol@corp.test", why, sizeof(why)));
+	EXPECT_EQ(CALL_CALLING, call_state(cm));
+	ASSERT_EQ(1, f.n_sent);
+	EXPECT_TRUE(sip_str_eq(f.sent[0].uri, "sip:carol@corp.test"));
+	EXPECT_EQ(UINT64_MAX, f.armed[CALL_TIMER_DIGITS]);
+	/* a digit timer that fires anyway (already queued) dials nothing */
+	call_timer(cm, CALL_TIMER_DIGITS);
+	EXPECT_EQ(1, f.n_sent);
+	EXPECT_EQ(CALL_CALLING, call_state(cm));
+	/* a volume key during the call changes nothing of it */
+	call_key(cm, CALL_KEY_CHOOSE, 0);
+	EXPECT_EQ(CALL_CALLING, call_state(cm));
+	EXPECT_EQ(1, f.n_sent);
+	call_key(cm, CALL_KEY_ON_HOOK, 0);
+	EXPECT_TRUE(respond(cm, &f, 0, "487 Request Terminated", NULL));
+
+	/* chosen, then the match abandoned: '#' sends the typed digits */
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);
+	call_press(cm, "2");
+	call_press(cm, "0");
+	call_key(cm, CALL_KEY_CHOOSE, 0);
+	EXPECT_EQ(UINT64_MAX, f.armed[CALL_TIMER_DIGITS]);
+	call_press(cm, "#");
+	EXPECT_EQ(CALL_CALLING, call_state(cm));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "INVITE"));
+	EXPECT_TRUE(sip_str_eq(last(&f)->uri, "sip:20@corp.test"));
+	teardown(&f, cm);
+}
+
 TEST(busy_gives_busy_tone)
 {
 	struct fake f;

@@ -766,6 +766,10 @@ void call_key(struct call_manager *cm, enum call_key key, char digit)
 	case CALL_KEY_NONE:
 	case CALL_KEY_NEW_CALL:		/* the lines' (call_set.c) */
 		break;
+	case CALL_KEY_CHOOSE:
+		if (cm->st == CALL_DIALLING && cm->n_digits)
+			cm->env.arm(cm->env.ctx, CALL_TIMER_DIGITS, UINT64_MAX);
+		break;
 	case CALL_KEY_OFF_HOOK:
 		off_hook(cm);
 		break;

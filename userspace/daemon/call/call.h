@@ -69,6 +69,14 @@ enum call_key {
 	CALL_KEY_ON_HOOK,
 	CALL_KEY_HOLD,		/* hold, or resume a held call */
 	CALL_KEY_NEW_CALL,	/* NEW CALL / LINE: a second call (call_set.h) */
+	/*
+	 * A volume or arrow key while digits are collected: the user is
+	 * choosing one of the screen's matches (ucphone-ui), which OK dials
+	 * with `dial`. The 4 s inter-digit timeout stops, so the typed
+	 * digits never go out under the match being chosen; another digit
+	 * starts it again, '#' sends the digits, `dial` replaces them.
+	 */
+	CALL_KEY_CHOOSE,
 };
 
 /* Who the phone is on SIP right now (from the registration). */

@@ -416,6 +416,12 @@ void calls_on_event(struct calls *c, const struct ucphone_event *ev)
 	case KEY_CONNECT:	/* CONFERENCE: the held call and the active one bridged */
 		call_set_conference(c->set, why, sizeof(why));
 		break;
+	case KEY_VOLUMEUP:	/* while dialling: choosing a match on the screen */
+	case KEY_VOLUMEDOWN:
+	case KEY_UP:
+	case KEY_DOWN:
+		call_set_key(c->set, CALL_KEY_CHOOSE, 0);
+		break;
 	case KEY_OK:		/* a waiting call answered, or the two calls swapped */
 		if (call_set_answer(c->set) == -ENOENT)
 			call_set_swap(c->set);
