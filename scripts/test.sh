@@ -24,7 +24,8 @@
 # testbed wait for style (its sparse pass rebuilds the modules' objects),
 # vm also for its kernel and initramfs, asan's tests for the asan build;
 # the lanes' guests (package's arm64 boot, image's and update's tests, not
-# the builds) wait for the vm stage, whose guests take both cores. The
+# the builds) wait for the vm stage, whose guests take both cores (the
+# image's screen console test, with timing checks, is the vm stage's). The
 # lanes' verdicts print at the end. UCPHONE_TEST_SERIAL=1 runs every stage
 # on its own, in STAGES order.
 set -uo pipefail
@@ -141,20 +142,15 @@ vm_prep() {
 	tests/vm/prepare.sh && tests/kmod/gpio-sim/build.sh
 }
 
-# The kernel tests in one VM, the phone's screens on a VM display.
+# The kernel tests in one VM, the phone's screens on a VM display and on
+# the image's screen console (its redraw times are measured: a foreground
+# test).
 stage_vm() {
 	local rc=0
 	tests/vm/run-kselftests.sh || rc=1
 	tests/ui/test_ui_vm.py build || rc=1
+	tests/image/screen.sh || rc=1
 	return $rc
-}
-
-# The phone images (busybox and systemd init), built ahead in a lane: both
-# early, so that no later build holds the image lock (the testbed's image
-# tests wait on it) for long. Cached by their inputs; the image and update
-# stages repeat it, a no-op once made.
-image_build() {
-	scripts/build-image.sh >/dev/null && scripts/build-image.sh --init systemd >/dev/null
 }
 
 # In a lane, a stage's guests start once the vm stage's (two cores' worth)
@@ -164,9 +160,21 @@ lane_guests() {
 	[ -z "${UCPHONE_LANE:-}" ] || fg_wait_for "$logs/vm.done"
 }
 
+# The phone images, built ahead in a lane: the busybox one before the vm
+# stage's screen console test asks for it, the systemd variant (for the
+# image stage) after it,
+# early in the testbed, so that no build holds the image lock (the
+# foreground's image tests wait on it) for long. Cached by their inputs;
+# the stages repeat it, a no-op once made.
+image_build() {
+	scripts/build-image.sh >/dev/null || return 1
+	in_list image "${stages[@]}" || return 0
+	lane_guests
+	scripts/build-image.sh --init systemd >/dev/null
+}
+
 # The phone image in QEMU, no testbed: A/B slot switch and rollback, power
-# cuts during settings writes, the systemd variant's units, the screen
-# console. In a lane its guests run at idle priority: every wait of
+# cuts during settings writes, the systemd variant's units. In a lane its guests run at idle priority: every wait of
 # tests/image/lib.sh is a hang guard, made UCPHONE_IMAGE_SLOW times longer.
 stage_image() {
 	local rc=0
@@ -176,7 +184,6 @@ stage_image() {
 	# three cuts keep the suite short; `tests/image/power-cut.sh 20` for a long loop
 	tests/image/power-cut.sh 3 || rc=1
 	tests/image/systemd-boot.sh || rc=1
-	tests/image/screen.sh || rc=1
 	return $rc
 }
 
@@ -330,8 +337,9 @@ main() {
 			l=()
 			for stage in $lane; do
 				if [ "$stage" = image-build ]; then
-					{ in_list image "${stages[@]}" || in_list update "${stages[@]}" ||
-						in_list testbed "${stages[@]}"; } && l+=("$stage")
+					{ in_list vm "${stages[@]}" || in_list image "${stages[@]}" ||
+						in_list update "${stages[@]}" || in_list testbed "${stages[@]}"; } &&
+						l+=("$stage")
 				elif [[ $stage == *-* ]]; then
 					in_list "${stage%-*}" "${stages[@]}" && l+=("$stage")
 				elif in_list "$stage" "${stages[@]}"; then
