@@ -8,12 +8,13 @@
 #   scripts/test.sh            everything
 #   scripts/test.sh unit vm    only the named stages (see STAGES below)
 #
-# How the stages are arranged (the whole suite in under 25 minutes on two
-# cores): the stages with timing assertions (unit, vm, testbed, asan) run
-# in the foreground, one at a time, in that order. The stages without
-# timing assertions (compiles, fuzzing from seeds, the image and update
-# tests, whose waits are hang guards) run from the end of setup on, in two lanes beside
-# the foreground, at the lowest CPU priority (nice 19, SCHED_IDLE), so that
+# How the stages are arranged (the whole suite within 25 minutes on two
+# cores is the goal): the build (setup) and the stages with timing
+# assertions (unit, vm, testbed, asan) run in the foreground, one at a
+# time, in that order. The stages without timing assertions (compiles,
+# fuzzing from seeds, the image and update tests, whose waits are hang
+# guards) run from the end of setup on, in two lanes beside the
+# foreground, at the lowest CPU priority (nice 19, SCHED_IDLE), so that
 # they take only the CPU the foreground leaves idle (the real-time media
 # tests and the testbed's calls mostly wait):
 #   lane 1: the vm stage's kernel and initramfs, style, the asan build,
