@@ -370,6 +370,37 @@ TEST(busy_gives_busy_tone)
 	teardown(&f, cm);
 }
 
+/*
+ * A hands-free call taken over by the handset: the speaker key pressed
+ * with the handset lifted moves the audio (device/audio_mode.c) and
+ * leaves the call up; putting the handset down ends it.
+ */
+TEST(speaker_key_with_the_handset_lifted_keeps_the_call)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	char why[128];
+	unsigned int sent;
+
+	ASSERT_NE(NULL, cm);
+	call_key(cm, CALL_KEY_SPEAKER, 0);
+	ASSERT_EQ(0, call_dial(cm, "bob", why, sizeof(why)));
+	EXPECT_TRUE(respond(cm, &f, 0, "200 OK", OFFER));
+	ASSERT_EQ(CALL_CONNECTED, call_state(cm));
+	sent = f.n_sent;
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);		/* the handset lifted */
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	call_key(cm, CALL_KEY_SPEAKER, 0);		/* to the speaker */
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	call_key(cm, CALL_KEY_SPEAKER, 0);		/* back to the handset */
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(sent, f.n_sent);			/* no BYE */
+	call_key(cm, CALL_KEY_ON_HOOK, 0);
+	EXPECT_EQ(CALL_ENDING, call_state(cm));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
+	teardown(&f, cm);
+}
+
 #define BOB_INVITE(callid, body)						\
 	"INVITE sip:alice@10.77.0.100:40312;transport=tls SIP/2.0\r\n"		\
 	"Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bK" callid "\r\n"		\
