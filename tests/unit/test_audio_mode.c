@@ -130,6 +130,24 @@ TEST(volume_in_percent_per_route)
 	EXPECT_EQ(100, audio_mode_volume(&m));
 }
 
+/* What the volume file keeps (0.1 %) gives back the very control value. */
+TEST(every_value_goes_to_permille_and_back)
+{
+	struct audio_mode m, back;
+
+	fresh(&m);
+	fresh(&back);
+	for (long v = 0; v <= 255; v++) {
+		m.volume[AUDIO_ROUTE_HEADSET] = v;
+		audio_mode_set_permille(&back, AUDIO_ROUTE_HEADSET,
+					audio_mode_permille(&m, AUDIO_ROUTE_HEADSET));
+		EXPECT_EQ(v, back.volume[AUDIO_ROUTE_HEADSET]);
+	}
+	m.volume[AUDIO_ROUTE_HEADSET] = 197;
+	EXPECT_EQ(773, audio_mode_permille(&m, AUDIO_ROUTE_HEADSET));
+	EXPECT_EQ(77, audio_mode_percent(&m, AUDIO_ROUTE_HEADSET));
+}
+
 TEST(the_ringer_has_its_own_volume_while_the_phone_rings)
 {
 	struct audio_mode m;

@@ -47,7 +47,7 @@ static void put(int dirfd, const char *text)
 
 TEST_F(dir, saved_then_read_back_after_a_restart)
 {
-	int saved[AUDIO_VOLUME_SLOTS] = { 62, 40, 88, 17 };
+	int saved[AUDIO_VOLUME_SLOTS] = { 620, 403, 881, 170 };
 	int got[AUDIO_VOLUME_SLOTS];
 	char text[256] = "";
 	ssize_t n;
@@ -59,17 +59,17 @@ TEST_F(dir, saved_then_read_back_after_a_restart)
 	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
 	ASSERT_LT(0, n);
-	EXPECT_STREQ("Handset=62\nHeadset=40\nSpeakerphone=88\nRinger=17\n", text);
+	EXPECT_STREQ("Handset=62.0\nHeadset=40.3\nSpeakerphone=88.1\nRinger=17.0\n", text);
 	/* no temporary left beside it */
 	EXPECT_GT(0, faccessat(self->fd, VOLUME_FILE ".tmp", F_OK, 0));
 	ASSERT_EQ(0, volume_file_load(self->fd, got));
 	EXPECT_EQ(0, memcmp(saved, got, sizeof(got)));
 	/* saved again with one change: the file replaced whole */
-	saved[AUDIO_VOLUME_RINGER] = 100;
+	saved[AUDIO_VOLUME_RINGER] = 1000;
 	ASSERT_EQ(0, volume_file_save(self->fd, saved));
 	ASSERT_EQ(0, volume_file_load(self->fd, got));
-	EXPECT_EQ(100, got[AUDIO_VOLUME_RINGER]);
-	EXPECT_EQ(62, got[AUDIO_ROUTE_HANDSET]);
+	EXPECT_EQ(1000, got[AUDIO_VOLUME_RINGER]);
+	EXPECT_EQ(620, got[AUDIO_ROUTE_HANDSET]);
 }
 
 TEST_F(dir, no_file_keeps_nothing)
@@ -85,11 +85,11 @@ TEST_F(dir, bad_lines_change_nothing_else)
 {
 	int got[AUDIO_VOLUME_SLOTS];
 
-	/* an older file without the ringer, out-of-range and junk lines */
-	put(self->fd, "Handset=50\nHeadset=101\nSpeakerphone=x\nLoud=30\n=5\nRinger\n"
-		      "Ringer=-1\n");
+	/* an older file (whole percents, no ringer), out-of-range and junk lines */
+	put(self->fd, "Handset=50\nHeadset=100.5\nSpeakerphone=7.25\nLoud=30\n=5\nRinger\n"
+		      "Ringer=-1\nRinger=99999999999999999999999\nRinger=.5\n");
 	ASSERT_EQ(0, volume_file_load(self->fd, got));
-	EXPECT_EQ(50, got[AUDIO_ROUTE_HANDSET]);
+	EXPECT_EQ(500, got[AUDIO_ROUTE_HANDSET]);
 	EXPECT_EQ(-1, got[AUDIO_ROUTE_HEADSET]);
 	EXPECT_EQ(-1, got[AUDIO_ROUTE_SPEAKERPHONE]);
 	EXPECT_EQ(-1, got[AUDIO_VOLUME_RINGER]);
@@ -103,16 +103,16 @@ TEST_F(dir, bad_lines_change_nothing_else)
 		put(self->fd, big);
 	}
 	ASSERT_EQ(0, volume_file_load(self->fd, got));
-	EXPECT_EQ(33, got[AUDIO_VOLUME_RINGER]);
+	EXPECT_EQ(330, got[AUDIO_VOLUME_RINGER]);
 }
 
 TEST(format_skips_unkept_and_refuses_a_short_buffer)
 {
-	int pct[AUDIO_VOLUME_SLOTS] = { -1, 70, -1, -1 };
+	int pct[AUDIO_VOLUME_SLOTS] = { -1, 705, -1, 1001 };
 	char buf[64];
 
-	EXPECT_EQ(strlen("Headset=70\n"), volume_file_format(pct, buf, sizeof(buf)));
-	EXPECT_EQ(0, strncmp(buf, "Headset=70\n", 11));
+	EXPECT_EQ(strlen("Headset=70.5\n"), volume_file_format(pct, buf, sizeof(buf)));
+	EXPECT_EQ(0, strncmp(buf, "Headset=70.5\n", 13));
 	EXPECT_EQ(0, volume_file_format(pct, buf, 5));
 }
 

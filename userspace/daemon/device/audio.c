@@ -36,17 +36,17 @@ struct audio {
 	struct audio_mode mode;
 	bool range_known;		/* the card's volume range was read */
 	int dirfd;			/* the state directory, or -1 */
-	int kept[AUDIO_VOLUME_SLOTS];	/* saved volumes in %, -1: none */
+	int kept[AUDIO_VOLUME_SLOTS];	/* saved volumes in 0.1 %, -1: none */
 };
 
 static void apply(struct audio *a);
 
-/* The saved volumes (in %) become the mode's. */
+/* The saved volumes (in 0.1 %) become the mode's. */
 static void give_back_volumes(struct audio *a)
 {
 	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++)
 		if (a->kept[r] >= 0)
-			audio_mode_set_percent(&a->mode, r, a->kept[r]);
+			audio_mode_set_permille(&a->mode, r, a->kept[r]);
 }
 
 static void save_volumes(struct audio *a)
@@ -57,10 +57,10 @@ static void save_volumes(struct audio *a)
 	if (a->dirfd < 0 || !a->range_known)
 		return;
 	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++) {
-		int pct = audio_mode_percent(&a->mode, r);
+		int pm = audio_mode_permille(&a->mode, r);
 
-		news |= pct != a->kept[r];
-		a->kept[r] = pct;
+		news |= pm != a->kept[r];
+		a->kept[r] = pm;
 	}
 	if (!news)
 		return;

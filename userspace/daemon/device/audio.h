@@ -39,7 +39,7 @@ void audio_set_ringing(struct audio *audio, bool ringing);
 
 /*
  * Each route's volume and the ringer's are kept in the state directory
- * (file "volume", "Handset=NN" ... "Ringer=NN" lines in percent of the
+ * (file "volume", "Handset=NN.N" ... "Ringer=NN.N" lines in percent of the
  * card's range, replaced whole through atomic_file_write) and given back
  * when the card opens.
  */

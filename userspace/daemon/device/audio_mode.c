@@ -111,6 +111,15 @@ long audio_mode_volume(const struct audio_mode *m)
 	return m->volume[audio_mode_slot(m)];
 }
 
+int audio_mode_permille(const struct audio_mode *m, unsigned int slot)
+{
+	long span = m->volume_max - m->volume_min;
+
+	if (slot >= AUDIO_VOLUME_SLOTS || span <= 0)
+		return 0;
+	return (int)(((m->volume[slot] - m->volume_min) * 1000 + span / 2) / span);
+}
+
 int audio_mode_percent(const struct audio_mode *m, unsigned int slot)
 {
 	long span = m->volume_max - m->volume_min;
@@ -120,16 +129,22 @@ int audio_mode_percent(const struct audio_mode *m, unsigned int slot)
 	return (int)(((m->volume[slot] - m->volume_min) * 100 + span / 2) / span);
 }
 
-bool audio_mode_set_percent(struct audio_mode *m, unsigned int slot, int pct)
+bool audio_mode_set_permille(struct audio_mode *m, unsigned int slot, int pm)
 {
 	long v;
 
 	if (slot >= AUDIO_VOLUME_SLOTS)
 		return false;
-	pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
-	v = m->volume_min + ((m->volume_max - m->volume_min) * pct + 50) / 100;
+	pm = pm < 0 ? 0 : pm > 1000 ? 1000 : pm;
+	v = m->volume_min + ((m->volume_max - m->volume_min) * pm + 500) / 1000;
 	if (v == m->volume[slot])
 		return false;
 	m->volume[slot] = v;
 	return true;
+}
+
+bool audio_mode_set_percent(struct audio_mode *m, unsigned int slot, int pct)
+{
+	pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+	return audio_mode_set_permille(m, slot, pct * 10);
 }

@@ -69,6 +69,12 @@ long audio_mode_volume(const struct audio_mode *m);
 int audio_mode_percent(const struct audio_mode *m, unsigned int slot);
 /* Sets a slot's volume to pct % of the range; true when it changed. */
 bool audio_mode_set_percent(struct audio_mode *m, unsigned int slot, int pct);
+/*
+ * The same in tenths of a percent (0-1000): for a control of up to 1000
+ * steps a value goes there and back unchanged (what the volume file keeps).
+ */
+int audio_mode_permille(const struct audio_mode *m, unsigned int slot);
+bool audio_mode_set_permille(struct audio_mode *m, unsigned int slot, int pm);
 const char *audio_route_name(enum audio_route route);
 /* "Handset", "Headset", "Speakerphone", "Ringer". */
 const char *audio_volume_name(unsigned int slot);

@@ -12,16 +12,17 @@
 /* Longer than any valid file: more is not ours. */
 #define VOLUME_FILE_MAX 256
 
-size_t volume_file_format(const int pct[AUDIO_VOLUME_SLOTS], char *buf, size_t cap)
+size_t volume_file_format(const int pm[AUDIO_VOLUME_SLOTS], char *buf, size_t cap)
 {
 	size_t len = 0;
 
 	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++) {
 		int n;
 
-		if (pct[r] < 0 || pct[r] > 100)
+		if (pm[r] < 0 || pm[r] > 1000)
 			continue;
-		n = snprintf(buf + len, cap - len, "%s=%d\n", audio_volume_name(r), pct[r]);
+		n = snprintf(buf + len, cap - len, "%s=%d.%d\n", audio_volume_name(r),
+			     pm[r] / 10, pm[r] % 10);
 		if (n < 0 || (size_t)n >= cap - len)
 			return 0;
 		len += (size_t)n;
@@ -29,12 +30,12 @@ size_t volume_file_format(const int pct[AUDIO_VOLUME_SLOTS], char *buf, size_t c
 	return len;
 }
 
-void volume_file_parse(const char *text, size_t len, int pct[AUDIO_VOLUME_SLOTS])
+void volume_file_parse(const char *text, size_t len, int pm[AUDIO_VOLUME_SLOTS])
 {
 	char buf[VOLUME_FILE_MAX], *save = NULL;
 
 	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++)
-		pct[r] = -1;
+		pm[r] = -1;
 	if (len >= sizeof(buf))
 		len = sizeof(buf) - 1;
 	memcpy(buf, text, len);
@@ -43,35 +44,42 @@ void volume_file_parse(const char *text, size_t len, int pct[AUDIO_VOLUME_SLOTS]
 		char *eq = strchr(l, '='), *end;
 		long v;
 
-		if (!eq)
+		if (!eq || eq[1] < '0' || eq[1] > '9')
 			continue;
 		*eq = '\0';
 		v = strtol(eq + 1, &end, 10);
-		if (*end || end == eq + 1 || v < 0 || v > 100)
+		if (v > 100)
+			continue;
+		v *= 10;
+		if (end[0] == '.' && end[1] >= '0' && end[1] <= '9') {
+			v += end[1] - '0';
+			end += 2;
+		}
+		if (*end || v < 0 || v > 1000)
 			continue;
 		for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++)
 			if (!strcmp(l, audio_volume_name(r)))
-				pct[r] = (int)v;
+				pm[r] = (int)v;
 	}
 }
 
-int volume_file_save(int dirfd, const int pct[AUDIO_VOLUME_SLOTS])
+int volume_file_save(int dirfd, const int pm[AUDIO_VOLUME_SLOTS])
 {
 	char buf[VOLUME_FILE_MAX];
-	size_t len = volume_file_format(pct, buf, sizeof(buf));
+	size_t len = volume_file_format(pm, buf, sizeof(buf));
 
 	if (!len)
 		return -EINVAL;
 	return atomic_file_write(dirfd, VOLUME_FILE, buf, len, NULL);
 }
 
-int volume_file_load(int dirfd, int pct[AUDIO_VOLUME_SLOTS])
+int volume_file_load(int dirfd, int pm[AUDIO_VOLUME_SLOTS])
 {
 	char buf[VOLUME_FILE_MAX];
 	ssize_t n;
 	int fd, err;
 
-	volume_file_parse("", 0, pct);
+	volume_file_parse("", 0, pm);
 	fd = openat(dirfd, VOLUME_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -80,6 +88,6 @@ int volume_file_load(int dirfd, int pct[AUDIO_VOLUME_SLOTS])
 	close(fd);
 	if (n < 0)
 		return -err;
-	volume_file_parse(buf, (size_t)n, pct);
+	volume_file_parse(buf, (size_t)n, pm);
 	return 0;
 }
