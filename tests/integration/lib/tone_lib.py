@@ -8,12 +8,16 @@ import wave
 
 
 def read_mono(path):
-    """(rate, samples) of a 16-bit PCM WAV; ValueError for anything else."""
-    with wave.open(path, "rb") as w:
-        if w.getsampwidth() != 2:
-            raise ValueError("not 16-bit PCM")
-        rate, ch = w.getframerate(), w.getnchannels()
-        raw = w.readframes(w.getnframes())
+    """(rate, samples) of a 16-bit PCM WAV; ValueError for anything else
+    (no file, not a WAV, another sample width)."""
+    try:
+        with wave.open(path, "rb") as w:
+            if w.getsampwidth() != 2:
+                raise ValueError("not 16-bit PCM")
+            rate, ch = w.getframerate(), w.getnchannels()
+            raw = w.readframes(w.getnframes())
+    except (OSError, EOFError, wave.Error) as e:
+        raise ValueError("no recording to measure: %s" % e) from None
     x = struct.unpack("<%dh" % (len(raw) // 2), raw)[::ch]
     return rate, [v / 32768.0 for v in x]
 
