@@ -13,6 +13,8 @@
 #   kamailio.sh max-expires N   sip grants at most N s from now on (registrar max_expires,
 #                           set at run time over its ctl socket; min_expires follows down
 #                           to N); 0 puts the bed's defaults back (no cap, 60 s minimum)
+#   kamailio.sh mwi-expires N   sip's voice-mail stand-in grants message-summary
+#                           subscriptions N s (over its ctl socket); 0: 3600 s again
 #   kamailio.sh ttl USER    seconds left on USER's longest-lived binding in sip's location
 #                           table, 0 when it has none (or only lapsed ones)
 #   kamailio.sh forget USER drop USER's bindings from sip's location table
@@ -140,7 +142,7 @@ ttl() {
     awk '$1 == "Expires:" && $2 ~ /^[0-9]+$/ && $2 > m { m = $2 } END { print m + 0 }'
 }
 
-usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob|carol | untrusted | trusted | max-expires N | ttl USER | forget USER" >&2; exit 2; }
+usage() { echo "usage: kamailio.sh start|stop|restart sip|sip2|bob|carol | untrusted | trusted | max-expires N | mwi-expires N | ttl USER | forget USER" >&2; exit 2; }
 
 case ${1:-} in
   start|stop|restart)
@@ -153,6 +155,8 @@ case ${1:-} in
   untrusted) switch_cert sip-untrusted ;;
   trusted) switch_cert sip ;;
   max-expires) [[ ${2:-} =~ ^[0-9]+$ ]] || usage; max_expires "$2" ;;
+  mwi-expires) [[ ${2:-} =~ ^[0-9]+$ ]] || usage
+    kamcmd_sip htable.seti cfg mwi_expires "$2" >/dev/null ;;
   ttl) [ -n "${2:-}" ] || usage; ttl "$2" ;;
   forget) [ -n "${2:-}" ] || usage; kamcmd_sip ul.rm location "$2@$TB_DOMAIN" >/dev/null 2>&1 || true ;;
   *) usage ;;

@@ -30,6 +30,13 @@ if [[ $cap =~ ^[0-9]+$ ]] && [ "$cap" != 0 ]; then
   echo "restore: sip grants the lifetimes asked for again"
   "$TB_DIR/kamailio.sh" max-expires 0
 fi
+# a voice-mail lifetime left by a test (kamailio.sh mwi-expires)
+mwi=$(alive kamailio && kamcmd -s "unix:$TB_RUN/kamailio/ctl.sock" htable.get cfg mwi_expires 2>/dev/null |
+  awk '$1 == "value:" { print $2 }' || true)
+if [[ $mwi =~ ^[0-9]+$ ]] && [ "$mwi" != 0 ]; then
+  echo "restore: sip grants voice-mail subscriptions 3600 s again"
+  "$TB_DIR/kamailio.sh" mwi-expires 0
+fi
 if ! alive kamailio2; then
   echo "restore: starting sip2"
   "$TB_DIR/kamailio.sh" start sip2

@@ -119,12 +119,64 @@ TEST(volume_in_percent_per_route)
 	EXPECT_EQ(255, m.volume[AUDIO_ROUTE_HEADSET]);	/* clamped */
 	EXPECT_TRUE(audio_mode_set_percent(&m, AUDIO_ROUTE_HEADSET, -3));
 	EXPECT_EQ(0, m.volume[AUDIO_ROUTE_HEADSET]);
-	EXPECT_FALSE(audio_mode_set_percent(&m, AUDIO_ROUTE_COUNT, 50));
+	EXPECT_TRUE(audio_mode_set_percent(&m, AUDIO_VOLUME_RINGER, 20));
+	EXPECT_EQ(20, audio_mode_percent(&m, AUDIO_VOLUME_RINGER));
+	EXPECT_FALSE(audio_mode_set_percent(&m, AUDIO_VOLUME_SLOTS, 50));
+	EXPECT_EQ(0, audio_mode_percent(&m, AUDIO_VOLUME_SLOTS));
 	/* a card whose range is not 0-based */
 	audio_mode_init(&m, -100, 100, 0, 1);
 	EXPECT_EQ(50, audio_mode_percent(&m, AUDIO_ROUTE_HANDSET));
 	audio_mode_set_percent(&m, AUDIO_ROUTE_HANDSET, 100);
 	EXPECT_EQ(100, audio_mode_volume(&m));
+}
+
+/* What the volume file keeps (0.1 %) gives back the very control value. */
+TEST(every_value_goes_to_permille_and_back)
+{
+	struct audio_mode m, back;
+
+	fresh(&m);
+	fresh(&back);
+	for (long v = 0; v <= 255; v++) {
+		m.volume[AUDIO_ROUTE_HEADSET] = v;
+		audio_mode_set_permille(&back, AUDIO_ROUTE_HEADSET,
+					audio_mode_permille(&m, AUDIO_ROUTE_HEADSET));
+		EXPECT_EQ(v, back.volume[AUDIO_ROUTE_HEADSET]);
+	}
+	m.volume[AUDIO_ROUTE_HEADSET] = 197;
+	EXPECT_EQ(773, audio_mode_permille(&m, AUDIO_ROUTE_HEADSET));
+	EXPECT_EQ(77, audio_mode_percent(&m, AUDIO_ROUTE_HEADSET));
+}
+
+TEST(the_ringer_has_its_own_volume_while_the_phone_rings)
+{
+	struct audio_mode m;
+
+	fresh(&m);
+	audio_mode_input(&m, AUDIO_IN_SPEAKER_KEY);
+	audio_mode_input(&m, AUDIO_IN_VOLUME_UP);
+	EXPECT_EQ(197, audio_mode_volume(&m));		/* the speakerphone's */
+	EXPECT_TRUE(audio_mode_set_ringing(&m, true));
+	EXPECT_FALSE(audio_mode_set_ringing(&m, true));
+	EXPECT_EQ(AUDIO_VOLUME_RINGER, audio_mode_slot(&m));
+	EXPECT_EQ(191, audio_mode_volume(&m));		/* the ringer's */
+	/* the volume keys while it rings step the ringer only */
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_VOLUME_DOWN));
+	EXPECT_TRUE(audio_mode_input(&m, AUDIO_IN_VOLUME_DOWN));
+	EXPECT_EQ(179, audio_mode_volume(&m));
+	EXPECT_EQ(197, m.volume[AUDIO_ROUTE_SPEAKERPHONE]);
+	/* answered: the route's volume comes back, the ringer keeps its own */
+	EXPECT_TRUE(audio_mode_set_ringing(&m, false));
+	EXPECT_EQ(AUDIO_ROUTE_SPEAKERPHONE, audio_mode_slot(&m));
+	EXPECT_EQ(197, audio_mode_volume(&m));
+	EXPECT_EQ(179, m.volume[AUDIO_VOLUME_RINGER]);
+	/* lifting the handset to answer: the handset's volume */
+	audio_mode_set_ringing(&m, true);
+	audio_mode_input(&m, AUDIO_IN_OFF_HOOK);
+	audio_mode_set_ringing(&m, false);
+	EXPECT_EQ(191, audio_mode_volume(&m));
+	EXPECT_STREQ("Ringer", audio_volume_name(AUDIO_VOLUME_RINGER));
+	EXPECT_STREQ("Speakerphone", audio_volume_name(AUDIO_ROUTE_SPEAKERPHONE));
 }
 
 TEST_HARNESS_MAIN

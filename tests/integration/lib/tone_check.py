@@ -8,18 +8,9 @@
 # Prints one line of figures; exit 0 when the recording passes, 1 when not.
 import argparse
 import math
-import struct
 import sys
-import wave
 
-
-def goertzel_power(samples, rate, freq):
-    k = 2.0 * math.cos(2.0 * math.pi * freq / rate)
-    s1 = s2 = 0.0
-    for x in samples:
-        s0 = x + k * s1 - s2
-        s2, s1 = s1, s0
-    return (s1 * s1 + s2 * s2 - k * s1 * s2) * 2.0 / len(samples) ** 2
+from tone_lib import goertzel_power, read_mono
 
 
 def main():
@@ -29,14 +20,11 @@ def main():
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--max-gap-ms", type=float, default=40.0)
     a = ap.parse_args()
-    with wave.open(a.wav, "rb") as w:
-        if w.getsampwidth() != 2:
-            print("not 16-bit PCM")
-            return 1
-        rate, ch = w.getframerate(), w.getnchannels()
-        raw = w.readframes(w.getnframes())
-    x = struct.unpack("<%dh" % (len(raw) // 2), raw)[::ch]
-    x = [v / 32768.0 for v in x]
+    try:
+        rate, x = read_mono(a.wav)
+    except ValueError as e:
+        print(e)
+        return 1
     small = int(rate * 0.005)
     frames = [x[i:i + small] for i in range(0, len(x) - small + 1, small)]
     if not frames:

@@ -9,22 +9,9 @@
 # Prints one line per segment; exit 0 when every segment passes.
 import argparse
 import math
-import struct
 import sys
-import wave
 
-
-def goertzel_power(samples, rate, freq):
-    """The power of a sine at freq (A^2/2), Hann-windowed so that a loud tone
-    elsewhere (1 kHz next to 440 Hz) does not leak into it."""
-    n = len(samples)
-    w = [0.5 - 0.5 * math.cos(2.0 * math.pi * i / (n - 1)) for i in range(n)]
-    k = 2.0 * math.cos(2.0 * math.pi * freq / rate)
-    s1 = s2 = 0.0
-    for x, wi in zip(samples, w):
-        s0 = x * wi + k * s1 - s2
-        s2, s1 = s1, s0
-    return (s1 * s1 + s2 * s2 - k * s1 * s2) * 2.0 / sum(w) ** 2
+from tone_lib import goertzel_power_hann as goertzel_power, read_mono
 
 
 def main():
@@ -33,14 +20,11 @@ def main():
     ap.add_argument("--freq", type=float, default=1000.0)
     ap.add_argument("segments", nargs="+")
     a = ap.parse_args()
-    with wave.open(a.wav, "rb") as w:
-        if w.getsampwidth() != 2:
-            print("not 16-bit PCM")
-            return 1
-        rate, ch = w.getframerate(), w.getnchannels()
-        raw = w.readframes(w.getnframes())
-    x = struct.unpack("<%dh" % (len(raw) // 2), raw)[::ch]
-    x = [v / 32768.0 for v in x]
+    try:
+        rate, x = read_mono(a.wav)
+    except ValueError as e:
+        print(e)
+        return 1
     flen = int(rate * 0.02)
     # a sine of amplitude A has Goertzel power A^2/2; -40 dBFS amplitude = 0.01
     thresh = 0.01 ** 2 / 2

@@ -7,17 +7,8 @@
 # the energy at FREQ), 0 = silence (RMS < 0.005), ? = anything else.
 import argparse
 import math
-import struct
-import wave
 
-
-def goertzel_power(samples, rate, freq):
-    k = 2.0 * math.cos(2.0 * math.pi * freq / rate)
-    s1 = s2 = 0.0
-    for x in samples:
-        s0 = x + k * s1 - s2
-        s2, s1 = s1, s0
-    return (s1 * s1 + s2 * s2 - k * s1 * s2) * 2.0 / len(samples) ** 2
+from tone_lib import goertzel_power, read_mono
 
 
 def main():
@@ -25,10 +16,10 @@ def main():
     ap.add_argument("wav")
     ap.add_argument("--freq", type=float, default=1000.0)
     a = ap.parse_args()
-    with wave.open(a.wav, "rb") as w:
-        rate, ch = w.getframerate(), w.getnchannels()
-        raw = w.readframes(w.getnframes())
-    x = [v / 32768.0 for v in struct.unpack("<%dh" % (len(raw) // 2), raw)[::ch]]
+    try:
+        rate, x = read_mono(a.wav)
+    except ValueError as e:
+        raise SystemExit(str(e))
     n = rate // 4
     out = []
     for i in range(0, len(x) - n + 1, n):

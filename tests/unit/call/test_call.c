@@ -265,6 +265,20 @@ static bool request(struct call_manager *cm, const char *text)
 	return mine;
 }
 
+/* The far end's ACK to the phone's 2xx: FROM (with its tag), the phone's To TOTAG. */
+static bool ack(struct call_manager *cm, const char *from, const char *call_id,
+		unsigned int cseq, const char *totag)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack%s%u\r\n"
+		 "From: %s\r\nTo: <sip:alice@corp.test>;%s\r\n"
+		 "Call-ID: %s\r\nCSeq: %u ACK\r\nContent-Length: 0\r\n\r\n",
+		 call_id, cseq, from, totag, call_id, cseq);
+	return request(cm, text);
+}
+
 TEST(dialplan)
 {
 	char uri[128];
@@ -430,6 +444,37 @@ TEST(busy_gives_busy_tone)
 	EXPECT_EQ(-ENOTCONN, call_dial(cm, "bob", why, sizeof(why)));
 	EXPECT_STREQ("not signed in (no registration)", why);
 	EXPECT_EQ(-EINVAL, call_press(cm, "volume"));
+	teardown(&f, cm);
+}
+
+/*
+ * A hands-free call taken over by the handset: the speaker key pressed
+ * with the handset lifted moves the audio (device/audio_mode.c) and
+ * leaves the call up; putting the handset down ends it.
+ */
+TEST(speaker_key_with_the_handset_lifted_keeps_the_call)
+{
+	struct fake f;
+	struct call_manager *cm = setup(&f);
+	char why[128];
+	unsigned int sent;
+
+	ASSERT_NE(NULL, cm);
+	call_key(cm, CALL_KEY_SPEAKER, 0);
+	ASSERT_EQ(0, call_dial(cm, "bob", why, sizeof(why)));
+	EXPECT_TRUE(respond(cm, &f, 0, "200 OK", OFFER));
+	ASSERT_EQ(CALL_CONNECTED, call_state(cm));
+	sent = f.n_sent;
+	call_key(cm, CALL_KEY_OFF_HOOK, 0);		/* the handset lifted */
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	call_key(cm, CALL_KEY_SPEAKER, 0);		/* to the speaker */
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	call_key(cm, CALL_KEY_SPEAKER, 0);		/* back to the handset */
+	EXPECT_EQ(CALL_CONNECTED, call_state(cm));
+	EXPECT_EQ(sent, f.n_sent);			/* no BYE */
+	call_key(cm, CALL_KEY_ON_HOOK, 0);
+	EXPECT_EQ(CALL_ENDING, call_state(cm));
+	EXPECT_TRUE(sip_str_eq(last(&f)->method, "BYE"));
 	teardown(&f, cm);
 }
 
@@ -635,11 +680,7 @@ TEST(far_end_hold_then_phone_hold_is_inactive)
 	to = strstr(hdr(last(&f), SIP_HDR_TO), "tag=");
 	ASSERT_NE(NULL, to);
 	snprintf(totag, sizeof(totag), "%s", to);
-	snprintf(text, sizeof(text),
-		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack1\r\n"
-		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
-		 "Call-ID: h1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", totag);
-	ASSERT_TRUE(request(cm, text));
+	ASSERT_TRUE(ack(cm, "<sip:bob@corp.test>;tag=bt", "h1", 1, totag));
 
 	/* bob holds: re-INVITE a=sendonly, answered a=recvonly, HELD */
 #define BOB_REINVITE(cseq, dir)							\
@@ -658,11 +699,7 @@ TEST(far_end_hold_then_phone_hold_is_inactive)
 	EXPECT_EQ(CALL_HELD, call_state(cm));
 	EXPECT_STREQ("far end", hold_of(cm));
 	/* the ACK */
-	snprintf(text, sizeof(text),
-		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack2\r\n"
-		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
-		 "Call-ID: h1\r\nCSeq: 2 ACK\r\nContent-Length: 0\r\n\r\n", totag);
-	ASSERT_TRUE(request(cm, text));
+	ASSERT_TRUE(ack(cm, "<sip:bob@corp.test>;tag=bt", "h1", 2, totag));
 
 	/* the phone holds too: a=inactive (RFC 6337 5.3) */
 	EXPECT_EQ(0, call_hold(cm));
@@ -680,11 +717,7 @@ TEST(far_end_hold_then_phone_hold_is_inactive)
 	EXPECT_TRUE(body_has(last(&f), "a=sendonly"));
 	EXPECT_EQ(CALL_ON_HOLD, call_state(cm));
 	EXPECT_STREQ("phone", hold_of(cm));
-	snprintf(text, sizeof(text),
-		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKack3\r\n"
-		 "From: <sip:bob@corp.test>;tag=bt\r\nTo: <sip:alice@corp.test>;%s\r\n"
-		 "Call-ID: h1\r\nCSeq: 3 ACK\r\nContent-Length: 0\r\n\r\n", totag);
-	ASSERT_TRUE(request(cm, text));
+	ASSERT_TRUE(ack(cm, "<sip:bob@corp.test>;tag=bt", "h1", 3, totag));
 	/* the phone resumes: sendrecv, CONNECTED; the incoming side retries 491 within 2 s */
 	EXPECT_EQ(0, call_resume(cm));
 	inv_i = f.n_sent - 1;
@@ -804,7 +837,7 @@ TEST(call_waiting_answer_holds_first_then_swap)
 {
 	struct fake f;
 	struct call_set *set = setup_set(&f, true);
-	char why[128], totag[64], text[1024], bob_id[64];
+	char why[128], totag[64], bob_id[64];
 	int i, n_calls = 0;
 
 	ASSERT_NE(NULL, set);
@@ -834,11 +867,7 @@ TEST(call_waiting_answer_holds_first_then_swap)
 	EXPECT_EQ(CALL_CONNECTED, call_state(call_set_line(set, 0)));
 	ASSERT_TRUE(respond(NULL, &f, (unsigned int)i, "200 OK", ANSWER_SDP("recvonly")));
 	EXPECT_EQ(CALL_ON_HOLD, call_state(call_set_line(set, 0)));
-	snprintf(text, sizeof(text),
-		 "ACK sip:alice@10.77.0.100 SIP/2.0\r\nVia: SIP/2.0/TLS 10.77.0.2;branch=z9hG4bKcwack\r\n"
-		 "From: <sip:carol@corp.test>;tag=ct\r\nTo: <sip:alice@corp.test>;%s\r\n"
-		 "Call-ID: cw1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", totag);
-	ASSERT_TRUE(request(NULL, text));
+	ASSERT_TRUE(ack(NULL, "<sip:carol@corp.test>;tag=ct", "cw1", 1, totag));
 
 	/* swap: carol on hold, bob resumed and active */
 	ASSERT_EQ(0, call_set_swap(set));

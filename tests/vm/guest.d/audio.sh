@@ -29,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..14"
 modprobe i2c-stub chip_addr=0x18
 modprobe -a ucphone-es8311 ucphone-test-i2s ucphone-card ucphone-audio-board
 check "the ucphone card appears" wait_for '[ -e /proc/asound/ucphone ]'
@@ -93,6 +93,24 @@ echo ucphone-sound-card >/sys/bus/platform/drivers/ucphone-sound-card/unbind
 echo ucphone-sound-card >/sys/bus/platform/drivers/ucphone-sound-card/bind
 check "after the card rebinds the daemon restores the headset route" \
 	wait_for '[ -e /proc/asound/ucphone ] && [ "$(route)" = 1 ]'
+
+# The volumes the keys set are the daemon's across a restart: the state
+# directory's file, status, and the card (the handset's own after a start).
+kill "$events_pid" 2>/dev/null; events_pid=
+kill "$daemon_pid" && wait "$daemon_pid"
+sed 's/^/# volume file: /' "$work/state/volume"
+check "the volume file keeps the speakerphone's +3 dB (Speakerphone=77.3)" \
+	grep -qx "Speakerphone=77.3" "$work/state/volume"
+"$build/userspace/daemon/ucphoned" -v -c "$work/control" -S "$work/state" \
+	>>"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+vols() { "$build/userspace/ctl/ucphonectl" --control "$work/control" --json status 2>/dev/null |
+	jq -c '.audio.volumes'; }
+check "after a restart status has the kept volumes" \
+	wait_for '[ "$(vols)" = "{\"Handset\":75,\"Headset\":75,\"Speakerphone\":77,\"Ringer\":75}" ]'
+emit "key 213 1"	# KEY_SOUND: speakerphone
+check "after a restart the speakerphone gets its kept volume (DAC 197)" \
+	wait_for '[ "$(route)$(volume)" = 2197 ]'
 if [ "$failed" -gt 0 ]; then
 	sed 's/^/# daemon: /' "$work/daemon.log"
 fi

@@ -771,6 +771,11 @@ void call_key(struct call_manager *cm, enum call_key key, char digit)
 			cm->env.arm(cm->env.ctx, CALL_TIMER_DIGITS, UINT64_MAX);
 		break;
 	case CALL_KEY_OFF_HOOK:
+		/*
+		 * The handset lifted takes a hands-free call over: the speaker
+		 * key then moves the audio (device/audio.c) and ends nothing.
+		 */
+		cm->speaker = false;
 		off_hook(cm);
 		break;
 	case CALL_KEY_ON_HOOK:

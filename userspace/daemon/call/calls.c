@@ -527,6 +527,11 @@ void calls_notify(struct calls *c)
 	env_changed(c);
 }
 
+bool calls_ringing(const struct calls *c)
+{
+	return c && call_set_state(c->set) == CALL_INCOMING;
+}
+
 void calls_set_echo_cancel(struct calls *c, bool on)
 {
 	if (!c || c->echo_cancel == on)

@@ -11,6 +11,7 @@
 #ifndef UCPHONED_CALL_CALLS_H
 #define UCPHONED_CALL_CALLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <json-c/json.h>
@@ -36,6 +37,8 @@ void calls_free(struct calls *c);
 
 /* A hook or key event (the keypad driver's, or `ucphonectl press`). */
 void calls_on_event(struct calls *c, const struct ucphone_event *ev);
+/* The line in front rings (an incoming call not answered yet). */
+bool calls_ringing(const struct calls *c);
 /* The speakerphone's echo canceller on (speaker route) or off. */
 void calls_set_echo_cancel(struct calls *c, bool on);
 

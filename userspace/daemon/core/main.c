@@ -183,11 +183,12 @@ static void on_mwi(void *ctx, struct json_object *event)
 	control_broadcast_event(d->control, event);
 }
 
-/* A call's state changed: every events client hears it. */
+/* A call's state changed: every events client hears it; the ringer's volume while it rings. */
 static void on_call_changed(void *userdata, struct json_object *event)
 {
 	struct ucphoned *d = userdata;
 
+	audio_set_ringing(d->audio, calls_ringing(d->calls));
 	control_broadcast_event(d->control, event);
 }
 

@@ -13,9 +13,8 @@
 
 #include "device/audio.h"
 #include "device/audio_mode.h"
-#include "lib/util/atomic_file.h"
+#include "device/volume_file.h"
 
-#define VOLUME_FILE "volume"
 #define SUBSYS "audio"
 #define VOLUME_CONTROL "DAC Playback Volume"
 #define ROUTE_CONTROL "Audio Route"
@@ -37,73 +36,47 @@ struct audio {
 	struct audio_mode mode;
 	bool range_known;		/* the card's volume range was read */
 	int dirfd;			/* the state directory, or -1 */
-	int kept[AUDIO_ROUTE_COUNT];	/* saved volumes in %, -1: none */
+	int kept[AUDIO_VOLUME_SLOTS];	/* saved volumes in 0.1 %, -1: none */
 };
 
 static void apply(struct audio *a);
 
-/* The saved volumes (in %) become the mode's. */
+/* The saved volumes (in 0.1 %) become the mode's. */
 static void give_back_volumes(struct audio *a)
 {
-	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
+	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++)
 		if (a->kept[r] >= 0)
-			audio_mode_set_percent(&a->mode, (enum audio_route)r,
-					       a->kept[r]);
+			audio_mode_set_permille(&a->mode, r, a->kept[r]);
 }
 
 static void save_volumes(struct audio *a)
 {
-	char buf[128];
-	size_t len = 0;
 	bool news = false;
 	int ret;
 
 	if (a->dirfd < 0 || !a->range_known)
 		return;
-	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++) {
-		int pct = audio_mode_percent(&a->mode, (enum audio_route)r);
+	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++) {
+		int pm = audio_mode_permille(&a->mode, r);
 
-		news |= pct != a->kept[r];
-		a->kept[r] = pct;
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s=%d\n",
-					audio_route_name((enum audio_route)r), pct);
+		news |= pm != a->kept[r];
+		a->kept[r] = pm;
 	}
 	if (!news)
 		return;
-	ret = atomic_file_write(a->dirfd, VOLUME_FILE, buf, len, NULL);
+	ret = volume_file_save(a->dirfd, a->kept);
 	if (ret < 0)
 		log_error(a->log, SUBSYS, "cannot save the volumes", LOG_ERRNO(ret));
 }
 
 void audio_keep_volumes(struct audio *a, int dirfd)
 {
-	char buf[256], *save = NULL;
-	ssize_t n = -1;
-	int fd;
+	int ret;
 
 	a->dirfd = dirfd;
-	fd = openat(dirfd, VOLUME_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-	}
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *eq = strchr(l, '='), *end;
-		long pct;
-
-		if (!eq)
-			continue;
-		*eq = '\0';
-		pct = strtol(eq + 1, &end, 10);
-		if (*end || end == eq + 1 || pct < 0 || pct > 100)
-			continue;
-		for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
-			if (!strcmp(l, audio_route_name((enum audio_route)r)))
-				a->kept[r] = (int)pct;
-	}
+	ret = volume_file_load(dirfd, a->kept);
+	if (ret < 0)
+		log_warning(a->log, SUBSYS, "cannot read the saved volumes", LOG_ERRNO(ret));
 	give_back_volumes(a);
 	apply(a);
 }
@@ -159,11 +132,12 @@ static void read_volume_range(struct audio *a)
 	/* Once: a card that comes back gets the volumes the user chose. */
 	if (!a->range_known) {
 		enum audio_route route = a->mode.route;
-		bool off_hook = a->mode.off_hook;
+		bool off_hook = a->mode.off_hook, ringing = a->mode.ringing;
 
 		audio_mode_init(&a->mode, min, max, now, VOLUME_STEP);
 		a->mode.route = route;
 		a->mode.off_hook = off_hook;
+		a->mode.ringing = ringing;
 		a->range_known = true;
 		give_back_volumes(a);
 	}
@@ -226,6 +200,7 @@ static void apply(struct audio *a)
 		log_info(a->log, SUBSYS, "audio mode",
 			 LOG_STR("route", audio_route_name(route)),
 			 LOG_INT("volume", audio_mode_volume(&a->mode)),
+			 LOG_BOOL("ringing", a->mode.ringing),
 			 LOG_BOOL("ucm", a->ucm));
 }
 
@@ -353,7 +328,7 @@ int audio_new(sd_event *event, const struct log *log, struct audio **out)
 	a->log = log;
 	a->event = event;
 	a->dirfd = -1;
-	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
+	for (int r = 0; r < AUDIO_VOLUME_SLOTS; r++)
 		a->kept[r] = -1;
 	/* The ES8311's range until a card says otherwise; 0 dB. */
 	audio_mode_init(&a->mode, 0, 255, 191, VOLUME_STEP);
@@ -473,7 +448,8 @@ int audio_volume(struct audio *a, const char *setting, char *why,
 			snprintf(why, why_len, "volume up, down or 0-100 (%%)");
 			return -EINVAL;
 		}
-		changed = audio_mode_set_percent(&a->mode, a->mode.route, (int)pct);
+		changed = audio_mode_set_percent(&a->mode, audio_mode_slot(&a->mode),
+						 (int)pct);
 	}
 	if (changed) {
 		apply(a);
@@ -492,18 +468,25 @@ struct json_object *audio_status(const struct audio *a)
 		json_object_put(v);
 		return NULL;
 	}
-	for (int r = 0; r < AUDIO_ROUTE_COUNT; r++)
-		json_object_object_add(v, audio_route_name((enum audio_route)r),
-				       json_object_new_int(audio_mode_percent(
-					       &a->mode, (enum audio_route)r)));
+	for (unsigned int r = 0; r < AUDIO_VOLUME_SLOTS; r++)
+		json_object_object_add(v, audio_volume_name(r),
+				       json_object_new_int(audio_mode_percent(&a->mode, r)));
 	json_object_object_add(o, "route",
 			       json_object_new_string(audio_route_name(a->mode.route)));
 	json_object_object_add(o, "volume_percent",
-			       json_object_new_int(audio_mode_percent(&a->mode, a->mode.route)));
+			       json_object_new_int(audio_mode_percent(&a->mode,
+								      audio_mode_slot(&a->mode))));
+	json_object_object_add(o, "ringing", json_object_new_boolean(a->mode.ringing));
 	json_object_object_add(o, "volume", json_object_new_int64(audio_mode_volume(&a->mode)));
 	json_object_object_add(o, "volumes", v);
 	json_object_object_add(o, "card", json_object_new_boolean(a->ctl != NULL));
 	return o;
+}
+
+void audio_set_ringing(struct audio *a, bool ringing)
+{
+	if (a && audio_mode_set_ringing(&a->mode, ringing))
+		apply(a);
 }
 
 bool audio_is_speakerphone(const struct audio *a)

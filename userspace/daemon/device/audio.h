@@ -34,14 +34,20 @@ void audio_free(struct audio *audio);
 void audio_on_event(struct audio *audio, const struct ucphone_event *ev);
 /* The speakerphone is the route in use (its echo canceller runs then). */
 bool audio_is_speakerphone(const struct audio *audio);
+/* The phone rings (or stopped): the ringer's volume while it does. */
+void audio_set_ringing(struct audio *audio, bool ringing);
 
 /*
- * Each route's volume is kept in the state directory (file "volume",
- * "Handset=NN" lines in percent of the card's range, replaced whole
- * through atomic_file_write) and given back when the card opens.
+ * Each route's volume and the ringer's are kept in the state directory
+ * (file "volume", "Handset=NN.N" ... "Ringer=NN.N" lines in percent of the
+ * card's range, replaced whole through atomic_file_write) and given back
+ * when the card opens.
  */
 void audio_keep_volumes(struct audio *audio, int dirfd);
-/* `volume up|down|N` (N: 0-100 %) on the current route: 0 or -EINVAL. */
+/*
+ * `volume up|down|N` (N: 0-100 %) on the current route (the ringer while
+ * the phone rings): 0 or -EINVAL.
+ */
 int audio_volume(struct audio *audio, const char *setting, char *why,
 		 size_t why_len);
 /* {"route":..., "volume_percent":N, "volumes":{route: %}, "card":bool} */

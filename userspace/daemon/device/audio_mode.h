@@ -13,7 +13,10 @@
  *	headset key		-> headset; pressed on headset: handset if
  *				   lifted, else speakerphone
  *	volume up/down		   one step on the current route's volume,
- *				   clamped to the control's range
+ *				   clamped to the control's range; while
+ *				   the phone rings, on the ringer's
+ *	ringing			   the ringer's volume until it stops
+ *				   (answered, taken elsewhere, ended)
  *	card reports a route	   adopted, so a change made elsewhere
  *				   (alsaucm, amixer) is not undone
  */
@@ -29,6 +32,10 @@ enum audio_route {
 	AUDIO_ROUTE_COUNT
 };
 
+/* The volumes kept: one per route, then the ringer's. */
+#define AUDIO_VOLUME_RINGER	AUDIO_ROUTE_COUNT
+#define AUDIO_VOLUME_SLOTS	(AUDIO_ROUTE_COUNT + 1)
+
 enum audio_input {
 	AUDIO_IN_OFF_HOOK,
 	AUDIO_IN_ON_HOOK,
@@ -41,7 +48,8 @@ enum audio_input {
 struct audio_mode {
 	enum audio_route route;
 	bool off_hook;
-	long volume[AUDIO_ROUTE_COUNT];
+	bool ringing;
+	long volume[AUDIO_VOLUME_SLOTS];
 	long volume_min, volume_max, volume_step;
 };
 
@@ -51,12 +59,24 @@ void audio_mode_init(struct audio_mode *m, long volume_min, long volume_max,
 bool audio_mode_input(struct audio_mode *m, enum audio_input input);
 /* The card switched route by itself; returns true when that is news. */
 bool audio_mode_adopt_route(struct audio_mode *m, enum audio_route route);
+/* The phone rings (true) or stopped; true when the volume to apply changed. */
+bool audio_mode_set_ringing(struct audio_mode *m, bool ringing);
+/* The volume slot in use: the ringer's while ringing, else the route's. */
+unsigned int audio_mode_slot(const struct audio_mode *m);
+/* The value the volume control gets now. */
 long audio_mode_volume(const struct audio_mode *m);
-/* A route's volume as a percentage of the control's range (0-100). */
-int audio_mode_percent(const struct audio_mode *m, enum audio_route route);
-/* Sets a route's volume to pct % of the range; true when it changed. */
-bool audio_mode_set_percent(struct audio_mode *m, enum audio_route route,
-			    int pct);
+/* A slot's volume as a percentage of the control's range (0-100). */
+int audio_mode_percent(const struct audio_mode *m, unsigned int slot);
+/* Sets a slot's volume to pct % of the range; true when it changed. */
+bool audio_mode_set_percent(struct audio_mode *m, unsigned int slot, int pct);
+/*
+ * The same in tenths of a percent (0-1000): for a control of up to 1000
+ * steps a value goes there and back unchanged (what the volume file keeps).
+ */
+int audio_mode_permille(const struct audio_mode *m, unsigned int slot);
+bool audio_mode_set_permille(struct audio_mode *m, unsigned int slot, int pm);
 const char *audio_route_name(enum audio_route route);
+/* "Handset", "Headset", "Speakerphone", "Ringer". */
+const char *audio_volume_name(unsigned int slot);
 
 #endif /* UCPHONED_AUDIO_MODE_H */

@@ -45,13 +45,23 @@ struct sip_mwi {
 	void *cb_ctx;
 };
 
-static void arm(struct sip_mwi *m, unsigned int seconds)
+static uint64_t now_usec(struct sip_mwi *m)
 {
 	uint64_t now = 0;
 
 	sd_event_now(m->d->event, CLOCK_MONOTONIC, &now);
-	sd_event_source_set_time(m->timer, now + seconds * USEC);
+	return now;
+}
+
+static void arm_at(struct sip_mwi *m, uint64_t usec)
+{
+	sd_event_source_set_time(m->timer, usec);
 	sd_event_source_set_enabled(m->timer, SD_EVENT_ONESHOT);
+}
+
+static void arm(struct sip_mwi *m, unsigned int seconds)
+{
+	arm_at(m, now_usec(m) + seconds * USEC);
 }
 
 static void disarm(struct sip_mwi *m)
@@ -126,7 +136,6 @@ static void on_answer(void *ctx, const struct sip_msg *r, int err)
 	struct sip_mwi *m = ctx;
 	const char *reason;
 	char why[160];
-	unsigned long exp;
 
 	m->tx = NULL;
 	/*
@@ -157,27 +166,20 @@ static void on_answer(void *ctx, const struct sip_msg *r, int err)
 		return;
 	}
 	if (r->status >= 200 && r->status < 300) {
-		struct sip_str e = sip_msg_value(r, SIP_HDR_EXPIRES);
-		char num[16] = "";
-
 		if (sip_subscribe_verify(&m->sub, r) < 0) {
 			fail(m, "SUBSCRIBE answer's signature does not verify");
 			return;
 		}
 		if (!sip_subscription_in_dialog(&m->sub))
 			sip_subscription_confirmed(&m->sub, r);
-		exp = SIP_MWI_EXPIRES_S;
-		if (e.len && sip_str_copy(e, num, sizeof(num)) == 0)
-			exp = strtoul(num, NULL, 10);
-		if (exp < 60 || exp > SIP_MWI_EXPIRES_S)
-			exp = exp < 60 ? 60 : SIP_MWI_EXPIRES_S;
+		m->expires_s = sip_subscription_granted(&m->sub, r, SIP_MWI_EXPIRES_S,
+							now_usec(m));
 		drop_flow(m);
 		m->state = MWI_ACTIVE;
 		m->error[0] = '\0';
-		m->expires_s = (unsigned int)exp;
 		log_info(m->log, SUBSYS, m->refreshing ? "voice-mail subscription refreshed" :
 			 "voice-mail subscription active", LOG_UINT("expires_s", m->expires_s));
-		arm(m, m->expires_s * 4 / 5);
+		arm_at(m, m->sub.refresh_at);
 		return;
 	}
 	snprintf(why, sizeof(why), "SUBSCRIBE answered %u", r->status);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -15,6 +16,8 @@ void sip_subscription_new(struct sip_subscription *s)
 	sip_random_hex(s->tag, sizeof(s->tag), 16);
 	s->to_tag[0] = s->target[0] = '\0';
 	s->cseq = 0;
+	s->expires_s = 0;
+	s->refresh_at = 0;
 	s->signer = NULL;
 }
 
@@ -34,6 +37,27 @@ void sip_subscription_confirmed(struct sip_subscription *s, const struct sip_msg
 	if (sip_parse_name_addr(sip_msg_value(r, SIP_HDR_CONTACT), &na) == 0 &&
 	    sip_str_copy(na.uri, s->target, sizeof(s->target)) < 0)
 		s->target[0] = '\0';
+}
+
+unsigned int sip_subscription_granted(struct sip_subscription *s, const struct sip_msg *r,
+				      unsigned int asked_s, uint64_t now_usec)
+{
+	struct sip_str e = sip_msg_value(r, SIP_HDR_EXPIRES);
+	unsigned long exp = asked_s;
+	char num[16] = "", *end;
+
+	if (e.len && sip_str_copy(e, num, sizeof(num)) == 0) {
+		exp = strtoul(num, &end, 10);
+		if (end == num || *end)
+			exp = asked_s;
+	}
+	if (exp > asked_s)
+		exp = asked_s;
+	if (exp < SIP_SUB_MIN_EXPIRES_S)
+		exp = SIP_SUB_MIN_EXPIRES_S;
+	s->expires_s = (unsigned int)exp;
+	s->refresh_at = now_usec + (uint64_t)exp * 800000u;
+	return s->expires_s;
 }
 
 void sip_subscription_clear(struct sip_subscription *s)

@@ -22,12 +22,16 @@
 #include "sip/transaction.h"
 
 #define SIP_SUB_URI_MAX 300
+/* A grant under a minute counts as a minute: refreshes at most every 48 s. */
+#define SIP_SUB_MIN_EXPIRES_S 60
 
 struct sip_subscription {
 	char call_id[64], tag[24];
 	char to_tag[128];		/* "" before the first 2xx */
 	char target[SIP_SUB_URI_MAX];	/* the 2xx's Contact; "" : the AOR */
 	uint32_t cseq;
+	unsigned int expires_s;		/* granted by the last 2xx */
+	uint64_t refresh_at;		/* when to refresh it (usec, the caller's clock) */
 	struct sip_auth auth;
 	struct sip_auth *signer;	/* the registration's, when it signed */
 };
@@ -55,6 +59,14 @@ void sip_subscription_new(struct sip_subscription *s);
 bool sip_subscription_in_dialog(const struct sip_subscription *s);
 /* From a 2xx: the To tag and the Contact as the refreshes' target. */
 void sip_subscription_confirmed(struct sip_subscription *s, const struct sip_msg *r);
+/*
+ * A 2xx received at now_usec: the grant is its Expires (asked_s when it
+ * has none), kept within [SIP_SUB_MIN_EXPIRES_S, asked_s]; the refresh
+ * is due at 80 % of it (RFC 6665 4.1.2.1: before it runs out, with room
+ * for a retransmitted request). Returns the grant in seconds.
+ */
+unsigned int sip_subscription_granted(struct sip_subscription *s, const struct sip_msg *r,
+				      unsigned int asked_s, uint64_t now_usec);
 /* Forgets the credentials (secrets zeroed). */
 void sip_subscription_clear(struct sip_subscription *s);
 
