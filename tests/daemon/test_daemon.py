@@ -80,14 +80,15 @@ def expect(cond, what):
 class Daemon:
     """One ucphoned with its own socket and state dir, stderr to a file."""
 
-    def __init__(self, binary, workdir, name="ucphoned", extra=()):
+    def __init__(self, binary, workdir, name="ucphoned", extra=(), env=None):
         self.sock = os.path.join(workdir, name + ".sock")
         self.state = os.path.join(workdir, name + "-state")
         self.log_path = os.path.join(workdir, name + ".log")
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [binary, "-c", self.sock, "-S", self.state, "-v", *extra],
-            stdout=self.log, stderr=self.log)
+            stdout=self.log, stderr=self.log,
+            env=None if env is None else {**os.environ, **env})
 
     def wait_ready(self):
         deadline = time.monotonic() + START_TIMEOUT
@@ -539,6 +540,57 @@ def run_tests(tap, ucphoned, ctl, workdir, daemons):
         expect(rc == 0, f"exit {rc}")
     tap.check("an existing state dir is made private (0700)",
               tightens_state_dir)
+
+    def calls_start_with_the_card():
+        # A board's sound card may come after ucphoned: here the test card's
+        # microphone file is missing at start, so the card cannot open.
+        conf = os.path.join(os.path.dirname(ucphoned),
+                            "../../tests/media/asound.conf")
+        expect(os.path.exists(conf), f"no {conf} (build tests/media)")
+        mic = os.path.join(workdir, "late-mic.raw")
+        # Calls need a network interface: a veth pair in a namespace of
+        # the daemon's own (DHCP on it finds no server; nothing leaves).
+        if os.geteuid() != 0:
+            raise AssertionError("needs root for a network namespace")
+        wrapper = os.path.join(workdir, "in-own-netns")
+        with open(wrapper, "w") as f:
+            f.write("#!/bin/sh\nexec unshare -n sh -c 'ip link add ph0 type "
+                    "veth peer name ph1 && ip link set ph0 up && "
+                    "ip link set ph1 up && exec \"$0\" \"$@\" "
+                    "--interface ph0' \"$UCPHONED\" \"$@\"\n")
+        os.chmod(wrapper, 0o755)
+        d5 = Daemon(wrapper, workdir, "late-card",
+                    extra=("--audio-playback", "ucphone_test_a_play",
+                           "--audio-capture", "ucphone_test_a_cap"),
+                    env={"ALSA_CONFIG_PATH":
+                         "/usr/share/alsa/alsa.conf:" + conf,
+                         "UCPHONED": ucphoned,
+                         "UCPHONE_TEST_A_IN": mic,
+                         "UCPHONE_TEST_A_OUT": os.devnull})
+        daemons.append(d5)
+        d5.wait_ready()
+
+        def calls():
+            r = run_ctl(ctl, "--control", d5.sock, "--json", "calls")
+            return json.loads(r.stdout) if r.returncode == 0 else {}
+        deadline = time.monotonic() + START_TIMEOUT
+        while "calls unavailable" not in d5.text() and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        expect("calls unavailable" in d5.text(), d5.text())
+        expect("state" not in calls(), f"calls without a card: {calls()}")
+        with open(mic, "wb") as f:
+            f.write(bytes(16000))
+        deadline = time.monotonic() + 10
+        while calls().get("state") != "idle" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        expect(calls().get("state") == "idle",
+               f"calls did not start with the card: {calls()}\n{d5.text()}")
+        expect("sound path ready: calls available" in d5.text(), d5.text())
+        rc, _ = d5.stop()
+        expect(rc == 0, f"exit {rc}")
+    tap.check("calls start once the sound card can be opened, without a "
+              "restart", calls_start_with_the_card)
 
 
 if __name__ == "__main__":

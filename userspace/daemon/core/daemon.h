@@ -19,6 +19,7 @@
 
 struct audio;
 struct calls;
+struct calls_starter;
 struct control;
 struct dhcp_client;
 struct discovery;
@@ -107,6 +108,7 @@ struct ucphoned {
 	struct trust *trust;		/* root CAs (trust.c) */
 	struct signin *signin;		/* registration + provisioning (signin.c) */
 	struct calls *calls;		/* calls (call/calls.c), NULL without media */
+	struct calls_starter *calls_starter; /* starts calls once there is sound */
 	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
 	struct slot_health *slots;	/* A/B root slots, update trial */
 	struct update *update;		/* Device Update client (update/) */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "call/calls.h"
+#include "core/calls_start.h"
 #include "core/control.h"
 #include "core/events.h"
 #include "core/reset.h"
@@ -68,6 +69,7 @@ void events_dispatch(struct ucphoned *d, const struct ucphone_event *ev)
 	audio_on_event(d->audio, ev);
 	calls_set_echo_cancel(d->calls, audio_is_speakerphone(d->audio));
 	calls_on_event(d->calls, ev);
+	calls_start_on_event(d, ev);
 }
 
 static void on_kernel_event(const struct ucphone_event *ev, void *userdata)

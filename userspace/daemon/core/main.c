@@ -20,6 +20,7 @@
 
 #include "call/calls.h"
 #include "config.h"
+#include "core/calls_start.h"
 #include "core/control.h"
 #include "core/daemon.h"
 #include "core/events.h"
@@ -119,6 +120,7 @@ static void daemon_teardown(struct ucphoned *d)
 	/* A call first: its BYE leaves on the registration's connection. */
 	slot_health_free(d->slots);
 	d->slots = NULL;
+	calls_start_free(d);
 	calls_free(d->calls);
 	d->calls = NULL;
 	/* Sign-in next: its un-REGISTER leaves while the network stands. */
@@ -276,9 +278,9 @@ static int daemon_setup(struct ucphoned *d)
 		signin_on_smtp_address(d->signin, on_smtp_address, d);
 	if (ret >= 0)
 		signin_on_mwi(d->signin, on_mwi, d);
-	/* No sound path: the phone signs in and says calls are unavailable. */
-	if (ret >= 0 && calls_new(d, &calls_listener, &d->calls) < 0)
-		d->calls = NULL;
+	/* No sound path yet: the phone signs in; calls start with the card. */
+	if (ret >= 0)
+		calls_start(d, &calls_listener);
 	if (ret < 0)
 		log_error(&d->log, SUBSYS, "cannot bring the network up",
 			  LOG_STR("interface", d->options.interface),
