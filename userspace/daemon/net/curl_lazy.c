@@ -14,7 +14,10 @@
  * and multi handles, URL handles, header lists, strings) is freed,
  * curl_global_cleanup() runs and libcurl is unloaded with its libraries.
  * Never while a call into libcurl is on the stack (a callback that frees
- * the last handle): the unload then waits for that call to return.
+ * the last handle): the unload then waits for that call to return. The
+ * heap pages the request and libcurl's libraries left free go back to the
+ * system then too (malloc_trim), so that a sync every few minutes does not
+ * leave the daemon larger than it was.
  *
  * Hidden symbols: libcurl's own calls to its exported functions (it calls
  * curl_easy_init and curl_slist_append itself) must reach libcurl's, never
@@ -22,6 +25,7 @@
  */
 #define CURL_DISABLE_TYPECHECK
 #include <dlfcn.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -82,6 +86,7 @@ static void unload(void)
 		lazy.fn.global_cleanup();
 	dlclose(lazy.dl);
 	lazy.dl = NULL;
+	malloc_trim(0);
 }
 
 /* libcurl loaded and initialised; false (and why in lazy.error) if not. */
