@@ -27,6 +27,10 @@ fetch() {
     timeout 20 ip netns exec "$TB_NS_PHONE" "$HELPER"
 }
 
+check "ucphoned links no libldap, SASL, GnuTLS or libcurl (ldd): every LDAP step runs in the helper" \
+  bash -c '! ldd "$1" | grep -qE "libldap|liblber|libsasl2|libgnutls|libcurl"' _ "$BUILD/userspace/daemon/ucphoned"
+check "the helper does link libldap" bash -c 'ldd "$1" | grep -q libldap' _ "$HELPER"
+
 # The daemon holds the lease (the phone's address) and is not signed in: no lookup of its own.
 daemon_start
 check "lease bound (the phone's namespace reaches the DC)" wait_js '.dhcp.state == "bound"' 10
