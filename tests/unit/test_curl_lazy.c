@@ -135,4 +135,16 @@ TEST(nothing_loaded_calls_fail_cleanly)
 	EXPECT_FALSE(curl_lazy_loaded());
 }
 
+/* Without curl_global_init_mem(): libcurl sets itself up, and is still unloaded. */
+TEST(used_without_global_init)
+{
+	CURL *easy = curl_easy_init();
+
+	ASSERT_NE(NULL, easy);
+	EXPECT_TRUE(mapped("libcurl"));
+	curl_easy_cleanup(easy);
+	EXPECT_FALSE(curl_lazy_loaded());
+	EXPECT_FALSE(mapped("libcurl"));
+}
+
 TEST_HARNESS_MAIN

@@ -82,8 +82,8 @@ static void unload(void)
 {
 	if (!lazy.dl)
 		return;
-	if (lazy.init_asked)
-		lazy.fn.global_cleanup();
+	/* Also when curl_easy_init() set libcurl up on its own (no init asked). */
+	lazy.fn.global_cleanup();
 	dlclose(lazy.dl);
 	lazy.dl = NULL;
 	malloc_trim(0);
