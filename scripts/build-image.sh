@@ -118,11 +118,15 @@ done
 # (~0.3 s of CPU), and the image build runs before every image test.
 lib_packages() {
 	local f so p sos owners
-	sos=$(for f in "$work/userspace/usr/sbin/ucphoned" "$work/userspace/usr/bin/ucphonectl" \
+	sos=$( (for f in "$work/userspace/usr/sbin/ucphoned" "$work/userspace/usr/bin/ucphonectl" \
 		 "$work/userspace/usr/sbin/ucphone-ca-fetch" "$work/userspace/usr/bin/ucphone-ui"; do
 		[ -e "$f" ] || continue
 		LC_ALL=C objdump -p "$f" | awk '$1 == "NEEDED" { print $2 }'
-	done | sort -u)
+	done
+	# ucphoned loads these with dlopen() when it needs them (net/curl_lazy.c,
+	# media/srtp_lazy.c): no NEEDED entry names them.
+	echo libcurl.so.4 libsrtp2.so.1 | tr ' ' '\n'
+	) | sort -u)
 	# "package[, package]: path" lines, for the paths dpkg has
 	owners=$(for so in $sos; do
 		echo "/lib/x86_64-linux-gnu/$so" "/usr/lib/x86_64-linux-gnu/$so"

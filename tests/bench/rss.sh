@@ -1,8 +1,11 @@
 #!/bin/bash
 # Resident memory of ucphoned per state: "idle" (no network: no --interface) and, with the
 # testbed up (tests/testbed/up.sh), "registered"
-# (DHCP, discovery, Kerberos root CA lookup, TLS, REGISTER 200 on the bed's kamailio).
-# Prints one line per state: STATE VmRSS_KiB RssAnon_KiB RssFile_KiB mapped_libraries.
+# (DHCP, discovery, Kerberos root CA lookup, TLS, REGISTER 200 on the bed's kamailio),
+# sampled once the phone is idle again: root CA discovery and the Exchange sync that
+# sign-in starts are over (at most 30 s).
+# Prints one line per state: STATE VmRSS_KiB RssAnon_KiB RssFile_KiB mapped_libraries;
+# with RSS_DETAIL=1 also the threads and the largest mappings by Rss (smaps), as comments.
 #   rss.sh BUILD_DIR [registered]
 set -uo pipefail
 BUILD=$(cd "${1:?usage: rss.sh BUILD_DIR [registered]}" && pwd)
@@ -15,6 +18,11 @@ sample() {
   printf '%-11s %8s %8s %8s %4s\n' "$1" "$(awk '/^VmRSS/ {print $2}' "$s")" \
     "$(awk '/^RssAnon/ {print $2}' "$s")" "$(awk '/^RssFile/ {print $2}' "$s")" \
     "$(awk '$6 ~ /\.so/ {print $6}' "/proc/$PID/maps" | sort -u | wc -l)"
+  [ -n "${RSS_DETAIL:-}" ] || return 0
+  echo "# $1: threads $(awk '/^Threads/ {print $2}' "/proc/$PID/status"), largest mappings (KiB):"
+  awk '/^[0-9a-f]+-/ {name = $6 == "" ? "[anon]" : $6} /^Rss:/ {rss[name] += $2}
+       END {for (n in rss) print rss[n], n}' "/proc/$PID/smaps" | sort -rn | head -n 25 |
+    sed 's/^/#   /'
 }
 stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=; }
 
@@ -42,6 +50,11 @@ if [ "${2:-}" = registered ]; then
     sleep 0.1
   done
   sleep 2
+  for _ in $(seq 300); do
+    ctl status --json 2>/dev/null | jq -e '.trust.discovery == "idle" and
+      ((.exchange.state // "idle") | IN("discovering", "synchronising") | not)' >/dev/null && break
+    sleep 0.1
+  done
   if [ "$(ctl status --json | jq -r .sip.state)" = registered ]; then
     sample registered
   else

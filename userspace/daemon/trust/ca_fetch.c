@@ -16,8 +16,11 @@
  *     mode=certsrv  GET http://<web>/certsrv/certnew.p7b with HTTP
  *                   Negotiate (Kerberos, HTTP/<web>) (ca_fetch_certsrv.c).
  *   Only when no KDC answers at all: NTLM instead (LDAP SASL GSS-SPNEGO
- *   with a gss-ntlmssp credential; HTTP NTLM). Never a simple bind, never
- *   HTTP Basic: the password itself never leaves the phone.
+ *   with a gss-ntlmssp credential; HTTP NTLM). Never HTTP Basic.
+ *   mode=ldaps: no Kerberos; LDAPS to the DC, and a simple bind only when
+ *   its certificate validates for its name against the roots the phone
+ *   already trusts (the learned ones the daemon sends, the public bundle):
+ *   the password goes only to a server that proved who it is.
  *
  * stdin (closed by the daemon after writing), one key=value a line:
  *   mode= ldap | certsrv
@@ -26,11 +29,13 @@
  *   port= LDAP port        realm= Kerberos realm
  *   principal= user@REALM  user= the NTLM name (CORP\alice, alice@corp.test)
  *   web= webaddr= the enrollment host and its address (certsrv)
+ *   bundle= trust=<base64 DER> (repeated): the roots LDAPS must chain to
  *   password= (the last line)
- * stdout: how=kerberos|ntlm|none, then enrollment=<dNSHostName> or the
- * root CAs as PEM; on failure error=<text>, and bind_refused=1 (the
- * credentials were refused) or transport_failed=1 (no answer: the daemon
- * may try another way). Exit 0 on success.
+ * stdout, as lib/pki/ca_answer.h reads it: how=kerberos|ntlm|ldaps|none,
+ * then enrollment=<dNSHostName> or root=<base64 DER> lines (LDAPS: also
+ * the DC's dc= and chain= certificates); on failure error=<text>, and
+ * bind_refused=1 (the credentials were refused), transport_failed=1 (no
+ * answer: the daemon may try another way) or no_root=1. Exit 0 on success.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -41,15 +46,15 @@
 #include <unistd.h>
 
 #include <krb5.h>
-#include <openssl/pem.h>
-
+#include "lib/pki/ca_answer.h"
 #include "lib/util/secret.h"
 #include "trust/ca_fetch.h"
 
-#define INPUT_MAX 8192
+/* The fixed fields, the learned roots (base64 DER) and the password. */
+#define INPUT_MAX (128 * 1024)
 #define CCACHE "MEMORY:ucphone-ca-fetch"
 
-static const char *const how_names[] = { "kerberos", "ntlm" };
+static const char *const how_names[] = { "kerberos", "ntlm", "ldaps" };
 
 const char *ca_fetch_how(const struct ca_fetch_req *r)
 {
@@ -59,7 +64,7 @@ const char *ca_fetch_how(const struct ca_fetch_req *r)
 void ca_fetch_fail(const struct ca_fetch_req *r, const char *kind,
 		   const char *fmt, ...)
 {
-	char text[512];
+	char text[CA_ANSWER_ERROR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -77,6 +82,15 @@ void ca_fetch_fail(const struct ca_fetch_req *r, const char *kind,
 	exit(1);
 }
 
+void ca_fetch_put_cert(const char *key, X509 *cert)
+{
+	char *line = ca_answer_cert_line(key, cert);
+
+	if (line)
+		fputs(line, stdout);
+	free(line);
+}
+
 static void set_field(struct ca_fetch_req *r, const char *key, const char *v)
 {
 	static const struct {
@@ -86,7 +100,7 @@ static void set_field(struct ca_fetch_req *r, const char *key, const char *v)
 #define F(k, m) { k, offsetof(struct ca_fetch_req, m), sizeof(((struct ca_fetch_req *)0)->m) }
 		F("host", host), F("addr", addr), F("realm", realm),
 		F("principal", principal), F("user", user), F("web", web),
-		F("webaddr", web_addr),
+		F("webaddr", web_addr), F("bundle", bundle),
 #undef F
 	};
 
@@ -96,7 +110,8 @@ static void set_field(struct ca_fetch_req *r, const char *key, const char *v)
 	if (!strcmp(key, "port"))
 		r->port = (unsigned int)strtoul(v, NULL, 10);
 	else if (!strcmp(key, "mode"))
-		r->mode = !strcmp(v, "certsrv") ? CA_FETCH_CERTSRV : CA_FETCH_LDAP;
+		r->mode = !strcmp(v, "certsrv") ? CA_FETCH_CERTSRV :
+			  !strcmp(v, "ldaps") ? CA_FETCH_LDAPS : CA_FETCH_LDAP;
 }
 
 static bool unsafe(const char *s)
@@ -131,16 +146,28 @@ static int read_request(char *buf, size_t cap, struct ca_fetch_req *r)
 		}
 		if (next)
 			*next++ = '\0';
+		if (!strcmp(line, "trust")) {
+			if (r->n_trust == CA_FETCH_TRUST_MAX)
+				return -E2BIG;
+			r->trust[r->n_trust] = eq + 1;
+			r->trust_len[r->n_trust++] = strlen(eq + 1);
+			continue;
+		}
 		set_field(r, line, eq + 1);
 	}
-	if (!r->host[0] || !r->addr[0] || !r->realm[0] || !r->principal[0] ||
+	/* LDAPS has no Kerberos: no realm, no principal. */
+	if (r->mode != CA_FETCH_LDAPS && (!r->realm[0] || !r->principal[0]))
+		return -EINVAL;
+	if (!r->host[0] || !r->addr[0] ||
 	    !r->password || unsafe(r->host) || unsafe(r->realm) ||
 	    unsafe(r->addr) || unsafe(r->web) || unsafe(r->web_addr))
 		return -EINVAL;
-	if (r->mode == CA_FETCH_LDAP && (!r->port || r->port > 65535))
+	if (r->mode != CA_FETCH_CERTSRV && (!r->port || r->port > 65535))
 		return -EINVAL;
 	if (r->mode == CA_FETCH_CERTSRV && (!r->web[0] || !r->web_addr[0]))
 		return -EINVAL;
+	if (r->mode == CA_FETCH_LDAPS && !r->user[0])
+		return -EINVAL;		/* the bind name */
 	if (!r->user[0])
 		snprintf(r->user, sizeof(r->user), "%s", r->principal);
 	return 0;
@@ -256,8 +283,12 @@ int main(void)
 		secret_zero(buf, INPUT_MAX);
 		ca_fetch_fail(NULL, NULL, "malformed request from the daemon");
 	}
-	krb5_profile(&r);
-	kerberos_login(&r);
+	if (r.mode == CA_FETCH_LDAPS) {
+		r.auth = CA_FETCH_SIMPLE;
+	} else {
+		krb5_profile(&r);
+		kerberos_login(&r);
+	}
 	/* With a ticket the password has done its job: only the ticket is used. */
 	if (r.auth == CA_FETCH_KERBEROS) {
 		secret_zero(r.password, r.password_len);

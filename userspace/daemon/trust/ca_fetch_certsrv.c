@@ -147,6 +147,6 @@ void ca_fetch_certsrv(struct ca_fetch_req *r, STACK_OF(X509) *roots)
 	/* Authenticated only if the server asked for the scheme we answered. */
 	printf("how=%s\n", b.asked ? ca_fetch_how(r) : "none");
 	for (int i = 0; i < sk_X509_num(roots); i++)
-		PEM_write_X509(stdout, sk_X509_value(roots, i));
+		ca_fetch_put_cert("root", sk_X509_value(roots, i));
 	curl_zeroing_cleanup();
 }

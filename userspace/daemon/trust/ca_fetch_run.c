@@ -9,26 +9,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lib/pki/ca_bundle.h"
+#include "lib/pki/ca_answer.h"
 #include "trust/ca_fetch_run.h"
 #include "lib/util/secret.h"
 
 #define SUBSYS "trust"
 #define ANSWER_MAX (256 * 1024)
-/* Every field but the password: names of at most 256 and 512 bytes. */
+/* Every field but the roots and the password: names of at most 256 and 512 bytes. */
 #define REQUEST_FIXED 4096
+/* What the helper reads at most (its INPUT_MAX). */
+#define REQUEST_MAX (128 * 1024)
+
+static const char *const step_names[] = { "ldap", "ldaps", "certsrv" };
 
 struct ca_fetch {
 	const struct log *log;
 	char host[DHCP_NAME_MAX];
-	ca_ldap_done_cb cb;
+	ca_fetch_done_cb cb;
 	void *ctx;
 	pid_t pid;
 	int out_fd;
 	sd_event_source *io, *timer;
 	char *answer;
 	size_t len;
-	struct ca_ldap_result result;
+	struct ca_answer result;
 };
 
 static void reap(struct ca_fetch *f, bool kill_it)
@@ -55,54 +59,26 @@ static void stop(struct ca_fetch *f, bool kill_it)
 	reap(f, kill_it);
 }
 
-/* key=value lines of the answer; PEM blocks are read after. */
+/* The helper's answer (lib/pki/ca_answer.c), or why it is none. */
 static void parse_answer(struct ca_fetch *f)
 {
-	struct ca_ldap_result *r = &f->result;
-	char *line = f->answer, *next;
-	bool ok = true;
+	struct ca_answer *r = &f->result;
+	int ret = ca_answer_parse(f->answer, f->len, r);
 
-	for (; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!strncmp(line, "error=", 6)) {
-			snprintf(r->error, sizeof(r->error), "%s", line + 6);
-			ok = false;
-		} else if (!strcmp(line, "bind_refused=1")) {
-			r->bind_refused = true;
-		} else if (!strcmp(line, "transport_failed=1")) {
-			r->transport_failed = true;
-		} else if (!strncmp(line, "how=", 4)) {
-			snprintf(r->how, sizeof(r->how), "%s", line + 4);
-		} else if (!strncmp(line, "enrollment=", 11)) {
-			snprintf(r->enrollment_host, sizeof(r->enrollment_host),
-				 "%s", line + 11);
-		} else if (!strncmp(line, "-----BEGIN ", 11)) {
-			if (next)
-				next[-1] = '\n';
-			break;		/* the roots, to the end */
-		}
-	}
-	if (!ok) {
-		r->status = r->bind_refused ? -EACCES : -EIO;
-		return;
-	}
-	if (line && *line &&
-	    ca_roots_from_pem(line, strlen(line), r->roots) <= 0) {
-		snprintf(r->error, sizeof(r->error),
-			 "root CA helper for %.200s returned no usable root", f->host);
-		r->status = -EIO;
-		return;
-	}
-	if (!sk_X509_num(r->roots) && !r->enrollment_host[0]) {
+	if (ret == -ENODATA) {
 		snprintf(r->error, sizeof(r->error),
 			 "root CA helper for %.200s ended without an answer", f->host);
 		r->status = -EIO;
 		r->transport_failed = true;
-		return;
+	} else if (ret < 0) {
+		snprintf(r->error, sizeof(r->error),
+			 "root CA helper for %.200s gave a malformed answer", f->host);
+		r->status = -EIO;
+	} else if (r->rejected_values) {
+		log_warning(f->log, SUBSYS, "cACertificate values that are no root CA ignored",
+			    LOG_STR("dc", f->host),
+			    LOG_UINT("count", r->rejected_values));
 	}
-	r->status = 0;
 }
 
 static void finish(struct ca_fetch *f)
@@ -157,48 +133,83 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *ud)
 	return 0;
 }
 
-/* The request as the helper reads it; the password last. */
-/* The buffer is REQUEST_FIXED + strlen(password) bytes: zero all of it. */
-static char *request_text(const struct ca_fetch_request *req, size_t *len)
+/*
+ * The request as the helper reads it, the password last, in one buffer of
+ * *cap bytes that the caller zeroes whole; NULL when it cannot be built.
+ */
+static char *request_text(const struct ca_fetch_request *req, size_t *len,
+			  size_t *cap_out)
 {
 	char addr[INET_ADDRSTRLEN], web_addr[INET_ADDRSTRLEN] = "";
-	size_t cap = REQUEST_FIXED + strlen(req->password);
-	char *buf = malloc(cap);
-	int n;
+	bool certsrv = req->step == CA_FETCH_STEP_CERTSRV;
+	size_t cap = REQUEST_FIXED + strlen(req->password), o;
+	char *lines[CA_ANSWER_ROOTS_MAX] = { NULL };
+	int n_lines = 0, n, i;
+	char *buf = NULL;
 
+	/* LDAPS: the roots the DC's certificate may chain to. */
+	for (i = 0; req->trust && i < sk_X509_num(req->trust) &&
+	     n_lines < CA_ANSWER_ROOTS_MAX; i++) {
+		lines[n_lines] = ca_answer_cert_line("trust",
+						     sk_X509_value(req->trust, i));
+		if (!lines[n_lines])
+			goto out;
+		cap += strlen(lines[n_lines++]);
+	}
+	if (cap > REQUEST_MAX)
+		goto out;
+	buf = malloc(cap);
 	if (!buf)
-		return NULL;
+		goto out;
 	inet_ntop(AF_INET, &req->addr, addr, sizeof(addr));
-	if (req->certsrv)
+	if (certsrv)
 		inet_ntop(AF_INET, &req->web_addr, web_addr, sizeof(web_addr));
 	n = snprintf(buf, cap, "mode=%s\nhost=%s\naddr=%s\nport=%u\nrealm=%s\n"
-		     "principal=%s\nuser=%s\nweb=%s\nwebaddr=%s\npassword=%s",
-		     req->certsrv ? "certsrv" : "ldap", req->host, addr,
-		     req->port, req->realm, req->principal,
-		     req->user ? req->user : "", req->certsrv ? req->web : "",
-		     web_addr, req->password);
-	if (n < 0 || (size_t)n >= cap) {
-		secret_zero_free(buf, cap);
-		return NULL;
+		     "principal=%s\nuser=%s\nweb=%s\nwebaddr=%s\nbundle=%s\n",
+		     step_names[req->step], req->host, addr, req->port,
+		     req->realm ? req->realm : "",
+		     req->principal ? req->principal : "",
+		     req->user ? req->user : "", certsrv ? req->web : "",
+		     web_addr, req->bundle ? req->bundle : "");
+	if (n < 0 || (size_t)n >= REQUEST_FIXED) {
+		free(buf);
+		buf = NULL;
+		goto out;
 	}
-	*len = (size_t)n;
+	o = (size_t)n;
+	for (i = 0; i < n_lines; i++) {
+		memcpy(buf + o, lines[i], strlen(lines[i]));
+		o += strlen(lines[i]);
+	}
+	n = snprintf(buf + o, cap - o, "password=%s", req->password);
+	if (n < 0 || (size_t)n >= cap - o) {
+		secret_zero_free(buf, cap);
+		buf = NULL;
+		goto out;
+	}
+	*len = o + (size_t)n;
+	*cap_out = cap;
+out:
+	for (i = 0; i < n_lines; i++)
+		free(lines[i]);
 	return buf;
 }
 
 int ca_fetch_start(sd_event *event, const struct log *log,
-		   const struct ca_fetch_request *req, ca_ldap_done_cb cb,
+		   const struct ca_fetch_request *req, ca_fetch_done_cb cb,
 		   void *ctx, struct ca_fetch **out)
 {
 	static char *const envp[] = { NULL };
 	char *const argv[] = { (char *)"ucphone-ca-fetch", NULL };
 	int in[2] = { -1, -1 }, outp[2] = { -1, -1 }, ret;
 	struct ca_fetch *f;
-	size_t len = 0;
+	size_t len = 0, cap = 0, done;
 	char *text;
-	ssize_t w;
+	ssize_t w = 0;
 
 	if (strchr(req->password, '\n') ||
-	    (req->user && strpbrk(req->user, "\n")))
+	    (req->user && strpbrk(req->user, "\n")) ||
+	    (req->bundle && strpbrk(req->bundle, "\n")))
 		return -EINVAL;		/* the helper reads one line of each */
 	f = calloc(1, sizeof(*f));
 	if (!f)
@@ -210,9 +221,8 @@ int ca_fetch_start(sd_event *event, const struct log *log,
 	f->out_fd = -1;
 	snprintf(f->host, sizeof(f->host), "%s", req->host);
 	f->answer = malloc(ANSWER_MAX + 1);
-	f->result.roots = sk_X509_new_null();
-	text = request_text(req, &len);
-	if (!f->answer || !f->result.roots || !text) {
+	text = request_text(req, &len, &cap);
+	if (!f->answer || ca_answer_init(&f->result) < 0 || !text) {
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -235,15 +245,27 @@ int ca_fetch_start(sd_event *event, const struct log *log,
 	close(in[0]);
 	close(outp[1]);
 	in[0] = outp[1] = -1;
-	/* A few hundred bytes into an empty pipe: the write never waits. */
-	w = write(in[1], text, len);
-	secret_zero_free(text, REQUEST_FIXED + strlen(req->password));
+	/*
+	 * A few KiB into an empty pipe: the write does not wait (with many
+	 * learned roots, at worst until the helper, which reads first, has
+	 * read it all).
+	 */
+	for (done = 0; done < len; done += (size_t)w) {
+		w = write(in[1], text + done, len - done);
+		if (w < 0 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w <= 0)
+			break;
+	}
+	secret_zero_free(text, cap);
 	text = NULL;
 	close(in[1]);
 	in[1] = -1;
 	f->out_fd = outp[0];
 	outp[0] = -1;
-	if (w != (ssize_t)len) {
+	if (done != len) {
 		ret = -EPIPE;
 		goto fail;
 	}
@@ -257,13 +279,13 @@ int ca_fetch_start(sd_event *event, const struct log *log,
 		goto fail;
 	log_debug(log, SUBSYS, "root CA helper started",
 		  LOG_STR("dc", f->host),
-		  LOG_STR("step", req->certsrv ? "certsrv" : "ldap"),
+		  LOG_STR("step", step_names[req->step]),
 		  LOG_INT("pid", f->pid));
 	*out = f;
 	return 0;
 fail:
 	if (text)
-		secret_zero_free(text, REQUEST_FIXED + strlen(req->password));
+		secret_zero_free(text, cap);
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
 			close(in[i]);
@@ -279,7 +301,7 @@ void ca_fetch_free(struct ca_fetch *f)
 	if (!f)
 		return;
 	stop(f, true);
-	sk_X509_pop_free(f->result.roots, X509_free);
+	ca_answer_clear(&f->result);
 	free(f->answer);
 	free(f);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * TLS for one LDAPS connection, on the daemon's loop: a non-blocking
- * OpenSSL client handshake on a connected socket, then a libldap socket
- * buffer layer that reads and writes through it (libldap's own TLS would
- * poll inside the handshake). The DC's certificate is not verified during
- * the handshake: the phone is still looking for the root that would (see
- * ca_ldap.c); the chain is kept so it can be checked once a root is known.
+ * TLS for one LDAPS connection in ucphone-ca-fetch (ca_fetch_ldap.c): an
+ * OpenSSL client handshake on a connected socket (blocking with timeouts
+ * there: "again" means it timed out), then a libldap socket buffer layer
+ * that reads and writes through it, so that libldap's own TLS stack
+ * (GnuTLS) is never used. The DC's certificate is not verified during the
+ * handshake: the helper checks it against the roots the phone already
+ * trusts before the bind, and hands it to the daemon for the status.
  */
 #ifndef UCPHONED_LDAP_TLS_H
 #define UCPHONED_LDAP_TLS_H

@@ -7,7 +7,7 @@
  *     SRV _ldap._tcp.<DHCP domain> -> A of the DC -> LDAP with Kerberos
  *       (SASL GSSAPI, in the ucphone-ca-fetch helper: trust/ca_fetch_run.c);
  *       without Kerberos, LDAPS with a simple bind only when the DC's
- *       certificate validates already (ca_ldap.c); never plain LDAP:
+ *       certificate validates already (the same helper); never plain LDAP:
  *       cACertificate root(s) ........................... learned, DONE
  *       (no KDC answers: the same lookup with NTLM, SASL GSS-SPNEGO)
  *       else pKIEnrollmentService dNSHostName -> A -> certsrv GET with
@@ -45,7 +45,6 @@
 #include "net/dns.h"
 #include "net/sntp.h"
 #include "trust/public_roots.h"
-#include "trust/ca_ldap.h"
 #include "trust/ca_fetch_run.h"
 #include "trust/cert_info.h"
 #include "trust/identity.h"
@@ -54,7 +53,8 @@
 
 #define SUBSYS "trust"
 #define USEC 1000000ull
-#define LDAP_TIMEOUT_USEC (8 * USEC)
+/* Connect, TLS, bind and three searches, each bounded in the helper. */
+#define LDAPS_TIMEOUT_USEC (20 * USEC)
 #define KERBEROS_TIMEOUT_USEC (10 * USEC)
 #define HELPER_NAME "ucphone-ca-fetch"
 #define CERTSRV_TIMEOUT_USEC (8 * USEC)
@@ -109,7 +109,7 @@ struct trust {
 	STACK_OF(X509) *dc_chain;
 	char dc_host[DHCP_NAME_MAX];
 	char dc_tls[DHCP_NAME_MAX + 160];	/* dc_cert checked against the learned roots */
-	struct ca_ldap *ldap;
+	struct ca_fetch *ldap;		/* the verified-LDAPS lookup under way */
 	struct ca_fetch *fetch;		/* the Kerberos lookup under way */
 	char helper[PATH_MAX];		/* ucphone-ca-fetch, next to ucphoned */
 	struct ca_fetch *certsrv;	/* the certsrv GET, in the helper */
@@ -301,7 +301,7 @@ static const struct signin_identity *signed_in(const struct trust *t)
 static void cancel_discovery(struct trust *t)
 {
 	resolver_forget(t->d->resolver, t);
-	ca_ldap_free(t->ldap);
+	ca_fetch_free(t->ldap);
 	t->ldap = NULL;
 	ca_fetch_free(t->fetch);
 	t->fetch = NULL;
@@ -327,7 +327,7 @@ static int on_retry(sd_event_source *src, uint64_t usec, void *ud)
 }
 
 /* Keeps the certificate the DC presented over LDAPS (none over plain LDAP). */
-static void keep_dc_cert(struct trust *t, const struct ca_ldap_result *r)
+static void keep_dc_cert(struct trust *t, const struct ca_answer *r)
 {
 	X509_free(t->dc_cert);
 	sk_X509_pop_free(t->dc_chain, X509_free);
@@ -336,7 +336,7 @@ static void keep_dc_cert(struct trust *t, const struct ca_ldap_result *r)
 	snprintf(t->dc_host, sizeof(t->dc_host), "%s", t->dcs[t->dc].target);
 	if (t->ldap_tls && r->dc_cert && X509_up_ref(r->dc_cert)) {
 		t->dc_cert = r->dc_cert;
-		t->dc_chain = X509_chain_up_ref(r->dc_chain);
+		t->dc_chain = r->dc_chain ? X509_chain_up_ref(r->dc_chain) : NULL;
 	}
 }
 
@@ -442,13 +442,13 @@ static void discovery_succeeded(struct trust *t, STACK_OF(X509) *roots,
 }
 
 /* "kerberos" -> "Kerberos", "ntlm" -> "NTLM": how the helper signed in. */
-static const char *how_name(const struct ca_ldap_result *r)
+static const char *how_name(const struct ca_answer *r)
 {
 	return !strcmp(r->how, "kerberos") ? "Kerberos" :
 	       !strcmp(r->how, "ntlm") ? "NTLM" : NULL;
 }
 
-static void on_certsrv_done(void *ctx, const struct ca_ldap_result *r)
+static void on_certsrv_done(void *ctx, const struct ca_answer *r)
 {
 	struct trust *t = ctx;
 	struct ca_fetch *c = t->certsrv;
@@ -485,7 +485,7 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 	char who[sizeof(id->user) + DHCP_NAME_MAX + 2];
 	struct ca_fetch_request req = {
 		.helper = t->helper,
-		.certsrv = true,
+		.step = CA_FETCH_STEP_CERTSRV,
 		.addr = t->dc_addr,
 		.realm = realm,
 		.principal = principal,
@@ -520,7 +520,6 @@ static void on_web_addr(void *ctx, int status, const uint32_t *addrs,
 }
 
 static void try_dc(struct trust *t);
-static void start_ldap(struct trust *t, bool tls);
 
 static void next_dc(struct trust *t, const char *why)
 {
@@ -534,7 +533,7 @@ static void next_dc(struct trust *t, const char *why)
 }
 
 /* What a directory lookup (Kerberos or verified LDAPS) brought back. */
-static void directory_answer(struct trust *t, const struct ca_ldap_result *r,
+static void directory_answer(struct trust *t, const struct ca_answer *r,
 			     const char *how)
 {
 	char source[TRUST_SOURCE_MAX];
@@ -569,10 +568,10 @@ static void directory_answer(struct trust *t, const struct ca_ldap_result *r,
 	}
 }
 
-static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
+static void on_ldap_done(void *ctx, const struct ca_answer *r)
 {
 	struct trust *t = ctx;
-	struct ca_ldap *l = t->ldap;
+	struct ca_fetch *l = t->ldap;
 	char why[sizeof(r->error) + 96];
 
 	/* Watchers run below and may restart discovery: l is ours alone. */
@@ -581,12 +580,12 @@ static void on_ldap_done(void *ctx, const struct ca_ldap_result *r)
 		/* No Kerberos and no LDAPS that validates: nothing is sent. */
 		snprintf(why, sizeof(why),
 			 "%s; the password is not sent over unverified LDAP", r->error);
-		ca_ldap_free(l);
+		ca_fetch_free(l);
 		next_dc(t, why);
 		return;
 	}
 	directory_answer(t, r, "verified LDAPS");
-	ca_ldap_free(l);
+	ca_fetch_free(l);
 }
 
 /* "CORP\\alice" and "alice@corp.test" bind as they are; "alice" as a UPN. */
@@ -599,19 +598,25 @@ static void bind_name(const struct trust *t, const struct signin_identity *id,
 		snprintf(out, len, "%s@%s", id->user, t->domain);
 }
 
-/* One lookup on the current DC: LDAPS first, plain LDAP when that fails. */
-static void start_ldap(struct trust *t, bool tls)
+/*
+ * The lookup on the current DC without Kerberos: LDAPS, in the helper, with
+ * a simple bind only once the DC's certificate validates for its name
+ * against what the phone trusts now (the public bundle, the learned roots).
+ */
+static void start_ldaps(struct trust *t)
 {
 	const struct signin_identity *id = signed_in(t);
-	struct ca_ldap_request req = {
-		.port = tls ? LDAPS_PORT :
-			t->dcs[t->dc].port ? t->dcs[t->dc].port : LDAP_PORT,
-		.tls = tls,
+	struct ca_fetch_request req = {
+		.helper = t->helper,
+		.step = CA_FETCH_STEP_LDAPS,
+		.port = LDAPS_PORT,
 		.addr = t->dc_addr,
-		.timeout_usec = LDAP_TIMEOUT_USEC,
+		.bundle = t->public_path[0] ? t->public_path : NULL,
+		.timeout_usec = LDAPS_TIMEOUT_USEC,
 	};
 	char who[sizeof(id->user) + DHCP_NAME_MAX + 2];
 	char why[DHCP_NAME_MAX + 64];
+	unsigned int i;
 	int ret;
 
 	if (!id) {		/* signed out meanwhile: the watcher restarts us */
@@ -620,14 +625,18 @@ static void start_ldap(struct trust *t, bool tls)
 	}
 	bind_name(t, id, who, sizeof(who));
 	snprintf(req.host, sizeof(req.host), "%s", t->dcs[t->dc].target);
-	req.bind_dn = who;
+	req.user = who;
 	req.password = id->password;
-	req.verify_store = t->store;
+	/* The stack borrows the learned roots for the request's length. */
+	req.trust = sk_X509_new_null();
+	for (i = 0; req.trust && i < t->n_learned; i++)
+		sk_X509_push(req.trust, t->learned[i].cert);
 	t->phase = PHASE_LDAP;
-	t->ldap_tls = tls;
-	if (tls)
-		t->ldap_binds++;
-	ret = ca_ldap_start(t->d->event, t->log, &req, on_ldap_done, t, &t->ldap);
+	t->ldap_tls = true;
+	t->ldap_binds++;
+	ret = req.trust ? ca_fetch_start(t->d->event, t->log, &req, on_ldap_done,
+					 t, &t->ldap) : -ENOMEM;
+	sk_X509_free(req.trust);
 	if (ret < 0) {
 		snprintf(why, sizeof(why), "cannot start LDAP to %s: %s",
 			 req.host, strerror(-ret));
@@ -635,7 +644,7 @@ static void start_ldap(struct trust *t, bool tls)
 	}
 }
 
-static void on_fetch_done(void *ctx, const struct ca_ldap_result *r)
+static void on_fetch_done(void *ctx, const struct ca_answer *r)
 {
 	struct trust *t = ctx;
 	struct ca_fetch *f = t->fetch;
@@ -646,7 +655,7 @@ static void on_fetch_done(void *ctx, const struct ca_ldap_result *r)
 			 LOG_STR("dc", t->dcs[t->dc].target),
 			 LOG_STR("error", r->error));
 		ca_fetch_free(f);
-		start_ldap(t, true);
+		start_ldaps(t);
 		return;
 	}
 	directory_answer(t, r, how_name(r) ? how_name(r) : "Kerberos");
@@ -708,7 +717,7 @@ static void start_kerberos(struct trust *t)
 	if (ret < 0) {
 		log_warning(t->log, SUBSYS, "cannot run the Kerberos lookup; LDAPS if its certificate validates",
 			    LOG_STR("helper", t->helper), LOG_ERRNO(ret));
-		start_ldap(t, true);
+		start_ldaps(t);
 	}
 }
 
@@ -838,7 +847,6 @@ int trust_new(struct ucphoned *d, struct trust **out)
 	t->log = &d->log;
 	t->last_discovery_ms = -1;
 	helper_path(t);
-	ca_ldap_global_init();
 	check_public_bundle(t, d->options.ca_bundle);
 	load_persisted(t);
 	ret = rebuild_store(t);
