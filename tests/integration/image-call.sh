@@ -94,6 +94,14 @@ check "signed in: Registered ($((SECONDS - t0)) s after QEMU started)" \
 board_feed_tone
 guest 'echo >/sys/kernel/debug/ucphone-test-i2s/stats' 10 >/dev/null
 
+# guest_net WHAT: where the guest dropped packets so far (UDP receive-buffer
+# overflows, the NIC's drops) and what the daemon said about the card
+guest_net() {
+	guest "grep '^Udp:' /proc/net/snmp | tr '\\n' ' '; echo eth0 rx_dropped \$(cat /sys/class/net/eth0/statistics/rx_dropped)" 10 2>/dev/null |
+		sed "s/^/# $1: guest UDP: /"
+	guest "grep -E 'stalled|stream error' /var/log/ucphoned.log | tail -n 5" 10 2>/dev/null | sed "s/^/# $1: guest log: /"
+}
+
 # one call: 12 s of tone each way
 call_checks() {
 	local what=$1 js heard dec
@@ -111,6 +119,7 @@ call_checks() {
 	LAST_CALL=$js
 	guest 'ucphonectl srtp 2>/dev/null || true' 10 | sed 's/^/# /'
 	guest 'cat /sys/kernel/debug/ucphone-test-i2s/stats' 10 | tr '\n' ' ' | sed 's/^/# test I2S: /; s/$/\n/'
+	guest_net "$what"
 	board_played "$W/played-${what// /-}.wav"
 	check "$what: hang up" quiet ctl hangup
 	check "$what: idle again" call_is idle 10
@@ -198,11 +207,13 @@ check "libsrtp2: calls says SRTP runs in libsrtp2 (srtp_in_kernel false, $(jq -r
 sleep 8
 card_played_s 12 30 || echo "# libsrtp2: the card played under 12 s of audio in 38 s"
 js=$(ctl '--json calls')
+guest 'cat /sys/kernel/debug/ucphone-test-i2s/stats' 10 | tr '\n' ' ' | sed 's/^/# libsrtp2: test I2S: /; s/$/\n/'
+guest_net libsrtp2
 board_played "$W/played-libsrtp2.wav"
 check "libsrtp2: hang up" quiet ctl hangup
 check "libsrtp2: idle again" call_is idle 10
 echo "# the same counters, kernel call | libsrtp2 call:"
-for f in srtp_path setup_ms rtp_sent rtp_received lost late srtp_failures jitter_ms media_thread_allocs; do
+for f in srtp_path setup_ms rtp_sent rtp_received lost late srtp_failures jitter_ms media_thread_allocs xruns; do
 	printf '#   %-20s %10s | %s\n' "$f" "$(jq -r ".calls[0].$f" <<<"$KERNEL_CALL")" "$(jq -r ".calls[0].$f" <<<"$js")"
 done
 echo "# libsrtp2: the ES8311 card played: $(tone_ok "$W/played-libsrtp2.wav" 2>&1)"

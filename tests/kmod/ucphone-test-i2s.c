@@ -5,7 +5,11 @@
  * It is the CPU DAI and PCM platform of the card in the test VM, and moves
  * PCM the way a DMA engine would: an hrtimer fires once per period, copies
  * that period between the ALSA buffer and the simulated I2S bus, advances
- * the hardware pointer and calls snd_pcm_period_elapsed(). A test sees the
+ * the hardware pointer and calls snd_pcm_period_elapsed(). The timer runs
+ * in hard interrupt context, as a DMA engine's completion interrupt does:
+ * a soft one waits behind the timer softirq (and ksoftirqd on a busy
+ * guest), so after a stall of the virtual CPU the reader's wait timeout
+ * ran first and alsa-lib returned -EIO although the period was due. A test sees the
  * bus through /sys/kernel/debug/ucphone-test-i2s/:
  *
  *	playback	read: every byte played since the last write (any write
@@ -191,7 +195,7 @@ static int test_i2s_trigger(struct snd_soc_component *component,
 	case SNDRV_PCM_TRIGGER_PAUSE_RELEASE:
 		s->last_tick = 0;
 		WRITE_ONCE(s->running, true);
-		hrtimer_start(&s->timer, s->period, HRTIMER_MODE_REL_SOFT);
+		hrtimer_start(&s->timer, s->period, HRTIMER_MODE_REL_HARD);
 		return 0;
 	case SNDRV_PCM_TRIGGER_STOP:
 	case SNDRV_PCM_TRIGGER_SUSPEND:
@@ -291,9 +295,9 @@ static ssize_t test_i2s_played_read(struct file *file, char __user *buf,
 	struct test_i2s *i2s = file->private_data;
 	size_t len;
 
-	spin_lock_bh(&i2s->lock);
+	spin_lock_irq(&i2s->lock);
 	len = i2s->played_len;
-	spin_unlock_bh(&i2s->lock);
+	spin_unlock_irq(&i2s->lock);
 	/* Bytes below played_len are never rewritten until a clear. */
 	return simple_read_from_buffer(buf, count, ppos, i2s->played, len);
 }
@@ -303,9 +307,9 @@ static ssize_t test_i2s_played_write(struct file *file, const char __user *buf,
 {
 	struct test_i2s *i2s = file->private_data;
 
-	spin_lock_bh(&i2s->lock);
+	spin_lock_irq(&i2s->lock);
 	i2s->played_len = 0;
-	spin_unlock_bh(&i2s->lock);
+	spin_unlock_irq(&i2s->lock);
 	return count;
 }
 
@@ -331,14 +335,14 @@ static ssize_t test_i2s_feed_write(struct file *file, const char __user *buf,
 	if (IS_ERR(chunk))
 		return PTR_ERR(chunk);
 
-	spin_lock_bh(&i2s->lock);
+	spin_lock_irq(&i2s->lock);
 	if (pos == 0) {
 		i2s->feed_len = 0;
 		i2s->feed_pos = 0;
 	}
 	memcpy(i2s->feed + pos, chunk, count);
 	i2s->feed_len = max_t(size_t, i2s->feed_len, pos + count);
-	spin_unlock_bh(&i2s->lock);
+	spin_unlock_irq(&i2s->lock);
 	kfree(chunk);
 	*ppos = pos + count;
 	return count;
@@ -356,9 +360,9 @@ static int test_i2s_stats_show(struct seq_file *m, void *unused)
 	struct test_i2s *i2s = m->private;
 	struct test_i2s_stats st;
 
-	spin_lock_bh(&i2s->lock);
+	spin_lock_irq(&i2s->lock);
 	st = i2s->stats;
-	spin_unlock_bh(&i2s->lock);
+	spin_unlock_irq(&i2s->lock);
 	seq_printf(m, "periods %llu\n", st.periods);
 	seq_printf(m, "late_mean_ns %llu\n",
 		   st.periods ? div64_u64(st.late_sum_ns, st.periods) : 0);
@@ -382,9 +386,9 @@ static ssize_t test_i2s_stats_write(struct file *file, const char __user *buf,
 {
 	struct test_i2s *i2s = ((struct seq_file *)file->private_data)->private;
 
-	spin_lock_bh(&i2s->lock);
+	spin_lock_irq(&i2s->lock);
 	memset(&i2s->stats, 0, sizeof(i2s->stats));
-	spin_unlock_bh(&i2s->lock);
+	spin_unlock_irq(&i2s->lock);
 	return count;
 }
 
@@ -431,7 +435,7 @@ static int test_i2s_probe(struct platform_device *pdev)
 	for (i = 0; i < ARRAY_SIZE(i2s->streams); i++) {
 		i2s->streams[i].i2s = i2s;
 		hrtimer_init(&i2s->streams[i].timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_SOFT);
+			     HRTIMER_MODE_REL_HARD);
 		i2s->streams[i].timer.function = test_i2s_tick;
 	}
 	platform_set_drvdata(pdev, i2s);

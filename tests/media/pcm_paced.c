@@ -26,9 +26,12 @@
  *                          read in 64 KiB blocks, from the start again at its
  *                          end; without it capture is silence
  * A card that stalls:
- *   fail_ms N              once N ms after the first start, one transfer fails
- *                          with -EIO, as a card whose period clock stalled does
- *                          (alsa-lib's wait times out); 0 (default): never
+ *   fail_ms N              N ms after the first start the card stalls: every
+ *                          transfer fails with -EIO, as on a card whose period
+ *                          clock stalled (alsa-lib's wait times out), until the
+ *                          stream is prepared again; 0 (default): never
+ *   fail_again_ms M        then it stalls again M ms after each prepare (0: at
+ *   fail_times K           once), K stalls in all (default 1; 0: no end)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,9 +55,11 @@ struct paced {
 	bool echo_tap;
 	long echo_delay;	/* frames; < 0: no echo path */
 	double echo_gain;
-	long fail_ms;		/* 0: never fail */
+	long fail_ms;		/* the next failure, ms after the first start; 0: never */
+	long fail_again_ms;
+	long fails_left;	/* < 0: no end */
 	struct timespec first_start;
-	bool started_once, failed;
+	bool started_once, stalled;
 	int in_fd;		/* infile, or -1 */
 	size_t in_len, in_pos;	/* bytes in in_buf, next byte to give */
 	uint8_t in_buf[65536];
@@ -172,7 +177,9 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 	struct paced *p = io->private_data;
 	bool mono = io->channels == 1 && io->format == SND_PCM_FORMAT_S16_LE;
 
-	if (p->fail_ms && !p->failed && p->started_once) {
+	if (p->stalled)
+		return -EIO;
+	if (p->fail_ms && p->fails_left && p->started_once) {
 		struct timespec now;
 		long ms;
 
@@ -180,7 +187,9 @@ static snd_pcm_sframes_t paced_transfer(snd_pcm_ioplug_t *io,
 		ms = (now.tv_sec - p->first_start.tv_sec) * 1000 +
 		     (now.tv_nsec - p->first_start.tv_nsec) / 1000000;
 		if (ms >= p->fail_ms) {
-			p->failed = true;
+			if (p->fails_left > 0)
+				p->fails_left--;
+			p->stalled = true;
 			return -EIO;
 		}
 	}
@@ -242,6 +251,14 @@ static int paced_prepare(snd_pcm_ioplug_t *io)
 	struct itimerspec its = { 0 };
 
 	/* after an xrun alsa-lib prepares without stopping: stop the clock */
+	if (p->stalled) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		p->stalled = false;
+		p->fail_ms = (now.tv_sec - p->first_start.tv_sec) * 1000 +
+			     (now.tv_nsec - p->first_start.tv_nsec) / 1000000 + p->fail_again_ms;
+	}
 	p->done = 0;
 	p->running = false;
 	return timerfd_settime(io->poll_fd, 0, &its, NULL) < 0 ? -errno : 0;
@@ -314,7 +331,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 {
 	snd_config_iterator_t i, next;
 	struct paced *p;
-	long delay_ms = -1, gain_db = -10, fail_ms = 0;
+	long delay_ms = -1, gain_db = -10, fail_ms = 0, fail_again_ms = 0, fail_times = 1;
 	const char *infile = NULL;
 	int tap = 0, rc;
 
@@ -346,6 +363,15 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 			}
 			continue;
 		}
+		if (!strcmp(id, "fail_again_ms") || !strcmp(id, "fail_times")) {
+			long *v = id[5] == 'a' ? &fail_again_ms : &fail_times;
+
+			if (snd_config_get_integer(n, v) < 0 || *v < 0) {
+				SNDERR("paced: %s wants a number", id);
+				return -EINVAL;
+			}
+			continue;
+		}
 		if (!strcmp(id, "infile") && stream == SND_PCM_STREAM_CAPTURE &&
 		    snd_config_get_string(n, &infile) == 0)
 			continue;
@@ -359,6 +385,8 @@ SND_PCM_PLUGIN_DEFINE_FUNC(paced)
 	p->echo_delay = delay_ms < 0 ? -1 : delay_ms * 8;	/* the echo path runs at 8 kHz */
 	p->echo_gain = pow(10.0, (double)gain_db / 20.0);
 	p->fail_ms = fail_ms;
+	p->fail_again_ms = fail_again_ms;
+	p->fails_left = fail_times ? fail_times : -1;
 	p->in_fd = -1;
 	if (infile) {
 		p->in_fd = open(infile, O_RDONLY | O_CLOEXEC);

@@ -93,6 +93,7 @@ enum media_event_type {
 	MEDIA_EVENT_STREAM_ERROR,	/* socket or ALSA failure; stream stopped */
 	MEDIA_EVENT_DTMF_SENT,		/* media_call_send_dtmf() finished */
 	MEDIA_EVENT_OVERFLOW,		/* events were lost (ring full) */
+	MEDIA_EVENT_AUDIO_RESTART,	/* the card stalled; its streams restarted */
 };
 
 struct media_event {
@@ -106,7 +107,7 @@ struct media_event {
 			bool end;	/* false: start of the digit */
 			uint16_t duration_ms;	/* with end */
 		} dtmf;
-		int error;		/* STREAM_ERROR: -errno */
+		int error;		/* STREAM_ERROR, AUDIO_RESTART: -errno */
 	};
 };
 

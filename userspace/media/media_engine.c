@@ -155,23 +155,37 @@ static bool commands(struct media_engine *e)
 }
 
 /*
- * A device error other than an xrun (a stalled period clock: -EIO after
- * alsa-lib's wait times out, a lost stream state): the streams are prepared
- * and started again, counted as an xrun, at most once a second; a second
- * error within the second stops the audio until the next call or tone.
+ * A device error other than an xrun (a stalled period clock: -EIO once the
+ * wait for a period times out, 100-220 ms; a lost stream state): the
+ * streams are prepared and started again, counted as an xrun, and the main
+ * loop is told. A card that ran half a second since its last restart
+ * stalled once (a late interrupt, a starved virtual board): restarted
+ * again, however often that happens in a call. One that fails again and
+ * again within half a second of each restart is broken: after
+ * AUDIO_RESTARTS_MAX such restarts in a row the audio stops until the
+ * next call or tone.
  */
+#define AUDIO_GOOD_FRAMES 25
+#define AUDIO_RESTARTS_MAX 3
+
 static void audio_error(struct media_engine *e, int err)
 {
-	uint64_t now = media_now_ns();
+	struct media_event ev = { .type = MEDIA_EVENT_AUDIO_RESTART, .error = err };
 
 	media_audio_stop(&e->audio);
-	if (now - e->audio_restart_ns >= 1000000000ULL) {
-		e->audio_restart_ns = now;
+	if (e->audio_good >= AUDIO_GOOD_FRAMES)
+		e->audio_restarts = 0;
+	e->audio_good = 0;
+	if (e->audio_restarts < AUDIO_RESTARTS_MAX) {
+		e->audio_restarts++;
 		e->audio.xruns++;
+		ev.time_ns = media_now_ns();
+		engine_emit(e, &ev);
 		if (media_audio_start(&e->audio) == 0)
 			return;
 	}
 	e->audio_failed = true;
+	e->audio_restarts = 0;
 	thread_error(e, err);
 }
 
@@ -213,6 +227,8 @@ static void frame(struct media_engine *e)
 	rc = media_audio_write(&e->audio, out);
 	if (rc < 0)
 		audio_error(e, rc);
+	else if (e->audio_good < AUDIO_GOOD_FRAMES)
+		e->audio_good++;
 	atomic_store_explicit(&e->xruns, e->audio.xruns, memory_order_relaxed);
 	used = alloc_count_thread() - a0;
 	for (unsigned int i = 0; i < e->n_active; i++)
@@ -502,6 +518,24 @@ const char *media_tone_name(enum media_tone tone)
 
 /* ---- calls ---- */
 
+/*
+ * The RTP socket's receive buffer: what the kernel holds while the media
+ * thread is off the CPU. The default (rmem_default, ~208 KiB) counts each
+ * datagram at its buffer's true size, up to 4 KiB on a virtio NIC: about
+ * 1 s of 20 ms packets. 1 MiB rides out a few seconds' stall of a loaded
+ * board; SO_RCVBUFFORCE (CAP_NET_ADMIN, the phone's daemon) passes
+ * rmem_max, else SO_RCVBUF gets what rmem_max allows.
+ */
+#define RTP_RCVBUF (1024 * 1024)
+
+static void grow_rcvbuf(int fd)
+{
+	int want = RTP_RCVBUF / 2;	/* the kernel doubles it for its own overhead */
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+}
+
 static int bind_port(int fd, const struct sockaddr_storage *local, uint16_t port)
 {
 	struct sockaddr_storage ss = *local;
@@ -546,6 +580,7 @@ int media_call_open(struct media_engine *e, struct media_call **out)
 		/* receive stamps for jitter and RTT, read with each datagram */
 		setsockopt(c->rtp_fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
 		setsockopt(c->rtcp_fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
+		grow_rcvbuf(c->rtp_fd);
 		if (bind_port(c->rtp_fd, &e->cfg.local, port) == 0 &&
 		    bind_port(c->rtcp_fd, &e->cfg.local, (uint16_t)(port + 1)) == 0) {
 			c->rtp_port = port;

@@ -179,7 +179,8 @@ struct media_engine {
 	bool ec_on;
 	_Atomic uint32_t echo_delay_ms;	/* the card's measured echo-path delay */
 	_Atomic uint64_t echo_errors;
-	uint64_t audio_restart_ns;	/* the last restart after a device error */
+	unsigned int audio_good;	/* frames the card ran since its last restart */
+	unsigned int audio_restarts;	/* restarts in a row, each soon failing again */
 };
 
 /*

@@ -23,11 +23,11 @@ signin && sip_is registered 30 || { echo "not registered"; exit 1; }
 sleep 1
 threads() {
   for t in /proc/"$DAEMON_PID"/task/*; do
-    printf '%s %s %s\n' "${t##*/}" "$(cat "$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")"
+    printf '%s %s %s %s %s\n' "${t##*/}" "$(cat "$t/comm")" "$(awk '{print $14 + $15, $14, $15}' "$t/stat")"
   done
 }
 idle0=$(threads); sleep 5; idle1=$(threads)
-echo "# idle 5 s, ticks per thread:"; join <(echo "$idle0" | sort) <(echo "$idle1" | sort) | awk '{print "#  ", $2, $5 - $3}'
+echo "# idle 5 s, ticks per thread:"; join <(echo "$idle0" | sort) <(echo "$idle1" | sort) | awk '{print "#  ", $2, $7 - $3}'
 ctl dial bob >/dev/null
 call_is connected 10 || { echo "no call"; exit 1; }
 sleep 1
@@ -41,9 +41,10 @@ strace -tt -p "$DAEMON_PID" -o "$OUT/strace-main.txt" &
 st=$!
 sleep 2
 kill -INT "$st"; wait "$st" 2>/dev/null
-perf record -F 499 -g -e cpu-clock -p "$DAEMON_PID" -o "$OUT/perf.data" -- sleep "$PROFILE_SECONDS" 2>/dev/null
+perf record -F ${PROFILE_HZ:-499} -g -e cpu-clock -p "$DAEMON_PID" -o "$OUT/perf.data" -- sleep "$PROFILE_SECONDS" 2>/dev/null
 t1=$(threads)
-echo "# call $((PROFILE_SECONDS + 5)) s, ticks per thread:"; join <(echo "$t0" | sort) <(echo "$t1" | sort) | awk '{print "#  ", $2, $5 - $3}'
+echo "# call $((PROFILE_SECONDS + 5)) s, ticks per thread (user, system):"
+join <(echo "$t0" | sort) <(echo "$t1" | sort) | awk '{print "#  ", $2, $7 - $3, "(" $8 - $4 ", " $9 - $5 ")"}'
 cjs '.calls[0] | "# rtp_sent \(.rtp_sent) srtp_path \(.srtp_path) allocs \(.media_thread_allocs)"'
 ctl hangup >/dev/null
 call_is idle 10

@@ -256,6 +256,10 @@ static int on_media_event(sd_event_source *s, int fd, uint32_t revents, void *ud
 		case MEDIA_EVENT_OVERFLOW:
 			log_warning(&c->d->log, SUBSYS, "media events lost");
 			break;
+		case MEDIA_EVENT_AUDIO_RESTART:
+			log_warning(&c->d->log, SUBSYS, "sound card stalled, its streams restarted",
+				    LOG_ERRNO(ev.error));
+			break;
 		case MEDIA_EVENT_DTMF_SENT:
 			break;
 		}

@@ -311,6 +311,8 @@ static struct json_object *ml_describe(void *stream)
 		json_object_object_add(o, "jitter_buffer_stretched",
 				       json_object_new_uint64(st.jb_stretched));
 		json_object_object_add(o, "echo_delay_ms", json_object_new_uint64(st.echo_delay_ms));
+		/* the card's under/overruns and stalls recovered */
+		json_object_object_add(o, "xruns", json_object_new_uint64(st.xruns));
 		json_object_object_add(o, "dtmf_sent", json_object_new_uint64(st.dtmf_sent));
 		if (st.first_played_ns > st.start_ns && st.start_ns)
 			json_object_object_add(o, "first_audio_ms",
