@@ -6,7 +6,8 @@
  * what it sends, the stepping stone taken from an answer offering both
  * versions, a cut download resumed from the part file's length, the
  * signature then the installer, and refusals (another model, a bad
- * signature) that leave no file. The loop's clock drives the resume.
+ * signature) that leave no file. The loop's clock drives the resume; the
+ * signature check's result comes back through the loop (a thread).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +152,15 @@ static const char *state(struct update *u, char *buf)
 	return buf;
 }
 
+/* The signature check runs in a thread: the loop until its result is in. */
+static void settle(sd_event *e, struct update *u)
+{
+	char s[64];
+
+	for (int i = 0; i < 500 && !strcmp(state(u, s), "verifying"); i++)
+		sd_event_run(e, 10000);
+}
+
 static const char *field(struct update *u, const char *key, char *buf)
 {
 	struct json_object *s = update_status(u), *v;
@@ -265,6 +275,7 @@ TEST_F(client, steps_resumes_verifies_installs)
 	EXPECT_STREQ("https://ucupdates-r2.corp.test/DeviceUpdateFiles_Int/1.0.522.101/CPE.cat",
 		     calls[3].url);
 	serve(&calls[3], 0, 10, 0);
+	settle(self->d.event, self->u);
 	ASSERT_EQ(1, installs);
 	snprintf(s, sizeof(s), "%s/CPE.nbt", self->update_dir);
 	EXPECT_STREQ(s, installed_image);
@@ -316,6 +327,7 @@ TEST_F(client, refusals_leave_no_file)
 	ASSERT_EQ(4, n_calls);
 	verify_result = -EKEYREJECTED;
 	serve(&calls[3], 0, 10, 0);
+	settle(self->d.event, self->u);
 	EXPECT_STREQ("refused", state(self->u, s));
 	EXPECT_STREQ("signature refused: content verify error", field(self->u, "last_error", s));
 	EXPECT_EQ(0, installs);
@@ -371,6 +383,7 @@ TEST_F(client, failed_update_names_version_and_stage)
 	serve(&calls[2], 0, 1000, 0);
 	verify_result = -EKEYREJECTED;
 	serve(&calls[3], 0, 10, 0);
+	settle(self->d.event, self->u);
 	EXPECT_STREQ("signature", failed(self->u, "stage", s));
 	EXPECT_STREQ("1.0.522.101", failed(self->u, "version", s));
 	EXPECT_STREQ("signature refused: content verify error", failed(self->u, "reason", s));
@@ -381,6 +394,7 @@ TEST_F(client, failed_update_names_version_and_stage)
 	answer(&calls[4], 200, "<U>" MODULE("1.0.522.101", "CX700") "</U>");
 	serve(&calls[5], 0, 1000, 0);
 	serve(&calls[6], 0, 10, 0);
+	settle(self->d.event, self->u);
 	ASSERT_EQ(1, installs);
 	{
 		struct update_install_result r = { .exit_code = 1 };
@@ -397,6 +411,7 @@ TEST_F(client, failed_update_names_version_and_stage)
 	answer(&calls[7], 200, "<U>" MODULE("1.0.522.101", "CX700") "</U>");
 	serve(&calls[8], 0, 1000, 0);
 	serve(&calls[9], 0, 10, 0);
+	settle(self->d.event, self->u);
 	{
 		struct update_install_result r = { .exit_code = 0 };
 

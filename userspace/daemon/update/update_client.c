@@ -19,7 +19,7 @@
 #include "update/update_http.h"
 #include "update/update_install.h"
 #include "update/update_plan.h"
-#include "update/update_verify.h"
+#include "update/update_verify_job.h"
 
 #define SUBSYS "update"
 #define USEC 1000000ull
@@ -86,6 +86,7 @@ struct update {
 	void *gate_ctx;
 	char gate_why[160];
 	struct update_install *install;
+	struct update_verify_job *verify;
 	int install_exit;
 	char install_output[UPDATE_INSTALL_OUTPUT_MAX];
 	char last_error[320], note[200];
@@ -306,14 +307,12 @@ static void install(struct update *u)
 		       u->d->options.update_installer, strerror(-ret));
 }
 
-static void verify(struct update *u)
+/* The signature check's result, back on the loop. */
+static void on_verified(void *ctx, int ret, const char *why)
 {
-	char why[200];
-	int ret;
+	struct update *u = ctx;
 
-	set_state(u, ST_VERIFYING);
-	ret = update_verify(u->image_part, u->sig_part,
-			    u->d->options.update_vendor_root, why, sizeof(why));
+	u->verify = NULL;
 	if (ret < 0) {
 		refuse(u, ret == -ENOENT || ret == -EIO ? ST_FAILED : ST_REFUSED,
 		       "%s", why);
@@ -321,6 +320,20 @@ static void verify(struct update *u)
 	}
 	log_info(&u->d->log, SUBSYS, "image signature verified");
 	install(u);
+}
+
+/* The whole image is hashed: in a thread, the loop goes on. */
+static void verify(struct update *u)
+{
+	int ret;
+
+	set_state(u, ST_VERIFYING);
+	ret = update_verify_start(u->d->event, u->image_part, u->sig_part,
+				  u->d->options.update_vendor_root, on_verified,
+				  u, &u->verify);
+	if (ret < 0)
+		refuse(u, ST_FAILED, "cannot start the signature check: %s",
+		       strerror(-ret));
 }
 
 /* --- downloads ---------------------------------------------------------- */
@@ -639,7 +652,7 @@ static int start_check(struct update *u, const char *reason)
 	char buf[2048];
 	int len, ret;
 
-	if (u->http || u->install || u->resume)
+	if (u->http || u->install || u->resume || u->verify)
 		return -EBUSY;
 	if (gate_shut(u, reason))
 		return 0;
@@ -759,7 +772,7 @@ int update_check_now(struct update *u, bool allow_downgrade, const char **why)
 		*why = "no network yet (no DHCP lease)";
 		return -ENETUNREACH;
 	}
-	if (u->http || u->install || u->resume) {
+	if (u->http || u->install || u->resume || u->verify) {
 		*why = "an update check or download is under way";
 		return -EBUSY;
 	}
@@ -888,6 +901,7 @@ void update_free(struct update *u)
 	if (!u)
 		return;
 	stop_transfer(u);
+	update_verify_cancel(u->verify);
 	update_install_free(u->install);
 	sd_event_source_disable_unref(u->timer);
 	sd_event_source_disable_unref(u->gate_retry);
