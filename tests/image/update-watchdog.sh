@@ -1,10 +1,11 @@
 #!/bin/bash
 # An update whose ucphoned cannot start is rolled back without a power
-# cycle: the boot arms the kernel watchdog (softdog on the virtual dev
-# board, /etc/init.d/rcS), only a running ucphoned pets it (--watchdog), so
-# each boot of the broken slot ends in a watchdog reboot, the initramfs's
-# boot selector counts the try, and after the last one the phone is back on
-# its good slot, whose `ucphonectl update status` names the failed update.
+# cycle: on a slot on trial the boot arms the kernel watchdog (softdog on
+# the virtual dev board, /etc/init.d/rcS), only a running ucphoned pets it
+# (--watchdog), so each boot of the broken slot ends in a watchdog reboot,
+# the initramfs's boot selector counts the try, and after the last one the
+# phone is back on its good slot, whose `ucphonectl update status` names
+# the failed update.
 #  1. The factory phone (slot a) installs, with `rauc install`, a bundle of
 #     its own root whose /etc/default/ucphoned gives ucphoned an option it
 #     does not know (it exits at once, every time init starts it); ucphoned
@@ -14,7 +15,9 @@
 #     reset ends it, the test boots it again, as the board would restart).
 #  3. Slot a boots again; b failed, a good; update status says so.
 # The watchdog's timeout is 30 s here (/etc/default/watchdog on the data
-# partition's /etc overlay, read by rcS). No network. TAP; ~5 min.
+# partition's /etc overlay, read by rcS). eth0 sits alone on a bridge in a
+# namespace of this test's own (no DHCP: slot a is good without it). TAP;
+# ~5-10 min under TCG.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=lib.sh
@@ -26,6 +29,7 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 echo "TAP version 13"
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/ucphone-wdt.XXXXXX")
+ns=ucpwdt$$
 t0=$SECONDS
 step() { echo "# [$((SECONDS - t0)) s] $*"; }
 cleanup() {
@@ -33,6 +37,7 @@ cleanup() {
 		tail -n 30 "$IMAGE_CONSOLE" 2>/dev/null | sed 's/^/# console: /'
 	fi
 	image_stop
+	ip netns del "$ns" 2>/dev/null
 	rm -rf "$scratch" "${IMAGE_DIR:-}"
 }
 trap cleanup EXIT
@@ -57,11 +62,14 @@ step "making the bundle whose ucphoned cannot start"
 mksquashfs "$scratch/upd" "$scratch/upd.sqfs" -noappend -quiet -no-progress \
 	-noI -noD -noF -noX -all-root >/dev/null || bail "the bundle's disk"
 step "bundle ready"
+ip netns add "$ns" && ip -n "$ns" link add br0 type bridge && ip -n "$ns" link set br0 up ||
+	bail "a namespace with a bridge for eth0"
 
 boot() {
 	image_stop
 	[ -z "$IMAGE_DIR" ] || rm -rf "$IMAGE_DIR"
-	image_boot --disk "$scratch/disk.img" --persist --drive "$scratch/upd.sqfs" --timeout 900
+	image_boot --disk "$scratch/disk.img" --persist --net "$ns:br0" \
+		--drive "$scratch/upd.sqfs" --timeout 900
 	image_wait_ready 240
 }
 where() {
@@ -71,9 +79,10 @@ ujs() { guest 'ucphonectl --json update status' 20 | jq -c "$1" 2>/dev/null; }
 
 step "boot 1: factory"
 boot || bail "the factory image boots"
-check "ucphoned runs and pets the armed watchdog" \
+check "ucphoned runs and pets the watchdog (softdog, armed by its open)" \
 	guest_wait 'ucphonectl info >/dev/null && grep -q "petting the watchdog" /var/log/ucphoned.log' 90
-check "the boot armed softdog" eval 'grep -q "ucphone-boot: watchdog armed" "$IMAGE_CONSOLE"'
+check "a good slot's boot does not arm it (no reboot loop without a daemon)" \
+	eval '! grep -q "ucphone-boot: watchdog armed" "$IMAGE_CONSOLE"'
 # a shorter timeout for the test, on the data partition's /etc
 guest 'echo WATCHDOG_TIMEOUT=30 >/etc/default/watchdog && sync' >/dev/null
 # a healthy daemon keeps the phone up past the timeout (the boot's 60 s)
@@ -92,6 +101,8 @@ for try in 1 2 3; do
 	boot || { not_ok "trial boot $try"; break; }
 	seq="$seq$(guest 'cat /data/.booted-slot' 20) "
 	# ucphoned exits at every start: nothing pets the watchdog
+	check "trial boot $try: the boot armed the watchdog" \
+		eval 'grep -q "ucphone-boot: watchdog armed (slot b on trial)" "$IMAGE_CONSOLE"'
 	if image_wait_exit 240; then
 		echo "# trial boot $try: reset by the watchdog $((SECONDS - tb)) s after QEMU started"
 	else
