@@ -78,7 +78,6 @@ boot() {
 	image_boot --disk "$scratch/disk.img" --persist --net "$TB_NS_SW:br0" --timeout 1200
 	image_wait_ready 240 && guest_wait 'ucphonectl info >/dev/null' 90
 }
-js() { guest 'ucphonectl --json status' 20 | jq -c "$1" 2>/dev/null; }
 ujs() { guest 'ucphonectl --json update status' 20 | jq -c "$1" 2>/dev/null; }
 wait_js() {
 	local deadline=$((SECONDS + $2))
@@ -106,7 +105,7 @@ step "boot 1: factory"
 tb=$SECONDS
 boot || bail "the factory image boots"
 check "factory: slot a, version 1.0.199.123" \
-	test "$(js .software.version) $(js .software.booted_slot)" = '"1.0.199.123" "a"'
+	wait_js '.software.version == "1.0.199.123" and .software.booted_slot == "a"' 60
 check "DHCP lease from the bed" wait_js '.dhcp.state == "bound"' 90
 pass=$(cat "$TB_USER_PASS_FILE")
 guest "ucphonectl signin --address '$TB_USER_ADDRESS' --user '${TB_USER_DOMAIN_USER//\'/}' --password-stdin <<'EOF'
@@ -131,7 +130,7 @@ step "boot 2: 1.0.522.101"
 tb=$SECONDS
 boot || bail "slot b boots"
 check "slot b reports 1.0.522.101, on trial" \
-	test "$(js .software.version) $(js .software.booted_slot)" = '"1.0.522.101" "b"'
+	wait_js '.software.version == "1.0.522.101" and .software.booted_slot == "b"' 60
 check "registers again (the identity is on the data partition) and is marked good" \
 	wait_js '.software.trial == "confirmed"' 300
 check "then takes 3.5.6907.35 and installs it" wait_update installed 600
@@ -145,7 +144,7 @@ step "boot 3: 3.5.6907.35"
 tb=$SECONDS
 boot || bail "slot a boots the final version"
 check "slot a reports 3.5.6907.35" \
-	test "$(js .software.version) $(js .software.booted_slot)" = '"3.5.6907.35" "a"'
+	wait_js '.software.version == "3.5.6907.35" and .software.booted_slot == "a"' 60
 check "registers and is marked good" wait_js '.software.trial == "confirmed"' 300
 check "update status: up to date at 3.5.6907.35" eval 'wait_update up-to-date 180 &&
 	[ "$(ujs .installed)" = "\"3.5.6907.35\"" ]'
