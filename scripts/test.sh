@@ -118,6 +118,8 @@ stage_vm() {
 	# the suite; `tests/image/update-power-cut.sh 20` for a long loop).
 	tests/image/update-install.sh || rc=1
 	tests/image/update-power-cut.sh 3 || rc=1
+	# an update whose daemon cannot start: rolled back by the watchdog
+	tests/image/update-watchdog.sh || rc=1
 	tests/image/systemd-boot.sh || rc=1
 	tests/image/screen.sh || rc=1
 	return $rc
