@@ -199,6 +199,8 @@ stage_update() {
 	lane_guests
 	tests/image/update-install.sh || rc=1
 	tests/image/update-power-cut.sh 3 || rc=1
+	# an update whose daemon cannot start: rolled back by the watchdog
+	tests/image/update-watchdog.sh || rc=1
 	return $rc
 }
 

@@ -6,6 +6,12 @@
 #                           start the fixture on 127.0.0.1:8089 in the server namespace
 #   devupdate.sh stop       stop it
 #   devupdate.sh case NAME  switch what goes wrong (see the fixture's header); no NAME: print it
+#   devupdate.sh serve VERSION FILE CERT KEY
+#                           serve FILE (a RAUC bundle, scripts/make-update-bundle.sh) as VERSION's
+#                           CPE.nbt, with CPE.cat its CMS signature by CERT/KEY (the image's
+#                           vendor signing key, scripts/vendor-keys.sh), after start
+#   devupdate.sh reset      stop, and drop what serve put in place (the next start remakes
+#                           the test images)
 # Files in $TB_RUN/devupdate/: vendor-root.pem (the phone's --update-vendor-root),
 # <version>/CPE.nbt and CPE.cat as served, requests.log (one JSON line a request).
 set -euo pipefail
@@ -71,7 +77,18 @@ case "${1:-}" in
       curl -sf -o /dev/null -X POST --data '<r/>' http://127.0.0.1:8089/RequestHandler/ucdevice.upx
     ;;
   stop) stop_fixture ;;
+  serve)
+    [ $# -eq 5 ] && [ -d "$D/$2" ] && [ -f "$3" ] || { echo "usage: devupdate.sh serve VERSION FILE CERT KEY" >&2; exit 2; }
+    cp "$3" "$D/$2/CPE.nbt.new"
+    openssl cms -sign -binary -outform DER -md sha256 -in "$D/$2/CPE.nbt.new" \
+      -signer "$4" -inkey "$5" -out "$D/$2/CPE.cat.new"
+    mv "$D/$2/CPE.nbt.new" "$D/$2/CPE.nbt"
+    mv "$D/$2/CPE.cat.new" "$D/$2/CPE.cat"
+    ;;
+  reset)
+    stop_fixture
+    rm -rf "$D" ;;
   case)
     if [ $# -ge 2 ]; then echo "$2" > "$D/case"; else cat "$D/case"; fi ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

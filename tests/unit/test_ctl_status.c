@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "ctl/format.h"
+#include "ctl/update_cmd.h"
 #include "kselftest_harness.h"
 
 /* The lease part every status of a phone on the network has. */
@@ -118,6 +119,63 @@ TEST(hostile_status_text_stays_one_line)
 	ASSERT_NE(NULL, t);
 	EXPECT_FALSE(has_line(t, "sip:          Registered")) TH_LOG("%s", t);
 	EXPECT_EQ(NULL, strchr(t, '\033'));
+	free(t);
+}
+
+/* What `ucphonectl update status` prints for the daemon's update object. */
+static char *render_update(const char *update)
+{
+	struct json_object *o = json_tokener_parse(update);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!o)
+		return NULL;
+	f = open_memstream(&text, &len);
+	if (!f) {
+		json_object_put(o);
+		return NULL;
+	}
+	ctl_print_update(f, o);
+	fclose(f);
+	json_object_put(o);
+	return text;
+}
+
+TEST(update_status_names_the_failed_update)
+{
+	/* the boot selector rolled back from slot a after its trial */
+	char *t = render_update("{\"state\": \"up-to-date\", \"installed\": \"1.0.522.101\","
+				" \"last_error\": \"\", \"failed_update\": {\"slot\": \"a\","
+				" \"version\": \"1.0.522.102\", \"stage\": \"trial\","
+				" \"reason\": \"did not prove itself within its trial time: no DHCP lease\"}}");
+
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(has_line(t, "update failed: slot a, version 1.0.522.102, rolled back after"
+			     " its trial: did not prove itself within its trial time: no DHCP lease"))
+		TH_LOG("%s", t);
+	free(t);
+	/* a refused signature wrote no slot */
+	t = render_update("{\"state\": \"refused\", \"last_error\": \"signature refused: x\","
+			  " \"failed_update\": {\"slot\": \"none\", \"version\": \"3.5.6907.35\","
+			  " \"stage\": \"signature\", \"reason\": \"signature refused: certificate verify error\"}}");
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(has_line(t, "update failed: version 3.5.6907.35, signature refused, no slot"
+			     " written: signature refused: certificate verify error")) TH_LOG("%s", t);
+	free(t);
+	/* the installer failed writing the slot not booted */
+	t = render_update("{\"state\": \"failed\", \"last_error\": \"installer exited 1\","
+			  " \"failed_update\": {\"slot\": \"b\", \"version\": \"1.0.522.101\","
+			  " \"stage\": \"installer\", \"reason\": \"installer exited 1\"}}");
+	ASSERT_NE(NULL, t);
+	EXPECT_TRUE(has_line(t, "update failed: slot b, version 1.0.522.101, the installer failed:"
+			     " installer exited 1")) TH_LOG("%s", t);
+	free(t);
+	/* none: no line */
+	t = render_update("{\"state\": \"up-to-date\", \"last_error\": \"\"}");
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(NULL, strstr(t, "update failed")) TH_LOG("%s", t);
 	free(t);
 }
 

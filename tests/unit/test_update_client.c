@@ -6,7 +6,8 @@
  * what it sends, the stepping stone taken from an answer offering both
  * versions, a cut download resumed from the part file's length, the
  * signature then the installer, and refusals (another model, a bad
- * signature) that leave no file. The loop's clock drives the resume.
+ * signature) that leave no file. The loop's clock drives the resume; the
+ * signature check's result comes back through the loop (a thread).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +152,15 @@ static const char *state(struct update *u, char *buf)
 	return buf;
 }
 
+/* The signature check runs in a thread: the loop until its result is in. */
+static void settle(sd_event *e, struct update *u)
+{
+	char s[64];
+
+	for (int i = 0; i < 500 && !strcmp(state(u, s), "verifying"); i++)
+		sd_event_run(e, 10000);
+}
+
 static const char *field(struct update *u, const char *key, char *buf)
 {
 	struct json_object *s = update_status(u), *v;
@@ -265,6 +275,7 @@ TEST_F(client, steps_resumes_verifies_installs)
 	EXPECT_STREQ("https://ucupdates-r2.corp.test/DeviceUpdateFiles_Int/1.0.522.101/CPE.cat",
 		     calls[3].url);
 	serve(&calls[3], 0, 10, 0);
+	settle(self->d.event, self->u);
 	ASSERT_EQ(1, installs);
 	snprintf(s, sizeof(s), "%s/CPE.nbt", self->update_dir);
 	EXPECT_STREQ(s, installed_image);
@@ -316,6 +327,7 @@ TEST_F(client, refusals_leave_no_file)
 	ASSERT_EQ(4, n_calls);
 	verify_result = -EKEYREJECTED;
 	serve(&calls[3], 0, 10, 0);
+	settle(self->d.event, self->u);
 	EXPECT_STREQ("refused", state(self->u, s));
 	EXPECT_STREQ("signature refused: content verify error", field(self->u, "last_error", s));
 	EXPECT_EQ(0, installs);
@@ -329,6 +341,117 @@ TEST_F(client, refusals_leave_no_file)
 	EXPECT_STREQ("image of 900 bytes, the answer announced 1000",
 		     field(self->u, "last_error", s));
 	EXPECT_EQ(0, files_in(self->update_dir));
+}
+
+static bool gate_open;
+
+static bool gate(void *ctx, char *why, size_t len)
+{
+	(void)ctx;
+	if (!gate_open)
+		snprintf(why, len, "the running slot is on trial until it is marked good");
+	return gate_open;
+}
+
+/* A failed update in the status: the version, the stage, why. */
+static const char *failed(struct update *u, const char *key, char *buf)
+{
+	struct json_object *s = update_status(u), *f, *v;
+
+	buf[0] = '\0';
+	if (json_object_object_get_ex(s, "failed_update", &f) &&
+	    json_object_object_get_ex(f, key, &v))
+		snprintf(buf, 320, "%s", json_object_get_string(v));
+	json_object_put(s);
+	return buf;
+}
+
+TEST_F(client, failed_update_names_version_and_stage)
+{
+	const char *why;
+	char s[320];
+
+	/* no failure yet */
+	EXPECT_STREQ("", failed(self->u, "stage", s));
+	/* another model is an offer refused, not a failed update */
+	answer(&calls[0], 200, "<U>" MODULE("1.0.522.101", "CX800") "</U>");
+	EXPECT_STREQ("", failed(self->u, "stage", s));
+
+	/* a refused signature */
+	ASSERT_EQ(0, update_check_now(self->u, false, &why));
+	answer(&calls[1], 200, "<U>" MODULE("1.0.522.101", "CX700") "</U>");
+	serve(&calls[2], 0, 1000, 0);
+	verify_result = -EKEYREJECTED;
+	serve(&calls[3], 0, 10, 0);
+	settle(self->d.event, self->u);
+	EXPECT_STREQ("signature", failed(self->u, "stage", s));
+	EXPECT_STREQ("1.0.522.101", failed(self->u, "version", s));
+	EXPECT_STREQ("signature refused: content verify error", failed(self->u, "reason", s));
+
+	/* the installer failing */
+	verify_result = 0;
+	ASSERT_EQ(0, update_check_now(self->u, false, &why));
+	answer(&calls[4], 200, "<U>" MODULE("1.0.522.101", "CX700") "</U>");
+	serve(&calls[5], 0, 1000, 0);
+	serve(&calls[6], 0, 10, 0);
+	settle(self->d.event, self->u);
+	ASSERT_EQ(1, installs);
+	{
+		struct update_install_result r = { .exit_code = 1 };
+
+		strcpy(r.output, "LastError: Installation error: Failed writing slot");
+		install_cb(install_ctx, &r);
+	}
+	EXPECT_STREQ("failed", state(self->u, s));
+	EXPECT_STREQ("installer", failed(self->u, "stage", s));
+	EXPECT_STREQ("installer exited 1", failed(self->u, "reason", s));
+
+	/* a good install clears it */
+	ASSERT_EQ(0, update_check_now(self->u, false, &why));
+	answer(&calls[7], 200, "<U>" MODULE("1.0.522.101", "CX700") "</U>");
+	serve(&calls[8], 0, 1000, 0);
+	serve(&calls[9], 0, 10, 0);
+	settle(self->d.event, self->u);
+	{
+		struct update_install_result r = { .exit_code = 0 };
+
+		install_cb(install_ctx, &r);
+	}
+	EXPECT_STREQ("installed", state(self->u, s));
+	EXPECT_STREQ("", failed(self->u, "stage", s));
+}
+
+TEST_F(client, waits_while_the_slot_is_on_trial)
+{
+	struct dhcp_reply lease = { .chaddr = { 2, 0, 0, 0, 0, 0x64 } };
+	const char *why = NULL;
+	char s[320];
+
+	/* a fresh client whose booted slot is on trial */
+	update_free(self->u);
+	n_calls = 0;
+	gate_open = false;
+	ASSERT_EQ(0, update_new(&self->d, &self->u));
+	update_set_gate(self->u, gate, NULL);
+	snprintf(lease.domain, sizeof(lease.domain), "corp.test");
+	update_set_lease(self->u, &lease);
+	/* the power-on check waits, and says why */
+	EXPECT_EQ(0, n_calls);
+	EXPECT_STREQ("check waits: the running slot is on trial until it is marked good",
+		     field(self->u, "note", s));
+	EXPECT_EQ(-EBUSY, update_check_now(self->u, false, &why));
+	EXPECT_STREQ("the running slot is on trial until it is marked good", why);
+	/* still shut at the next retry */
+	for (int i = 0; i < 60; i++)
+		sd_event_run(self->d.event, 100000);
+	EXPECT_EQ(0, n_calls);
+	/* marked good: the waiting check goes out at the next retry */
+	gate_open = true;
+	for (int i = 0; i < 70 && !n_calls; i++)
+		sd_event_run(self->d.event, 100000);
+	ASSERT_EQ(1, n_calls);
+	EXPECT_TRUE(calls[0].post);
+	EXPECT_STREQ("power-on", field(self->u, "last_check_reason", s));
 }
 
 TEST_HARNESS_MAIN

@@ -42,6 +42,36 @@ void ctl_print_update(FILE *out, struct json_object *u)
 	if (ctl_json_member(u, "last_error", json_type_string) &&
 	    *ctl_json_str(u, "last_error", a))
 		fprintf(out, "update error: %s\n", a);
+	ctl_print_failed_update(out, ctl_json_member(u, "failed_update",
+						     json_type_object));
+}
+
+/* What the stage of a failed update did to the slots, in words. */
+static const char *stage_words(const char *stage)
+{
+	if (!strcmp(stage, "trial"))
+		return "rolled back after its trial";
+	if (!strcmp(stage, "signature"))
+		return "signature refused, no slot written";
+	if (!strcmp(stage, "installer"))
+		return "the installer failed";
+	if (!strcmp(stage, "download"))
+		return "download failed, no slot written";
+	return "failed";
+}
+
+void ctl_print_failed_update(FILE *out, struct json_object *f)
+{
+	char a[CTL_FIELD_MAX], b[CTL_FIELD_MAX], c[CTL_FIELD_MAX];
+
+	if (!f)
+		return;
+	ctl_json_str(f, "stage", c);
+	fprintf(out, "update failed: ");
+	if (strcmp(ctl_json_str(f, "slot", a), "none"))
+		fprintf(out, "slot %s, ", a);
+	fprintf(out, "version %s, %s: %s\n", ctl_json_str(f, "version", b),
+		stage_words(c), ctl_json_str(f, "reason", a));
 }
 
 int ctl_update(int argc, char **argv, bool json, ctl_ask_fn ask, void *ctx)

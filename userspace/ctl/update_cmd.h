@@ -19,5 +19,10 @@ bool ctl_is_update_command(const char *name);
 int ctl_update(int argc, char **argv, bool json, ctl_ask_fn ask, void *ctx);
 /* The status's "update" object, a few lines. */
 void ctl_print_update(FILE *out, struct json_object *update);
+/*
+ * The "failed_update" object (slot, version, stage, reason) in one line;
+ * nothing for NULL.
+ */
+void ctl_print_failed_update(FILE *out, struct json_object *failed);
 
 #endif /* UCPHONECTL_UPDATE_CMD_H */

@@ -15,6 +15,7 @@
 #include "core/control.h"
 #include "core/diag.h"
 #include "core/reload.h"
+#include "core/slots.h"
 #include "lib/control/control_proto.h"
 #include "lib/util/list.h"
 #include "lib/util/secret.h"
@@ -303,7 +304,7 @@ static int handle_update(struct control_client *c,
 		return client_reply(c, control_reply_new_error(
 			"update wants status, check or check --allow-downgrade"));
 	}
-	result = update_status(u);
+	result = slots_update_status(c->ctl->d);
 	if (!result)
 		return client_reply(c, control_reply_new_error("out of memory"));
 	return client_reply(c, control_reply_new_ok(result));

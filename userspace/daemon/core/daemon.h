@@ -32,6 +32,7 @@ struct slot_health;
 struct sntp;
 struct trust;
 struct update;
+struct watchdog;
 
 #define UCPHONED_TRUSTED_DOMAINS_MAX 8
 
@@ -88,6 +89,7 @@ struct ucphoned_options {
 	const char *update_serial;	/* NULL: the MAC's 12 hex digits */
 	const char *update_locale;
 	uint64_t update_max_size;	/* bytes */
+	const char *watchdog;		/* NULL: no watchdog to pet */
 };
 
 struct ucphoned {
@@ -112,6 +114,7 @@ struct ucphoned {
 	struct exchange *exchange;	/* Autodiscover + EWS (exchange/) */
 	struct slot_health *slots;	/* A/B root slots, update trial */
 	struct update *update;		/* Device Update client (update/) */
+	struct watchdog *watchdog;	/* petted from the loop (--watchdog) */
 
 	sd_event_source *sigterm, *sigint, *sighup;
 	/* Set by reset.c when the loop stops for a reset. */

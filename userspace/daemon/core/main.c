@@ -38,6 +38,7 @@
 #include "device/audio.h"
 #include "device/kernel_link.h"
 #include "device/slot_health.h"
+#include "device/watchdog.h"
 #include "lib/control/control_proto.h"
 #include "net/dhcp_client.h"
 #include "net/dns.h"
@@ -117,6 +118,9 @@ static struct json_object *status_view(void *userdata)
 
 static void daemon_teardown(struct ucphoned *d)
 {
+	/* Stop petting (the watchdog stays armed for the next daemon). */
+	watchdog_free(d->watchdog);
+	d->watchdog = NULL;
 	/* A call first: its BYE leaves on the registration's connection. */
 	slot_health_free(d->slots);
 	d->slots = NULL;
@@ -273,6 +277,8 @@ static int daemon_setup(struct ucphoned *d)
 	if (ret >= 0)
 		update_on_event(d->update, on_update_event, d);
 	if (ret >= 0)
+		update_set_gate(d->update, slots_may_update, d);
+	if (ret >= 0)
 		ret = signin_new(d, &d->signin);
 	if (ret >= 0)
 		signin_on_smtp_address(d->signin, on_smtp_address, d);
@@ -324,6 +330,10 @@ int main(int argc, char **argv)
 		 LOG_STR("state_dir", d.options.state_dir),
 		 LOG_STR("config", d.options.config_path));
 	sd_notify(0, "READY=1");
+	/* Only a daemon that came up pets the watchdog the boot armed. */
+	if (d.options.watchdog &&
+	    watchdog_new(d.event, &d.log, d.options.watchdog, 0, &d.watchdog) < 0)
+		log_warning(&d.log, SUBSYS, "running without the watchdog");
 
 	ret = sd_event_loop(d.event);
 	if (ret < 0)

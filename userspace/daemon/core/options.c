@@ -69,6 +69,7 @@ enum option_id {
 	OPT_UPDATE_SERIAL,
 	OPT_UPDATE_LOCALE,
 	OPT_UPDATE_MAX_SIZE,
+	OPT_WATCHDOG,
 };
 
 /* Where a setting may come from, and whether a reload applies it. */
@@ -125,6 +126,7 @@ static const struct option_desc options[] = {
 	{ { "update-serial", required_argument, NULL, OPT_UPDATE_SERIAL }, 0 },
 	{ { "update-locale", required_argument, NULL, OPT_UPDATE_LOCALE }, 0 },
 	{ { "update-max-size", required_argument, NULL, OPT_UPDATE_MAX_SIZE }, 0 },
+	{ { "watchdog", required_argument, NULL, OPT_WATCHDOG }, 0 },
 	{ { "foreground", no_argument, NULL, OPT_FOREGROUND }, CMDLINE_ONLY },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMDLINE_ONLY },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMDLINE_ONLY },
@@ -209,6 +211,9 @@ static void usage(FILE *out)
 		"      --update-serial SERIAL  (default: the MAC's hex digits)\n"
 		"      --update-locale LOCALE  (default en-US)\n"
 		"      --update-max-size BYTES  largest image taken (default 536870912)\n"
+		"      --watchdog DEVICE  pet this watchdog (/dev/watchdog) from the\n"
+		"                        main loop, so a hung or absent daemon reboots\n"
+		"                        the phone (default: none)\n"
 		"  -f, --foreground      accepted for compatibility; always so\n"
 		"      --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
@@ -523,6 +528,12 @@ static int apply(struct ucphoned_options *opt, int id, const char *arg,
 			opt->update_max_size = v;
 		break;
 	}
+	case OPT_WATCHDOG:
+		if (check_string(arg, 4095))
+			want = "a device path";
+		else
+			opt->watchdog = arg;
+		break;
 	case OPT_FOREGROUND:
 		break;
 	default:
@@ -901,6 +912,7 @@ int options_reload(struct ucphoned_options *cur,
 		      "update-locale");
 	RESTART_FIELD(cur->update_max_size != next.update_max_size,
 		      "update-max-size");
+	RESTART_FIELD(str_differs(cur->watchdog, next.watchdog), "watchdog");
 #undef LIVE_FIELD
 #undef RESTART_FIELD
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
+#include <string.h>
 
 #include "call/calls.h"
 #include "core/slots.h"
@@ -8,6 +9,7 @@
 #include "sip/register.h"
 #include "sip/signin.h"
 #include "trust/identity.h"
+#include "update/update_client.h"
 
 static bool slot_healthy(void *ctx, char *what, size_t len)
 {
@@ -54,6 +56,40 @@ static bool phone_busy(void *ctx)
 		busy = json_object_array_length(calls) > 0;
 	json_object_put(st);
 	return busy;
+}
+
+bool slots_may_update(void *ctx, char *why, size_t len)
+{
+	struct ucphoned *d = ctx;
+
+	if (!slot_health_on_trial(d->slots))
+		return true;
+	snprintf(why, len, "the running slot is on trial until it is marked good");
+	return false;
+}
+
+struct json_object *slots_update_status(struct ucphoned *d)
+{
+	struct json_object *o = update_status(d->update), *f, *stage;
+	char booted = slot_health_booted_slot(d->slots);
+	char other[2] = { booted == 'a' ? 'b' : 'a', 0 };
+
+	if (!o)
+		return NULL;
+	if (json_object_object_get_ex(o, "failed_update", &f)) {
+		/* the installer writes the slot not booted; earlier, none */
+		json_object_object_get_ex(f, "stage", &stage);
+		json_object_object_add(f, "slot", json_object_new_string(
+			strcmp(json_object_get_string(stage), "installer") ? "none" :
+			booted ? other : "unknown"));
+		return o;
+	}
+	f = slot_health_failed_update(d->slots);
+	if (f) {
+		json_object_object_add(f, "stage", json_object_new_string("trial"));
+		json_object_object_add(o, "failed_update", f);
+	}
+	return o;
 }
 
 int slots_start(struct ucphoned *d)

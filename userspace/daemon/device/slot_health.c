@@ -491,17 +491,38 @@ struct json_object *slot_health_status(struct slot_health *sh)
 		json_object_object_add(o, "reboot_pending", json_object_new_string(
 			sh->trial.rebooting ? "rebooting now" :
 			"into the installed update, when no call is up inside the window"));
-	if (sh->failed >= 0 && sh->st.failed == sh->failed) {
-		f = json_object_new_object();
-		if (f) {
-			json_object_object_add(f, "slot", json_object_new_string(
-				(char[]){ boot_slot_name(sh->failed), 0 }));
-			json_object_object_add(f, "version", json_object_new_string(
-				sh->failed_version[0] ? sh->failed_version : "unknown"));
-			json_object_object_add(f, "reason",
-					       json_object_new_string(sh->failed_reason));
-		}
+	f = slot_health_failed_update(sh);
+	if (f)
 		json_object_object_add(o, "failed_update", f);
-	}
 	return o;
+}
+
+bool slot_health_on_trial(const struct slot_health *sh)
+{
+	return sh && sh->ab && (sh->trial.phase == SLOT_TRIAL_WAITING ||
+				sh->trial.phase == SLOT_TRIAL_CONFIRMING ||
+				sh->trial.phase == SLOT_TRIAL_EXPIRED);
+}
+
+char slot_health_booted_slot(const struct slot_health *sh)
+{
+	return sh && sh->ab ? boot_slot_name(sh->booted) : 0;
+}
+
+struct json_object *slot_health_failed_update(const struct slot_health *sh)
+{
+	struct json_object *f;
+
+	if (!sh || !sh->st_ok || sh->failed < 0 || sh->st.failed != sh->failed)
+		return NULL;
+	f = json_object_new_object();
+	if (!f)
+		return NULL;
+	json_object_object_add(f, "slot", json_object_new_string(
+		(char[]){ boot_slot_name(sh->failed), 0 }));
+	json_object_object_add(f, "version", json_object_new_string(
+		sh->failed_version[0] ? sh->failed_version : "unknown"));
+	json_object_object_add(f, "reason",
+			       json_object_new_string(sh->failed_reason));
+	return f;
 }

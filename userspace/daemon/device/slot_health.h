@@ -66,6 +66,18 @@ void slot_health_free(struct slot_health *sh);
 
 /* The booted root's software version ("1.0.522.101"). */
 const char *slot_health_version(const struct slot_health *sh);
+/*
+ * true while the booted slot is on trial (not yet marked good): an update
+ * installed now would overwrite the slot the phone falls back to.
+ */
+bool slot_health_on_trial(const struct slot_health *sh);
+/* The booted slot's name ('a', 'b'), or 0 when not booted from an A/B image. */
+char slot_health_booted_slot(const struct slot_health *sh);
+/*
+ * The update the boot selector rolled back from ({"slot", "version",
+ * "reason"}), or NULL when there is none. The caller owns it.
+ */
+struct json_object *slot_health_failed_update(const struct slot_health *sh);
 /* The status "software" section (the boot state read afresh). */
 struct json_object *slot_health_status(struct slot_health *sh);
 

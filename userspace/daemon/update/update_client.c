@@ -19,7 +19,7 @@
 #include "update/update_http.h"
 #include "update/update_install.h"
 #include "update/update_plan.h"
-#include "update/update_verify.h"
+#include "update/update_verify_job.h"
 
 #define SUBSYS "update"
 #define USEC 1000000ull
@@ -27,6 +27,8 @@
 /* A cut download resumes this often without progress before giving up. */
 #define RESUMES_MAX 5
 #define RESUME_DELAY_USEC (2 * USEC)
+/* A check waiting for the gate asks it again this often. */
+#define GATE_RETRY_USEC (5 * USEC)
 #define UPDATE_DIR "update"
 #define IMAGE_NAME "CPE.nbt"
 
@@ -79,11 +81,19 @@ struct update {
 	uint64_t speed_bps;
 	unsigned int resumes_in_a_row, resumes;
 	bool restarted_once;
-	sd_event_source *timer, *resume;
+	sd_event_source *timer, *resume, *gate_retry;
+	update_gate_fn gate;
+	void *gate_ctx;
+	char gate_why[160];
 	struct update_install *install;
+	struct update_verify_job *verify;
 	int install_exit;
 	char install_output[UPDATE_INSTALL_OUTPUT_MAX];
 	char last_error[320], note[200];
+	/* the last offered image that failed after it was taken */
+	struct version failed_version;
+	const char *failed_stage;	/* NULL: none since the last install */
+	char failed_reason[320];
 	time_t last_check;		/* wall clock, for the status */
 	uint64_t next_check_usec;	/* CLOCK_MONOTONIC */
 	void (*event_cb)(void *ctx, struct json_object *ev);
@@ -174,6 +184,17 @@ static void refuse(struct update *u, enum update_state s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(u->last_error, sizeof(u->last_error), fmt, ap);
 	va_end(ap);
+	/* An image taken and then lost: the failed update in the status. */
+	if (u->offer_set && (u->state == ST_DOWNLOADING ||
+			     u->state == ST_VERIFYING ||
+			     u->state == ST_INSTALLING)) {
+		u->failed_version = u->offer.version;
+		u->failed_stage = u->state == ST_DOWNLOADING ? "download" :
+				  u->state == ST_VERIFYING ? "signature" :
+				  "installer";
+		snprintf(u->failed_reason, sizeof(u->failed_reason), "%s",
+			 u->last_error);
+	}
 	u->have = u->total = u->speed_bps = 0;
 	log_warning(&u->d->log, SUBSYS, s == ST_REFUSED ? "update refused" :
 		    "update failed", LOG_STR("why", u->last_error));
@@ -254,6 +275,7 @@ static void on_installed(void *ctx, const struct update_install_result *r)
 		u->pending = u->offer.version;
 		u->pending_set = true;
 		u->last_error[0] = '\0';
+		u->failed_stage = NULL;
 		log_info(&u->d->log, SUBSYS, "update installed",
 			 LOG_STR("version", v));
 		set_state(u, ST_INSTALLED);
@@ -285,14 +307,12 @@ static void install(struct update *u)
 		       u->d->options.update_installer, strerror(-ret));
 }
 
-static void verify(struct update *u)
+/* The signature check's result, back on the loop. */
+static void on_verified(void *ctx, int ret, const char *why)
 {
-	char why[200];
-	int ret;
+	struct update *u = ctx;
 
-	set_state(u, ST_VERIFYING);
-	ret = update_verify(u->image_part, u->sig_part,
-			    u->d->options.update_vendor_root, why, sizeof(why));
+	u->verify = NULL;
 	if (ret < 0) {
 		refuse(u, ret == -ENOENT || ret == -EIO ? ST_FAILED : ST_REFUSED,
 		       "%s", why);
@@ -300,6 +320,20 @@ static void verify(struct update *u)
 	}
 	log_info(&u->d->log, SUBSYS, "image signature verified");
 	install(u);
+}
+
+/* The whole image is hashed: in a thread, the loop goes on. */
+static void verify(struct update *u)
+{
+	int ret;
+
+	set_state(u, ST_VERIFYING);
+	ret = update_verify_start(u->d->event, u->image_part, u->sig_part,
+				  u->d->options.update_vendor_root, on_verified,
+				  u, &u->verify);
+	if (ret < 0)
+		refuse(u, ST_FAILED, "cannot start the signature check: %s",
+		       strerror(-ret));
 }
 
 /* --- downloads ---------------------------------------------------------- */
@@ -578,6 +612,33 @@ static void mac_strings(struct update *u, const uint8_t mac[6])
 			 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
+static int start_check(struct update *u, const char *reason);
+
+static int on_gate_retry(sd_event_source *s, uint64_t usec, void *ud)
+{
+	struct update *u = ud;
+
+	(void)s;
+	(void)usec;
+	u->gate_retry = sd_event_source_disable_unref(u->gate_retry);
+	start_check(u, u->reason ? u->reason : "retry");
+	return 0;
+}
+
+/* Shut: the check waits (note says why) and is tried again later. */
+static bool gate_shut(struct update *u, const char *reason)
+{
+	if (!u->gate || u->gate(u->gate_ctx, u->gate_why, sizeof(u->gate_why)))
+		return false;
+	u->reason = reason;
+	snprintf(u->note, sizeof(u->note), "check waits: %s", u->gate_why);
+	if (!u->gate_retry)
+		sd_event_add_time_relative(u->d->event, &u->gate_retry,
+					   CLOCK_MONOTONIC, GATE_RETRY_USEC,
+					   USEC, on_gate_retry, u);
+	return true;
+}
+
 static int start_check(struct update *u, const char *reason)
 {
 	struct update_http_request req = { .fd = -1 };
@@ -591,8 +652,11 @@ static int start_check(struct update *u, const char *reason)
 	char buf[2048];
 	int len, ret;
 
-	if (u->http || u->install || u->resume)
+	if (u->http || u->install || u->resume || u->verify)
 		return -EBUSY;
+	if (gate_shut(u, reason))
+		return 0;
+	u->gate_retry = sd_event_source_disable_unref(u->gate_retry);
 	u->reason = reason;
 	u->last_check = time(NULL);
 	u->note[0] = '\0';
@@ -708,13 +772,23 @@ int update_check_now(struct update *u, bool allow_downgrade, const char **why)
 		*why = "no network yet (no DHCP lease)";
 		return -ENETUNREACH;
 	}
-	if (u->http || u->install || u->resume) {
+	if (u->http || u->install || u->resume || u->verify) {
 		*why = "an update check or download is under way";
+		return -EBUSY;
+	}
+	if (u->gate && !u->gate(u->gate_ctx, u->gate_why, sizeof(u->gate_why))) {
+		*why = u->gate_why;
 		return -EBUSY;
 	}
 	u->allow_downgrade = allow_downgrade;
 	return start_check(u, allow_downgrade ? "request (downgrade allowed)" :
 			   "request");
+}
+
+void update_set_gate(struct update *u, update_gate_fn may_update, void *ctx)
+{
+	u->gate = may_update;
+	u->gate_ctx = ctx;
 }
 
 void update_on_event(struct update *u,
@@ -784,6 +858,17 @@ struct json_object *update_status(const struct update *u)
 	if (u->note[0])
 		add_str(o, "note", u->note);
 	add_str(o, "last_error", u->last_error);
+	if (u->failed_stage) {
+		struct json_object *f = json_object_new_object();
+
+		if (f) {
+			add_str(f, "version", version_format(&u->failed_version,
+							     v, sizeof(v)));
+			add_str(f, "stage", u->failed_stage);
+			add_str(f, "reason", u->failed_reason);
+			json_object_object_add(o, "failed_update", f);
+		}
+	}
 	return o;
 }
 
@@ -816,7 +901,9 @@ void update_free(struct update *u)
 	if (!u)
 		return;
 	stop_transfer(u);
+	update_verify_cancel(u->verify);
 	update_install_free(u->install);
 	sd_event_source_disable_unref(u->timer);
+	sd_event_source_disable_unref(u->gate_retry);
 	free(u);
 }

@@ -52,7 +52,19 @@ void update_set_lease(struct update *u, const struct dhcp_reply *lease);
  */
 void update_set_signed_in(struct update *u, bool signed_in, const char *url);
 
-/* Checks now. -EBUSY (with why) while a check or an update runs. */
+/*
+ * may_update says whether the phone may look for and install an update
+ * now; it says no (and why, in words) while the booted slot is on trial:
+ * an install then would overwrite the slot the phone falls back to. A
+ * check asked for meanwhile waits, retried every few seconds.
+ */
+typedef bool (*update_gate_fn)(void *ctx, char *why, size_t why_len);
+void update_set_gate(struct update *u, update_gate_fn may_update, void *ctx);
+
+/*
+ * Checks now. -EBUSY (with why) while a check or an update runs, or while
+ * the gate is shut.
+ */
 int update_check_now(struct update *u, bool allow_downgrade, const char **why);
 
 /*
