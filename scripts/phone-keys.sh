@@ -40,14 +40,30 @@ board_hook() {
 }
 
 # The board's audio bus (the test I2S controller's debugfs files): the
-# microphone hears a 1 kHz tone at 8 kHz, 16-bit mono (one period of eight
-# samples doubled to 64 s; the card's plug PCM runs the bus at the media
-# rate), and what the card played is cleared and read back.
+# microphone hears a 1 kHz tone, and what the card played is cleared and
+# read back. The bus carries raw samples at the rate the card runs at (the
+# daemon's --audio-rate: the capture stream it holds open says which), so
+# the tone is made at that rate: 16-bit mono, one period of rate / 1000
+# samples at half scale, doubled to about a minute (at most the 4 MiB feed).
+#   board_card_rate       the rate the phone's capture stream runs at
+#   board_feed_tone       feed the tone at that rate
+board_card_rate() {
+	local hw
+	hw=$(guest 'for i in $(seq 50); do grep -q "^rate:" /proc/asound/ucphone/pcm0c/sub0/hw_params 2>/dev/null && break; sleep 0.2; done
+cat /proc/asound/ucphone/pcm0c/sub0/hw_params' 20 2>/dev/null)
+	awk '$1 == "rate:" { print $2 }' <<<"$hw" | grep -E '^[0-9]+$'
+}
 board_feed_tone() {
-	guest 'd=/sys/kernel/debug/ucphone-test-i2s
-printf "\000\000\101\055\000\100\101\055\000\000\277\322\000\300\277\322" >/tmp/tone
-for i in $(seq 16); do cat /tmp/tone /tmp/tone >/tmp/tone2 && mv /tmp/tone2 /tmp/tone; done
-cat /tmp/tone >$d/capture && rm /tmp/tone' 30 >/dev/null
+	local rate period
+	rate=$(board_card_rate) || { echo "board: the card's capture is not open" >&2; return 1; }
+	period=$(python3 -c 'import math, struct, sys
+r = int(sys.argv[1]) // 1000
+b = b"".join(struct.pack("<h", round(16384 * math.sin(2 * math.pi * i / r))) for i in range(r))
+print("".join("\\%03o" % c for c in b))' "$rate")
+	guest "d=/sys/kernel/debug/ucphone-test-i2s
+printf '$period' >/tmp/tone
+while [ \$(wc -c </tmp/tone) -lt $((rate * 2 * 64)) ] && [ \$(wc -c </tmp/tone) -le 2097152 ]; do cat /tmp/tone /tmp/tone >/tmp/tone2 && mv /tmp/tone2 /tmp/tone; done
+cat /tmp/tone >\$d/capture && rm /tmp/tone" 30 >/dev/null
 }
 board_played_clear() { guest 'echo >/sys/kernel/debug/ucphone-test-i2s/playback' 10 >/dev/null; }
 # board_played WAV: what the card played since the clear, as a mono wav at

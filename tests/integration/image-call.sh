@@ -42,10 +42,11 @@ quiet() { "$@" >/dev/null; }
 # are let through there and printed; bob's recording keeps 10 s and 40 ms.
 card_tone_ok() { tone_ok "$1" --max-gap-ms 200 --seconds 8; }
 # card_played_s SECONDS [TIMEOUT]: until the card has played SECONDS of
-# audio at 8 kHz, 16-bit mono (the bus runs slower than the wall clock
+# audio at its rate, 16-bit mono (the bus runs slower than the wall clock
 # when the guest's timer is late)
+CARD_RATE=8000
 card_played_s() {
-	guest_wait "[ \$(wc -c </sys/kernel/debug/ucphone-test-i2s/playback) -ge $(($1 * 16000)) ]" "${2:-30}"
+	guest_wait "[ \$(wc -c </sys/kernel/debug/ucphone-test-i2s/playback) -ge $(($1 * CARD_RATE * 2)) ]" "${2:-30}"
 }
 wait_status() {
 	local deadline=$((SECONDS + $2))
@@ -90,8 +91,18 @@ unset pass
 check "signed in: Registered ($((SECONDS - t0)) s after QEMU started)" \
 	wait_status '.sip.state == "registered"' 120
 
-# The microphone hears 1 kHz (the test I2S feeds the card's capture).
-board_feed_tone
+# The card runs at the rate the image gives ucphoned (--audio-rate in
+# /etc/default/ucphoned, else the daemon's default): the capture stream the
+# daemon holds open says which. The microphone hears 1 kHz made at that
+# rate (the test I2S feeds the card's capture raw samples).
+want_rate=$(guest '. /etc/default/ucphoned; echo "$UCPHONED_OPTS"' 10 2>/dev/null |
+	sed -n 's/.*--audio-rate[ =]\([0-9]*\).*/\1/p')
+[ -n "$want_rate" ] || want_rate=$(guest 'ucphoned --help' 10 2>&1 |
+	grep -A1 -e '--audio-rate' | sed -n 's/.*[ ,]\([0-9][0-9]*\) (default).*/\1/p')
+CARD_RATE=$(board_card_rate)
+check "the card's capture runs at the rate ucphoned is given (${CARD_RATE:-none} Hz, want ${want_rate:-?})" \
+	test -n "$CARD_RATE" -a "$CARD_RATE" = "$want_rate"
+check "the board's microphone hears a 1 kHz tone made at $CARD_RATE Hz" board_feed_tone
 guest 'echo >/sys/kernel/debug/ucphone-test-i2s/stats' 10 >/dev/null
 
 # one call: 12 s of tone each way
@@ -104,6 +115,7 @@ call_checks() {
 	check "$what: SRTP runs in the kernel (calls says srtp_in_kernel)" \
 		test "$(jq -r '.calls[0].srtp_in_kernel' <<<"$js")" = true
 	guest 'cat /proc/asound/ucphone/pcm0p/sub0/hw_params' 10 | tr '\n' ' ' | sed 's/^/# playback /; s/$/\n/'
+	guest 'cat /proc/asound/ucphone/pcm0c/sub0/hw_params' 10 | tr '\n' ' ' | sed 's/^/# capture /; s/$/\n/'
 	sleep 8
 	card_played_s 12 30 || echo "# $what: the card played under 12 s of audio in 38 s"
 	js=$(ctl '--json calls')
