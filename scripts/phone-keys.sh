@@ -41,21 +41,24 @@ board_hook() {
 
 # The board's audio bus (the test I2S controller's debugfs files): the
 # microphone hears a 1 kHz tone, and what the card played is cleared and
-# read back. The bus carries raw samples at the rate the card runs at (the
-# daemon's --audio-rate: the capture stream it holds open says which), so
-# the tone is made at that rate: 16-bit mono, one period of rate / 1000
-# samples at half scale, doubled to about a minute (at most the 4 MiB feed).
-#   board_card_rate       the rate the phone's capture stream runs at
+# read back. The bus carries raw samples at the rate the card runs at, so
+# the tone is made at the rate ucphoned runs the card at (its
+# --audio-rate, else audio-rate in its configuration file, else its
+# default): 16-bit mono, one period of rate / 1000 samples at half scale,
+# doubled to about a minute (at most the 4 MiB feed).
+#   board_card_rate       the rate ucphoned runs the card at
 #   board_feed_tone       feed the tone at that rate
 board_card_rate() {
-	local hw
-	hw=$(guest 'for i in $(seq 50); do grep -q "^rate:" /proc/asound/ucphone/pcm0c/sub0/hw_params 2>/dev/null && break; sleep 0.2; done
-cat /proc/asound/ucphone/pcm0c/sub0/hw_params' 20 2>/dev/null)
-	awk '$1 == "rate:" { print $2 }' <<<"$hw" | grep -E '^[0-9]+$'
+	guest 'p=$(pidof ucphoned); r=
+set -- $(tr "\0" " " <"/proc/${p%% *}/cmdline" 2>/dev/null)
+while [ $# -gt 0 ]; do case $1 in --audio-rate) r=${2:-};; --audio-rate=*) r=${1#*=};; esac; shift; done
+[ -n "$r" ] || r=$(sed -n "s/^[ \t]*audio-rate[ \t]*=[ \t]*\([0-9]*\).*/\1/p" /etc/ucphone/ucphoned.conf 2>/dev/null)
+[ -n "$r" ] || r=$(ucphoned --help 2>&1 | grep -A1 -e --audio-rate | sed -n "s/.*[ ,]\([0-9][0-9]*\) (default).*/\1/p")
+echo "$r"' 20 2>/dev/null | grep -E '^[0-9]+$'
 }
 board_feed_tone() {
 	local rate period
-	rate=$(board_card_rate) || { echo "board: the card's capture is not open" >&2; return 1; }
+	rate=$(board_card_rate) || { echo "board: no ucphoned card rate" >&2; return 1; }
 	period=$(python3 -c 'import math, struct, sys
 r = int(sys.argv[1]) // 1000
 b = b"".join(struct.pack("<h", round(16384 * math.sin(2 * math.pi * i / r))) for i in range(r))
