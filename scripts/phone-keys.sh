@@ -40,14 +40,33 @@ board_hook() {
 }
 
 # The board's audio bus (the test I2S controller's debugfs files): the
-# microphone hears a 1 kHz tone at 8 kHz, 16-bit mono (one period of eight
-# samples doubled to 64 s; the card's plug PCM runs the bus at the media
-# rate), and what the card played is cleared and read back.
+# microphone hears a 1 kHz tone, and what the card played is cleared and
+# read back. The bus carries raw samples at the rate the card runs at, so
+# the tone is made at the rate ucphoned runs the card at (its
+# --audio-rate, else audio-rate in its configuration file, else its
+# default): 16-bit mono, one period of rate / 1000 samples at half scale,
+# doubled to about a minute (at most the 4 MiB feed).
+#   board_card_rate       the rate ucphoned runs the card at
+#   board_feed_tone       feed the tone at that rate
+board_card_rate() {
+	guest 'p=$(pidof ucphoned); r=
+set -- $(tr "\0" " " <"/proc/${p%% *}/cmdline" 2>/dev/null)
+while [ $# -gt 0 ]; do case $1 in --audio-rate) r=${2:-};; --audio-rate=*) r=${1#*=};; esac; shift; done
+[ -n "$r" ] || r=$(sed -n "s/^[ \t]*audio-rate[ \t]*=[ \t]*\([0-9]*\).*/\1/p" /etc/ucphone/ucphoned.conf 2>/dev/null)
+[ -n "$r" ] || r=$(ucphoned --help 2>&1 | grep -A1 -e --audio-rate | sed -n "s/.*[ ,]\([0-9][0-9]*\) (default).*/\1/p")
+echo "$r"' 20 2>/dev/null | grep -E '^[0-9]+$'
+}
 board_feed_tone() {
-	guest 'd=/sys/kernel/debug/ucphone-test-i2s
-printf "\000\000\101\055\000\100\101\055\000\000\277\322\000\300\277\322" >/tmp/tone
-for i in $(seq 16); do cat /tmp/tone /tmp/tone >/tmp/tone2 && mv /tmp/tone2 /tmp/tone; done
-cat /tmp/tone >$d/capture && rm /tmp/tone' 30 >/dev/null
+	local rate period
+	rate=$(board_card_rate) || { echo "board: no ucphoned card rate" >&2; return 1; }
+	period=$(python3 -c 'import math, struct, sys
+r = int(sys.argv[1]) // 1000
+b = b"".join(struct.pack("<h", round(16384 * math.sin(2 * math.pi * i / r))) for i in range(r))
+print("".join("\\%03o" % c for c in b))' "$rate")
+	guest "d=/sys/kernel/debug/ucphone-test-i2s
+printf '$period' >/tmp/tone
+while [ \$(wc -c </tmp/tone) -lt $((rate * 2 * 64)) ] && [ \$(wc -c </tmp/tone) -le 2097152 ]; do cat /tmp/tone /tmp/tone >/tmp/tone2 && mv /tmp/tone2 /tmp/tone; done
+cat /tmp/tone >\$d/capture && rm /tmp/tone" 30 >/dev/null
 }
 board_played_clear() { guest 'echo >/sys/kernel/debug/ucphone-test-i2s/playback' 10 >/dev/null; }
 # board_played WAV: what the card played since the clear, as a mono wav at

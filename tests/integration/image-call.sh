@@ -42,10 +42,11 @@ quiet() { "$@" >/dev/null; }
 # are let through there and printed; bob's recording keeps 10 s and 40 ms.
 card_tone_ok() { tone_ok "$1" --max-gap-ms 200 --seconds 8; }
 # card_played_s SECONDS [TIMEOUT]: until the card has played SECONDS of
-# audio at 8 kHz, 16-bit mono (the bus runs slower than the wall clock
+# audio at its rate, 16-bit mono (the bus runs slower than the wall clock
 # when the guest's timer is late)
+CARD_RATE=8000
 card_played_s() {
-	guest_wait "[ \$(wc -c </sys/kernel/debug/ucphone-test-i2s/playback) -ge $(($1 * 16000)) ]" "${2:-30}"
+	guest_wait "[ \$(wc -c </sys/kernel/debug/ucphone-test-i2s/playback) -ge $(($1 * CARD_RATE * 2)) ]" "${2:-30}"
 }
 wait_status() {
 	local deadline=$((SECONDS + $2))
@@ -90,8 +91,11 @@ unset pass
 check "signed in: Registered ($((SECONDS - t0)) s after QEMU started)" \
 	wait_status '.sip.state == "registered"' 120
 
-# The microphone hears 1 kHz (the test I2S feeds the card's capture).
-board_feed_tone
+# The microphone hears 1 kHz, made at the rate ucphoned runs the card at
+# (the image gives --audio-rate; the test I2S feeds capture raw samples).
+CARD_RATE=$(board_card_rate)
+echo "# ucphoned runs the card at ${CARD_RATE:-?} Hz"
+check "the board's microphone hears a 1 kHz tone made at ${CARD_RATE:-?} Hz" board_feed_tone
 guest 'echo >/sys/kernel/debug/ucphone-test-i2s/stats' 10 >/dev/null
 
 # guest_net WHAT: where the guest dropped packets so far (UDP receive-buffer
@@ -104,7 +108,7 @@ guest_net() {
 
 # one call: 12 s of tone each way
 call_checks() {
-	local what=$1 js heard dec
+	local what=$1 js heard dec hw
 	js=$(ctl '--json calls')
 	echo "# $what: $(jq -c '.calls[0] | {codec, srtp_suite, srtp_in_kernel, srtp_path, setup_ms, first_audio_ms}' <<<"$js" 2>/dev/null)"
 	check "$what: ucphone-srtp is loaded (on demand, by ucphone.ko)" \
@@ -112,6 +116,10 @@ call_checks() {
 	check "$what: SRTP runs in the kernel (calls says srtp_in_kernel)" \
 		test "$(jq -r '.calls[0].srtp_in_kernel' <<<"$js")" = true
 	guest 'cat /proc/asound/ucphone/pcm0p/sub0/hw_params' 10 | tr '\n' ' ' | sed 's/^/# playback /; s/$/\n/'
+	hw=$(guest 'cat /proc/asound/ucphone/pcm0c/sub0/hw_params' 10)
+	echo "# capture $(tr '\n' ' ' <<<"$hw")"
+	check "$what: the card captures at ucphoned's rate ($CARD_RATE Hz)" \
+		test "$(awk '$1 == "rate:" { print $2 }' <<<"$hw")" = "$CARD_RATE"
 	sleep 8
 	card_played_s 12 30 || echo "# $what: the card played under 12 s of audio in 38 s"
 	js=$(ctl '--json calls')

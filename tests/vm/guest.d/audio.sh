@@ -3,7 +3,9 @@
 # VM: upstream's alsa/mixer-test (built from linux-source) on every control
 # of the card, the repo's ALSA UCM (userspace/ucm) loaded by alsaucm,
 # switching the card's route per device, and ucphoned switching the route
-# on hook and keys (events from ucphone-test-source) through that UCM. TAP.
+# on hook and keys (events from ucphone-test-source) through that UCM; the
+# microphone path (the test I2S's capture feed through the ES8311 card and
+# alsa-lib's default PCM) at 8, 16 and 48 kHz, measured by Goertzel. TAP.
 set -u
 build=${1:-build}
 repo=$(pwd)
@@ -29,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..18"
 modprobe i2c-stub chip_addr=0x18
 modprobe -a ucphone-es8311 ucphone-test-i2s ucphone-card ucphone-audio-board
 check "the ucphone card appears" wait_for '[ -e /proc/asound/ucphone ]'
@@ -40,6 +42,33 @@ rc=$?
 sed 's/^/# mixer-test: /' "$work/mixer.log" | grep -E 'not ok|Totals|skip' | head -40
 check "upstream alsa/mixer-test passes on the card" \
 	test "$rc" = 0 -a -z "$(grep '^not ok' "$work/mixer.log")"
+
+# The microphone at each card rate: the test I2S feeds capture raw samples
+# at the rate the stream runs at, so a 1 kHz tone is made at that rate
+# (16-bit mono, half scale) and arecord through "default" (plug over hw,
+# as ucphoned opens it) must hear 1 kHz for 1.5 s without a gap.
+feed_tone() {	# feed_tone RATE: 1 kHz made at RATE, 16 s of it
+	python3 -c 'import math, struct, sys
+r = int(sys.argv[1]) // 1000
+period = b"".join(struct.pack("<h", round(16384 * math.sin(2 * math.pi * i / r))) for i in range(r))
+sys.stdout.buffer.write(period * 16000)' "$1" \
+		>/sys/kernel/debug/ucphone-test-i2s/capture
+}
+heard() {	# heard RATE FREQ: arecord 2 s at RATE; the tone check's verdict
+	arecord -q -D default -r "$1" -f S16_LE -c 1 -d 2 "$work/cap-$1.wav" &&
+		python3 "$repo/tests/integration/lib/tone_check.py" "$work/cap-$1.wav" \
+			--freq "$2" --seconds 1.5 --max-gap-ms 20 | sed "s/^/# capture at $1 Hz: /"
+	test "${PIPESTATUS[0]}" = 0
+}
+for rate in 8000 16000 48000; do
+	feed_tone "$rate"
+	check "the microphone's 1 kHz reaches capture at $rate Hz" heard "$rate" 1000
+done
+# Made at 8 kHz but captured at 16: the bus carries the samples as they
+# are, so the tone is heard an octave up, at 2 kHz, and 1 kHz is silent.
+feed_tone 8000
+check "a tone made at 8 kHz and captured at 16 kHz is heard at 2 kHz, not 1 kHz" \
+	eval 'heard 16000 2000 && ! heard 16000 1000 >/dev/null'
 
 # alsa-lib reads UCM from ALSA_CONFIG_UCM2: Debian's top file and library,
 # the repo's files laid out as `meson install` lays them out.
