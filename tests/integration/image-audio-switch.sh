@@ -181,19 +181,17 @@ done
 # the same measure away from any switch, for the guest's own noise (TCG)
 sox -q "$W/card.wav" "$W/calm.wav" trim 0.2 1.5 2>/dev/null
 echo "# no switch (the first 1.5 s): $(tone_ok "$W/calm.wav" --freq 1000 --seconds 1.4 --max-gap-ms "$GAP_MS" 2>&1)"
-# What bob heard of the phone's microphone: from the call's start across the
-# handset lift, up to the speaker key (bob's recording starts with the call,
-# the card's 2 s or more before its clear). Across the later switches bob's
-# recording of the 500 Hz breaks off at the speaker key (printed, not yet
-# asserted: see the whole call's figure).
+# What bob heard of the phone's microphone over the whole call: the same
+# 500 Hz reaches the card on every path, but each path's microphone has its
+# own gain (bob hears the paths at different levels), so
+# the tone counts as there within 30 dB of its loudest; a dropout is far below.
 dec=$(bob_dec)
-secs=$(awk -v b="${SWITCH_AT[1]:-0}" -v r="$bps" 'BEGIN { printf "%d", b / r + 1 }')
-res=$(tone_ok "$dec" --freq 500 --seconds "$secs" --max-gap-ms "$GAP_MS" 2>&1)
-echo "# bob heard over the first $secs s of the call, across the handset lift: $res"
 len=$(soxi -D "$dec" 2>/dev/null | cut -d. -f1)
-echo "# bob heard over the whole call ($(( ${len:-3} - 2 )) s): $(tone_ok "$dec" --freq 500 --seconds "$(( ${len:-3} - 2 ))" --max-gap-ms "$GAP_MS" 2>&1)"
-check "bob's recording of the phone's 500 Hz: no gap over $GAP_MS ms across the handset lift" \
-	tone_ok "$dec" --freq 500 --seconds "$secs" --max-gap-ms "$GAP_MS"
+secs=$(( ${len:-3} - 2 ))
+res=$(tone_ok "$dec" --freq 500 --seconds "$secs" --max-gap-ms "$GAP_MS" --within-db 30 2>&1)
+echo "# bob heard over $secs s of the call, across the four switches: $res"
+check "bob's recording of the phone's 500 Hz: no gap over $GAP_MS ms over the whole call" \
+	tone_ok "$dec" --freq 500 --seconds "$secs" --max-gap-ms "$GAP_MS" --within-db 30
 
 # The ringer: bob calls, the volume keys while it rings set the ringer's.
 bob dial "sip:$TB_USER_ADDRESS"

@@ -112,7 +112,8 @@ wait_installed() {
 	echo "# update: $(ujs .)"
 	return 1
 }
-gets() { jq -r 'select(.method == "GET" and .status == 200) | .path' "$LOG" 2>/dev/null; }
+# a download cut by a slow guest resumes with a Range request (206)
+gets() { jq -r 'select(.method == "GET" and (.status == 200 or .status == 206)) | .path' "$LOG" 2>/dev/null; }
 
 step "boot 1: factory"
 tb=$SECONDS

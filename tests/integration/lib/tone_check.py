@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Checks a recording for a steady tone, by measurement: a Goertzel filter at
 # the tone's frequency over 20 ms frames (and 5 ms frames for gaps).
-#   tone_check.py WAV [--freq 1000] [--seconds 10] [--max-gap-ms 40]
+#   tone_check.py WAV [--freq 1000] [--seconds 10] [--max-gap-ms 40] [--within-db 10]
 # Finds the first frame where the tone starts, then over the next SECONDS:
 # the share of the signal's energy at FREQ (>= 0.9 passes), the level, and the
 # longest run of 5 ms frames without the tone (<= MAX-GAP-MS passes).
@@ -19,6 +19,9 @@ def main():
     ap.add_argument("--freq", type=float, default=1000.0)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--max-gap-ms", type=float, default=40.0)
+    # a recording whose level changes on purpose (paths with their own
+    # gains) counts the tone as there within more than 10 dB of its loudest
+    ap.add_argument("--within-db", type=float, default=10.0)
     a = ap.parse_args()
     try:
         rate, x = read_mono(a.wav)
@@ -32,13 +35,14 @@ def main():
         return 1
     tone = [goertzel_power(f, rate, a.freq) for f in frames]
     total = [sum(v * v for v in f) / len(f) for f in frames]
-    # the tone is "there" in a frame when its power is within 10 dB of the
-    # loudest frames' tone power (a dropout or silence is far below)
+    # the tone is "there" in a frame when its power is within 10 dB (or
+    # --within-db) of the loudest frames' tone power (a dropout or silence is
+    # far below)
     ref = sorted(tone)[int(len(tone) * 0.9)]
     if ref < 1e-6:
         print("no %g Hz tone at all (tone power %.2e)" % (a.freq, ref))
         return 1
-    present = [t > ref / 10.0 for t in tone]
+    present = [t > ref / 10.0 ** (a.within_db / 10.0) for t in tone]
     start = present.index(True)
     n = int(a.seconds / 0.005)
     window = present[start:start + n]
