@@ -161,9 +161,9 @@ check "a failed, b good and first: $got" \
 check "status names the failed update: slot a, 1.0.522.102" \
 	test "$(sw .failed_update.slot) $(sw .failed_update.version)" = '"a" "1.0.522.102"'
 reason=$(sw .failed_update.reason)
-# The trial's end says "did not prove itself within its trial time"; a boot
-# the watchdog reset first (a guest starved past its timeout) keeps the
-# note of the running trial, "ran ucphoned, never proved itself": both why.
+# Why, in the phone's words: the last trial boot's note, "ran ucphoned,
+# never proved itself" (or "did not prove itself within its trial time"),
+# and the condition it was waiting for.
 check "and why: $reason" eval '[[ $reason == *"prove"*"itself"*"no DHCP lease"* ]]'
 st=$(guest 'ucphonectl status' 20)
 check "ucphonectl status says it in words" \
