@@ -22,10 +22,11 @@
 	" \"lease_s\": 3600, \"expires_in_s\": 3590, \"routers\": [\"10.77.0.1\"]," \
 	" \"domain\": \"corp.test\", \"sip_servers\": []}"
 
-/* What `ucphonectl status` prints for the JSON text status. */
-static char *render(const char *status)
+/* What PRINT (one of ucphonectl's printers) writes for the JSON text. */
+static char *render_with(void (*print)(FILE *, struct json_object *),
+			 const char *json)
 {
-	struct json_object *o = json_tokener_parse(status);
+	struct json_object *o = json_tokener_parse(json);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -37,10 +38,16 @@ static char *render(const char *status)
 		json_object_put(o);
 		return NULL;
 	}
-	ctl_print_status(f, o);
+	print(f, o);
 	fclose(f);
 	json_object_put(o);
 	return text;
+}
+
+/* What `ucphonectl status` prints for the JSON text status. */
+static char *render(const char *status)
+{
+	return render_with(ctl_print_status, status);
 }
 
 /* Whether text holds line as one whole line. */
@@ -125,22 +132,7 @@ TEST(hostile_status_text_stays_one_line)
 /* What `ucphonectl update status` prints for the daemon's update object. */
 static char *render_update(const char *update)
 {
-	struct json_object *o = json_tokener_parse(update);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if (!o)
-		return NULL;
-	f = open_memstream(&text, &len);
-	if (!f) {
-		json_object_put(o);
-		return NULL;
-	}
-	ctl_print_update(f, o);
-	fclose(f);
-	json_object_put(o);
-	return text;
+	return render_with(ctl_print_update, update);
 }
 
 TEST(update_status_names_the_failed_update)
